@@ -1,0 +1,83 @@
+package authz
+
+import (
+	"time"
+
+	"github.com/tollgate-authz/tollgate/identity"
+)
+
+// Outcome is the kind of answer an adapter must give.
+type Outcome int
+
+const (
+	// Allow lets the request through.
+	Allow Outcome = iota
+	// Unauthenticated: no verified identity (HTTP 401).
+	Unauthenticated
+	// Forbidden: a verified caller that policy does not allow (HTTP 403).
+	Forbidden
+	// BadRequest: the request could not be understood (malformed body etc.);
+	// still a denial (HTTP 400 or a JSON-RPC error).
+	BadRequest
+	// Unavailable: Tollgate cannot decide (no or stale policy) and fails
+	// closed (HTTP 503).
+	Unavailable
+)
+
+// String returns the metric-safe name of the outcome.
+func (o Outcome) String() string {
+	switch o {
+	case Allow:
+		return "allow"
+	case Unauthenticated:
+		return "unauthenticated"
+	case Forbidden:
+		return "forbidden"
+	case BadRequest:
+		return "bad_request"
+	case Unavailable:
+		return "unavailable"
+	}
+	return "unknown"
+}
+
+// Decision is the result of Engine.Check.
+type Decision struct {
+	ID      string // unique decision ID, echoed to the client and logs
+	Outcome Outcome
+	// Code is a bounded, metric-safe reason label, such as "permit",
+	// "forbid", "no_permit", "forbid_error", "no_route", "identity_expired".
+	Code string
+	// Reason is a short human-readable explanation, safe to show to the
+	// client (no secrets, no policy text).
+	Reason string
+
+	Identity *identity.Identity // nil when identity failed
+	Action   string             // Cedar action ID, empty when unmatched
+	Resource string             // Cedar resource UID, e.g. Order::"42"
+
+	Policies      []string // determining policy @ids
+	PolicyVersion string
+	Exceptions    []string // exception tickets among the determining policies
+
+	// MCP carries the JSON-RPC request id when the request was an MCP call,
+	// so the adapter can answer with a JSON-RPC error.
+	MCP *MCPInfo
+	// GRPC reports that the request was a gRPC call (content-type
+	// application/grpc), so a denial is answered with grpc-status.
+	GRPC bool
+
+	Duration time.Duration
+}
+
+// MCPInfo is what an adapter needs to build a JSON-RPC error answer.
+type MCPInfo struct {
+	// ID is the raw JSON of the request id (or of the first denied batch
+	// element's id); "null" when absent.
+	ID string
+	// Batch is true when the body was a JSON-RPC batch.
+	Batch bool
+}
+
+// Allowed reports whether the request may proceed.
+func (d *Decision) Allowed() bool { return d.Outcome == Allow }

@@ -1,0 +1,34 @@
+package policy
+
+// Reason is a bounded, metric-safe label for how a decision was reached.
+type Reason string
+
+const (
+	ReasonPermit      Reason = "permit"       // at least one permit matched, no forbid
+	ReasonForbid      Reason = "forbid"       // a forbid matched
+	ReasonNoPermit    Reason = "no_permit"    // nothing matched: default deny
+	ReasonForbidError Reason = "forbid_error" // a forbid errored during evaluation: fail closed
+	ReasonNoSnapshot  Reason = "no_snapshot"  // no policy loaded (or stale): fail closed
+)
+
+// Decision is the outcome of evaluating one Cedar request against a Snapshot.
+type Decision struct {
+	Allow  bool
+	Reason Reason
+	// Determining lists the @id of the policies that determined the decision
+	// (the matching forbids on deny, the matching permits on allow).
+	Determining []string
+	// Errors lists policies that errored during evaluation.
+	Errors []EvalError
+	// Version is the snapshot version that was used.
+	Version string
+	// Exceptions lists the exception tickets among the determining policies.
+	Exceptions []string
+}
+
+// EvalError is one policy that failed during evaluation.
+type EvalError struct {
+	PolicyID string
+	Forbid   bool
+	Message  string
+}
