@@ -51,3 +51,45 @@ func ReasonOf(err error) Reason {
 	}
 	return ReasonInternal
 }
+
+// Sentinel errors wrapped in *Error.Err (or returned by constructors), so
+// callers and tests can use errors.Is. Their text never holds credential
+// or claim values.
+var (
+	// ErrInvalidConfig wraps every Config and BundleFile validation error.
+	ErrInvalidConfig = errors.New("invalid configuration")
+	// ErrNoBundle means no trust bundle is configured for a trust domain.
+	ErrNoBundle = errors.New("no trust bundle for trust domain")
+	// ErrMalformed means a credential could not be decoded or parsed.
+	ErrMalformed = errors.New("malformed credential")
+	// ErrNotSVID means a certificate is not a valid X.509-SVID leaf.
+	ErrNotSVID = errors.New("certificate is not an X.509-SVID")
+	// ErrUntrustedDomain means the identity's trust domain is not accepted.
+	ErrUntrustedDomain = errors.New("trust domain not accepted")
+	// ErrExpired means the credential has expired.
+	ErrExpired = errors.New("credential expired")
+	// ErrNotYetValid means the credential is not valid yet.
+	ErrNotYetValid = errors.New("credential not yet valid")
+	// ErrBadSignature means the signature did not verify against the bundle.
+	ErrBadSignature = errors.New("signature not verified by trust bundle")
+	// ErrIncompleteChain means the leaf's issuer is not a bundle root and no
+	// intermediate was supplied.
+	ErrIncompleteChain = errors.New("certificate chain incomplete")
+	// ErrWrongAudience means the JWT audience is not one Tollgate accepts.
+	ErrWrongAudience = errors.New("JWT audience not accepted")
+	// ErrUnsupportedAlg means the JWT alg is not an asymmetric JWS algorithm.
+	ErrUnsupportedAlg = errors.New("JWT algorithm not allowed")
+)
+
+// fail builds a verification *Error wrapping sentinel with detail.
+func fail(src Source, reason Reason, sentinel error, detail string) *Error {
+	if detail == "" {
+		return &Error{Source: src, Reason: reason, Err: sentinel}
+	}
+	return &Error{Source: src, Reason: reason, Err: fmt.Errorf("%w: %s", sentinel, detail)}
+}
+
+// configErr wraps a configuration problem with the package prefix.
+func configErr(format string, args ...any) error {
+	return fmt.Errorf("identity: %w: "+format, append([]any{ErrInvalidConfig}, args...)...)
+}

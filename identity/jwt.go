@@ -1,0 +1,112 @@
+package identity
+
+import (
+	"slices"
+	"time"
+
+	"github.com/spiffe/go-spiffe/v2/spiffeid"
+	"github.com/spiffe/go-spiffe/v2/svid/jwtsvid"
+)
+
+// verifyJWT verifies a JWT-SVID bearer token. Pre-checks on the unverified
+// token give precise reasons and apply Config.Clock; jwtsvid.ParseAndValidate
+// then does the authoritative signature, audience and expiry check.
+//
+// A token without kid is ReasonMalformed: a JWT-SVID must name its key.
+func (v *Verifier) verifyJWT(token string) (Identity, *Error) {
+	now := v.cfg.Clock()
+	key := cacheKey(token)
+	if id, ok := v.jwt.get(key, now); ok {
+		v.m.cacheResult(cacheJWT, true)
+		return id, nil
+	}
+	if v.jwt != nil {
+		v.m.cacheResult(cacheJWT, false)
+	}
+	gen := v.gen.Load()
+	exp, err := v.precheckJWT(token, now)
+	if err != nil {
+		return Identity{}, err
+	}
+	svid, vErr := jwtsvid.ParseAndValidate(token, v.cfg.JWTBundles, v.cfg.JWTAudiences)
+	if vErr != nil {
+		// Every claim was checked above, so what remains is the signature,
+		// or expiry by the wall clock when Config.Clock differs from it.
+		if !time.Now().Before(exp) {
+			return Identity{}, fail(SourceJWT, ReasonExpired, ErrExpired, "token exp has passed")
+		}
+		return Identity{}, fail(SourceJWT, ReasonBadSignature, ErrBadSignature, "token signature does not verify")
+	}
+	id := Identity{ID: svid.ID, Source: SourceJWT, Claims: svid.Claims, ExpiresAt: svid.Expiry}
+	v.jwt.put(key, id, svid.Expiry, gen)
+	return id, nil
+}
+
+// precheckJWT classifies an unverified token and returns its expiry.
+func (v *Verifier) precheckJWT(token string, now time.Time) (time.Time, *Error) {
+	h, c, err := splitJWT(token)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if e := checkJWTHeader(h); e != nil {
+		return time.Time{}, e
+	}
+	if e := v.jwtSubject(c, h.Kid); e != nil {
+		return time.Time{}, e
+	}
+	if e := v.checkJWTTimes(c, now); e != nil {
+		return time.Time{}, e
+	}
+	if !slices.ContainsFunc(c.Aud, func(a string) bool { return slices.Contains(v.cfg.JWTAudiences, a) }) {
+		return time.Time{}, fail(SourceJWT, ReasonWrongAudience, ErrWrongAudience, "token aud names none of JWTAudiences")
+	}
+	return c.Exp.Time, nil
+}
+
+func checkJWTHeader(h jwtHeader) *Error {
+	switch {
+	case !asymmetricAlgs[h.Alg]:
+		return fail(SourceJWT, ReasonUnsupportedAlg, ErrUnsupportedAlg, "JWT-SVIDs must use RS, ES or PS algorithms")
+	case h.Kid == "":
+		return fail(SourceJWT, ReasonMalformed, ErrMalformed, "JWT header has no kid")
+	case h.Typ != "" && h.Typ != "JWT" && h.Typ != "JOSE":
+		return fail(SourceJWT, ReasonMalformed, ErrMalformed, "JWT header typ is neither JWT nor JOSE")
+	}
+	return nil
+}
+
+// jwtSubject checks sub is a SPIFFE ID of a trusted domain with a bundle
+// that holds the token's key.
+func (v *Verifier) jwtSubject(c jwtClaims, kid string) *Error {
+	id, err := spiffeid.FromString(c.Sub)
+	if err != nil {
+		return fail(SourceJWT, ReasonMalformed, ErrMalformed, "token sub is missing or not a SPIFFE ID")
+	}
+	td := id.TrustDomain()
+	if !v.trustedDomain(td) {
+		return fail(SourceJWT, ReasonUntrustedDomain, ErrUntrustedDomain, "token subject's trust domain is not in TrustDomains")
+	}
+	bundle, err := v.cfg.JWTBundles.GetJWTBundleForTrustDomain(td)
+	if err != nil {
+		return fail(SourceJWT, ReasonUntrustedDomain, ErrNoBundle, "no JWT bundle for the token subject's trust domain")
+	}
+	if _, ok := bundle.FindJWTAuthority(kid); !ok {
+		return fail(SourceJWT, ReasonBadSignature, ErrBadSignature, "token kid is not in the JWT bundle (unknown or rotated-out key)")
+	}
+	return nil
+}
+
+func (v *Verifier) checkJWTTimes(c jwtClaims, now time.Time) *Error {
+	skew := v.cfg.ClockSkew
+	switch {
+	case c.Exp == nil:
+		return fail(SourceJWT, ReasonMalformed, ErrMalformed, "token has no exp claim")
+	case !now.Before(c.Exp.Time):
+		return fail(SourceJWT, ReasonExpired, ErrExpired, "token exp has passed")
+	case c.Nbf != nil && now.Add(skew).Before(c.Nbf.Time):
+		return fail(SourceJWT, ReasonNotYetValid, ErrNotYetValid, "token nbf is in the future")
+	case c.Iat != nil && now.Add(skew).Before(c.Iat.Time):
+		return fail(SourceJWT, ReasonNotYetValid, ErrNotYetValid, "token iat is in the future")
+	}
+	return nil
+}
