@@ -9,6 +9,9 @@ const (
 	ReasonNoPermit    Reason = "no_permit"    // nothing matched: default deny
 	ReasonForbidError Reason = "forbid_error" // a forbid errored during evaluation: fail closed
 	ReasonNoSnapshot  Reason = "no_snapshot"  // no policy loaded (or stale): fail closed
+	// ReasonInvalidRequest: the request was ambiguous (e.g. the same extra
+	// entity given twice): fail closed.
+	ReasonInvalidRequest Reason = "invalid_request"
 )
 
 // Decision is the outcome of evaluating one Cedar request against a Snapshot.

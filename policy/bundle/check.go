@@ -1,0 +1,102 @@
+package bundle
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// stepError is a failed check step with its metric result.
+type stepError struct {
+	result string
+	step   string
+	err    error
+}
+
+func (e *stepError) Error() string { return e.step + ": " + e.err.Error() }
+func (e *stepError) Unwrap() error { return e.err }
+
+func fail(result, step string, err error) *stepError {
+	return &stepError{result: result, step: step, err: err}
+}
+
+// check performs one conditional fetch, counts and logs its outcome.
+func (f *Fetcher) check(ctx context.Context) error {
+	f.checkMu.Lock()
+	defer f.checkMu.Unlock()
+	result, err := f.fetch(ctx)
+	if err != nil {
+		var se *stepError
+		if errors.As(err, &se) {
+			result = se.result
+		}
+		f.cfg.Logger.Error("policy bundle check failed; keeping the current version",
+			"url", f.logURL, "result", result, "error", err)
+		err = fmt.Errorf("fetch from %s: %w", f.logURL, err)
+	}
+	f.metrics.fetches.WithLabelValues(result).Inc()
+	return err
+}
+
+// fetch downloads, verifies and applies the bundle if it changed.
+func (f *Fetcher) fetch(ctx context.Context) (string, error) {
+	archive, etag, notModified, err := f.download(ctx, f.etag)
+	if err != nil {
+		return resultNetwork, err
+	}
+	if notModified {
+		f.recordSuccess()
+		return resultNotModified, nil
+	}
+	sig, err := f.downloadSignature(ctx)
+	if err != nil {
+		return resultNetwork, err
+	}
+	if err := f.accept(archive, sig, "server"); err != nil {
+		return resultContent, err
+	}
+	f.etag = etag
+	if err := f.persist(archive, sig); err != nil {
+		f.cfg.Logger.Error("policy bundle accepted but not saved as last-known-good",
+			"cache_dir", f.cfg.CacheDir, "error", err)
+	} else {
+		f.persisted = f.digest
+	}
+	f.recordSuccess()
+	return resultOK, nil
+}
+
+// accept verifies, opens and validates a bundle and hands it to OnUpdate,
+// unless it is the bundle already in use.
+func (f *Fetcher) accept(archive, sig []byte, source string) error {
+	if err := verify(archive, sig, f.cfg.PublicKeys); err != nil {
+		return fail(resultSignature, "verify signature", err)
+	}
+	digest := digestOf(archive)
+	if digest == f.digest {
+		return nil
+	}
+	fsys, m, err := openArchive(archive, f.cfg.Limits)
+	if err != nil {
+		return fail(resultContent, "open", err)
+	}
+	if err := f.cfg.Validate(fsys); err != nil {
+		return fail(resultContent, "validate version "+m.Version, err)
+	}
+	if err := f.cfg.OnUpdate(fsys, m, digest); err != nil {
+		return fail(resultContent, "apply version "+m.Version, err)
+	}
+	f.digest = digest
+	f.cfg.Logger.Info("policy bundle updated", "source", source, "version", m.Version,
+		"digest", digest, "created", m.Created.Format(time.RFC3339))
+	return nil
+}
+
+func (f *Fetcher) recordSuccess() {
+	now := f.cfg.Clock()
+	f.lastSuccess.Store(now.UnixNano())
+	if err := f.touchCache(now); err != nil {
+		f.cfg.Logger.Warn("could not record the check time in the cache", "cache_dir", f.cfg.CacheDir, "error", err)
+	}
+}

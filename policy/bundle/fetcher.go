@@ -1,0 +1,141 @@
+package bundle
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+var _ io.Closer = (*Fetcher)(nil)
+
+// Fetcher keeps a verified policy bundle up to date from an HTTP server.
+type Fetcher struct {
+	cfg     *settings
+	metrics *metrics
+	logURL  string
+
+	ctx  context.Context // cancelled by Close
+	stop context.CancelFunc
+
+	checkMu   sync.Mutex // serialises checks; guards the three below
+	etag      string
+	digest    string // of the bundle in use
+	persisted string // digest of the last-known-good on disk
+
+	lastSuccess atomic.Int64 // unix nanoseconds; 0 means never
+	started     atomic.Bool
+	lifeMu      sync.Mutex // orders Start's goroutine launch with Close
+	wg          sync.WaitGroup
+	closeOnce   sync.Once
+}
+
+// NewFetcher validates cfg and registers the Fetcher's metrics. It does no
+// I/O; call Start.
+func NewFetcher(cfg FetcherConfig) (*Fetcher, error) {
+	s, err := cfg.settings()
+	if err != nil {
+		return nil, wrap(fmt.Errorf("fetcher config: %w", err))
+	}
+	f := &Fetcher{cfg: s, logURL: redact(s.url)}
+	if f.metrics, err = newMetrics(s.Registerer, f); err != nil {
+		return nil, wrap(fmt.Errorf("registering metrics: %w", err))
+	}
+	f.ctx, f.stop = context.WithCancel(context.Background())
+	return f, nil
+}
+
+// Start loads the first bundle and then polls every Interval until Close.
+// It tries the server first and falls back to the last-known-good bundle in
+// CacheDir (whose signature is verified again). If neither yields a bundle
+// accepted by Validate and OnUpdate, it returns ErrNoBundle and does not
+// poll. ctx bounds only this first load.
+func (f *Fetcher) Start(ctx context.Context) error {
+	if !f.started.CompareAndSwap(false, true) {
+		return wrap(errors.New("fetcher already started"))
+	}
+	ctx, cancel := f.bind(ctx)
+	defer cancel()
+	if err := f.check(ctx); err != nil {
+		f.cfg.Logger.Warn("policy bundle server unavailable at start; trying last-known-good",
+			"url", f.logURL, "error", err)
+		if lerr := f.loadLastKnownGood(); lerr != nil {
+			return wrap(fmt.Errorf("%w: server: %w; last-known-good: %w", ErrNoBundle, err, lerr))
+		}
+	}
+	f.lifeMu.Lock()
+	defer f.lifeMu.Unlock()
+	if f.ctx.Err() != nil {
+		return wrap(ErrClosed)
+	}
+	f.wg.Add(1)
+	go f.poll()
+	return nil
+}
+
+// CheckNow performs one check with the server, as a poll would.
+func (f *Fetcher) CheckNow(ctx context.Context) error {
+	if f.ctx.Err() != nil {
+		return wrap(ErrClosed)
+	}
+	ctx, cancel := f.bind(ctx)
+	defer cancel()
+	if err := f.check(ctx); err != nil {
+		return wrap(err)
+	}
+	return nil
+}
+
+// Close stops polling and waits for an in-flight check. It is idempotent.
+func (f *Fetcher) Close() error {
+	f.closeOnce.Do(func() {
+		f.lifeMu.Lock()
+		f.stop()
+		f.lifeMu.Unlock()
+		f.wg.Wait()
+	})
+	return nil
+}
+
+// LastSuccess is the time of the last successful check with the server (200
+// or 304), or of the persisted last-known-good's last check; zero if none.
+func (f *Fetcher) LastSuccess() time.Time {
+	ns := f.lastSuccess.Load()
+	if ns == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, ns)
+}
+
+// Stale reports whether more than MaxStaleness has passed since
+// LastSuccess. It is true when there was never a successful check.
+func (f *Fetcher) Stale() bool {
+	last := f.LastSuccess()
+	return last.IsZero() || f.cfg.Clock().Sub(last) > f.cfg.MaxStaleness
+}
+
+func (f *Fetcher) poll() {
+	defer f.wg.Done()
+	t := time.NewTicker(f.cfg.Interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-f.ctx.Done():
+			return
+		case <-t.C:
+			ctx, cancel := context.WithTimeout(f.ctx, max(f.cfg.Interval, defaultClientTimeout))
+			_ = f.check(ctx) // logged and counted by check
+			cancel()
+		}
+	}
+}
+
+// bind returns a context cancelled with ctx or by Close.
+func (f *Fetcher) bind(ctx context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(ctx)
+	stop := context.AfterFunc(f.ctx, cancel)
+	return ctx, func() { stop(); cancel() }
+}

@@ -1,0 +1,25 @@
+// Package policy loads IAM's Cedar policies and evaluates requests against
+// them, failing closed.
+//
+// A policy source is a directory (or fs.FS) of *.cedar files, each policy
+// carrying a unique @id annotation, plus optional entities.json (Cedar JSON
+// entities), schema.cedarschema or schema.cedarschema.json, and VERSION.
+// Load turns it into an immutable Snapshot: policies by @id, entity data
+// with every entity's ancestors precomputed, the resolved schema (policies
+// and entities are validated against it, strictly by default), and a
+// content-hash version. Load reports every problem at once, each pointing at
+// file:line:column and naming the policy @id.
+//
+// Snapshot.Evaluate runs cedar.Authorize over only the policies whose action
+// scope can match the request, with the request's own entities laid over
+// IAM's data. A forbid that errors denies (ReasonForbidError); a permit that
+// errors never allows.
+//
+// Governed exceptions are policies annotated @exception("TICKET"),
+// @approved_by("name") and @expires("RFC3339"). They are checked at load and
+// stop applying at the exact instant they expire, without a reload.
+//
+// A Store publishes the snapshot in force with an atomic swap; a Watcher
+// reloads it when the directory changes (Kubernetes ConfigMap symlink swaps
+// included) and keeps the last good snapshot when a reload fails.
+package policy

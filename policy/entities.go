@@ -1,0 +1,152 @@
+package policy
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/cedar-policy/cedar-go/types"
+)
+
+// entityData is IAM's entity data, with each entity's source line.
+type entityData struct {
+	entities types.EntityMap
+	lines    map[types.EntityUID]int
+}
+
+// parseEntities reads a Cedar JSON entity array, remembering the line each
+// entity starts on so that later errors can point at it.
+func parseEntities(f *sourceFile) (*entityData, error) {
+	out := &entityData{entities: types.EntityMap{}, lines: map[types.EntityUID]int{}}
+	if f == nil {
+		return out, nil
+	}
+	fail := func(line int, format string, args ...any) error {
+		return &LoadError{File: f.path, Line: line, Err: detail(ErrEntities, format, args...)}
+	}
+	dec := json.NewDecoder(bytes.NewReader(f.data))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
+		return nil, fail(1, "expected a JSON array of entities")
+	}
+	var errs []error
+	for dec.More() {
+		line := lineAt(f.data, int(dec.InputOffset()))
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, errors.Join(append(errs, fail(line, "%v", err))...)
+		}
+		var e types.Entity
+		if err := e.UnmarshalJSON(raw); err != nil {
+			errs = append(errs, fail(line, "%v", err))
+			continue
+		}
+		if prev, dup := out.lines[e.UID]; dup {
+			errs = append(errs, fail(line, "duplicate entity %s (first at line %d)", e.UID, prev))
+			continue
+		}
+		out.entities[e.UID], out.lines[e.UID] = e, line
+	}
+	if _, err := dec.Token(); err != nil {
+		errs = append(errs, fail(lineAt(f.data, int(dec.InputOffset())), "%v", err))
+	}
+	return out, errors.Join(errs...)
+}
+
+// lineAt returns the 1-based line of the first value at or after offset,
+// skipping the whitespace and comma before it.
+func lineAt(data []byte, offset int) int {
+	for offset < len(data) && bytes.IndexByte([]byte(" \t\r\n,"), data[offset]) >= 0 {
+		offset++
+	}
+	return bytes.Count(data[:min(offset, len(data))], []byte("\n")) + 1
+}
+
+// closeAncestors replaces every entity's Parents with all of its ancestors,
+// so that `in` is answered by one lookup. A cycle is an error naming it.
+func closeAncestors(file string, d *entityData) error {
+	c := closer{data: d.entities, state: map[types.EntityUID]int{}, anc: map[types.EntityUID][]types.EntityUID{}}
+	var errs []error
+	for _, uid := range d.sortedUIDs() {
+		if err := c.visit(uid, nil); err != nil {
+			errs = append(errs, &LoadError{File: file, Line: d.lines[uid], Entity: uid.String(), Err: err})
+			break // one cycle report is enough; the data is rejected anyway
+		}
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	for uid, e := range d.entities {
+		e.Parents = types.NewEntityUIDSet(c.anc[uid]...)
+		d.entities[uid] = e
+	}
+	return nil
+}
+
+type closer struct {
+	data  types.EntityMap
+	state map[types.EntityUID]int // 1 = visiting, 2 = done
+	anc   map[types.EntityUID][]types.EntityUID
+}
+
+func (c *closer) visit(uid types.EntityUID, path []types.EntityUID) error {
+	switch c.state[uid] {
+	case 2:
+		return nil
+	case 1:
+		return fmt.Errorf("%w: %s", ErrEntityCycle, cyclePath(path, uid))
+	}
+	e, ok := c.data[uid]
+	if !ok {
+		return nil
+	}
+	c.state[uid] = 1
+	seen := map[types.EntityUID]bool{}
+	for p := range e.Parents.All() {
+		if err := c.visit(p, append(path, uid)); err != nil {
+			return err
+		}
+		seen[p] = true
+		for _, a := range c.anc[p] {
+			seen[a] = true
+		}
+	}
+	list := make([]types.EntityUID, 0, len(seen))
+	for a := range seen {
+		list = append(list, a)
+	}
+	c.anc[uid], c.state[uid] = list, 2
+	return nil
+}
+
+func cyclePath(path []types.EntityUID, back types.EntityUID) string {
+	var b bytes.Buffer
+	start := 0
+	for i, u := range path {
+		if u == back {
+			start = i
+		}
+	}
+	for _, u := range path[start:] {
+		b.WriteString(u.String() + " -> ")
+	}
+	b.WriteString(back.String())
+	return b.String()
+}
+
+// sortedUIDs returns the entity UIDs in file order (schema actions last).
+func (d *entityData) sortedUIDs() []types.EntityUID {
+	uids := make([]types.EntityUID, 0, len(d.entities))
+	for uid := range d.entities {
+		uids = append(uids, uid)
+	}
+	slices.SortFunc(uids, func(a, b types.EntityUID) int {
+		if c := cmp.Compare(d.lines[a], d.lines[b]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.String(), b.String())
+	})
+	return uids
+}

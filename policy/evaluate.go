@@ -1,0 +1,90 @@
+package policy
+
+import (
+	"github.com/cedar-policy/cedar-go"
+	"github.com/cedar-policy/cedar-go/types"
+)
+
+// Evaluate decides req against the policies in force now. The extra
+// entities (typically the principal and resource built for this request)
+// overlay IAM's entity data: an extra entity IAM also knows keeps IAM's
+// parents, and its own attributes win. It fails closed: a forbid that errors
+// denies with ReasonForbidError; an erroring permit never allows.
+// A nil Snapshot denies with ReasonNoSnapshot.
+func (s *Snapshot) Evaluate(req cedar.Request, extra ...types.Entity) Decision {
+	if s == nil {
+		return Decision{Reason: ReasonNoSnapshot}
+	}
+	if uid, dup := duplicateUID(extra); dup {
+		return Decision{Reason: ReasonInvalidRequest, Version: s.label,
+			Errors: []EvalError{{Message: "entity " + uid.String() + " given twice"}}}
+	}
+	it := s.current().ix.lookup(req.Action, s.entities, extra)
+	return s.authorize(it, req, extra)
+}
+
+// evaluateAll is Evaluate without the action index (for equivalence tests).
+func (s *Snapshot) evaluateAll(req cedar.Request, extra ...types.Entity) Decision {
+	return s.authorize(s.current().ix.all, req, extra)
+}
+
+func (s *Snapshot) authorize(it *policyIter, req cedar.Request, extra []types.Entity) Decision {
+	var entities types.EntityGetter = s.entities
+	if len(extra) > 0 {
+		entities = newOverlay(s.entities, extra)
+	}
+	ok, diag := cedar.Authorize(it, entities, req)
+	d := Decision{Version: s.label}
+	var erroredForbids []string
+	if len(diag.Errors) > 0 {
+		d.Errors = make([]EvalError, len(diag.Errors))
+		for i, de := range diag.Errors {
+			forbid := s.byID[string(de.PolicyID)].forbid()
+			d.Errors[i] = EvalError{PolicyID: string(de.PolicyID), Forbid: forbid, Message: de.Message}
+			if forbid {
+				erroredForbids = append(erroredForbids, string(de.PolicyID))
+			}
+		}
+	}
+	for _, r := range diag.Reasons {
+		if ok == cedar.Deny || erroredForbids == nil {
+			d.Determining = append(d.Determining, string(r.PolicyID))
+		}
+	}
+	switch {
+	case erroredForbids != nil:
+		d.Reason = ReasonForbidError
+		d.Determining = append(d.Determining, erroredForbids...)
+	case ok == cedar.Allow:
+		d.Allow, d.Reason = true, ReasonPermit
+	case len(diag.Reasons) > 0:
+		d.Reason = ReasonForbid
+	default:
+		d.Reason = ReasonNoPermit
+	}
+	d.Exceptions = s.tickets(d.Determining)
+	return d
+}
+
+// tickets returns the exception tickets among the given policies.
+func (s *Snapshot) tickets(ids []string) []string {
+	var out []string
+	for _, id := range ids {
+		if e := s.byID[id]; e != nil && e.meta.Exception != nil {
+			x := e.meta.Exception
+			out = append(out, x.Ticket)
+		}
+	}
+	return out
+}
+
+func duplicateUID(extra []types.Entity) (types.EntityUID, bool) {
+	for i := 1; i < len(extra); i++ {
+		for j := 0; j < i; j++ {
+			if extra[i].UID == extra[j].UID {
+				return extra[i].UID, true
+			}
+		}
+	}
+	return types.EntityUID{}, false
+}

@@ -1,0 +1,69 @@
+package policy
+
+import (
+	"time"
+)
+
+// Annotation keys of a governed exception.
+const (
+	annException  = "exception"
+	annExpires    = "expires"
+	annApprovedBy = "approved_by"
+)
+
+// exceptionRules are the load-time rules for governed exceptions.
+type exceptionRules struct {
+	now    time.Time
+	window time.Duration // 0 = no limit
+}
+
+// parseException returns the exception a policy declares, nil when it
+// declares none, or an ErrException explaining what is wrong.
+func (r exceptionRules) parseException(id string, ann map[string]string) (*Exception, error) {
+	ticket, isException := ann[annException]
+	if !isException {
+		for _, k := range []string{annExpires, annApprovedBy} {
+			if _, ok := ann[k]; ok {
+				return nil, detail(ErrException,
+					"@%s without @exception(\"TICKET\"); add the ticket or remove @%s", k, k)
+			}
+		}
+		return nil, nil
+	}
+	if ticket == "" {
+		return nil, detail(ErrException, "@exception must name a ticket")
+	}
+	approver := ann[annApprovedBy]
+	if approver == "" {
+		return nil, detail(ErrException, "exception %s: missing @approved_by(\"name\")", ticket)
+	}
+	expires, err := r.parseExpiry(ticket, ann)
+	if err != nil {
+		return nil, err
+	}
+	return &Exception{PolicyID: id, Ticket: ticket, ApprovedBy: approver, Expires: expires}, nil
+}
+
+func (r exceptionRules) parseExpiry(ticket string, ann map[string]string) (time.Time, error) {
+	raw, ok := ann[annExpires]
+	if !ok || raw == "" {
+		return time.Time{}, detail(ErrException,
+			"exception %s: missing @expires(\"RFC3339 time\"), e.g. @expires(\"2030-01-31T00:00:00Z\")", ticket)
+	}
+	expires, err := time.Parse(time.RFC3339, raw)
+	if err != nil {
+		return time.Time{}, detail(ErrException,
+			"exception %s: @expires(%q) is not an RFC3339 time such as 2030-01-31T00:00:00Z", ticket, raw)
+	}
+	if !r.now.Before(expires) {
+		return time.Time{}, detail(ErrException,
+			"exception %s: expired at %s; remove the policy or renew the exception",
+			ticket, expires.UTC().Format(time.RFC3339))
+	}
+	if r.window > 0 && expires.Sub(r.now) > r.window {
+		return time.Time{}, detail(ErrException,
+			"exception %s: @expires(%q) is more than the allowed %s from now",
+			ticket, raw, r.window)
+	}
+	return expires, nil
+}

@@ -1,0 +1,44 @@
+package policy
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// fingerprint is a cheap summary of the watched directory: the names, sizes
+// and modification times of the files Load reads, following symlinks (so a
+// Kubernetes ConfigMap "..data" swap changes it). "" without a directory.
+func (w *Watcher) fingerprint() string {
+	if w.dir == "" {
+		return ""
+	}
+	h := sha256.New()
+	_ = filepath.WalkDir(w.dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			fmt.Fprintf(h, "%s\x00error\x00", p)
+			return nil
+		}
+		if isHidden(d.Name()) && p != w.dir {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		rel, _ := filepath.Rel(w.dir, p)
+		if d.IsDir() || !wanted(filepath.ToSlash(rel)) {
+			return nil
+		}
+		info, err := os.Stat(p)
+		if err != nil {
+			fmt.Fprintf(h, "%s\x00missing\x00", rel)
+			return nil
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00%d\x00", rel, info.Size(), info.ModTime().UnixNano())
+		return nil
+	})
+	return hex.EncodeToString(h.Sum(nil))
+}

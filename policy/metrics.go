@@ -1,0 +1,121 @@
+package policy
+
+import (
+	"errors"
+	"sync"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Metrics are the tollgate_policy_* and tollgate_exception* metrics. A nil
+// *Metrics records nothing.
+type Metrics struct {
+	reloads    *prometheus.CounterVec
+	info       *prometheus.GaugeVec
+	count      prometheus.Gauge
+	excActive  prometheus.Gauge
+	excNext    prometheus.Gauge
+	evalErrors *prometheus.CounterVec
+
+	mu       sync.Mutex
+	infoSet  bool
+	infoLbls [2]string // version, hash of the current info series
+}
+
+// NewMetrics creates the metrics and registers them with reg (nil: none).
+func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
+	opts := func(name, help string) prometheus.Opts {
+		return prometheus.Opts{Namespace: "tollgate", Subsystem: "policy", Name: name, Help: help}
+	}
+	m := &Metrics{
+		reloads: prometheus.NewCounterVec(prometheus.CounterOpts(opts("reloads_total",
+			"Policy reload attempts by result (success or error).")), []string{"result"}),
+		info: prometheus.NewGaugeVec(prometheus.GaugeOpts(opts("info",
+			"Set to 1 for the policy snapshot in force.")), []string{"version", "hash"}),
+		count: prometheus.NewGauge(prometheus.GaugeOpts(opts("count",
+			"Number of policies in the snapshot in force."))),
+		excActive: prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "tollgate", Name: "exceptions_active",
+			Help: "Number of governed exceptions in force."}),
+		excNext: prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "tollgate", Name: "exception_next_expiry_seconds",
+			Help: "Unix time at which the next governed exception expires (0 when none)."}),
+		evalErrors: prometheus.NewCounterVec(prometheus.CounterOpts(opts("errors_total",
+			"Policies that errored during evaluation, by effect.")), []string{"effect"}),
+	}
+	if reg == nil {
+		return m, nil
+	}
+	var errs []error
+	for _, c := range []prometheus.Collector{m.reloads, m.info, m.count, m.excActive, m.excNext, m.evalErrors} {
+		errs = append(errs, reg.Register(c))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, wrap(err)
+	}
+	return m, nil
+}
+
+func (m *Metrics) reload(err error) {
+	if m == nil {
+		return
+	}
+	result := "success"
+	if err != nil {
+		result = "error"
+	}
+	m.reloads.WithLabelValues(result).Inc()
+}
+
+// snapshot records the snapshot now in force (nil: none).
+func (m *Metrics) snapshot(s *Snapshot) {
+	if m == nil {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.infoSet {
+		m.info.DeleteLabelValues(m.infoLbls[0], m.infoLbls[1])
+		m.infoSet = false
+	}
+	if s == nil {
+		m.count.Set(0)
+		m.exceptions(nil)
+		return
+	}
+	m.infoLbls, m.infoSet = [2]string{s.Version(), s.Hash()}, true
+	m.info.WithLabelValues(s.Version(), s.Hash()).Set(1)
+	m.count.Set(float64(s.Len()))
+	m.exceptions(s)
+}
+
+// exceptions refreshes the exception gauges, per the snapshot's clock.
+func (m *Metrics) exceptions(s *Snapshot) {
+	if m == nil {
+		return
+	}
+	if s == nil {
+		m.excActive.Set(0)
+		m.excNext.Set(0)
+		return
+	}
+	now := s.clock()
+	m.excActive.Set(float64(len(s.ActiveExceptions(now))))
+	next, ok := s.NextExpiry(now)
+	if !ok {
+		m.excNext.Set(0)
+		return
+	}
+	m.excNext.Set(float64(next.UnixNano()) / 1e9)
+}
+
+func (m *Metrics) decision(d *Decision) {
+	if m == nil {
+		return
+	}
+	for _, e := range d.Errors {
+		effect := EffectPermit
+		if e.Forbid {
+			effect = EffectForbid
+		}
+		m.evalErrors.WithLabelValues(string(effect)).Inc()
+	}
+}

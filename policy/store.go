@@ -1,0 +1,45 @@
+package policy
+
+import (
+	"sync/atomic"
+
+	"github.com/cedar-policy/cedar-go"
+	"github.com/cedar-policy/cedar-go/types"
+)
+
+// Store holds the Snapshot in force and swaps it atomically: an evaluation
+// sees the old snapshot or the new one, never a mix. The zero value is
+// ready to use and holds no snapshot.
+type Store struct {
+	cur     atomic.Pointer[Snapshot]
+	metrics *Metrics
+}
+
+// NewStore returns an empty Store that records metrics in m (nil: none).
+func NewStore(m *Metrics) *Store { return &Store{metrics: m} }
+
+// Current returns the snapshot in force, or nil.
+func (s *Store) Current() *Snapshot { return s.cur.Load() }
+
+// Swap puts next in force and returns the previous snapshot.
+func (s *Store) Swap(next *Snapshot) *Snapshot {
+	old := s.cur.Swap(next)
+	s.metrics.snapshot(next)
+	return old
+}
+
+// Evaluate evaluates against the snapshot in force; with none it denies with
+// ReasonNoSnapshot. See Snapshot.Evaluate.
+func (s *Store) Evaluate(req cedar.Request, extra ...types.Entity) Decision {
+	d := s.cur.Load().Evaluate(req, extra...)
+	s.metrics.decision(&d)
+	return d
+}
+
+// Version returns the version of the snapshot in force, or "" with none.
+func (s *Store) Version() string {
+	if cur := s.cur.Load(); cur != nil {
+		return cur.Version()
+	}
+	return ""
+}

@@ -1,0 +1,135 @@
+package policy
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// DefaultInterval is how often a Watcher polls when no interval is given.
+const DefaultInterval = 10 * time.Second
+
+// WatcherOptions configure a Watcher.
+type WatcherOptions struct {
+	// Dir is the policy directory. The Watcher fingerprints it (names,
+	// sizes, modification times, read through symlinks) and reloads only
+	// when the fingerprint changes. Without Dir it reloads on every tick
+	// and swaps only when the content hash changed.
+	Dir string
+	// Load builds a snapshot; LoadDir(Dir, LoadOptions) when nil.
+	Load func() (*Snapshot, error)
+	// LoadOptions are used by the default Load.
+	LoadOptions Options
+	// Interval between polls; DefaultInterval when zero.
+	Interval time.Duration
+	// Logger; discarded when nil.
+	Logger *slog.Logger
+}
+
+// Watcher keeps a Store up to date with a policy source. A failed reload is
+// logged and counted, and the last good snapshot stays in force.
+type Watcher struct {
+	store  *Store
+	dir    string
+	load   func() (*Snapshot, error)
+	log    *slog.Logger
+	cancel context.CancelFunc
+	done   chan struct{}
+	once   sync.Once
+
+	mu   sync.Mutex // serialises reloads
+	last string     // fingerprint of the source last loaded (or tried)
+}
+
+// NewWatcher loads the source once and starts polling. It returns an error
+// when that first load fails and the store holds no snapshot yet.
+func NewWatcher(store *Store, opts WatcherOptions) (*Watcher, error) {
+	if store == nil || (opts.Dir == "" && opts.Load == nil) || opts.Interval < 0 {
+		return nil, wrap(detail(ErrWatcher, "need a Store, a Dir or Load, and a non-negative Interval"))
+	}
+	w := &Watcher{store: store, dir: opts.Dir, load: opts.Load, log: opts.Logger, done: make(chan struct{})}
+	if w.load == nil {
+		w.load = func() (*Snapshot, error) { return LoadDir(opts.Dir, opts.LoadOptions) }
+	}
+	if w.log == nil {
+		w.log = slog.New(slog.DiscardHandler)
+	}
+	if opts.Interval == 0 {
+		opts.Interval = DefaultInterval
+	}
+	w.last = w.fingerprint()
+	if err := w.ReloadNow(); err != nil && store.Current() == nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	w.cancel = cancel
+	go w.run(ctx, opts.Interval)
+	return w, nil
+}
+
+// Close stops polling and waits for the poller to finish. It is idempotent.
+func (w *Watcher) Close() error {
+	w.once.Do(func() {
+		w.cancel()
+		<-w.done
+	})
+	return nil
+}
+
+func (w *Watcher) run(ctx context.Context, interval time.Duration) {
+	defer close(w.done)
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			w.poll()
+		}
+	}
+}
+
+// poll reloads when the fingerprint changed and refreshes exception gauges.
+func (w *Watcher) poll() {
+	fp := w.fingerprint()
+	w.mu.Lock()
+	changed := fp == "" || fp != w.last
+	w.last = fp // a broken source is reported once per change, not per tick
+	w.mu.Unlock()
+	if changed {
+		_ = w.ReloadNow() // logged and counted inside
+	}
+	w.store.metrics.exceptions(w.store.Current())
+}
+
+// ReloadNow loads the source and, when its content hash differs, swaps the
+// new snapshot in. On error the current snapshot stays in force.
+func (w *Watcher) ReloadNow() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	old := w.store.Current()
+	next, err := w.load()
+	w.store.metrics.reload(err)
+	if err != nil {
+		w.log.Error("policy reload failed; keeping the last good snapshot",
+			"error", err, "version", versionOf(old))
+		return err
+	}
+	if old != nil && old.Hash() == next.Hash() {
+		w.log.Debug("policy source unchanged", "version", old.Version(), "hash", old.Hash())
+		return nil
+	}
+	w.store.Swap(next)
+	w.log.Info("policy reloaded", "old_version", versionOf(old), "new_version", next.Version(),
+		"hash", next.Hash(), "policies", next.Len())
+	return nil
+}
+
+func versionOf(s *Snapshot) string {
+	if s == nil {
+		return "none"
+	}
+	return s.Version()
+}

@@ -1,0 +1,187 @@
+package policy
+
+import (
+	"bytes"
+	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+const (
+	permitAll = "@id(\"all\") permit (principal, action, resource);\n"
+	denyAll   = "@id(\"none\") forbid (principal, action, resource);\n"
+)
+
+// metricValue returns the value of the named series (0 when absent).
+func metricValue(t *testing.T, reg *prometheus.Registry, name string, labels ...string) float64 {
+	t.Helper()
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() != name {
+			continue
+		}
+	series:
+		for _, m := range f.GetMetric() {
+			for i, l := range m.GetLabel() {
+				if 2*i+1 >= len(labels) || l.GetName() != labels[2*i] || l.GetValue() != labels[2*i+1] {
+					continue series
+				}
+			}
+			return m.GetGauge().GetValue() + m.GetCounter().GetValue()
+		}
+	}
+	return 0
+}
+
+func newTestWatcher(t *testing.T, dir string) (*Watcher, *Store, *prometheus.Registry, *bytes.Buffer) {
+	t.Helper()
+	reg := prometheus.NewRegistry()
+	m, err := NewMetrics(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := NewStore(m)
+	var logs bytes.Buffer
+	w, err := NewWatcher(store, WatcherOptions{Dir: dir, Interval: time.Hour,
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = w.Close() })
+	return w, store, reg, &logs
+}
+
+func writeFile(t *testing.T, path, data string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestWatcherReload(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "p.cedar")
+	writeFile(t, file, permitAll)
+	w, store, reg, logs := newTestWatcher(t, dir)
+	v1 := store.Current().Version()
+	r := req(uid("User", "a"), uid("Action", "read"), uid("Doc", "1"), nil)
+
+	steps := []struct {
+		name      string
+		content   string
+		wantErr   error
+		allow     bool
+		newVer    bool
+		successes float64
+		failures  float64
+	}{
+		{"unchanged content", permitAll, nil, true, false, 2, 0},
+		{"broken keeps last good", "@id(\"x\") permit (", ErrParse, true, false, 2, 1},
+		{"good swaps", denyAll, nil, false, true, 3, 1},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			writeFile(t, file, st.content)
+			err := w.ReloadNow()
+			if !errors.Is(err, st.wantErr) && !(err == nil && st.wantErr == nil) {
+				t.Fatalf("ReloadNow = %v, want %v", err, st.wantErr)
+			}
+			if d := store.Evaluate(r); d.Allow != st.allow {
+				t.Errorf("Evaluate = %+v, want allow=%v", d, st.allow)
+			}
+			if changed := store.Current().Version() != v1; changed != st.newVer {
+				t.Errorf("version changed = %v, want %v", changed, st.newVer)
+			}
+			if got := metricValue(t, reg, "tollgate_policy_reloads_total", "result", "success"); got != st.successes {
+				t.Errorf("success reloads = %v, want %v", got, st.successes)
+			}
+			if got := metricValue(t, reg, "tollgate_policy_reloads_total", "result", "error"); got != st.failures {
+				t.Errorf("error reloads = %v, want %v", got, st.failures)
+			}
+		})
+	}
+	if !strings.Contains(logs.String(), "policy reload failed") || !strings.Contains(logs.String(), "p.cedar:1") {
+		t.Errorf("failed reload not logged with position:\n%s", logs)
+	}
+	if got := metricValue(t, reg, "tollgate_policy_info", "hash", v1, "version", v1); got != 0 {
+		t.Errorf("old info series still set: %v", got)
+	}
+	cur := store.Current()
+	if got := metricValue(t, reg, "tollgate_policy_info", "hash", cur.Hash(), "version", cur.Version()); got != 1 {
+		t.Errorf("info for current = %v, want 1", got)
+	}
+}
+
+func TestWatcherPollConfigMapSwap(t *testing.T) {
+	dir := t.TempDir()
+	writeConfigMap(t, dir, "..v1", map[string]string{"p.cedar": permitAll})
+	w, store, _, _ := newTestWatcher(t, dir)
+	v1 := store.Current().Version()
+
+	w.poll() // nothing changed
+	if store.Current().Version() != v1 {
+		t.Fatal("version changed without a change on disk")
+	}
+	writeConfigMap(t, dir, "..v2", map[string]string{"p.cedar": denyAll})
+	w.poll()
+	if store.Current().Version() == v1 {
+		t.Fatal("ConfigMap ..data swap not picked up")
+	}
+	if d := store.Evaluate(req(uid("User", "a"), uid("Action", "read"), uid("Doc", "1"), nil)); d.Allow {
+		t.Errorf("new policy not in force: %+v", d)
+	}
+}
+
+func TestWatcherErrors(t *testing.T) {
+	if _, err := NewWatcher(NewStore(nil), WatcherOptions{}); !errors.Is(err, ErrWatcher) {
+		t.Errorf("no Dir or Load: %v", err)
+	}
+	if _, err := NewWatcher(NewStore(nil), WatcherOptions{Dir: t.TempDir()}); !errors.Is(err, ErrNoPolicies) {
+		t.Errorf("empty dir and empty store: %v", err)
+	}
+	w, err := NewWatcher(NewStore(nil), WatcherOptions{Load: func() (*Snapshot, error) {
+		return Load(mapFS(map[string]string{"p.cedar": permitAll}), Options{})
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.Close() != nil || w.Close() != nil {
+		t.Error("Close must be idempotent and return nil")
+	}
+}
+
+func TestMetricsExceptionsAndErrors(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m, err := NewMetrics(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := NewStore(m)
+	store.Swap(mustLoadDir(t, "testdata/exception", Options{}))
+	if got := metricValue(t, reg, "tollgate_exceptions_active"); got != 1 {
+		t.Errorf("exceptions_active = %v, want 1", got)
+	}
+	if got := metricValue(t, reg, "tollgate_exception_next_expiry_seconds"); got != float64(time.Date(2030, 1, 2, 0, 0, 0, 0, time.UTC).Unix()) {
+		t.Errorf("exception_next_expiry_seconds = %v", got)
+	}
+	store.Swap(mustLoadDir(t, "testdata/basic", Options{}))
+	store.Evaluate(req(uid("User", "root"), uid("Action", "delete"), uid("Order", "1"), nil))
+	if got := metricValue(t, reg, "tollgate_policy_errors_total", "effect", "forbid"); got != 1 {
+		t.Errorf("policy_errors_total{effect=forbid} = %v, want 1", got)
+	}
+	if got := metricValue(t, reg, "tollgate_policy_count"); got != 6 {
+		t.Errorf("policy_count = %v, want 6", got)
+	}
+	if _, err := NewMetrics(nil); err != nil {
+		t.Errorf("NewMetrics(nil): %v", err)
+	}
+}
