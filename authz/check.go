@@ -1,0 +1,175 @@
+package authz
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/tollgate-authz/tollgate/identity"
+	"github.com/tollgate-authz/tollgate/policy"
+)
+
+// Bounded decision codes besides "identity_<reason>" and the policy
+// reasons (permit, forbid, no_permit, forbid_error, no_snapshot).
+const (
+	CodeBadRequest = "bad_request" // no request at all
+	CodeBadPath    = "bad_path"
+	CodeBadSignal  = "bad_signal"
+	CodeNoRoute    = "no_route"
+	CodeInternal   = "internal"
+)
+
+// checkState carries what the decision log and metrics need beyond the
+// Decision itself.
+type checkState struct {
+	path       string
+	action     string // manifest action name, for the metric label
+	source     identity.Source
+	evalErrors []policy.EvalError
+	vals       [8]string
+}
+
+// Check decides one request. It never panics and never allows a request
+// that is missing, malformed, unmatched or not permitted by policy.
+func (e *Engine) Check(ctx context.Context, r *Request) (d Decision) {
+	start := time.Now()
+	d.ID = e.nextID()
+	st := &checkState{}
+	defer func() {
+		if p := recover(); p != nil {
+			// A bug must never turn into an allow. The panic value is not
+			// logged: it may hold request data.
+			d = Decision{ID: d.ID, Outcome: Unavailable, Code: CodeInternal, Reason: "internal error", GRPC: d.GRPC}
+		}
+		if d.PolicyVersion == "" {
+			// Denials decided before evaluation still name the policy
+			// version in force, so every decision is attributable.
+			d.PolicyVersion = e.policyVersion()
+		}
+		d.Duration = time.Since(start)
+		e.record(ctx, r, &d, st)
+	}()
+	e.decide(ctx, r, &d, st)
+	return d
+}
+
+func (e *Engine) decide(ctx context.Context, r *Request, d *Decision, st *checkState) {
+	if r == nil {
+		setOutcome(d, BadRequest, CodeBadRequest, "no request")
+		return
+	}
+	d.GRPC = isGRPC(r.Headers["content-type"])
+	id, err := e.identifier.Verify(ctx, r.Credentials)
+	if err == nil && id.ID.IsZero() {
+		err = &identity.Error{Reason: identity.ReasonInternal, Err: errors.New("verifier returned no identity")}
+	}
+	if err != nil {
+		identityFailed(d, st, err)
+		return
+	}
+	d.Identity, st.source = &id, id.Source
+	path, code := normalize(r.Path)
+	if code != "" {
+		setOutcome(d, BadRequest, CodeBadPath, "malformed request path: "+string(code))
+		return
+	}
+	st.path = path
+	rt, vals := e.manifest.Load().match(r.Method, path, d.GRPC, st.vals[:0])
+	if rt == nil {
+		setOutcome(d, Forbidden, CodeNoRoute, "no route matches the request")
+		return
+	}
+	st.action, d.Action = rt.Action, rt.action.String()
+	now := r.Time
+	if now.IsZero() {
+		now = e.clock()
+	}
+	in, err := e.mapper.build(r, &id, rt, vals, path, now)
+	if err != nil {
+		setOutcome(d, BadRequest, CodeBadSignal, err.Error())
+		return
+	}
+	d.Resource = in.resource.UID.String()
+	if in.resource.UID == in.principal.UID {
+		// The caller asked about itself: one entity, not a duplicate.
+		applyPolicy(d, st, e.policies.Evaluate(in.req, in.principal))
+		return
+	}
+	applyPolicy(d, st, e.policies.Evaluate(in.req, in.principal, in.resource))
+}
+
+// versioner is implemented by policy.Store.
+type versioner interface{ Version() string }
+
+func (e *Engine) policyVersion() string {
+	if v, ok := e.policies.(versioner); ok {
+		return v.Version()
+	}
+	return ""
+}
+
+func setOutcome(d *Decision, o Outcome, code, reason string) {
+	d.Outcome, d.Code, d.Reason = o, code, reason
+}
+
+func isGRPC(contentType string) bool {
+	const prefix = "application/grpc"
+	return len(contentType) >= len(prefix) && strings.EqualFold(contentType[:len(prefix)], prefix)
+}
+
+func identityFailed(d *Decision, st *checkState, err error) {
+	var ie *identity.Error
+	if errors.As(err, &ie) {
+		st.source = ie.Source
+	}
+	reason := identityReason(identity.ReasonOf(err))
+	if reason == identity.ReasonMissing {
+		setOutcome(d, Unauthenticated, "identity_missing", "no identity credential presented")
+		return
+	}
+	setOutcome(d, Unauthenticated, "identity_"+string(reason), "identity verification failed: "+string(reason))
+}
+
+// identityReason bounds the reason to the known set.
+func identityReason(r identity.Reason) identity.Reason {
+	switch r {
+	case identity.ReasonMissing, identity.ReasonMalformed, identity.ReasonUntrustedDomain,
+		identity.ReasonBadSignature, identity.ReasonExpired, identity.ReasonNotYetValid,
+		identity.ReasonWrongAudience, identity.ReasonUnsupportedAlg, identity.ReasonIncompleteChain,
+		identity.ReasonUntrustedHop, identity.ReasonNotSVID:
+		return r
+	}
+	return identity.ReasonInternal
+}
+
+// applyPolicy allows only on an explicit, error-free permit.
+func applyPolicy(d *Decision, st *checkState, pd policy.Decision) {
+	d.Policies, d.PolicyVersion, d.Exceptions = pd.Determining, pd.Version, pd.Exceptions
+	st.evalErrors = pd.Errors
+	switch {
+	case pd.Reason == policy.ReasonNoSnapshot:
+		setOutcome(d, Unavailable, string(policy.ReasonNoSnapshot), "no policy is loaded")
+	case pd.Reason == policy.ReasonForbidError || forbidErrored(pd.Errors):
+		setOutcome(d, Forbidden, string(policy.ReasonForbidError), "a forbid policy could not be evaluated")
+	case pd.Allow && pd.Reason == policy.ReasonPermit:
+		setOutcome(d, Allow, string(policy.ReasonPermit), "allowed by policy")
+	case !pd.Allow && pd.Reason == policy.ReasonForbid:
+		setOutcome(d, Forbidden, string(policy.ReasonForbid), "denied by policy")
+	case !pd.Allow && pd.Reason == policy.ReasonNoPermit:
+		setOutcome(d, Forbidden, string(policy.ReasonNoPermit), "no policy allows the request")
+	case !pd.Allow && pd.Reason == policy.ReasonInvalidRequest:
+		setOutcome(d, BadRequest, string(policy.ReasonInvalidRequest), "the request could not be evaluated")
+	default:
+		setOutcome(d, Unavailable, CodeInternal, "inconsistent policy decision")
+	}
+}
+
+func forbidErrored(errs []policy.EvalError) bool {
+	for _, e := range errs {
+		if e.Forbid {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,96 @@
+package authz
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/tollgate-authz/tollgate/policy"
+)
+
+// record writes the decision log line and the metrics for one Check.
+func (e *Engine) record(ctx context.Context, r *Request, d *Decision, st *checkState) {
+	td := "none"
+	if d.Identity != nil {
+		td = d.Identity.ID.TrustDomain().Name()
+	}
+	action := "none"
+	if st.action != "" && e.manifest.Load().HasAction(st.action) {
+		action = st.action
+	}
+	e.metrics.observe(labelKey{d.Outcome.String(), action, boundedCode(d.Code), td}, d.Duration.Seconds())
+	if e.log.Enabled(ctx, slog.LevelInfo) {
+		e.logDecision(ctx, r, d, st)
+	}
+}
+
+// evalErrorLog is one policy evaluation error in the decision log.
+type evalErrorLog struct {
+	Policy  string `json:"policy"`
+	Forbid  bool   `json:"forbid"`
+	Message string `json:"message"`
+}
+
+// logDecision writes the one "decision" line. It never logs headers,
+// credentials, the query string, the body or JWT claim values: the path
+// is the normalised one, which has no query.
+func (e *Engine) logDecision(ctx context.Context, r *Request, d *Decision, st *checkState) {
+	var principal, method, host string
+	if d.Identity != nil {
+		principal = d.Identity.ID.String()
+	}
+	if r != nil {
+		method = logMethod(r.Method)
+		host = logHost(r.Host)
+	}
+	attrs := [...]slog.Attr{
+		slog.String("decision_id", d.ID),
+		slog.String("outcome", d.Outcome.String()),
+		slog.String("code", d.Code),
+		slog.String("reason", d.Reason),
+		slog.String("principal", principal),
+		slog.String("identity_source", string(st.source)),
+		slog.String("action", d.Action),
+		slog.String("resource", d.Resource),
+		slog.String("method", method),
+		slog.String("path", st.path),
+		slog.String("host", host),
+		slog.Any("policies", nonNil(d.Policies)),
+		slog.String("policy_version", d.PolicyVersion),
+		slog.Any("exceptions", nonNil(d.Exceptions)),
+		slog.Any("eval_errors", evalErrors(st.evalErrors)),
+		slog.Int64("latency_us", d.Duration.Microseconds()),
+	}
+	e.log.LogAttrs(ctx, slog.LevelInfo, "decision", attrs[:]...)
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func evalErrors(errs []policy.EvalError) []evalErrorLog {
+	out := make([]evalErrorLog, len(errs))
+	for i, e := range errs {
+		out[i] = evalErrorLog{Policy: e.PolicyID, Forbid: e.Forbid, Message: e.Message}
+	}
+	return out
+}
+
+// logMethod logs a method only when it is a plain token.
+func logMethod(m string) string {
+	if !isMethodToken(m) {
+		return "invalid"
+	}
+	return m
+}
+
+// logHost bounds the logged host; it is client-supplied.
+func logHost(h string) string {
+	h = normalizeHost(h)
+	if len(h) > 255 {
+		return h[:255]
+	}
+	return h
+}

@@ -1,0 +1,211 @@
+package authz
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/cedar-policy/cedar-go/types"
+)
+
+// grpcCaptureNames are the captures a gRPC route offers to its id template.
+func grpcCaptureNames() []string { return []string{"service", "method"} }
+
+func compileManifest(d *decoder, raw *rawManifest) (*Manifest, error) {
+	m := &Manifest{file: d.file, service: raw.service, table: newRouteTable()}
+	shapes := map[string][]*route{}
+	names := map[string]*route{}
+	for i := range raw.routes {
+		rr := &raw.routes[i]
+		r, err := d.compileRoute(rr)
+		if err != nil {
+			return nil, err
+		}
+		if prev := names[r.Name]; prev != nil {
+			return nil, d.errorf(r.Line, rr.key, "duplicate route name %q (first used on line %d)", r.Name, prev.Line)
+		}
+		names[r.Name] = r
+		shape := r.GRPC
+		if shape == "" {
+			shape = shapeKey(r.segs)
+		}
+		for _, prev := range shapes[shape] {
+			if methodsOverlap(prev.Methods, r.Methods) {
+				return nil, d.errorf(r.Line, rr.key, "route %q matches the same requests as route %q on line %d", r.Name, prev.Name, prev.Line)
+			}
+		}
+		shapes[shape] = append(shapes[shape], r)
+		m.routes = append(m.routes, r)
+		m.table.add(r)
+		if !slices.Contains(m.actions, r.Action) {
+			m.actions = append(m.actions, r.Action)
+		}
+	}
+	slices.Sort(m.actions)
+	return m, nil
+}
+
+// methodsOverlap reports two routes with the same template that would tie:
+// both accept any method, or both list a method. (A route listing the
+// method beats one accepting any method.)
+func methodsOverlap(a, b []string) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			return true
+		}
+	}
+	return false
+}
+
+func (d *decoder) compileRoute(rr *rawRoute) (*route, error) {
+	r := &route{Route: Route{Name: rr.name, Line: rr.line, Action: rr.action}}
+	if err := d.compileMatch(rr, r); err != nil {
+		return nil, err
+	}
+	if err := d.compileAction(rr, r); err != nil {
+		return nil, err
+	}
+	if err := d.compileResource(rr, r); err != nil {
+		return nil, err
+	}
+	if r.Name == "" {
+		r.Name = defaultRouteName(r)
+	}
+	return r, nil
+}
+
+func defaultRouteName(r *route) string {
+	switch {
+	case r.GRPC != "":
+		return "grpc " + r.GRPC
+	case r.Methods == nil:
+		return "ANY " + r.Path
+	}
+	return strings.Join(r.Methods, ",") + " " + r.Path
+}
+
+func (d *decoder) compileMatch(rr *rawRoute, r *route) error {
+	key := rr.key + ".match"
+	if err := d.compileMethods(rr, r); err != nil {
+		return err
+	}
+	switch {
+	case rr.path != "" && rr.grpc != "":
+		return d.errorf(rr.grpcLine, key, "use either path or grpc, not both")
+	case rr.grpc != "":
+		if r.Methods != nil {
+			return d.errorf(rr.matchLine, key, "a grpc route matches POST only; remove method/methods")
+		}
+		if err := checkGRPCPattern(rr.grpc); err != nil {
+			return d.errorf(rr.grpcLine, key+".grpc", "%q: %v", rr.grpc, err)
+		}
+		r.GRPC, r.captures = rr.grpc, grpcCaptureNames()
+		return nil
+	case rr.pathLine == 0:
+		return d.errorf(rr.matchLine, key, "missing key \"path\" or \"grpc\"")
+	}
+	segs, err := parsePathTemplate(rr.path)
+	if err != nil {
+		return d.errorf(rr.pathLine, key+".path", "bad template %q: %v", rr.path, err)
+	}
+	r.Path, r.segs, r.captures = rr.path, segs, captureNames(segs)
+	return nil
+}
+
+func (d *decoder) compileMethods(rr *rawRoute, r *route) error {
+	key := rr.key + ".match"
+	methods := rr.methods
+	switch {
+	case rr.method != "" && rr.methodsLine != 0:
+		return d.errorf(rr.methodsLine, key, "use either method or methods, not both")
+	case rr.methodsLine != 0 && len(methods) == 0:
+		return d.errorf(rr.methodsLine, key+".methods", "must list at least one method (omit it to match any method)")
+	case rr.method != "":
+		methods = []string{rr.method}
+	}
+	for i, m := range methods {
+		if !isMethodToken(m) {
+			return d.errorf(rr.matchLine, key, "method %q: methods are case sensitive upper-case tokens such as GET", m)
+		}
+		if slices.Contains(methods[:i], m) {
+			return d.errorf(rr.matchLine, key, "method %q is listed twice", m)
+		}
+	}
+	r.Methods = methods
+	return nil
+}
+
+func isMethodToken(m string) bool {
+	if m == "" || len(m) > 32 {
+		return false
+	}
+	for i := 0; i < len(m); i++ {
+		if c := m[i]; (c < 'A' || c > 'Z') && c != '_' && c != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// checkGRPCPattern accepts /pkg.Service/Method and /pkg.Service/*.
+func checkGRPCPattern(p string) error {
+	svc, method, ok := strings.Cut(strings.TrimPrefix(p, "/"), "/")
+	switch {
+	case !strings.HasPrefix(p, "/") || !ok:
+		return fmt.Errorf("expected /package.Service/Method or /package.Service/*")
+	case !isDottedIdent(svc):
+		return fmt.Errorf("bad service name %q", svc)
+	case method != "*" && !isIdent(method):
+		return fmt.Errorf("bad method name %q (use * for every method)", method)
+	}
+	return nil
+}
+
+func isDottedIdent(s string) bool {
+	for _, part := range strings.Split(s, ".") {
+		if !isIdent(part) {
+			return false
+		}
+	}
+	return true
+}
+
+func (d *decoder) compileAction(rr *rawRoute, r *route) error {
+	key := rr.key + ".action"
+	a := rr.action
+	switch {
+	case strings.TrimSpace(a) == "":
+		return d.errorf(rr.actionLine, key, "must not be empty")
+	case a != strings.TrimSpace(a) || strings.ContainsFunc(a, isControl):
+		return d.errorf(rr.actionLine, key, "%q: no surrounding spaces or control characters", a)
+	case strings.Contains(a, "::"):
+		var uid types.EntityUID
+		if err := uid.UnmarshalCedar([]byte(a)); err != nil {
+			return d.errorf(rr.actionLine, key, "%q is not a Cedar entity UID such as Orders::Action::\"read\"", a)
+		}
+		r.action = uid
+	default:
+		r.action = types.NewEntityUID("Action", types.String(a))
+	}
+	return nil
+}
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
+
+func (d *decoder) compileResource(rr *rawRoute, r *route) error {
+	key := rr.key + ".resource"
+	t, err := types.NewEntityType(rr.resType)
+	if err != nil {
+		return d.errorf(rr.resLine, key+".type", "%q is not a Cedar entity type such as Order or Acme::Order", rr.resType)
+	}
+	parts, err := parseIDTemplate(rr.resID, r.captures)
+	if err != nil {
+		return d.errorf(rr.idLine, key+".id", "bad template %q: %v", rr.resID, err)
+	}
+	r.resType, r.idParts = t, parts
+	r.Resource = ResourceRef{Type: rr.resType, ID: rr.resID}
+	return nil
+}

@@ -1,0 +1,135 @@
+package authz
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// rawManifest is the decoded but not yet validated manifest.
+type rawManifest struct {
+	service string
+	routes  []rawRoute
+}
+
+// rawRoute keeps the line of each field for validation errors. An `mcp:`
+// block will be added here as another kind of match.
+type rawRoute struct {
+	key          string // routes[i]
+	line         int
+	name, action string
+	method       string
+	methods      []string
+	path, grpc   string
+	resType      string
+	resID        string
+	// Lines of the values; 0 when the key is absent.
+	actionLine, matchLine, resLine int
+	methodsLine, pathLine          int
+	grpcLine, idLine               int
+}
+
+func (d *decoder) decodeRoot(root *yaml.Node) (*rawManifest, error) {
+	raw := &rawManifest{}
+	var routes *yaml.Node
+	err := d.fields(root, "", map[string]func(*yaml.Node, string) error{
+		"service": d.str(&raw.service),
+		"routes":  func(n *yaml.Node, _ string) error { routes = n; return nil },
+	})
+	if err != nil {
+		return nil, err
+	}
+	if routes == nil {
+		return nil, d.errorf(root.Line, "", "missing key \"routes\"")
+	}
+	if routes.Kind != yaml.SequenceNode || len(routes.Content) == 0 {
+		return nil, d.errorf(routes.Line, "routes", "expected a non-empty list of routes")
+	}
+	for i, n := range routes.Content {
+		r, err := d.decodeRoute(n, fmt.Sprintf("routes[%d]", i))
+		if err != nil {
+			return nil, err
+		}
+		raw.routes = append(raw.routes, r)
+	}
+	return raw, nil
+}
+
+func (d *decoder) decodeRoute(n *yaml.Node, key string) (rawRoute, error) {
+	r := rawRoute{key: key, line: n.Line}
+	err := d.fields(n, key, map[string]func(*yaml.Node, string) error{
+		"name":     d.str(&r.name),
+		"action":   d.lined(d.str(&r.action), &r.actionLine),
+		"match":    d.lined(d.matchFields(&r), &r.matchLine),
+		"resource": d.lined(d.resourceFields(&r), &r.resLine),
+	})
+	if err != nil {
+		return r, err
+	}
+	switch {
+	case r.matchLine == 0:
+		return r, d.errorf(r.line, key, "missing key \"match\"")
+	case r.actionLine == 0:
+		return r, d.errorf(r.line, key, "missing key \"action\"")
+	case r.resLine == 0:
+		return r, d.errorf(r.line, key, "missing key \"resource\"")
+	}
+	return r, nil
+}
+
+// lined records the line of a value before decoding it.
+func (d *decoder) lined(f func(*yaml.Node, string) error, line *int) func(*yaml.Node, string) error {
+	return func(n *yaml.Node, key string) error {
+		*line = n.Line
+		return f(n, key)
+	}
+}
+
+func (d *decoder) matchFields(r *rawRoute) func(*yaml.Node, string) error {
+	return func(n *yaml.Node, key string) error {
+		return d.fields(n, key, map[string]func(*yaml.Node, string) error{
+			"method":  d.str(&r.method),
+			"methods": d.lined(d.strList(&r.methods), &r.methodsLine),
+			"path":    d.lined(d.str(&r.path), &r.pathLine),
+			"grpc":    d.lined(d.str(&r.grpc), &r.grpcLine),
+		})
+	}
+}
+
+func (d *decoder) resourceFields(r *rawRoute) func(*yaml.Node, string) error {
+	return func(n *yaml.Node, key string) error {
+		typeSet := false
+		err := d.fields(n, key, map[string]func(*yaml.Node, string) error{
+			"type": func(v *yaml.Node, k string) error { typeSet = true; return d.str(&r.resType)(v, k) },
+			"id":   d.lined(d.str(&r.resID), &r.idLine),
+		})
+		switch {
+		case err != nil:
+			return err
+		case !typeSet:
+			return d.errorf(n.Line, key, "missing key \"type\"")
+		case r.idLine == 0:
+			return d.errorf(n.Line, key, "missing key \"id\"")
+		}
+		return nil
+	}
+}
+
+// looksLikeCedar reports (and locates) Cedar policy text, which must never
+// be accepted as a manifest.
+func looksLikeCedar(data []byte) (int, bool) {
+	for i, line := range bytes.Split(data, []byte("\n")) {
+		s := strings.TrimSpace(string(line))
+		if strings.HasPrefix(s, "@") {
+			return i + 1, true
+		}
+		for _, kw := range []string{"permit", "forbid"} {
+			if rest, ok := strings.CutPrefix(s, kw); ok && strings.HasPrefix(strings.TrimSpace(rest), "(") {
+				return i + 1, true
+			}
+		}
+	}
+	return 0, false
+}

@@ -1,0 +1,114 @@
+package authz
+
+import (
+	"net"
+	"strings"
+	"time"
+
+	"github.com/cedar-policy/cedar-go/types"
+	"github.com/tollgate-authz/tollgate/identity"
+)
+
+// WorkloadType is the Cedar entity type of a principal.
+const WorkloadType types.EntityType = "Workload"
+
+// mapper builds the Cedar request for a verified identity and a matched route.
+type mapper struct {
+	signals []Signal
+	claims  []string
+}
+
+// cedarInput is a Cedar request plus the principal and resource entities
+// that overlay IAM's entity data.
+type cedarInput struct {
+	req       types.Request
+	principal types.Entity
+	resource  types.Entity
+}
+
+func (m *mapper) build(r *Request, id *identity.Identity, rt *route, vals []string, path string, now time.Time) (cedarInput, error) {
+	ctx := make(types.RecordMap, 9+len(m.signals))
+	if err := addSignals(ctx, m.signals, r); err != nil {
+		return cedarInput{}, err
+	}
+	ctx["method"] = types.String(r.Method)
+	ctx["path"] = types.String(path)
+	ctx["host"] = types.String(normalizeHost(r.Host))
+	ctx["scheme"] = types.String(strings.ToLower(r.Scheme))
+	ctx["tls"] = types.Boolean(r.TLS)
+	ctx["time"] = types.NewDatetime(now)
+	if ip, ok := parseSourceAddress(r.SourceAddress); ok {
+		ctx["source_address"] = ip
+	}
+	if id.Source == identity.SourceJWT && len(m.claims) > 0 {
+		ctx["jwt"] = claimsRecord(id.Claims, m.claims)
+	}
+	in := cedarInput{principal: principalEntity(id)}
+	in.resource = types.Entity{UID: types.NewEntityUID(rt.resType, types.String(renderID(rt.idParts, vals)))}
+	in.req = types.Request{
+		Principal: in.principal.UID,
+		Action:    rt.action,
+		Resource:  in.resource.UID,
+		Context:   types.NewRecord(ctx),
+	}
+	return in, nil
+}
+
+// principalEntity is Workload::"<spiffe id>" with trust_domain and path,
+// plus namespace and service_account for paths of the exact form
+// /ns/<namespace>/sa/<service account>.
+func principalEntity(id *identity.Identity) types.Entity {
+	p := id.ID.Path()
+	attrs := types.RecordMap{
+		"trust_domain": types.String(id.ID.TrustDomain().Name()),
+		"path":         types.String(p),
+	}
+	if ns, sa, ok := k8sParts(p); ok {
+		attrs["namespace"] = types.String(ns)
+		attrs["service_account"] = types.String(sa)
+	}
+	return types.Entity{
+		UID:        types.NewEntityUID(WorkloadType, types.String(id.ID.String())),
+		Attributes: types.NewRecord(attrs),
+	}
+}
+
+func k8sParts(p string) (ns, sa string, ok bool) {
+	rest, ok := strings.CutPrefix(p, "/ns/")
+	if !ok {
+		return "", "", false
+	}
+	ns, rest, ok = strings.Cut(rest, "/sa/")
+	if !ok || ns == "" || rest == "" || strings.Contains(ns, "/") || strings.Contains(rest, "/") {
+		return "", "", false
+	}
+	return ns, rest, true
+}
+
+func parseSourceAddress(s string) (types.IPAddr, bool) {
+	if s == "" || strings.Contains(s, "/") {
+		return types.IPAddr{}, false
+	}
+	ip, err := types.ParseIPAddr(s)
+	return ip, err == nil
+}
+
+// normalizeHost lower-cases the host and drops the port and a trailing
+// dot, so "Orders.Example.com.:443" and "orders.example.com" are the same
+// context.host.
+func normalizeHost(h string) string {
+	if strings.Contains(h, ":") { // SplitHostPort's error allocates
+		if host, _, err := net.SplitHostPort(h); err == nil {
+			h = host
+		} else if strings.HasPrefix(h, "[") && strings.HasSuffix(h, "]") {
+			h = h[1 : len(h)-1]
+		}
+	}
+	h = strings.TrimSuffix(h, ".")
+	for i := 0; i < len(h); i++ {
+		if c := h[i]; 'A' <= c && c <= 'Z' {
+			return strings.ToLower(h)
+		}
+	}
+	return h
+}

@@ -1,0 +1,112 @@
+package mcp
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/cedar-policy/cedar-go/types"
+
+	"github.com/tollgate-authz/tollgate/authz/mcp/internal/strictjson"
+)
+
+// arguments converts params.arguments to a Cedar record. Absent or null
+// arguments give an empty record; any other non-object is bad_params.
+func arguments(params *strictjson.Value, index int) (types.Record, error) {
+	args := params.Lookup("arguments")
+	if args == nil || args.Kind == strictjson.Null {
+		return types.Record{}, nil
+	}
+	if args.Kind != strictjson.Object {
+		return types.Record{}, newError(ReasonBadParams, index, `"params.arguments" must be an object, got %s`, args.Kind)
+	}
+	return record(args), nil
+}
+
+// cedarValue converts a JSON value; ok is false for null, which has no
+// Cedar counterpart and is omitted.
+func cedarValue(v *strictjson.Value) (val types.Value, ok bool) {
+	switch v.Kind {
+	case strictjson.Bool:
+		return types.Boolean(v.Bool), true
+	case strictjson.String:
+		return types.String(v.Str), true
+	case strictjson.Number:
+		return numberValue(v.Str), true
+	case strictjson.Array:
+		elems := make([]types.Value, 0, len(v.Elems))
+		for i := range v.Elems {
+			if e, ok := cedarValue(&v.Elems[i]); ok {
+				elems = append(elems, e)
+			}
+		}
+		return types.NewSet(elems...), true
+	case strictjson.Object:
+		return record(v), true
+	}
+	return nil, false
+}
+
+func record(v *strictjson.Value) types.Record {
+	m := make(types.RecordMap, len(v.Members))
+	for i := range v.Members {
+		if val, ok := cedarValue(&v.Members[i].Val); ok {
+			m[types.String(v.Members[i].Key)] = val
+		}
+	}
+	return types.NewRecord(m)
+}
+
+// maxExponent bounds the exponent of a number literal; beyond it, a
+// non-zero value is neither a Long nor a decimal.
+const maxExponent = 1000
+
+// numberValue converts an exact JSON number literal: an integral value
+// within int64 becomes a Long (whatever its spelling: 100, 1e2, 100.0),
+// a value with at most four decimal places within decimal range becomes a
+// decimal, and anything else the String of the literal.
+func numberValue(lit string) types.Value {
+	neg, digits, exp, ok := splitNumber(lit)
+	switch {
+	case !ok:
+		return types.String(lit)
+	case digits == "":
+		return types.Long(0)
+	case exp >= 0 && len(digits)+exp <= 19:
+		if n, err := strconv.ParseInt(neg+digits+strings.Repeat("0", exp), 10, 64); err == nil {
+			return types.Long(n)
+		}
+	case exp < 0 && exp >= -4 && len(digits) <= 19:
+		if n, err := strconv.ParseInt(neg+digits, 10, 64); err == nil {
+			if d, err := types.NewDecimal(n, exp); err == nil {
+				return d
+			}
+		}
+	}
+	return types.String(lit)
+}
+
+// splitNumber writes a valid JSON number literal as sign, digits and exp
+// with value sign·digits·10^exp, digits having no leading or trailing
+// zeros ("" for zero). ok is false when the exponent is out of bounds for
+// a non-zero value.
+func splitNumber(lit string) (sign, digits string, exp int, ok bool) {
+	if strings.HasPrefix(lit, "-") {
+		sign, lit = "-", lit[1:]
+	}
+	mant, expText, hasExp := strings.Cut(strings.ToLower(lit), "e")
+	intPart, frac, _ := strings.Cut(mant, ".")
+	digits = strings.TrimLeft(intPart+frac, "0")
+	trimmed := strings.TrimRight(digits, "0")
+	if trimmed == "" {
+		return "", "", 0, true
+	}
+	if hasExp {
+		e, err := strconv.Atoi(expText)
+		if err != nil || e > maxExponent || e < -maxExponent {
+			return "", "", 0, false
+		}
+		exp = e
+	}
+	exp += len(digits) - len(trimmed) - len(frac)
+	return sign, trimmed, exp, true
+}

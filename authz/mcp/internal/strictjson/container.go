@@ -1,0 +1,111 @@
+package strictjson
+
+import (
+	"strconv"
+	"strings"
+)
+
+func (p *parser) array(depth int) (Value, error) {
+	start := p.pos
+	p.pos++ // '['
+	p.skipWS()
+	v := Value{Kind: Array}
+	if p.pos < len(p.data) && p.data[p.pos] == ']' {
+		p.pos++
+		v.Raw = p.data[start:p.pos]
+		return v, nil
+	}
+	for more := true; more; {
+		elem, err := p.value(depth)
+		if err != nil {
+			return Value{}, within(err, strconv.Itoa(len(v.Elems)))
+		}
+		v.Elems = append(v.Elems, elem)
+		if more, err = p.next(']'); err != nil {
+			return Value{}, err
+		}
+	}
+	v.Raw = p.data[start:p.pos]
+	return v, nil
+}
+
+func (p *parser) object(depth int) (Value, error) {
+	start := p.pos
+	p.pos++ // '{'
+	p.skipWS()
+	v := Value{Kind: Object}
+	if p.pos < len(p.data) && p.data[p.pos] == '}' {
+		p.pos++
+		v.Raw = p.data[start:p.pos]
+		return v, nil
+	}
+	var keys keySet
+	for more := true; more; {
+		keyAt := p.pos
+		if keyAt >= len(p.data) || p.data[keyAt] != '"' {
+			return Value{}, errAt(ErrSyntax, keyAt, "expected a string object key")
+		}
+		key, err := p.str()
+		if err != nil {
+			return Value{}, err
+		}
+		if err := keys.add(v.Members, key, keyAt); err != nil {
+			return Value{}, err
+		}
+		if err := p.expect(':', "':' after object key"); err != nil {
+			return Value{}, err
+		}
+		p.skipWS()
+		val, err := p.value(depth)
+		if err != nil {
+			return Value{}, within(err, QuoteKey(key))
+		}
+		v.Members = append(v.Members, Member{Key: key, Val: val})
+		if more, err = p.next('}'); err != nil {
+			return Value{}, err
+		}
+	}
+	v.Raw = p.data[start:p.pos]
+	return v, nil
+}
+
+// smallObject is the member count up to which keys are compared pairwise.
+const smallObject = 16
+
+// keySet detects keys that are equal after Unicode simple case folding,
+// the rule encoding/json uses to match struct fields. Small objects are
+// checked pairwise against the members parsed so far; large ones by map.
+type keySet struct {
+	folded map[string]string // folded key -> original, once large
+}
+
+func (s *keySet) add(prev []Member, key string, off int) error {
+	if s.folded == nil && len(prev) < smallObject {
+		for i := range prev {
+			if strings.EqualFold(prev[i].Key, key) {
+				return dupError(prev[i].Key, key, off)
+			}
+		}
+		return nil
+	}
+	if s.folded == nil {
+		s.folded = make(map[string]string, 2*smallObject)
+		for i := range prev {
+			s.folded[fold(prev[i].Key)] = prev[i].Key
+		}
+	}
+	f := fold(key)
+	if k, ok := s.folded[f]; ok {
+		return dupError(k, key, off)
+	}
+	s.folded[f] = key
+	return nil
+}
+
+func dupError(first, second string, off int) error {
+	if first == second {
+		return errAt(ErrDuplicateKey, off, "key %s appears more than once", QuoteKey(second))
+	}
+	return errAt(ErrDuplicateKey, off, "key %s duplicates %s under case folding",
+		QuoteKey(second), QuoteKey(first))
+}

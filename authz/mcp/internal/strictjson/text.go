@@ -1,0 +1,155 @@
+package strictjson
+
+import (
+	"encoding/json"
+	"strings"
+	"unicode"
+	"unicode/utf16"
+)
+
+// str parses the string at p.pos (an opening quote) and returns it decoded.
+func (p *parser) str() (string, error) {
+	start := p.pos
+	p.pos++
+	escaped := false
+	for p.pos < len(p.data) {
+		c := p.data[p.pos]
+		switch {
+		case c == '"':
+			p.pos++
+			return decode(p.data[start:p.pos], escaped, start)
+		case c < 0x20:
+			return "", errAt(ErrSyntax, p.pos, "control character in string")
+		case c == '\\':
+			escaped = true
+			if err := p.escape(); err != nil {
+				return "", err
+			}
+		default:
+			p.pos++
+		}
+	}
+	return "", errAt(ErrSyntax, start, "unterminated string")
+}
+
+func decode(raw []byte, escaped bool, off int) (string, error) {
+	if !escaped {
+		return string(raw[1 : len(raw)-1]), nil
+	}
+	// Escapes are validated already; let the standard library decode them.
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", errAt(ErrSyntax, off, "string rejected by encoding/json")
+	}
+	return s, nil
+}
+
+// escape validates the escape sequence at p.pos and consumes it.
+func (p *parser) escape() error {
+	at := p.pos
+	if at+1 >= len(p.data) {
+		return errAt(ErrSyntax, at, "unterminated escape")
+	}
+	switch p.data[at+1] {
+	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+		p.pos += 2
+		return nil
+	case 'u':
+	default:
+		return errAt(ErrSyntax, at, "invalid escape sequence")
+	}
+	r, ok := p.hex4(at + 2)
+	if !ok {
+		return errAt(ErrSyntax, at, "invalid \\u escape")
+	}
+	p.pos += 6
+	switch {
+	case !utf16.IsSurrogate(r):
+		return nil
+	case r >= 0xDC00:
+		return errAt(ErrSyntax, at, "unpaired UTF-16 low surrogate")
+	}
+	if p.pos+1 < len(p.data) && p.data[p.pos] == '\\' && p.data[p.pos+1] == 'u' {
+		if lo, ok := p.hex4(p.pos + 2); ok && lo >= 0xDC00 && lo <= 0xDFFF {
+			p.pos += 6
+			return nil
+		}
+	}
+	return errAt(ErrSyntax, at, "unpaired UTF-16 high surrogate")
+}
+
+func (p *parser) hex4(at int) (rune, bool) {
+	if at+4 > len(p.data) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range p.data[at : at+4] {
+		switch {
+		case c >= '0' && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return r, true
+}
+
+// number parses a number per RFC 8259 and keeps its literal.
+func (p *parser) number() (Value, error) {
+	start := p.pos
+	if p.data[p.pos] == '-' {
+		p.pos++
+	}
+	switch {
+	case p.at('0'):
+		p.pos++
+	case p.digits() == 0:
+		return Value{}, errAt(ErrSyntax, start, "invalid number")
+	}
+	if p.at('.') {
+		p.pos++
+		if p.digits() == 0 {
+			return Value{}, errAt(ErrSyntax, start, "invalid number: no digits after '.'")
+		}
+	}
+	if p.at('e') || p.at('E') {
+		p.pos++
+		if p.at('+') || p.at('-') {
+			p.pos++
+		}
+		if p.digits() == 0 {
+			return Value{}, errAt(ErrSyntax, start, "invalid number: no digits in exponent")
+		}
+	}
+	raw := p.data[start:p.pos]
+	return Value{Kind: Number, Raw: raw, Str: string(raw)}, nil
+}
+
+func (p *parser) at(c byte) bool { return p.pos < len(p.data) && p.data[p.pos] == c }
+
+func (p *parser) digits() int {
+	n := 0
+	for p.pos < len(p.data) && p.data[p.pos] >= '0' && p.data[p.pos] <= '9' {
+		p.pos++
+		n++
+	}
+	return n
+}
+
+// fold maps s to a canonical form such that fold(a) == fold(b) exactly when
+// strings.EqualFold(a, b), as encoding/json's foldName does.
+func fold(s string) string {
+	return strings.Map(func(r rune) rune {
+		for {
+			r2 := unicode.SimpleFold(r)
+			if r2 <= r {
+				return r2
+			}
+			r = r2
+		}
+	}, s)
+}

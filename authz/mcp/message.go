@@ -1,0 +1,87 @@
+package mcp
+
+import (
+	"bytes"
+
+	"github.com/tollgate-authz/tollgate/authz/mcp/internal/strictjson"
+)
+
+// parseMessage validates one JSON-RPC message; index is its batch position
+// or -1.
+func parseMessage(v *strictjson.Value, index int) (Message, error) {
+	if v.Kind != strictjson.Object {
+		return Message{}, newError(ReasonInvalidRequest, index, "a JSON-RPC message must be an object, got %s", v.Kind)
+	}
+	if ver := v.Lookup("jsonrpc"); ver == nil || ver.Kind != strictjson.String || ver.Str != "2.0" {
+		return Message{}, newError(ReasonBadVersion, index, `member "jsonrpc" must be the string "2.0"`)
+	}
+	var m Message
+	id := v.Lookup("id")
+	if id != nil {
+		if id.Kind != strictjson.String && id.Kind != strictjson.Number && id.Kind != strictjson.Null {
+			return Message{}, newError(ReasonBadID, index, `member "id" must be a string, number or null, got %s`, id.Kind)
+		}
+		m.ID = bytes.Clone(id.Raw)
+	}
+	method, result, rpcErr := v.Lookup("method"), v.Lookup("result"), v.Lookup("error")
+	if result != nil || rpcErr != nil {
+		return response(v, m, index)
+	}
+	if method == nil || method.Kind != strictjson.String || method.Str == "" {
+		return Message{}, newError(ReasonMissingMethod, index, `member "method" must be a non-empty string`)
+	}
+	m.Method = method.Str
+	m.Notification = id == nil
+	params := v.Lookup("params")
+	if params == nil {
+		return m, methodParams(&m, nil, index)
+	}
+	if params.Kind != strictjson.Object && params.Kind != strictjson.Array {
+		return Message{}, newError(ReasonBadParams, index, `member "params" must be an object or array, got %s`, params.Kind)
+	}
+	m.RawParams = bytes.Clone(params.Raw)
+	return m, methodParams(&m, params, index)
+}
+
+// response validates a JSON-RPC response object.
+func response(v *strictjson.Value, m Message, index int) (Message, error) {
+	switch {
+	case v.Lookup("method") != nil || v.Lookup("params") != nil:
+		return Message{}, newError(ReasonInvalidRequest, index, `a message cannot have both "method"/"params" and "result"/"error"`)
+	case v.Lookup("result") != nil && v.Lookup("error") != nil:
+		return Message{}, newError(ReasonInvalidRequest, index, `a response cannot have both "result" and "error"`)
+	case m.ID == nil:
+		return Message{}, newError(ReasonInvalidRequest, index, `a response must have an "id" member`)
+	}
+	return Message{ID: m.ID, Response: true}, nil
+}
+
+// methodParams extracts what policy needs from the params of the methods
+// that name a tool, resource or prompt. params is nil when absent.
+func methodParams(m *Message, params *strictjson.Value, index int) error {
+	var err error
+	switch m.Method {
+	case "tools/call":
+		if m.Tool, err = requiredString(params, "name", index); err == nil {
+			m.Arguments, err = arguments(params, index)
+		}
+	case "prompts/get":
+		if m.Prompt, err = requiredString(params, "name", index); err == nil {
+			m.Arguments, err = arguments(params, index)
+		}
+	case "resources/read", "resources/subscribe", "resources/unsubscribe":
+		m.URI, err = requiredString(params, "uri", index)
+	}
+	return err
+}
+
+func requiredString(params *strictjson.Value, key string, index int) (string, error) {
+	if params == nil || params.Kind != strictjson.Object {
+		return "", newError(ReasonBadParams, index, `"params" must be an object with a string %q`, key)
+	}
+	v := params.Lookup(key)
+	if v == nil || v.Kind != strictjson.String || v.Str == "" {
+		return "", newError(ReasonBadParams, index, `"params.%s" must be a non-empty string`, key)
+	}
+	return v.Str, nil
+}

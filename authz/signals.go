@@ -1,0 +1,122 @@
+package authz
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/cedar-policy/cedar-go/types"
+)
+
+// Signal copies one runtime value from the request into the Cedar
+// context as context.<Name>. A missing value is omitted (policies test it
+// with `has`); a value that does not parse as Type is a bad request, never
+// an allow.
+//
+// Header signals are only as trustworthy as the proxy that sets them: the
+// proxy must strip the header from client requests.
+type Signal struct {
+	Name string // context key, e.g. risk_score
+	From string // "context_extension", "metadata" or "header"
+	Key  string // extension key, "filter.key" metadata key, or header name
+	Type string // "string", "long" or "bool"
+}
+
+// Signal sources and types.
+const (
+	FromContextExtension = "context_extension"
+	FromMetadata         = "metadata"
+	FromHeader           = "header"
+
+	TypeString = "string"
+	TypeLong   = "long"
+	TypeBool   = "bool"
+)
+
+// errBadSignal is returned when a present signal does not parse.
+var errBadSignal = errors.New("bad signal")
+
+// reservedContextKeys are set by the mapper and cannot be signal names.
+func isReservedContextKey(k string) bool {
+	switch k {
+	case "method", "path", "host", "scheme", "source_address", "time", "tls", "jwt":
+		return true
+	}
+	return false
+}
+
+func validateSignals(sigs []Signal) ([]Signal, error) {
+	out := make([]Signal, len(sigs))
+	seen := map[string]bool{}
+	for i, s := range sigs {
+		switch {
+		case !isIdent(s.Name):
+			return nil, fmt.Errorf("signals[%d]: name %q must be letters, digits and _", i, s.Name)
+		case isReservedContextKey(s.Name) || seen[s.Name]:
+			return nil, fmt.Errorf("signals[%d]: name %q is reserved or used twice", i, s.Name)
+		case s.From != FromContextExtension && s.From != FromMetadata && s.From != FromHeader:
+			return nil, fmt.Errorf("signals[%d] %s: from %q must be context_extension, metadata or header", i, s.Name, s.From)
+		case s.Type != TypeString && s.Type != TypeLong && s.Type != TypeBool:
+			return nil, fmt.Errorf("signals[%d] %s: type %q must be string, long or bool", i, s.Name, s.Type)
+		case s.Key == "":
+			return nil, fmt.Errorf("signals[%d] %s: key must not be empty", i, s.Name)
+		}
+		seen[s.Name] = true
+		if s.From == FromHeader {
+			s.Key = strings.ToLower(s.Key)
+		}
+		out[i] = s
+	}
+	return out, nil
+}
+
+// addSignals adds the present signals to ctx. The error names the signal,
+// never its value.
+func addSignals(ctx types.RecordMap, sigs []Signal, r *Request) error {
+	for i := range sigs {
+		s := &sigs[i]
+		raw, ok := signalValue(s, r)
+		if !ok {
+			continue
+		}
+		v, ok := parseSignal(s.Type, raw)
+		if !ok {
+			return fmt.Errorf("%w: %s is not a valid %s", errBadSignal, s.Name, s.Type)
+		}
+		ctx[types.String(s.Name)] = v
+	}
+	return nil
+}
+
+func signalValue(s *Signal, r *Request) (string, bool) {
+	var m map[string]string
+	switch s.From {
+	case FromContextExtension:
+		m = r.ContextExtensions
+	case FromMetadata:
+		m = r.Metadata
+	case FromHeader:
+		m = r.Headers
+	}
+	v, ok := m[s.Key]
+	return v, ok
+}
+
+func parseSignal(typ, raw string) (types.Value, bool) {
+	switch typ {
+	case TypeString:
+		return types.String(raw), true
+	case TypeLong:
+		n, err := strconv.ParseInt(raw, 10, 64)
+		return types.Long(n), err == nil
+	case TypeBool:
+		switch raw {
+		case "true":
+			return types.True, true
+		case "false":
+			return types.False, true
+		}
+	}
+	return nil, false
+}
