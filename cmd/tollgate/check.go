@@ -1,0 +1,175 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
+	authv3 "github.com/envoyproxy/go-control-plane/envoy/service/auth/v3"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+)
+
+// multiFlag collects a repeated flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ", ") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+type checkFlags struct {
+	addr, spiffeID, certFile, bearer, method, path, host, scheme, source, body string
+	headers, exts                                                              multiFlag
+	timeout                                                                    time.Duration
+	offline                                                                    offlineFlags
+}
+
+func parseCheckFlags(args []string, stderr io.Writer) (*checkFlags, error) {
+	f := &checkFlags{}
+	fs := flag.NewFlagSet("tollgate check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&f.addr, "addr", "127.0.0.1:9191", "Tollgate's gRPC address (host:port or unix:///path)")
+	fs.StringVar(&f.spiffeID, "spiffe-id", "", "caller SPIFFE ID, sent as source.principal (as if Envoy terminated mTLS)")
+	fs.StringVar(&f.certFile, "cert", "", "PEM file of the caller's X.509-SVID leaf, sent as source.certificate")
+	fs.StringVar(&f.bearer, "bearer", "", "JWT-SVID sent as Authorization: Bearer (or @file)")
+	fs.StringVar(&f.method, "method", "GET", "HTTP method")
+	fs.StringVar(&f.path, "path", "/", "request :path, query included")
+	fs.StringVar(&f.host, "host", "app.internal", "request host")
+	fs.StringVar(&f.scheme, "scheme", "https", "request scheme")
+	fs.StringVar(&f.source, "source", "10.0.0.7", "caller source address")
+	fs.StringVar(&f.body, "body", "", "request body (or @file)")
+	fs.Var(&f.headers, "H", "request header 'name: value' (repeatable)")
+	fs.Var(&f.exts, "ext", "context extension key=value (repeatable)")
+	fs.DurationVar(&f.timeout, "timeout", 5*time.Second, "timeout")
+	f.offline.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+func runCheck(args []string, stdout, stderr io.Writer) int {
+	f, err := parseCheckFlags(args, stderr)
+	if err != nil {
+		return exitError
+	}
+	if f.offline.enabled {
+		return runOfflineCheck(f, stdout, stderr)
+	}
+	req, err := f.checkRequest()
+	if err != nil {
+		fmt.Fprintln(stderr, "tollgate check:", err)
+		return exitError
+	}
+	resp, err := sendCheck(f.addr, f.timeout, req)
+	if err != nil {
+		fmt.Fprintln(stderr, "tollgate check:", err)
+		return exitError
+	}
+	return printCheckResponse(stdout, resp)
+}
+
+// readArg returns s, or the content of file F when s is "@F".
+func readArg(s string) (string, error) {
+	if name, ok := strings.CutPrefix(s, "@"); ok {
+		b, err := os.ReadFile(name)
+		return strings.TrimRight(string(b), "\n"), err
+	}
+	return s, nil
+}
+
+func (f *checkFlags) checkRequest() (*authv3.CheckRequest, error) {
+	headers := map[string]string{}
+	for _, h := range f.headers {
+		k, v, ok := strings.Cut(h, ":")
+		if !ok {
+			return nil, fmt.Errorf("header %q: want 'name: value'", h)
+		}
+		headers[strings.ToLower(strings.TrimSpace(k))] = strings.TrimSpace(v)
+	}
+	if f.bearer != "" {
+		tok, err := readArg(f.bearer)
+		if err != nil {
+			return nil, err
+		}
+		headers["authorization"] = "Bearer " + tok
+	}
+	body, err := readArg(f.body)
+	if err != nil {
+		return nil, err
+	}
+	src := &authv3.AttributeContext_Peer{
+		Principal: f.spiffeID,
+		Address:   socketAddress(f.source),
+	}
+	if f.certFile != "" {
+		pem, err := os.ReadFile(f.certFile)
+		if err != nil {
+			return nil, err
+		}
+		src.Certificate = url.QueryEscape(string(pem))
+	}
+	exts := map[string]string{}
+	for _, e := range f.exts {
+		k, v, ok := strings.Cut(e, "=")
+		if !ok {
+			return nil, fmt.Errorf("context extension %q: want key=value", e)
+		}
+		exts[k] = v
+	}
+	return &authv3.CheckRequest{Attributes: &authv3.AttributeContext{
+		Source:            src,
+		ContextExtensions: exts,
+		Request: &authv3.AttributeContext_Request{Http: &authv3.AttributeContext_HttpRequest{
+			Id: "tollgate-check", Method: f.method, Path: f.path, Host: f.host,
+			Scheme: f.scheme, Headers: headers, Body: body, Size: int64(len(body)),
+		}},
+	}}, nil
+}
+
+func socketAddress(ip string) *corev3.Address {
+	return &corev3.Address{Address: &corev3.Address_SocketAddress{SocketAddress: &corev3.SocketAddress{
+		Address: ip, PortSpecifier: &corev3.SocketAddress_PortValue{PortValue: 40000},
+	}}}
+}
+
+func sendCheck(addr string, timeout time.Duration, req *authv3.CheckRequest) (*authv3.CheckResponse, error) {
+	target := addr
+	if strings.HasPrefix(addr, "unix://") {
+		target = "unix:" + strings.TrimPrefix(addr, "unix://")
+	}
+	conn, err := grpc.NewClient(target, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	return authv3.NewAuthorizationClient(conn).Check(ctx, req)
+}
+
+func printCheckResponse(w io.Writer, resp *authv3.CheckResponse) int {
+	md := resp.GetDynamicMetadata().GetFields()
+	str := func(k string) string { return md[k].GetStringValue() }
+	if ok := resp.GetOkResponse(); ok != nil && resp.GetStatus().GetCode() == 0 {
+		fmt.Fprintf(w, "ALLOW decision=%s principal=%s action=%s policies=%s version=%s\n",
+			str("decision_id"), str("principal"), str("action"), listString(md["policies"].GetListValue().GetValues()), str("policy_version"))
+		for _, h := range ok.GetHeaders() {
+			fmt.Fprintf(w, "  upstream header %s: %s\n", h.GetHeader().GetKey(), h.GetHeader().GetValue())
+		}
+		return exitOK
+	}
+	d := resp.GetDeniedResponse()
+	fmt.Fprintf(w, "DENY %d decision=%s code=%s principal=%s action=%s policies=%s version=%s\n",
+		d.GetStatus().GetCode(), str("decision_id"), str("code"), str("principal"), str("action"),
+		listString(md["policies"].GetListValue().GetValues()), str("policy_version"))
+	if b := d.GetBody(); b != "" {
+		fmt.Fprintf(w, "  body: %s\n", b)
+	}
+	return exitDenied
+}

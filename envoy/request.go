@@ -1,0 +1,125 @@
+package envoy
+
+import (
+	"strconv"
+
+	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
+	authv3 "github.com/envoyproxy/go-control-plane/envoy/service/auth/v3"
+	"google.golang.org/protobuf/types/known/structpb"
+
+	"github.com/tollgate-authz/tollgate/authz"
+	"github.com/tollgate-authz/tollgate/identity"
+)
+
+// partialBodyHeader is set by Envoy when with_request_body truncated the body.
+const partialBodyHeader = "x-envoy-auth-partial-body"
+
+// toRequest converts a CheckRequest into a proxy-neutral authz.Request.
+// It never fails: missing parts stay empty and the engine denies.
+func toRequest(req *authv3.CheckRequest) *authz.Request {
+	attrs := req.GetAttributes()
+	httpReq := attrs.GetRequest().GetHttp()
+	src := attrs.GetSource()
+	headers := headerMap(httpReq)
+	r := &authz.Request{
+		Method:            httpReq.GetMethod(),
+		Path:              httpReq.GetPath(),
+		Host:              httpReq.GetHost(),
+		Scheme:            httpReq.GetScheme(),
+		Headers:           headers,
+		SourceAddress:     src.GetAddress().GetSocketAddress().GetAddress(),
+		TLS:               attrs.GetTlsSession() != nil || src.GetPrincipal() != "" || src.GetCertificate() != "",
+		ContextExtensions: attrs.GetContextExtensions(),
+		Metadata:          flattenMetadata(attrs.GetMetadataContext()),
+		ContentLength:     -1,
+		Credentials: identity.Credentials{
+			PeerCertificate: src.GetCertificate(),
+			SourcePrincipal: src.GetPrincipal(),
+			XFCC:            headers["x-forwarded-client-cert"],
+			Authorization:   headers["authorization"],
+		},
+	}
+	r.Body = httpReq.GetRawBody()
+	if len(r.Body) == 0 && httpReq.GetBody() != "" {
+		r.Body = []byte(httpReq.GetBody())
+	}
+	r.BodyTruncated = headers[partialBodyHeader] == "true"
+	if cl, ok := headers["content-length"]; ok {
+		if n, err := strconv.ParseInt(cl, 10, 64); err == nil && n >= 0 {
+			r.ContentLength = n
+		}
+	}
+	return r
+}
+
+// headerMap returns the request headers. Envoy sends either the headers map
+// or, with encode_raw_headers, header_map; repeated headers in header_map
+// are comma-joined as Envoy does for the plain map.
+func headerMap(h *authv3.AttributeContext_HttpRequest) map[string]string {
+	raw := h.GetHeaderMap().GetHeaders()
+	if len(raw) == 0 {
+		if m := h.GetHeaders(); m != nil {
+			return m
+		}
+		return map[string]string{}
+	}
+	m := make(map[string]string, len(raw)+len(h.GetHeaders()))
+	for k, v := range h.GetHeaders() {
+		m[k] = v
+	}
+	for _, hv := range raw {
+		mergeHeader(m, hv)
+	}
+	return m
+}
+
+func mergeHeader(m map[string]string, hv *corev3.HeaderValue) {
+	v := hv.GetValue()
+	if v == "" {
+		v = string(hv.GetRawValue())
+	}
+	k := lower(hv.GetKey())
+	if old, ok := m[k]; ok {
+		m[k] = old + "," + v
+		return
+	}
+	m[k] = v
+}
+
+func lower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if b[j] >= 'A' && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+// flattenMetadata keeps the string, number and bool values of filter
+// metadata as "filter.key" so that signals can read them.
+func flattenMetadata(md *corev3.Metadata) map[string]string {
+	fm := md.GetFilterMetadata()
+	if len(fm) == 0 {
+		return nil
+	}
+	out := make(map[string]string)
+	for filter, st := range fm {
+		for k, v := range st.GetFields() {
+			switch kind := v.GetKind().(type) {
+			case *structpb.Value_StringValue:
+				out[filter+"."+k] = kind.StringValue
+			case *structpb.Value_NumberValue:
+				out[filter+"."+k] = strconv.FormatFloat(kind.NumberValue, 'f', -1, 64)
+			case *structpb.Value_BoolValue:
+				out[filter+"."+k] = strconv.FormatBool(kind.BoolValue)
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,149 @@
+package envoy
+
+import (
+	"encoding/json"
+	"strconv"
+
+	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
+	authv3 "github.com/envoyproxy/go-control-plane/envoy/service/auth/v3"
+	typev3 "github.com/envoyproxy/go-control-plane/envoy/type/v3"
+	rpcstatus "google.golang.org/genproto/googleapis/rpc/status"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/types/known/structpb"
+
+	"github.com/tollgate-authz/tollgate/authz"
+)
+
+// Upstream headers Tollgate sets on allowed requests. Any copy the client
+// sent is overwritten (OVERWRITE_IF_EXISTS_OR_ADD replaces every value).
+const (
+	HeaderDecisionID = "x-tollgate-decision-id"
+	HeaderSPIFFEID   = "x-spiffe-id"
+)
+
+// MetadataNamespace is the dynamic metadata namespace for Envoy's access log.
+const MetadataNamespace = "envoy.filters.http.ext_authz"
+
+// toResponse converts a decision into Envoy's answer.
+func toResponse(d *authz.Decision, mcpDenyStatus int) *authv3.CheckResponse {
+	md := dynamicMetadata(d)
+	if d.Allowed() {
+		return &authv3.CheckResponse{
+			Status: &rpcstatus.Status{Code: int32(codes.OK)},
+			HttpResponse: &authv3.CheckResponse_OkResponse{OkResponse: &authv3.OkHttpResponse{
+				Headers: []*corev3.HeaderValueOption{
+					overwrite(HeaderDecisionID, d.ID),
+					overwrite(HeaderSPIFFEID, d.Identity.ID.String()),
+				},
+			}},
+			DynamicMetadata: md,
+		}
+	}
+	httpStatus, body, headers := denial(d, mcpDenyStatus)
+	return &authv3.CheckResponse{
+		Status: &rpcstatus.Status{Code: int32(grpcCode(d.Outcome)), Message: d.Code},
+		HttpResponse: &authv3.CheckResponse_DeniedResponse{DeniedResponse: &authv3.DeniedHttpResponse{
+			Status:  &typev3.HttpStatus{Code: typev3.StatusCode(httpStatus)},
+			Headers: headers,
+			Body:    string(body),
+		}},
+		DynamicMetadata: md,
+	}
+}
+
+// denial builds the status, body and headers of a denied answer.
+func denial(d *authz.Decision, mcpDenyStatus int) (int, []byte, []*corev3.HeaderValueOption) {
+	headers := []*corev3.HeaderValueOption{
+		overwrite("content-type", "application/json"),
+		overwrite(HeaderDecisionID, d.ID),
+	}
+	switch {
+	case d.MCP != nil:
+		return mcpDenyStatus, mcpErrorBody(d), headers
+	case d.GRPC:
+		headers = append(headers[1:],
+			overwrite("content-type", "application/grpc"),
+			overwrite("grpc-status", strconv.Itoa(int(grpcCode(d.Outcome)))),
+			overwrite("grpc-message", grpcMessage(d)))
+		return HTTPStatus(d.Outcome), nil, headers
+	}
+	return HTTPStatus(d.Outcome), DenyBody(d), headers
+}
+
+// HTTPStatus maps an outcome to the HTTP status a denied client sees.
+func HTTPStatus(o authz.Outcome) int {
+	switch o {
+	case authz.Allow:
+		return 200
+	case authz.Unauthenticated:
+		return 401
+	case authz.BadRequest:
+		return 400
+	case authz.Unavailable:
+		return 503
+	}
+	return 403
+}
+
+func grpcCode(o authz.Outcome) codes.Code {
+	switch o {
+	case authz.Allow:
+		return codes.OK
+	case authz.Unauthenticated:
+		return codes.Unauthenticated
+	case authz.BadRequest:
+		return codes.InvalidArgument
+	case authz.Unavailable:
+		return codes.Unavailable
+	}
+	return codes.PermissionDenied
+}
+
+// DenyBody is the small JSON body of a denied HTTP request.
+func DenyBody(d *authz.Decision) []byte {
+	b, _ := json.Marshal(struct {
+		DecisionID string `json:"decision_id"`
+		Reason     string `json:"reason"`
+	}{d.ID, d.Reason})
+	return b
+}
+
+func grpcMessage(d *authz.Decision) string {
+	// grpc-message is percent-encoded on the wire; keep it to safe ASCII.
+	return "tollgate: " + d.Code + " (decision " + d.ID + ")"
+}
+
+func overwrite(key, value string) *corev3.HeaderValueOption {
+	return &corev3.HeaderValueOption{
+		Header:       &corev3.HeaderValue{Key: key, Value: value},
+		AppendAction: corev3.HeaderValueOption_OVERWRITE_IF_EXISTS_OR_ADD,
+	}
+}
+
+// dynamicMetadata is what Envoy's access log can read under
+// %DYNAMIC_METADATA(envoy.filters.http.ext_authz:...)%.
+func dynamicMetadata(d *authz.Decision) *structpb.Struct {
+	f := map[string]*structpb.Value{
+		"decision_id":    structpb.NewStringValue(d.ID),
+		"decision":       structpb.NewStringValue(d.Outcome.String()),
+		"code":           structpb.NewStringValue(d.Code),
+		"action":         structpb.NewStringValue(d.Action),
+		"policy_version": structpb.NewStringValue(d.PolicyVersion),
+		"policies":       stringList(d.Policies),
+	}
+	if d.Identity != nil {
+		f["principal"] = structpb.NewStringValue(d.Identity.ID.String())
+	}
+	if len(d.Exceptions) > 0 {
+		f["exceptions"] = stringList(d.Exceptions)
+	}
+	return &structpb.Struct{Fields: f}
+}
+
+func stringList(ss []string) *structpb.Value {
+	vs := make([]*structpb.Value, len(ss))
+	for i, s := range ss {
+		vs[i] = structpb.NewStringValue(s)
+	}
+	return structpb.NewListValue(&structpb.ListValue{Values: vs})
+}

@@ -1,0 +1,59 @@
+package envoy
+
+import (
+	"context"
+	"log/slog"
+
+	authv3 "github.com/envoyproxy/go-control-plane/envoy/service/auth/v3"
+
+	"github.com/tollgate-authz/tollgate/authz"
+)
+
+// Checker decides one request. *authz.Engine implements it.
+type Checker interface {
+	Check(ctx context.Context, r *authz.Request) authz.Decision
+}
+
+var _ Checker = (*authz.Engine)(nil)
+
+// Options tune the ext_authz server.
+type Options struct {
+	// MCPDenyStatus is the HTTP status of a denied MCP call (default 200,
+	// so MCP clients read the JSON-RPC error body).
+	MCPDenyStatus int
+	Logger        *slog.Logger
+}
+
+// Server implements envoy.service.auth.v3.Authorization.
+type Server struct {
+	authv3.UnimplementedAuthorizationServer
+	checker Checker
+	opts    Options
+}
+
+var _ authv3.AuthorizationServer = (*Server)(nil)
+
+// NewServer returns an ext_authz server that asks checker.
+func NewServer(checker Checker, opts Options) *Server {
+	if opts.MCPDenyStatus == 0 {
+		opts.MCPDenyStatus = 200
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Server{checker: checker, opts: opts}
+}
+
+// Check answers one ext_authz request. It never returns a transport error
+// for a denial: every outcome is a CheckResponse.
+func (s *Server) Check(ctx context.Context, req *authv3.CheckRequest) (resp *authv3.CheckResponse, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			s.opts.Logger.Error("check panicked; denying", "panic", p)
+			d := authz.Decision{ID: "panic", Outcome: authz.Unavailable, Code: "internal_error", Reason: "internal error"}
+			resp, err = toResponse(&d, s.opts.MCPDenyStatus), nil
+		}
+	}()
+	d := s.checker.Check(ctx, toRequest(req))
+	return toResponse(&d, s.opts.MCPDenyStatus), nil
+}

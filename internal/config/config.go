@@ -1,0 +1,162 @@
+package config
+
+import (
+	"time"
+)
+
+// Config is the whole tollgate serve configuration.
+type Config struct {
+	Listen    Listen        `yaml:"listen"`
+	Identity  Identity      `yaml:"identity"`
+	Policy    Policy        `yaml:"policy"`
+	Manifests []string      `yaml:"manifests"`
+	Signals   []Signal      `yaml:"signals"`
+	Log       Log           `yaml:"log"`
+	HTTP      HTTPMode      `yaml:"http_authz"`
+	Shutdown  time.Duration `yaml:"shutdown_timeout"`
+
+	// File is the path the configuration was read from.
+	File string `yaml:"-"`
+}
+
+// Listen names the listeners.
+type Listen struct {
+	// GRPC is host:port or unix:///path for the ext_authz gRPC service.
+	GRPC string `yaml:"grpc"`
+	// Admin is host:port for /metrics, /healthz and /readyz.
+	Admin string `yaml:"admin"`
+	// Reflection enables gRPC server reflection.
+	Reflection bool `yaml:"reflection"`
+	// MTLS requires callers of Check to present an X.509-SVID.
+	MTLS *ListenMTLS `yaml:"mtls"`
+}
+
+// ListenMTLS restricts who may call the ext_authz listener.
+type ListenMTLS struct {
+	// AllowedIDs lists SPIFFE IDs that may call Check.
+	AllowedIDs []string `yaml:"allowed_ids"`
+	// AllowedTrustDomain admits any caller of that trust domain.
+	AllowedTrustDomain string `yaml:"allowed_trust_domain"`
+}
+
+// Identity configures how callers are identified.
+type Identity struct {
+	// TrustDomains lists the trust domains whose identities are accepted.
+	TrustDomains []string `yaml:"trust_domains"`
+	// Bundles are trust bundles read from files.
+	Bundles []Bundle `yaml:"bundles"`
+	// WorkloadAPI takes bundles (and Tollgate's own SVID) from a SPIFFE
+	// Workload API, such as a SPIRE agent.
+	WorkloadAPI *WorkloadAPI `yaml:"workload_api"`
+	// Federation fetches bundles of foreign trust domains from SPIFFE
+	// bundle endpoints.
+	Federation []Federation `yaml:"federation"`
+	// TrustSourcePrincipal accepts Envoy's source.principal. Enable it
+	// only when Envoy terminates the caller's mTLS itself.
+	TrustSourcePrincipal bool `yaml:"trust_source_principal"`
+	// JWT enables JWT-SVIDs in Authorization: Bearer.
+	JWT *JWT `yaml:"jwt"`
+	// XFCC enables x-forwarded-client-cert from trusted hops.
+	XFCC *XFCC `yaml:"xfcc"`
+}
+
+// Bundle is one trust domain's bundle files.
+type Bundle struct {
+	TrustDomain  string `yaml:"trust_domain"`
+	X509PEM      string `yaml:"x509_pem"`
+	JWKS         string `yaml:"jwks"`
+	SPIFFEBundle string `yaml:"spiffe_bundle"`
+}
+
+// WorkloadAPI configures the Workload API client.
+type WorkloadAPI struct {
+	// Socket is unix:///path; empty means SPIFFE_ENDPOINT_SOCKET.
+	Socket string `yaml:"socket"`
+	// StartTimeout bounds the wait for the first update at start.
+	StartTimeout time.Duration `yaml:"start_timeout"`
+	// MaxBundleAge makes Tollgate unready when no update arrived for so long.
+	MaxBundleAge time.Duration `yaml:"max_bundle_age"`
+}
+
+// Federation is one foreign trust domain's bundle endpoint.
+type Federation struct {
+	TrustDomain string `yaml:"trust_domain"`
+	URL         string `yaml:"url"`
+	// Profile is https_web or https_spiffe.
+	Profile string `yaml:"profile"`
+	// EndpointID is the SPIFFE ID of the endpoint (https_spiffe).
+	EndpointID string `yaml:"endpoint_spiffe_id"`
+	// CAFile adds roots for https_web (tests); empty uses the system roots.
+	CAFile          string        `yaml:"ca_file"`
+	RefreshInterval time.Duration `yaml:"refresh_interval"`
+}
+
+// JWT configures JWT-SVID verification.
+type JWT struct {
+	// Audiences lists the accepted audiences; at least one is required.
+	Audiences []string `yaml:"audiences"`
+	// Claims lists claim names copied into context.jwt.
+	Claims []string `yaml:"claims"`
+}
+
+// XFCC configures trust in x-forwarded-client-cert.
+type XFCC struct {
+	// TrustedHops lists SPIFFE IDs of proxies allowed to send XFCC.
+	TrustedHops []string `yaml:"trusted_hops"`
+	// TrustedAddresses lists source addresses (CIDRs) of proxies allowed to
+	// send XFCC.
+	TrustedAddresses []string `yaml:"trusted_addresses"`
+	// Element is "last" (default: the client closest to the trusted hop) or "first".
+	Element string `yaml:"element"`
+	// AllowURIOnly accepts an element with a URI but no Cert.
+	AllowURIOnly bool `yaml:"allow_uri_only"`
+}
+
+// Policy configures the IAM policy source.
+type Policy struct {
+	// Dir is a directory of .cedar files, entities.json and a schema.
+	Dir string `yaml:"dir"`
+	// ReloadInterval is how often Dir is checked for changes.
+	ReloadInterval time.Duration `yaml:"reload_interval"`
+	// MaxExceptionWindow rejects exceptions that expire further ahead.
+	MaxExceptionWindow time.Duration `yaml:"max_exception_window"`
+	// Bundle fetches a signed bundle instead of reading Dir.
+	Bundle *PolicyBundle `yaml:"bundle"`
+}
+
+// PolicyBundle configures fetching a signed policy bundle.
+type PolicyBundle struct {
+	URL          string        `yaml:"url"`
+	PublicKeys   []string      `yaml:"public_keys"`
+	Interval     time.Duration `yaml:"interval"`
+	CacheDir     string        `yaml:"cache_dir"`
+	MaxStaleness time.Duration `yaml:"max_staleness"`
+	// OnStale is "deny" (fail closed) or "serve".
+	OnStale string `yaml:"on_stale"`
+}
+
+// Signal is one runtime signal copied into the Cedar context.
+type Signal struct {
+	Name string `yaml:"name"`
+	From string `yaml:"from"`
+	Key  string `yaml:"key"`
+	Type string `yaml:"type"`
+}
+
+// Log configures logging.
+type Log struct {
+	// Level is debug, info, warn or error.
+	Level string `yaml:"level"`
+	// Decisions is "stdout", "stderr", "off" or a file path.
+	Decisions string `yaml:"decisions"`
+}
+
+// HTTPMode configures the plain-HTTP authorization service.
+type HTTPMode struct {
+	// Listen is host:port; empty disables the HTTP mode.
+	Listen string `yaml:"listen"`
+	// Style is envoy, nginx, caddy or traefik.
+	Style string `yaml:"style"`
+	// TrustedProxies lists CIDRs allowed to call the HTTP mode.
+	TrustedProxies []string `yaml:"trusted_proxies"`
+}

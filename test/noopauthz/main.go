@@ -1,0 +1,49 @@
+// Command noopauthz is the baseline for Tollgate's load benchmarks: an
+// ext_authz v3 server, built with the same gRPC stack, that allows every
+// request without looking at it. Tollgate's cost is quoted as a ratio to it.
+package main
+
+import (
+	"context"
+	"flag"
+	"log"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+
+	authv3 "github.com/envoyproxy/go-control-plane/envoy/service/auth/v3"
+	rpcstatus "google.golang.org/genproto/googleapis/rpc/status"
+	"google.golang.org/grpc"
+)
+
+type noop struct {
+	authv3.UnimplementedAuthorizationServer
+}
+
+func (noop) Check(context.Context, *authv3.CheckRequest) (*authv3.CheckResponse, error) {
+	return &authv3.CheckResponse{
+		Status:       &rpcstatus.Status{},
+		HttpResponse: &authv3.CheckResponse_OkResponse{OkResponse: &authv3.OkHttpResponse{}},
+	}, nil
+}
+
+func main() {
+	addr := flag.String("listen", "127.0.0.1:9391", "address to listen on")
+	flag.Parse()
+	lis, err := net.Listen("tcp", *addr)
+	if err != nil {
+		log.Fatal(err)
+	}
+	s := grpc.NewServer()
+	authv3.RegisterAuthorizationServer(s, noop{})
+	go func() {
+		ch := make(chan os.Signal, 1)
+		signal.Notify(ch, syscall.SIGTERM, syscall.SIGINT)
+		<-ch
+		s.GracefulStop()
+	}()
+	if err := s.Serve(lis); err != nil {
+		log.Fatal(err)
+	}
+}
