@@ -12,6 +12,7 @@ import (
 	authv3 "github.com/envoyproxy/go-control-plane/envoy/service/auth/v3"
 
 	"github.com/tollgate-authz/tollgate/internal/testca"
+	"github.com/tollgate-authz/tollgate/test/internal/harness"
 )
 
 const coreConfig = `
@@ -37,7 +38,7 @@ const (
 
 // coreEnv is a tollgate with the test policies and a test CA.
 type coreEnv struct {
-	*proc
+	*harness.Proc
 	ca *testca.CA
 }
 
@@ -45,22 +46,22 @@ func startCore(t *testing.T) *coreEnv {
 	t.Helper()
 	dir := t.TempDir()
 	ca := testca.New(t, "example.org")
-	writeFile(t, dir, "bundle.pem", ca.X509BundlePEM())
-	writeFile(t, dir, "jwks.json", ca.JWKS())
-	copyDir(t, "testdata/policies", filepath.Join(dir, "policies"))
+	harness.WriteFile(t, dir, "bundle.pem", ca.X509BundlePEM())
+	harness.WriteFile(t, dir, "jwks.json", ca.JWKS())
+	harness.CopyDir(t, "testdata/policies", filepath.Join(dir, "policies"))
 	b, err := os.ReadFile("testdata/manifest.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, dir, "manifest.yaml", b)
-	p := startTollgate(t, dir, coreConfig)
-	p.waitReady()
-	return &coreEnv{proc: p, ca: ca}
+	harness.WriteFile(t, dir, "manifest.yaml", b)
+	p := harness.Start(t, dir, coreConfig)
+	p.WaitReady()
+	return &coreEnv{Proc: p, ca: ca}
 }
 
-func (e *coreEnv) cert(id string, opts ...testca.SVIDOption) reqOpt {
+func (e *coreEnv) cert(id string, opts ...testca.SVIDOption) harness.ReqOpt {
 	path := strings.TrimPrefix(id, "spiffe://example.org")
-	return withCert(e.ca.NewX509SVID(path, opts...).EnvoyLeaf())
+	return harness.WithCert(e.ca.NewX509SVID(path, opts...).EnvoyLeaf())
 }
 
 func TestDecisions(t *testing.T) {
@@ -70,108 +71,116 @@ func TestDecisions(t *testing.T) {
 	past := time.Now().Add(-2 * time.Hour)
 	tests := []struct {
 		name     string
-		req      func() reqOpt
+		req      func() harness.ReqOpt
 		method   string
 		path     string
-		extra    []reqOpt
+		extra    []harness.ReqOpt
 		allow    bool
 		status   int
 		code     string
 		policies []string
 	}{
-		{name: "allow", req: func() reqOpt { return e.cert(frontendID) }, method: "GET", path: "/orders/42",
+		{name: "allow", req: func() harness.ReqOpt { return e.cert(frontendID) }, method: "GET", path: "/orders/42",
 			allow: true, status: 200, code: "permit", policies: []string{"frontend-reads"}},
-		{name: "deny by forbid", req: func() reqOpt { return e.cert(adminID) }, method: "DELETE", path: "/orders/1",
+		{name: "deny by forbid", req: func() harness.ReqOpt { return e.cert(adminID) }, method: "DELETE", path: "/orders/1",
 			status: 403, code: "forbid", policies: []string{"no-delete-order-1"}},
-		{name: "admin may delete other orders", req: func() reqOpt { return e.cert(adminID) }, method: "DELETE", path: "/orders/2",
+		{name: "admin may delete other orders", req: func() harness.ReqOpt { return e.cert(adminID) }, method: "DELETE", path: "/orders/2",
 			allow: true, status: 200, code: "permit", policies: []string{"admin-deletes"}},
-		{name: "no permit", req: func() reqOpt { return e.cert(frontendID) }, method: "DELETE", path: "/orders/2",
+		{name: "no permit", req: func() harness.ReqOpt { return e.cert(frontendID) }, method: "DELETE", path: "/orders/2",
 			status: 403, code: "no_permit"},
-		{name: "unmatched route", req: func() reqOpt { return e.cert(frontendID) }, method: "GET", path: "/admin",
+		{name: "unmatched route", req: func() harness.ReqOpt { return e.cert(frontendID) }, method: "GET", path: "/admin",
 			status: 403, code: "no_route"},
-		{name: "erroring forbid denies", req: func() reqOpt { return e.cert(frontendID) }, method: "POST", path: "/explode",
+		{name: "erroring forbid denies", req: func() harness.ReqOpt { return e.cert(frontendID) }, method: "POST", path: "/explode",
 			status: 403, code: "forbid_error", policies: []string{"forbid-explode-erroring"}},
 		// Path normalisation: the request is judged by the route it really targets.
-		{name: "dot-dot out of a public route", req: func() reqOpt { return e.cert(strangerID) }, method: "GET", path: "/public/status/../../orders/7",
+		{name: "dot-dot out of a public route", req: func() harness.ReqOpt { return e.cert(strangerID) }, method: "GET", path: "/public/status/../../orders/7",
 			status: 403, code: "no_permit"},
-		{name: "encoded dot-dot", req: func() reqOpt { return e.cert(strangerID) }, method: "GET", path: "/public/status/%2e%2e/%2E%2E/orders/7",
+		{name: "encoded dot-dot", req: func() harness.ReqOpt { return e.cert(strangerID) }, method: "GET", path: "/public/status/%2e%2e/%2E%2E/orders/7",
 			status: 403, code: "no_permit"},
-		{name: "encoded slash refused", req: func() reqOpt { return e.cert(strangerID) }, method: "GET", path: "/public%2Fstatus",
+		{name: "encoded slash refused", req: func() harness.ReqOpt { return e.cert(strangerID) }, method: "GET", path: "/public%2Fstatus",
 			status: 400, code: "bad_path"},
-		{name: "query cannot choose the route", req: func() reqOpt { return e.cert(strangerID) }, method: "GET", path: "/orders/7?next=/public/status",
+		{name: "query cannot choose the route", req: func() harness.ReqOpt { return e.cert(strangerID) }, method: "GET", path: "/orders/7?next=/public/status",
 			status: 403, code: "no_permit"},
-		{name: "duplicate slashes", req: func() reqOpt { return e.cert(frontendID) }, method: "GET", path: "//orders//42",
+		{name: "duplicate slashes", req: func() harness.ReqOpt { return e.cert(frontendID) }, method: "GET", path: "//orders//42",
 			allow: true, status: 200, code: "permit"},
-		{name: "public status after normalisation", req: func() reqOpt { return e.cert(strangerID) }, method: "GET", path: "/orders/../public/./status",
+		{name: "public status after normalisation", req: func() harness.ReqOpt { return e.cert(strangerID) }, method: "GET", path: "/orders/../public/./status",
 			allow: true, status: 200, code: "permit", policies: []string{"anyone-reads-status"}},
 		// Identity failures: 401 with a reason, never an allow.
-		{name: "no identity", req: func() reqOpt { return func(*authv3.CheckRequest) {} }, method: "GET", path: "/public/status",
+		{name: "no identity", req: func() harness.ReqOpt { return func(*authv3.CheckRequest) {} }, method: "GET", path: "/public/status",
 			status: 401, code: "identity_missing"},
-		{name: "spoofed x-spiffe-id header alone", req: func() reqOpt { return withHeader("x-spiffe-id", adminID) }, method: "GET", path: "/public/status",
+		{name: "spoofed x-spiffe-id header alone", req: func() harness.ReqOpt { return harness.WithHeader("x-spiffe-id", adminID) }, method: "GET", path: "/public/status",
 			status: 401, code: "identity_missing"},
-		{name: "principal not trusted by this config", req: func() reqOpt { return withPrincipal(adminID) }, method: "GET", path: "/public/status",
+		{name: "principal not trusted by this config", req: func() harness.ReqOpt { return harness.WithPrincipal(adminID) }, method: "GET", path: "/public/status",
 			status: 401, code: "identity_missing"},
-		{name: "malformed certificate", req: func() reqOpt { return withCert("-----BEGIN%20CERTIFICATE-----%0Agarbage") }, method: "GET", path: "/public/status",
+		{name: "malformed certificate", req: func() harness.ReqOpt { return harness.WithCert("-----BEGIN%20CERTIFICATE-----%0Agarbage") }, method: "GET", path: "/public/status",
 			status: 401, code: "identity_malformed"},
-		{name: "expired certificate", req: func() reqOpt { return e.cert(frontendID, testca.WithValidity(past.Add(-time.Hour), past)) }, method: "GET", path: "/orders/1",
+		{name: "expired certificate", req: func() harness.ReqOpt { return e.cert(frontendID, testca.WithValidity(past.Add(-time.Hour), past)) }, method: "GET", path: "/orders/1",
 			status: 401, code: "identity_expired"},
-		{name: "untrusted trust domain", req: func() reqOpt { return withCert(other.NewX509SVID("/ns/shop/sa/frontend").EnvoyLeaf()) }, method: "GET", path: "/orders/1",
+		{name: "untrusted trust domain", req: func() harness.ReqOpt { return harness.WithCert(other.NewX509SVID("/ns/shop/sa/frontend").EnvoyLeaf()) }, method: "GET", path: "/orders/1",
 			status: 401, code: "identity_untrusted_domain"},
-		{name: "signed by a rogue CA", req: func() reqOpt { return withCert(rogue.NewX509SVID("/ns/shop/sa/frontend").EnvoyLeaf()) }, method: "GET", path: "/orders/1",
+		{name: "signed by a rogue CA", req: func() harness.ReqOpt { return harness.WithCert(rogue.NewX509SVID("/ns/shop/sa/frontend").EnvoyLeaf()) }, method: "GET", path: "/orders/1",
 			status: 401, code: "identity_bad_signature"},
-		{name: "CA certificate as leaf", req: func() reqOpt { return e.cert(frontendID, testca.AsCA()) }, method: "GET", path: "/orders/1",
+		{name: "CA certificate as leaf", req: func() harness.ReqOpt { return e.cert(frontendID, testca.AsCA()) }, method: "GET", path: "/orders/1",
 			status: 401, code: "identity_not_svid"},
-		{name: "JWT-SVID allowed", req: func() reqOpt { return withBearer(e.ca.NewJWTSVID("/ns/shop/sa/frontend", []string{"tollgate"})) }, method: "GET", path: "/orders/9",
+		{name: "JWT-SVID allowed", req: func() harness.ReqOpt {
+			return harness.WithBearer(e.ca.NewJWTSVID("/ns/shop/sa/frontend", []string{"tollgate"}))
+		}, method: "GET", path: "/orders/9",
 			allow: true, status: 200, code: "permit"},
-		{name: "JWT wrong audience", req: func() reqOpt { return withBearer(e.ca.NewJWTSVID("/ns/shop/sa/frontend", []string{"someone-else"})) }, method: "GET", path: "/orders/9",
+		{name: "JWT wrong audience", req: func() harness.ReqOpt {
+			return harness.WithBearer(e.ca.NewJWTSVID("/ns/shop/sa/frontend", []string{"someone-else"}))
+		}, method: "GET", path: "/orders/9",
 			status: 401, code: "identity_wrong_audience"},
-		{name: "JWT alg none", req: func() reqOpt { return withBearer(e.ca.NewJWTAlgNone("/ns/shop/sa/frontend", []string{"tollgate"})) }, method: "GET", path: "/orders/9",
-			status: 401, code: "identity_unsupported_alg"},
-		{name: "JWT HS256", req: func() reqOpt {
-			return withBearer(e.ca.NewJWTHS256("/ns/shop/sa/frontend", []string{"tollgate"}, []byte("secret")))
+		{name: "JWT alg none", req: func() harness.ReqOpt {
+			return harness.WithBearer(e.ca.NewJWTAlgNone("/ns/shop/sa/frontend", []string{"tollgate"}))
 		}, method: "GET", path: "/orders/9",
 			status: 401, code: "identity_unsupported_alg"},
-		{name: "JWT expired", req: func() reqOpt {
-			return withBearer(e.ca.NewJWTSVID("/ns/shop/sa/frontend", []string{"tollgate"}, testca.WithExpiry(past), testca.WithIssuedAt(past.Add(-time.Hour))))
+		{name: "JWT HS256", req: func() harness.ReqOpt {
+			return harness.WithBearer(e.ca.NewJWTHS256("/ns/shop/sa/frontend", []string{"tollgate"}, []byte("secret")))
+		}, method: "GET", path: "/orders/9",
+			status: 401, code: "identity_unsupported_alg"},
+		{name: "JWT expired", req: func() harness.ReqOpt {
+			return harness.WithBearer(e.ca.NewJWTSVID("/ns/shop/sa/frontend", []string{"tollgate"}, testca.WithExpiry(past), testca.WithIssuedAt(past.Add(-time.Hour))))
 		}, method: "GET", path: "/orders/9", status: 401, code: "identity_expired"},
-		{name: "JWT unknown key", req: func() reqOpt { return withBearer(e.ca.NewJWTUnknownKey("/ns/shop/sa/frontend", []string{"tollgate"})) }, method: "GET", path: "/orders/9",
+		{name: "JWT unknown key", req: func() harness.ReqOpt {
+			return harness.WithBearer(e.ca.NewJWTUnknownKey("/ns/shop/sa/frontend", []string{"tollgate"}))
+		}, method: "GET", path: "/orders/9",
 			status: 401, code: "identity_bad_signature"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			v := summarise(e.check(newCheck(tt.method, tt.path, append([]reqOpt{tt.req()}, tt.extra...)...)))
-			if v.allow != tt.allow || v.httpStatus != tt.status || v.code != tt.code {
+			v := harness.Summarise(e.Check(harness.NewCheck(tt.method, tt.path, append([]harness.ReqOpt{tt.req()}, tt.extra...)...)))
+			if v.Allow != tt.allow || v.HTTPStatus != tt.status || v.Code != tt.code {
 				t.Fatalf("got allow=%v status=%d code=%q body=%s; want allow=%v status=%d code=%q",
-					v.allow, v.httpStatus, v.code, v.body, tt.allow, tt.status, tt.code)
+					v.Allow, v.HTTPStatus, v.Code, v.Body, tt.allow, tt.status, tt.code)
 			}
-			if tt.policies != nil && !slices.Equal(v.policies, tt.policies) {
-				t.Errorf("determining policies = %v, want %v", v.policies, tt.policies)
+			if tt.policies != nil && !slices.Equal(v.Policies, tt.policies) {
+				t.Errorf("determining policies = %v, want %v", v.Policies, tt.policies)
 			}
-			if v.decisionID == "" || v.version == "" {
-				t.Errorf("decision id %q / policy version %q missing from dynamic metadata", v.decisionID, v.version)
+			if v.DecisionID == "" || v.Version == "" {
+				t.Errorf("decision id %q / policy version %q missing from dynamic metadata", v.DecisionID, v.Version)
 			}
-			if !v.allow {
+			if !v.Allow {
 				checkDenyBody(t, v)
 			}
 		})
 	}
 }
 
-func checkDenyBody(t *testing.T, v verdict) {
+func checkDenyBody(t *testing.T, v harness.Verdict) {
 	t.Helper()
-	if v.httpStatus == 400 && v.body == "" {
+	if v.HTTPStatus == 400 && v.Body == "" {
 		return
 	}
 	var body struct {
 		DecisionID string `json:"decision_id"`
 		Reason     string `json:"reason"`
 	}
-	dec := json.NewDecoder(strings.NewReader(v.body))
+	dec := json.NewDecoder(strings.NewReader(v.Body))
 	if err := dec.Decode(&body); err != nil {
-		t.Fatalf("deny body %q is not JSON: %v", v.body, err)
+		t.Fatalf("deny body %q is not JSON: %v", v.Body, err)
 	}
-	if body.DecisionID != v.decisionID || body.Reason == "" {
-		t.Errorf("deny body %q: want decision_id %q and a reason", v.body, v.decisionID)
+	if body.DecisionID != v.DecisionID || body.Reason == "" {
+		t.Errorf("deny body %q: want decision_id %q and a reason", v.Body, v.DecisionID)
 	}
 }
 
@@ -179,23 +188,23 @@ func checkDenyBody(t *testing.T, v verdict) {
 // with the verified identity.
 func TestSpoofedIdentityHeaderOverwritten(t *testing.T) {
 	e := startCore(t)
-	v := summarise(e.check(newCheck("GET", "/orders/5", e.cert(frontendID),
-		withHeader("x-spiffe-id", adminID), withHeader("x-tollgate-decision-id", "forged"))))
-	if !v.allow {
+	v := harness.Summarise(e.Check(harness.NewCheck("GET", "/orders/5", e.cert(frontendID),
+		harness.WithHeader("x-spiffe-id", adminID), harness.WithHeader("x-tollgate-decision-id", "forged"))))
+	if !v.Allow {
 		t.Fatalf("want allow, got %+v", v)
 	}
-	if v.headers["x-spiffe-id"] != frontendID {
-		t.Errorf("upstream x-spiffe-id = %q, want the verified %q", v.headers["x-spiffe-id"], frontendID)
+	if v.Headers["x-spiffe-id"] != frontendID {
+		t.Errorf("upstream x-spiffe-id = %q, want the verified %q", v.Headers["x-spiffe-id"], frontendID)
 	}
-	if v.headers["x-tollgate-decision-id"] != v.decisionID {
-		t.Errorf("upstream decision id = %q, want %q", v.headers["x-tollgate-decision-id"], v.decisionID)
+	if v.Headers["x-tollgate-decision-id"] != v.DecisionID {
+		t.Errorf("upstream decision id = %q, want %q", v.Headers["x-tollgate-decision-id"], v.DecisionID)
 	}
 }
 
 // testcaBundle writes a fresh CA's bundle files into dir.
 func testcaBundle(t *testing.T, dir string) *testca.CA {
 	ca := testca.New(t, "example.org")
-	writeFile(t, dir, "bundle.pem", ca.X509BundlePEM())
-	writeFile(t, dir, "jwks.json", ca.JWKS())
+	harness.WriteFile(t, dir, "bundle.pem", ca.X509BundlePEM())
+	harness.WriteFile(t, dir, "jwks.json", ca.JWKS())
 	return ca
 }

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"google.golang.org/grpc/codes"
+
+	"github.com/tollgate-authz/tollgate/test/internal/harness"
 )
 
 // failures collects what went wrong in concurrent Checks (bounded).
@@ -44,8 +46,8 @@ func (f *failures) all() []string {
 // records every failure (a transport error or a non-allow answer).
 func hammer(e *coreEnv, n int, stop <-chan struct{}, versions *sync.Map) (ok *atomic.Int64, fails *failures, done *sync.WaitGroup) {
 	ok, fails, done = &atomic.Int64{}, &failures{}, &sync.WaitGroup{}
-	req := newCheck("GET", "/orders/42", e.cert(frontendID))
-	client := e.client()
+	req := harness.NewCheck("GET", "/orders/42", e.cert(frontendID))
+	client := e.Client()
 	for i := 0; i < n; i++ {
 		done.Add(1)
 		go func() {
@@ -64,12 +66,12 @@ func hammer(e *coreEnv, n int, stop <-chan struct{}, versions *sync.Map) (ok *at
 					time.Sleep(10 * time.Millisecond)
 					continue
 				}
-				v := summarise(resp)
-				if !v.allow {
-					fails.add("denied: " + v.code)
+				v := harness.Summarise(resp)
+				if !v.Allow {
+					fails.add("denied: " + v.Code)
 					continue
 				}
-				versions.Store(v.version, true)
+				versions.Store(v.Version, true)
 				ok.Add(1)
 			}
 		}()
@@ -90,7 +92,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 }
 
 func currentVersion(e *coreEnv) string {
-	return summarise(e.check(newCheck("GET", "/orders/42", e.cert(frontendID)))).version
+	return harness.Summarise(e.Check(harness.NewCheck("GET", "/orders/42", e.cert(frontendID)))).Version
 }
 
 func TestHotReloadUnderLoad(t *testing.T) {
@@ -101,7 +103,7 @@ func TestHotReloadUnderLoad(t *testing.T) {
 	ok, failures, done := hammer(e, 8, stop, &versions)
 
 	time.Sleep(300 * time.Millisecond)
-	writeFile(t, e.dir, "policies/extra.cedar", []byte(`@id("extra-permit")
+	harness.WriteFile(t, e.Dir, "policies/extra.cedar", []byte(`@id("extra-permit")
 permit (principal, action == Action::"ReadStatus", resource);
 `))
 	waitFor(t, "the new version to serve", func() bool { return currentVersion(e) != v1 })
@@ -121,53 +123,53 @@ permit (principal, action == Action::"ReadStatus", resource);
 func TestBrokenReloadKeepsLastGood(t *testing.T) {
 	e := startCore(t)
 	v1 := currentVersion(e)
-	writeFile(t, e.dir, "policies/broken.cedar", []byte("@id(\"half\")\npermit (principal, action, \n"))
+	harness.WriteFile(t, e.Dir, "policies/broken.cedar", []byte("@id(\"half\")\npermit (principal, action, \n"))
 	waitFor(t, "the reload error to be logged", func() bool {
-		return strings.Contains(e.stderr.String(), "broken.cedar:")
+		return strings.Contains(e.Stderr.String(), "broken.cedar:")
 	})
 	if got := currentVersion(e); got != v1 {
 		t.Fatalf("version changed to %q after a broken reload; want %q kept", got, v1)
 	}
-	if !strings.Contains(e.metrics(), `tollgate_policy_reloads_total{result="error"}`) {
+	if !strings.Contains(e.Metrics(), `tollgate_policy_reloads_total{result="error"}`) {
 		t.Error("reload error not counted in tollgate_policy_reloads_total")
 	}
 	// Fixing the file recovers without a restart.
-	if err := os.Remove(filepath.Join(e.dir, "policies/broken.cedar")); err != nil {
+	if err := os.Remove(filepath.Join(e.Dir, "policies/broken.cedar")); err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, e.dir, "policies/fixed.cedar", []byte("@id(\"fixed\")\nforbid (principal, action == Action::\"ListOrders\", resource);\n"))
+	harness.WriteFile(t, e.Dir, "policies/fixed.cedar", []byte("@id(\"fixed\")\nforbid (principal, action == Action::\"ListOrders\", resource);\n"))
 	waitFor(t, "the fixed version", func() bool { return currentVersion(e) != v1 })
 }
 
 func TestBrokenInitialLoadExits(t *testing.T) {
 	dir := t.TempDir()
 	testcaBundle(t, dir)
-	copyDir(t, "testdata/policies", filepath.Join(dir, "policies"))
-	writeFile(t, dir, "policies/dup.cedar", []byte("@id(\"frontend-reads\")\npermit (principal, action, resource);\n"))
+	harness.CopyDir(t, "testdata/policies", filepath.Join(dir, "policies"))
+	harness.WriteFile(t, dir, "policies/dup.cedar", []byte("@id(\"frontend-reads\")\npermit (principal, action, resource);\n"))
 	b, _ := os.ReadFile("testdata/manifest.yaml")
-	writeFile(t, dir, "manifest.yaml", b)
-	p := startTollgate(t, dir, coreConfig)
+	harness.WriteFile(t, dir, "manifest.yaml", b)
+	p := harness.Start(t, dir, coreConfig)
 	select {
-	case <-p.exited:
+	case <-p.Exited:
 	case <-time.After(20 * time.Second):
 		t.Fatal("tollgate kept running with a broken initial policy load")
 	}
 	var ee *exec.ExitError
-	if !errors.As(p.exitErr, &ee) || ee.ExitCode() == 0 {
-		t.Fatalf("exit = %v, want non-zero", p.exitErr)
+	if !errors.As(p.ExitErr, &ee) || ee.ExitCode() == 0 {
+		t.Fatalf("exit = %v, want non-zero", p.ExitErr)
 	}
 	for _, want := range []string{"dup.cedar:1", "frontend-reads"} {
-		if !strings.Contains(p.stderr.String(), want) {
-			t.Errorf("startup error does not name %q:\n%s", want, p.stderr.String())
+		if !strings.Contains(p.Stderr.String(), want) {
+			t.Errorf("startup error does not name %q:\n%s", want, p.Stderr.String())
 		}
 	}
 }
 
 func TestBadConfigNamesFileAndLine(t *testing.T) {
 	dir := t.TempDir()
-	p := startTollgate(t, dir, strings.Replace(coreConfig, "reload_interval", "reload_intervall", 1))
-	<-p.exited
-	if out := p.stderr.String(); !strings.Contains(out, "tollgate.yaml:10") || !strings.Contains(out, "reload_intervall") {
+	p := harness.Start(t, dir, strings.Replace(coreConfig, "reload_interval", "reload_intervall", 1))
+	<-p.Exited
+	if out := p.Stderr.String(); !strings.Contains(out, "tollgate.yaml:10") || !strings.Contains(out, "reload_intervall") {
 		t.Fatalf("config error does not name file, line and key:\n%s", out)
 	}
 }
@@ -178,7 +180,7 @@ func TestSIGTERMDrains(t *testing.T) {
 	var versions sync.Map
 	ok, failures, done := hammer(e, 8, stop, &versions)
 	time.Sleep(300 * time.Millisecond)
-	err := e.stop(syscall.SIGTERM)
+	err := e.Stop(syscall.SIGTERM)
 	close(stop)
 	done.Wait()
 	if err != nil {
@@ -194,33 +196,33 @@ func TestSIGTERMDrains(t *testing.T) {
 	if ok.Load() == 0 {
 		t.Fatal("no checks completed")
 	}
-	if !strings.Contains(e.stderr.String(), "drained") {
-		t.Errorf("no drain in the log:\n%s", e.stderr.String())
+	if !strings.Contains(e.Stderr.String(), "drained") {
+		t.Errorf("no drain in the log:\n%s", e.Stderr.String())
 	}
 }
 
 func TestDecisionLogAndMetrics(t *testing.T) {
 	e := startCore(t)
 	secret := e.ca.NewJWTSVID("/ns/shop/sa/frontend", []string{"tollgate"})
-	v := summarise(e.check(newCheck("GET", "/orders/77?token=querysecret", withBearer(secret),
-		withHeader("cookie", "session=cookiesecret"))))
-	if !v.allow {
+	v := harness.Summarise(e.Check(harness.NewCheck("GET", "/orders/77?token=querysecret", harness.WithBearer(secret),
+		harness.WithHeader("cookie", "session=cookiesecret"))))
+	if !v.Allow {
 		t.Fatalf("want allow: %+v", v)
 	}
-	waitFor(t, "the decision line", func() bool { return strings.Contains(e.stdout.String(), v.decisionID) })
-	out := e.stdout.String()
+	waitFor(t, "the decision line", func() bool { return strings.Contains(e.Stdout.String(), v.DecisionID) })
+	out := e.Stdout.String()
 	for _, leak := range []string{secret, "querysecret", "cookiesecret"} {
-		if strings.Contains(out, leak) || strings.Contains(e.stderr.String(), leak) {
+		if strings.Contains(out, leak) || strings.Contains(e.Stderr.String(), leak) {
 			t.Errorf("a secret reached the logs: %.20s...", leak)
 		}
 	}
-	line := findLine(t, out, v.decisionID)
+	line := findLine(t, out, v.DecisionID)
 	for _, k := range []string{"principal", "action", "resource", "policies", "policy_version", "latency_us"} {
 		if _, ok := line[k]; !ok {
 			t.Errorf("decision line lacks %q: %v", k, line)
 		}
 	}
-	m := e.metrics()
+	m := e.Metrics()
 	for _, want := range []string{`tollgate_decisions_total{action="ReadOrder",code="permit",decision="allow",trust_domain="example.org"}`,
 		"tollgate_check_duration_seconds_bucket", "tollgate_identity_failures_total"} {
 		if !strings.Contains(m, want) {

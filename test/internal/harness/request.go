@@ -1,14 +1,14 @@
-package e2e
+package harness
 
 import (
 	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
 	authv3 "github.com/envoyproxy/go-control-plane/envoy/service/auth/v3"
 )
 
-// reqOpt shapes a CheckRequest the way Envoy would send it.
-type reqOpt func(*authv3.CheckRequest)
+// ReqOpt shapes a CheckRequest the way Envoy would send it.
+type ReqOpt func(*authv3.CheckRequest)
 
-func newCheck(method, path string, opts ...reqOpt) *authv3.CheckRequest {
+func NewCheck(method, path string, opts ...ReqOpt) *authv3.CheckRequest {
 	r := &authv3.CheckRequest{Attributes: &authv3.AttributeContext{
 		Source: &authv3.AttributeContext_Peer{Address: &corev3.Address{Address: &corev3.Address_SocketAddress{
 			SocketAddress: &corev3.SocketAddress{Address: "10.1.2.3", PortSpecifier: &corev3.SocketAddress_PortValue{PortValue: 51000}},
@@ -24,21 +24,21 @@ func newCheck(method, path string, opts ...reqOpt) *authv3.CheckRequest {
 	return r
 }
 
-func withCert(urlEncodedPEM string) reqOpt {
+func WithCert(urlEncodedPEM string) ReqOpt {
 	return func(r *authv3.CheckRequest) { r.Attributes.Source.Certificate = urlEncodedPEM }
 }
 
-func withPrincipal(id string) reqOpt {
+func WithPrincipal(id string) ReqOpt {
 	return func(r *authv3.CheckRequest) { r.Attributes.Source.Principal = id }
 }
 
-func withHeader(k, v string) reqOpt {
+func WithHeader(k, v string) ReqOpt {
 	return func(r *authv3.CheckRequest) { r.Attributes.Request.Http.Headers[k] = v }
 }
 
-func withBearer(tok string) reqOpt { return withHeader("authorization", "Bearer "+tok) }
+func WithBearer(tok string) ReqOpt { return WithHeader("authorization", "Bearer "+tok) }
 
-func withBody(body []byte, asBytes bool) reqOpt {
+func WithBody(body []byte, asBytes bool) ReqOpt {
 	return func(r *authv3.CheckRequest) {
 		h := r.Attributes.Request.Http
 		if asBytes {
@@ -50,41 +50,41 @@ func withBody(body []byte, asBytes bool) reqOpt {
 	}
 }
 
-// verdict summarises a CheckResponse for assertions.
-type verdict struct {
-	allow      bool
-	httpStatus int
-	code       string
-	decisionID string
-	version    string
-	policies   []string
-	headers    map[string]string // upstream headers on allow, response headers on deny
-	body       string
+// Verdict summarises a CheckResponse for assertions.
+type Verdict struct {
+	Allow      bool
+	HTTPStatus int
+	Code       string
+	DecisionID string
+	Version    string
+	Policies   []string
+	Headers    map[string]string // upstream headers on allow, response headers on deny
+	Body       string
 }
 
-func summarise(resp *authv3.CheckResponse) verdict {
+func Summarise(resp *authv3.CheckResponse) Verdict {
 	md := resp.GetDynamicMetadata().GetFields()
-	v := verdict{
-		code:       md["code"].GetStringValue(),
-		decisionID: md["decision_id"].GetStringValue(),
-		version:    md["policy_version"].GetStringValue(),
-		headers:    map[string]string{},
+	v := Verdict{
+		Code:       md["code"].GetStringValue(),
+		DecisionID: md["decision_id"].GetStringValue(),
+		Version:    md["policy_version"].GetStringValue(),
+		Headers:    map[string]string{},
 	}
 	for _, p := range md["policies"].GetListValue().GetValues() {
-		v.policies = append(v.policies, p.GetStringValue())
+		v.Policies = append(v.Policies, p.GetStringValue())
 	}
 	if ok := resp.GetOkResponse(); ok != nil && resp.GetStatus().GetCode() == 0 {
-		v.allow, v.httpStatus = true, 200
+		v.Allow, v.HTTPStatus = true, 200
 		for _, h := range ok.GetHeaders() {
-			v.headers[h.GetHeader().GetKey()] = h.GetHeader().GetValue()
+			v.Headers[h.GetHeader().GetKey()] = h.GetHeader().GetValue()
 		}
 		return v
 	}
 	d := resp.GetDeniedResponse()
-	v.httpStatus = int(d.GetStatus().GetCode())
-	v.body = d.GetBody()
+	v.HTTPStatus = int(d.GetStatus().GetCode())
+	v.Body = d.GetBody()
 	for _, h := range d.GetHeaders() {
-		v.headers[h.GetHeader().GetKey()] = h.GetHeader().GetValue()
+		v.Headers[h.GetHeader().GetKey()] = h.GetHeader().GetValue()
 	}
 	return v
 }

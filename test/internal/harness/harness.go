@@ -1,6 +1,7 @@
-// Package e2e starts the real tollgate binary and talks to it the way Envoy
-// does: envoy.service.auth.v3 CheckRequests over gRPC.
-package e2e
+// Package harness starts the real tollgate binary for end-to-end tests and
+// talks to it the way Envoy does: envoy.service.auth.v3 CheckRequests over
+// gRPC. Each end-to-end suite under test/ uses it from its own package.
+package harness
 
 import (
 	"bytes"
@@ -22,61 +23,62 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 )
 
-// binary is the tollgate binary built once by TestMain.
-var binary string
+// Binary is the tollgate binary built by Main.
+var Binary string
 
-func TestMain(m *testing.M) {
+// Main builds the tollgate binary, runs the tests and cleans up. Call it
+// from TestMain: os.Exit(harness.Main(m)).
+func Main(m *testing.M) int {
 	dir, err := os.MkdirTemp("", "tollgate-e2e-bin")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+		return 1
 	}
-	binary = filepath.Join(dir, "tollgate")
-	build := exec.Command("go", "build", "-o", binary, "../../cmd/tollgate")
+	defer os.RemoveAll(dir)
+	Binary = filepath.Join(dir, "tollgate")
+	build := exec.Command("go", "build", "-o", Binary, "github.com/tollgate-authz/tollgate/cmd/tollgate")
 	build.Stdout, build.Stderr = os.Stdout, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "building tollgate:", err)
-		os.Exit(1)
+		return 1
 	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	return m.Run()
 }
 
-// syncBuffer is a goroutine-safe output capture.
-type syncBuffer struct {
+// SyncBuffer is a goroutine-safe output capture.
+type SyncBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
 }
 
-func (b *syncBuffer) Write(p []byte) (int, error) {
+func (b *SyncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.Write(p)
 }
 
-func (b *syncBuffer) String() string {
+func (b *SyncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
 
 // proc is a running tollgate.
-type proc struct {
+type Proc struct {
 	t         *testing.T
-	cmd       *exec.Cmd
-	dir       string
-	grpcAddr  string
-	adminAddr string
-	stdout    *syncBuffer // decision log
-	stderr    *syncBuffer // operational log
-	exited    chan struct{}
-	exitErr   error
+	Cmd       *exec.Cmd
+	Dir       string
+	GRPCAddr  string
+	AdminAddr string
+	Stdout    *SyncBuffer // decision log
+	Stderr    *SyncBuffer // operational log
+	Exited    chan struct{}
+	ExitErr   error
 	conn      *grpc.ClientConn
 }
 
 // freeAddr returns a loopback address that was free a moment ago.
-func freeAddr(t *testing.T) string {
+func FreeAddr(t *testing.T) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -87,7 +89,7 @@ func freeAddr(t *testing.T) string {
 }
 
 // writeFile writes a file under dir, creating parents.
-func writeFile(t *testing.T, dir, name string, data []byte) string {
+func WriteFile(t *testing.T, dir, name string, data []byte) string {
 	t.Helper()
 	p := filepath.Join(dir, name)
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -100,7 +102,7 @@ func writeFile(t *testing.T, dir, name string, data []byte) string {
 }
 
 // copyDir copies the files of src into dst.
-func copyDir(t *testing.T, src, dst string) {
+func CopyDir(t *testing.T, src, dst string) {
 	t.Helper()
 	entries, err := os.ReadDir(src)
 	if err != nil {
@@ -108,55 +110,55 @@ func copyDir(t *testing.T, src, dst string) {
 	}
 	for _, e := range entries {
 		if e.IsDir() {
-			copyDir(t, filepath.Join(src, e.Name()), filepath.Join(dst, e.Name()))
+			CopyDir(t, filepath.Join(src, e.Name()), filepath.Join(dst, e.Name()))
 			continue
 		}
 		b, err := os.ReadFile(filepath.Join(src, e.Name()))
 		if err != nil {
 			t.Fatal(err)
 		}
-		writeFile(t, dst, e.Name(), b)
+		WriteFile(t, dst, e.Name(), b)
 	}
 }
 
-// startTollgate writes config (with {{GRPC}} and {{ADMIN}} replaced by free
+// Start writes config (with {{GRPC}} and {{ADMIN}} replaced by free
 // addresses) into dir and starts the binary. It does not wait for readiness.
-func startTollgate(t *testing.T, dir, config string) *proc {
+func Start(t *testing.T, dir, config string) *Proc {
 	t.Helper()
-	p := &proc{t: t, dir: dir, grpcAddr: freeAddr(t), adminAddr: freeAddr(t),
-		stdout: &syncBuffer{}, stderr: &syncBuffer{}, exited: make(chan struct{})}
-	config = strings.NewReplacer("{{GRPC}}", p.grpcAddr, "{{ADMIN}}", p.adminAddr).Replace(config)
-	cfgPath := writeFile(t, dir, "tollgate.yaml", []byte(config))
-	p.cmd = exec.Command(binary, "serve", "--config", cfgPath)
-	p.cmd.Stdout, p.cmd.Stderr = p.stdout, p.stderr
-	if err := p.cmd.Start(); err != nil {
+	p := &Proc{t: t, Dir: dir, GRPCAddr: FreeAddr(t), AdminAddr: FreeAddr(t),
+		Stdout: &SyncBuffer{}, Stderr: &SyncBuffer{}, Exited: make(chan struct{})}
+	config = strings.NewReplacer("{{GRPC}}", p.GRPCAddr, "{{ADMIN}}", p.AdminAddr).Replace(config)
+	cfgPath := WriteFile(t, dir, "tollgate.yaml", []byte(config))
+	p.Cmd = exec.Command(Binary, "serve", "--config", cfgPath)
+	p.Cmd.Stdout, p.Cmd.Stderr = p.Stdout, p.Stderr
+	if err := p.Cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	go func() { p.exitErr = p.cmd.Wait(); close(p.exited) }()
+	go func() { p.ExitErr = p.Cmd.Wait(); close(p.Exited) }()
 	t.Cleanup(func() {
 		if p.conn != nil {
 			p.conn.Close()
 		}
-		_ = p.cmd.Process.Kill()
-		<-p.exited
+		_ = p.Cmd.Process.Kill()
+		<-p.Exited
 		if t.Failed() {
-			t.Logf("tollgate stderr:\n%s", p.stderr.String())
+			t.Logf("tollgate stderr:\n%s", p.Stderr.String())
 		}
 	})
 	return p
 }
 
 // waitReady polls /readyz until it answers 200.
-func (p *proc) waitReady() {
+func (p *Proc) WaitReady() {
 	p.t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		select {
-		case <-p.exited:
-			p.t.Fatalf("tollgate exited before ready: %v\n%s", p.exitErr, p.stderr.String())
+		case <-p.Exited:
+			p.t.Fatalf("tollgate exited before ready: %v\n%s", p.ExitErr, p.Stderr.String())
 		default:
 		}
-		resp, err := http.Get("http://" + p.adminAddr + "/readyz")
+		resp, err := http.Get("http://" + p.AdminAddr + "/readyz")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
@@ -165,14 +167,14 @@ func (p *proc) waitReady() {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	p.t.Fatalf("tollgate not ready after 30s\n%s", p.stderr.String())
+	p.t.Fatalf("tollgate not ready after 30s\n%s", p.Stderr.String())
 }
 
 // client returns a gRPC ext_authz client connected to the process.
-func (p *proc) client() authv3.AuthorizationClient {
+func (p *Proc) Client() authv3.AuthorizationClient {
 	p.t.Helper()
 	if p.conn == nil {
-		conn, err := grpc.NewClient(p.grpcAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+		conn, err := grpc.NewClient(p.GRPCAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
 		if err != nil {
 			p.t.Fatal(err)
 		}
@@ -181,11 +183,11 @@ func (p *proc) client() authv3.AuthorizationClient {
 	return authv3.NewAuthorizationClient(p.conn)
 }
 
-func (p *proc) check(req *authv3.CheckRequest) *authv3.CheckResponse {
+func (p *Proc) Check(req *authv3.CheckRequest) *authv3.CheckResponse {
 	p.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	resp, err := p.client().Check(ctx, req)
+	resp, err := p.Client().Check(ctx, req)
 	if err != nil {
 		p.t.Fatalf("Check: %v", err)
 	}
@@ -193,11 +195,11 @@ func (p *proc) check(req *authv3.CheckRequest) *authv3.CheckResponse {
 }
 
 // signal sends sig and waits for the process to exit.
-func (p *proc) stop(sig syscall.Signal) error {
-	_ = p.cmd.Process.Signal(sig)
+func (p *Proc) Stop(sig syscall.Signal) error {
+	_ = p.Cmd.Process.Signal(sig)
 	select {
-	case <-p.exited:
-		return p.exitErr
+	case <-p.Exited:
+		return p.ExitErr
 	case <-time.After(30 * time.Second):
 		p.t.Fatal("tollgate did not exit within 30s")
 		return nil
@@ -205,9 +207,9 @@ func (p *proc) stop(sig syscall.Signal) error {
 }
 
 // metrics fetches /metrics.
-func (p *proc) metrics() string {
+func (p *Proc) Metrics() string {
 	p.t.Helper()
-	resp, err := http.Get("http://" + p.adminAddr + "/metrics")
+	resp, err := http.Get("http://" + p.AdminAddr + "/metrics")
 	if err != nil {
 		p.t.Fatal(err)
 	}
