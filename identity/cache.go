@@ -14,6 +14,8 @@ type cacheKind int
 const (
 	cacheX509 cacheKind = iota
 	cacheJWT
+	cacheXFCC
+	numCacheKinds
 )
 
 // cacheEntry is a successful verification, valid until expires and only

@@ -35,6 +35,9 @@ type Config struct {
 	// JWTAudiences are the accepted JWT-SVID audiences; a token must name
 	// at least one. Required when JWTBundles is set.
 	JWTAudiences []string
+	// XFCC enables x-forwarded-client-cert from trusted hops; nil ignores
+	// the header.
+	XFCC *XFCCConfig
 	// Clock returns the current time; nil means time.Now.
 	Clock func() time.Time
 	// ClockSkew is the leeway for JWT nbf and iat; 0 means DefaultClockSkew,
@@ -59,10 +62,13 @@ func (cfg Config) validate() (Config, error) {
 			return cfg, configErr("TrustDomains[%d] is the zero trust domain", i)
 		}
 	}
-	if cfg.X509Bundles == nil && cfg.JWTBundles == nil && !cfg.TrustSourcePrincipal {
-		return cfg, configErr("no identity source enabled: set X509Bundles, JWTBundles or TrustSourcePrincipal")
+	if cfg.X509Bundles == nil && cfg.JWTBundles == nil && !cfg.TrustSourcePrincipal && cfg.XFCC == nil {
+		return cfg, configErr("no identity source enabled: set X509Bundles, JWTBundles, TrustSourcePrincipal or XFCC")
 	}
 	if err := cfg.validateJWT(); err != nil {
+		return cfg, err
+	}
+	if err := cfg.XFCC.validate(); err != nil {
 		return cfg, err
 	}
 	if cfg.Clock == nil {

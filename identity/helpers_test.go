@@ -124,3 +124,10 @@ func (e *env) counter(t *testing.T, name string, labels map[string]string) float
 	t.Fatalf("no series %s%v", name, labels)
 	return 0
 }
+
+// bundleSetSource serves a fixed x509bundle.Set and no JWT bundles.
+type bundleSetSource struct{ *x509bundle.Set }
+
+func (bundleSetSource) GetJWTBundleForTrustDomain(td spiffeid.TrustDomain) (*jwtbundle.Bundle, error) {
+	return nil, ErrNoBundle
+}

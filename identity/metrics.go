@@ -25,8 +25,15 @@ type metrics struct {
 	failures      *prometheus.CounterVec // source, reason
 	cache         *prometheus.CounterVec // cache, result
 	ok            map[string]prometheus.Counter
-	hits, misses  [2]prometheus.Counter // indexed by cacheKind
+	hits, misses  [numCacheKinds]prometheus.Counter // indexed by cacheKind
+	xfccIgnore    *prometheus.CounterVec            // reason
 }
+
+// Reasons an x-forwarded-client-cert header was ignored.
+const (
+	xfccDisabled     = "disabled"
+	xfccUntrustedHop = "untrusted_hop"
+)
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	m := &metrics{
@@ -42,13 +49,17 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Namespace: "tollgate", Subsystem: "identity", Name: "cache_total",
 			Help: "Verification cache lookups by cache (x509 or jwt) and result (hit or miss).",
 		}, []string{"cache", "result"}),
+		xfccIgnore: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "tollgate", Subsystem: "identity", Name: "xfcc_ignored_total",
+			Help: "x-forwarded-client-cert headers ignored, by reason (disabled, or untrusted_hop: not sent by a trusted proxy).",
+		}, []string{"reason"}),
 		ok: map[string]prometheus.Counter{},
 	}
 	m.predeclare()
 	if reg == nil {
 		return m, nil
 	}
-	for _, c := range []prometheus.Collector{m.verifications, m.failures, m.cache} {
+	for _, c := range []prometheus.Collector{m.verifications, m.failures, m.cache, m.xfccIgnore} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("identity: register metrics: %w", err)
 		}
@@ -66,7 +77,9 @@ func (m *metrics) predeclare() {
 			m.failures.WithLabelValues(s, string(r))
 		}
 	}
-	for k, name := range []string{"x509", "jwt"} {
+	m.xfccIgnore.WithLabelValues(xfccDisabled)
+	m.xfccIgnore.WithLabelValues(xfccUntrustedHop)
+	for k, name := range []string{"x509", "jwt", "xfcc"} {
 		m.hits[k] = m.cache.WithLabelValues(name, "hit")
 		m.misses[k] = m.cache.WithLabelValues(name, "miss")
 	}
@@ -90,3 +103,5 @@ func (m *metrics) cacheResult(k cacheKind, hit bool) {
 	}
 	m.misses[k].Inc()
 }
+
+func (m *metrics) xfccIgnored(reason string) { m.xfccIgnore.WithLabelValues(reason).Inc() }

@@ -17,6 +17,7 @@ type Verifier struct {
 	gen     atomic.Uint64
 	x509    *verifyCache
 	jwt     *verifyCache
+	xfcc    *verifyCache
 }
 
 // NewVerifier validates cfg and returns a ready Verifier. Configuration
@@ -36,6 +37,7 @@ func NewVerifier(cfg Config) (*Verifier, error) {
 	}
 	v.x509 = newVerifyCache(cfg.CacheSize, &v.gen)
 	v.jwt = newVerifyCache(cfg.CacheSize, &v.gen)
+	v.xfcc = newVerifyCache(cfg.CacheSize, &v.gen)
 	return v, nil
 }
 
@@ -83,6 +85,7 @@ func (v *Verifier) InvalidateCache() {
 	v.gen.Add(1)
 	v.x509.reset()
 	v.jwt.reset()
+	v.xfcc.reset()
 }
 
 // trustedDomain reports whether td is in Config.TrustDomains.

@@ -1,13 +1,169 @@
 package identity
 
-// verifyXFCC is the HOOK for x-forwarded-client-cert support.
-//
-// XFCC HOOK (not integrated yet): XFCC may only be trusted when Credentials.Hop
-// is a configured trusted proxy; the identity/xfcc parser will select the
-// element, and its Cert/Chain will be checked with VerifyX509Chain. Until then
-// the header is ignored (ok=false, err=nil), so it can never grant an
-// identity.
+import (
+	"errors"
+	"net/netip"
+	"slices"
+	"time"
+
+	"github.com/spiffe/go-spiffe/v2/spiffeid"
+
+	"github.com/tollgate-authz/tollgate/identity/xfcc"
+)
+
+// XFCCConfig says when x-forwarded-client-cert is trusted and how its
+// element is chosen.
+type XFCCConfig struct {
+	// TrustedHops are the SPIFFE IDs of proxies whose XFCC is accepted; the
+	// hop is Credentials.Hop, the verified mTLS identity of the caller.
+	TrustedHops []spiffeid.ID
+	// TrustedAddresses are source networks of proxies whose XFCC is
+	// accepted (Credentials.HopAddress). Prefer TrustedHops: an address is
+	// only as good as the network between the proxy and Tollgate.
+	TrustedAddresses []netip.Prefix
+	// Element is xfcc.IndexLast (also when empty) or xfcc.IndexFirst.
+	Element string
+	// AllowURIOnly accepts an element that carries a URI SAN but no Cert.
+	// Nothing then proves the client held the SVID's key: the trusted hop
+	// is believed on its word. Enable it only when that proxy verified the
+	// client certificate against the same trust bundles.
+	AllowURIOnly bool
+}
+
+func (x *XFCCConfig) validate() error {
+	if x == nil {
+		return nil
+	}
+	if len(x.TrustedHops) == 0 && len(x.TrustedAddresses) == 0 {
+		return configErr("XFCC: name TrustedHops or TrustedAddresses: XFCC from anyone is never trusted")
+	}
+	for i, h := range x.TrustedHops {
+		if h.IsZero() {
+			return configErr("XFCC.TrustedHops[%d] is the zero SPIFFE ID", i)
+		}
+	}
+	if _, _, err := xfcc.Select([]xfcc.Element{{}}, xfcc.Selection{Index: x.Element}); err != nil {
+		return configErr("XFCC.Element: %v", err)
+	}
+	return nil
+}
+
+// trusts reports whether the hop that sent c may assert XFCC.
+func (x *XFCCConfig) trusts(c Credentials) bool {
+	if !c.Hop.IsZero() && slices.Contains(x.TrustedHops, c.Hop) {
+		return true
+	}
+	if len(x.TrustedAddresses) == 0 || c.HopAddress == "" {
+		return false
+	}
+	addr, ok := parseHopAddress(c.HopAddress)
+	return ok && slices.ContainsFunc(x.TrustedAddresses, func(p netip.Prefix) bool { return p.Contains(addr) })
+}
+
+// parseHopAddress accepts "ip", "ip:port" or "[ip]:port".
+func parseHopAddress(s string) (netip.Addr, bool) {
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		return ap.Addr().Unmap(), true
+	}
+	a, err := netip.ParseAddr(s)
+	return a.Unmap(), err == nil
+}
+
+// verifyXFCC verifies x-forwarded-client-cert. ok is false when the header
+// is absent, disabled or from an untrusted hop: the header is then ignored
+// (and counted), as if the client had never sent it. From a trusted hop,
+// any problem is a denial, never a fallback to a weaker source.
 func (v *Verifier) verifyXFCC(c Credentials) (id Identity, ok bool, err *Error) {
-	_ = c.XFCC
-	return Identity{}, false, nil
+	if c.XFCC == "" {
+		return Identity{}, false, nil
+	}
+	x := v.cfg.XFCC
+	switch {
+	case x == nil:
+		v.m.xfccIgnored(xfccDisabled)
+		return Identity{}, false, nil
+	case !x.trusts(c):
+		v.m.xfccIgnored(xfccUntrustedHop)
+		return Identity{}, false, nil
+	}
+	id, err = v.verifyXFCCHeader(c.XFCC, x)
+	return id, true, err
+}
+
+func (v *Verifier) verifyXFCCHeader(header string, x *XFCCConfig) (Identity, *Error) {
+	now := v.cfg.Clock()
+	key := cacheKey(header)
+	if id, ok := v.xfcc.get(key, now); ok {
+		v.m.cacheResult(cacheXFCC, true)
+		return id, nil
+	}
+	if v.xfcc != nil {
+		v.m.cacheResult(cacheXFCC, false)
+	}
+	gen := v.gen.Load()
+	elems, err := xfcc.Parse(header)
+	if err != nil {
+		return Identity{}, fail(SourceXFCC, ReasonMalformed, ErrMalformed, err.Error())
+	}
+	el, _, err := xfcc.Select(elems, xfcc.Selection{Index: x.Element})
+	if err != nil {
+		return Identity{}, fail(SourceXFCC, ReasonInternal, err, "")
+	}
+	if el.Cert == "" && el.Chain == "" {
+		return v.xfccURIOnly(el, x)
+	}
+	id, e := v.xfccCertificate(el, now)
+	if e != nil {
+		return Identity{}, e
+	}
+	v.xfcc.put(key, id, id.ExpiresAt, gen)
+	return id, nil
+}
+
+// xfccCertificate verifies the element's Cert (and Chain) against the X.509
+// bundles. A URI, when present, must name the certificate's SPIFFE ID.
+func (v *Verifier) xfccCertificate(el xfcc.Element, now time.Time) (Identity, *Error) {
+	if v.cfg.X509Bundles == nil {
+		return Identity{}, fail(SourceXFCC, ReasonUntrustedDomain, ErrNoBundle, "XFCC carries a certificate but X509Bundles is not configured")
+	}
+	certs, err := el.Certificates()
+	if err != nil {
+		return Identity{}, fail(SourceXFCC, ReasonMalformed, ErrMalformed, err.Error())
+	}
+	if len(certs) > maxChainLen {
+		return Identity{}, fail(SourceXFCC, ReasonMalformed, ErrMalformed, "XFCC chain too long")
+	}
+	id, _, e := v.verifyChain(certs, now)
+	if e != nil {
+		e.Source = SourceXFCC
+		return Identity{}, e
+	}
+	if uri, err := el.SPIFFEID(); err == nil && uri != id.ID {
+		return Identity{}, fail(SourceXFCC, ReasonMalformed, ErrMalformed, "XFCC URI does not match the SPIFFE ID of Cert")
+	} else if err != nil && !errors.Is(err, xfcc.ErrNoSPIFFEID) {
+		return Identity{}, fail(SourceXFCC, ReasonMalformed, ErrMalformed, err.Error())
+	}
+	id.Source = SourceXFCC
+	return id, nil
+}
+
+// xfccURIOnly accepts the element's SPIFFE URI without a certificate, only
+// under XFCCConfig.AllowURIOnly.
+func (v *Verifier) xfccURIOnly(el xfcc.Element, x *XFCCConfig) (Identity, *Error) {
+	if len(el.URI) == 0 {
+		return Identity{}, fail(SourceXFCC, ReasonMissing, ErrNoIdentity, "XFCC element has neither Cert nor URI")
+	}
+	if !x.AllowURIOnly {
+		return Identity{}, fail(SourceXFCC, ReasonMissing, ErrNoIdentity,
+			"XFCC element has a URI but no Cert; URI-only elements need allow_uri_only")
+	}
+	id, err := el.SPIFFEID()
+	if err != nil {
+		return Identity{}, fail(SourceXFCC, ReasonNotSVID, ErrNotSVID, err.Error())
+	}
+	if !v.trustedDomain(id.TrustDomain()) {
+		return Identity{}, fail(SourceXFCC, ReasonUntrustedDomain, ErrUntrustedDomain,
+			"XFCC URI trust domain "+id.TrustDomain().Name()+" is not in TrustDomains")
+	}
+	return Identity{ID: id, Source: SourceXFCC}, nil
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -130,6 +131,9 @@ func (c *Config) validateIdentity(f *fileErrs) {
 	if x := id.XFCC; x != nil {
 		c.validateXFCC(f, x)
 	}
+	if w := id.WorkloadAPI; w != nil {
+		validateWorkloadAPI(f, w)
+	}
 	for i, fed := range id.Federation {
 		c.validateFederation(f, fmt.Sprintf("identity.federation[%d]", i), fed)
 	}
@@ -145,6 +149,9 @@ func (c *Config) validateXFCC(f *fileErrs, x *XFCC) {
 		}
 	}
 	validatePrefixes(f, "identity.xfcc.trusted_addresses", x.TrustedAddresses)
+	if len(x.TrustedHops) > 0 && len(x.TrustedAddresses) == 0 && c.Listen.MTLS == nil {
+		f.add("identity.xfcc.trusted_hops", "a hop is the verified mTLS caller of Check: set listen.mtls, or use trusted_addresses")
+	}
 	if x.Element != "last" && x.Element != "first" {
 		f.add("identity.xfcc.element", "must be last or first, not %q", x.Element)
 	}
@@ -153,6 +160,11 @@ func (c *Config) validateXFCC(f *fileErrs, x *XFCC) {
 func (c *Config) validateFederation(f *fileErrs, p string, fed Federation) {
 	if _, err := spiffeid.TrustDomainFromString(fed.TrustDomain); err != nil {
 		f.add(p+".trust_domain", "%v", err)
+	} else if !slices.Contains(c.Identity.TrustDomains, fed.TrustDomain) {
+		f.add(p+".trust_domain", "%s is not in identity.trust_domains, so its identities would all be refused", fed.TrustDomain)
+	}
+	if fed.RefreshInterval < 0 {
+		f.add(p+".refresh_interval", "must not be negative")
 	}
 	if !strings.HasPrefix(fed.URL, "https://") {
 		f.add(p+".url", "must be an https:// URL")
@@ -165,6 +177,15 @@ func (c *Config) validateFederation(f *fileErrs, p string, fed Federation) {
 		}
 	default:
 		f.add(p+".profile", "must be https_web or https_spiffe, not %q", fed.Profile)
+	}
+}
+
+func validateWorkloadAPI(f *fileErrs, w *WorkloadAPI) {
+	if w.Socket != "" && !strings.HasPrefix(w.Socket, "unix://") && !strings.HasPrefix(w.Socket, "tcp://") {
+		f.add("identity.workload_api.socket", "must be unix:///path (or tcp://host:port), not %q", w.Socket)
+	}
+	if w.StartTimeout < 0 || w.MaxBundleAge < 0 {
+		f.add("identity.workload_api", "durations must not be negative")
 	}
 }
 
