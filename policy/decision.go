@@ -9,6 +9,7 @@ const (
 	ReasonNoPermit    Reason = "no_permit"    // nothing matched: default deny
 	ReasonForbidError Reason = "forbid_error" // a forbid errored during evaluation: fail closed
 	ReasonNoSnapshot  Reason = "no_snapshot"  // no policy loaded (or stale): fail closed
+	ReasonStale       Reason = "stale_policy" // the policy source is stale and configured to deny
 	// ReasonInvalidRequest: the request was ambiguous (e.g. the same extra
 	// entity given twice): fail closed.
 	ReasonInvalidRequest Reason = "invalid_request"

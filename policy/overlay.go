@@ -53,6 +53,14 @@ func needsClosure(data types.EntityMap, parents types.EntityUIDSet) bool {
 }
 
 func merged(data types.EntityMap, known, e types.Entity) types.Entity {
+	if e.Parents.Len() == 0 {
+		// The common case (a principal the mapper built, known to IAM's
+		// data): the data's parents are already closed, so share them.
+		e.Parents = known.Parents
+		e.Attributes = mergeRecords(known.Attributes, e.Attributes)
+		e.Tags = mergeRecords(known.Tags, e.Tags)
+		return e
+	}
 	var parents []types.EntityUID
 	add := func(set types.EntityUIDSet) {
 		for p := range set.All() {
