@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/cedar-policy/cedar-go/types"
 	"github.com/spiffe/go-spiffe/v2/spiffeid"
 
 	"github.com/tollgate-authz/tollgate/identity"
@@ -47,4 +48,27 @@ func BenchmarkCheck(b *testing.B) {
 			b.Fatal(d.Code)
 		}
 	}
+}
+
+// TestUIDStringMatchesCedar guards the fast path of uidString (a
+// performance fix): it must equal cedar-go's EntityUID.String.
+func TestUIDStringMatchesCedar(t *testing.T) {
+	for _, id := range []string{"42", "", "spiffe://example.org/ns/a/sa/b", `a"b`, `a\b`, "it's", "tab\t",
+		"nl\n", "\x00", "\x7f", "é", "e\u0301", "\u0301x", "日本", "\xff", "~ !#$%&()*+,-./:;<=>?@[]^_`{|}"} {
+		u := types.NewEntityUID("Order", types.String(id))
+		if got, want := uidString(u), u.String(); got != want {
+			t.Errorf("uidString(%q) = %q, want %q", id, got, want)
+		}
+	}
+}
+
+func FuzzUIDString(f *testing.F) {
+	f.Add("Order", "42")
+	f.Add("Ns::Type", `x"y\z`)
+	f.Fuzz(func(t *testing.T, typ, id string) {
+		u := types.NewEntityUID(types.EntityType(typ), types.String(id))
+		if got, want := uidString(u), u.String(); got != want {
+			t.Fatalf("uidString = %q, want %q", got, want)
+		}
+	})
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cedar-policy/cedar-go/types"
+
 	"github.com/tollgate-authz/tollgate/identity"
 	"github.com/tollgate-authz/tollgate/policy"
 )
@@ -28,6 +30,7 @@ type checkState struct {
 	source     identity.Source
 	evalErrors []policy.EvalError
 	vals       [8]string
+	mcp        mcpLog
 }
 
 // Check decides one request. It never panics and never allows a request
@@ -80,17 +83,21 @@ func (e *Engine) decide(ctx context.Context, r *Request, d *Decision, st *checkS
 		setOutcome(d, Forbidden, CodeNoRoute, "no route matches the request")
 		return
 	}
-	st.action, d.Action = rt.Action, rt.action.String()
 	now := r.Time
 	if now.IsZero() {
 		now = e.clock()
 	}
+	if rt.mcp != nil {
+		e.decideMCP(r, d, st, &mcpCall{id: &id, rt: rt, vals: vals, path: path, now: now})
+		return
+	}
+	st.action, d.Action = rt.Action, uidString(rt.action)
 	in, err := e.mapper.build(r, &id, rt, vals, path, now)
 	if err != nil {
 		setOutcome(d, BadRequest, CodeBadSignal, err.Error())
 		return
 	}
-	d.Resource = in.resource.UID.String()
+	d.Resource = uidString(in.resource.UID)
 	if in.resource.UID == in.principal.UID {
 		// The caller asked about itself: one entity, not a duplicate.
 		applyPolicy(d, st, e.policies.Evaluate(in.req, in.principal))
@@ -150,6 +157,8 @@ func applyPolicy(d *Decision, st *checkState, pd policy.Decision) {
 	switch {
 	case pd.Reason == policy.ReasonNoSnapshot:
 		setOutcome(d, Unavailable, string(policy.ReasonNoSnapshot), "no policy is loaded")
+	case pd.Reason == policy.ReasonStale:
+		setOutcome(d, Unavailable, string(policy.ReasonStale), "the policy bundle is stale")
 	case pd.Reason == policy.ReasonForbidError || forbidErrored(pd.Errors):
 		setOutcome(d, Forbidden, string(policy.ReasonForbidError), "a forbid policy could not be evaluated")
 	case pd.Allow && pd.Reason == policy.ReasonPermit:
@@ -172,4 +181,16 @@ func forbidErrored(errs []policy.EvalError) bool {
 		}
 	}
 	return false
+}
+
+// uidString is types.EntityUID.String with a fast path: an ID of printable
+// ASCII other than quotes and backslash needs no escaping, and cedar-go's
+// escaper allocates per character.
+func uidString(u types.EntityUID) string {
+	for i := 0; i < len(u.ID); i++ {
+		if c := u.ID[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '\'' {
+			return u.String()
+		}
+	}
+	return string(u.Type) + "::\"" + string(u.ID) + "\""
 }

@@ -77,6 +77,12 @@ type MCPInfo struct {
 	ID string
 	// Batch is true when the body was a JSON-RPC batch.
 	Batch bool
+	// IDs are the raw JSON ids of the batch's requests that expect an
+	// answer (not notifications or responses), in order.
+	IDs []string
+	// RPCCode is the JSON-RPC error code of a denial: -32001 for policy
+	// and manifest denials, -32700/-32600/-32602 for rejected bodies.
+	RPCCode int
 }
 
 // Allowed reports whether the request may proceed.

@@ -14,7 +14,7 @@ func (e *Engine) record(ctx context.Context, r *Request, d *Decision, st *checkS
 		td = d.Identity.ID.TrustDomain().Name()
 	}
 	action := "none"
-	if st.action != "" && e.manifest.Load().HasAction(st.action) {
+	if st.action == MCPToolLabel || st.action != "" && e.manifest.Load().HasAction(st.action) {
 		action = st.action
 	}
 	e.metrics.observe(labelKey{d.Outcome.String(), action, boundedCode(d.Code), td}, d.Duration.Seconds())
@@ -60,7 +60,7 @@ func (e *Engine) logDecision(ctx context.Context, r *Request, d *Decision, st *c
 		slog.Any("eval_errors", evalErrors(st.evalErrors)),
 		slog.Int64("latency_us", d.Duration.Microseconds()),
 	}
-	e.log.LogAttrs(ctx, slog.LevelInfo, "decision", attrs[:]...)
+	e.log.LogAttrs(ctx, slog.LevelInfo, "decision", append(attrs[:], st.mcp.attrs()...)...)
 }
 
 func nonNil(s []string) []string {

@@ -36,6 +36,55 @@
 // source_address (an ipaddr, omitted when unknown), the configured
 // Signals, and for JWT-SVID callers the configured claims as context.jwt.
 //
+// # MCP routes
+//
+// A route with an mcp block (instead of action and resource) is an MCP
+// Streamable HTTP endpoint. Its body is parsed strictly by package mcp
+// (duplicate keys, at any depth and after case folding, are refused; see
+// that package) and every JSON-RPC message is authorized on its own; a
+// batch is allowed only when every element is, and a denial names the
+// element ("batch element 2: ...").
+//
+//   - match: { method: POST, path: /mcp }
+//     mcp:
+//     server: github            # tool namespace
+//     mode: per_tool            # or tool_resource
+//     action_prefix: "github."  # per_tool; default "<server>."
+//     action: CallTool          # tool_resource; default CallTool
+//     tool_type: Tool           # Cedar type of tools; default Tool
+//     tools: [search_issues]    # optional: tools declared for metric labels
+//     methods:
+//     tools/list: { action: ListTools }
+//     resources/read: { action: ReadResource, resource: { type: McpResource, id: "{uri}" } }
+//     initialize: allow
+//     notifications/*: allow
+//     responses: deny           # JSON-RPC responses from the client; default deny
+//     max_body_bytes: 1048576   # default 1 MiB
+//
+// tools/call of tool T is Action::"<action_prefix>T" (per_tool) or the one
+// action (tool_resource), on resource Tool::"<server>/T" in both modes. A
+// method listed with an action is authorized by policy on the resource
+// given (default McpServer::"<server>"; id templates may use the route's
+// captures and {server}, {method}, {uri}, {prompt}). allow lets a method
+// through with a verified identity and no policy (code mcp_allowed); deny,
+// and every method not listed, is refused (mcp_method_denied). An exact
+// name beats the longest "prefix/*" pattern. tools/call cannot be listed:
+// it is always decided per tool by policy.
+//
+// context.mcp holds server, method and arguments (params.arguments of
+// tools/call and prompts/get as a typed record; empty otherwise), plus
+// tool, uri and prompt when the message has them.
+//
+// Bad bodies are BadRequest denials: a body marked partial by the proxy or
+// whose length differs from Content-Length, or that the proxy did not send
+// (nginx and Caddy never do), is mcp_truncated; one over max_body_bytes is
+// mcp_too_large; a body mcp.Parse rejects is mcp_<reason> (mcp_invalid_json,
+// mcp_duplicate_key, mcp_bad_version, mcp_missing_method, ...).
+// Decision.MCP carries the request ids so the adapter answers with
+// JSON-RPC errors. Tool names are client input: they appear in the decision
+// log (mcp.tool) but the action metric label is the declared action, or
+// "mcp_tool" for a per_tool call to a tool not listed in tools.
+//
 // # Observability
 //
 // Every Check writes one INFO "decision" line to the configured logger and

@@ -31,6 +31,7 @@ type Manifest struct {
 // Route is one declared route, as written in the manifest.
 type Route struct {
 	Name    string   // as written, or "METHOD path" when omitted
+	File    string   // manifest file the route came from (set by LoadManifests)
 	Line    int      // line of the route in the manifest
 	Methods []string // nil means any method
 	// Path is the HTTP path template (empty for a gRPC route).
@@ -38,8 +39,11 @@ type Route struct {
 	// GRPC is the gRPC method pattern, /pkg.Service/Method or
 	// /pkg.Service/* (empty for an HTTP route).
 	GRPC     string
-	Action   string // as written: ReadOrder or Orders::Action::"read"
+	Action   string // as written: ReadOrder or Orders::Action::"read"; empty for MCP
 	Resource ResourceRef
+	// MCP is set for an MCP endpoint: the action and resource come from
+	// each JSON-RPC message, per the route's mcp block.
+	MCP *MCPRoute
 }
 
 // ResourceRef is the Cedar resource a route maps to.
@@ -119,6 +123,7 @@ func (m *Manifest) Routes() []Route {
 	for i, r := range m.routes {
 		out[i] = r.Route
 		out[i].Methods = slices.Clone(r.Methods)
+		out[i].MCP = r.MCP.clone()
 	}
 	return out
 }

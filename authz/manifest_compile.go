@@ -37,8 +37,10 @@ func compileManifest(d *decoder, raw *rawManifest) (*Manifest, error) {
 		shapes[shape] = append(shapes[shape], r)
 		m.routes = append(m.routes, r)
 		m.table.add(r)
-		if !slices.Contains(m.actions, r.Action) {
-			m.actions = append(m.actions, r.Action)
+		for _, a := range r.actionNames() {
+			if !slices.Contains(m.actions, a) {
+				m.actions = append(m.actions, a)
+			}
 		}
 	}
 	slices.Sort(m.actions)
@@ -65,16 +67,32 @@ func (d *decoder) compileRoute(rr *rawRoute) (*route, error) {
 	if err := d.compileMatch(rr, r); err != nil {
 		return nil, err
 	}
-	if err := d.compileAction(rr, r); err != nil {
-		return nil, err
-	}
-	if err := d.compileResource(rr, r); err != nil {
+	if rr.mcp != nil {
+		if err := d.compileMCP(rr, r); err != nil {
+			return nil, err
+		}
+	} else if err := d.compileActionResource(rr, r); err != nil {
 		return nil, err
 	}
 	if r.Name == "" {
 		r.Name = defaultRouteName(r)
 	}
 	return r, nil
+}
+
+func (d *decoder) compileActionResource(rr *rawRoute, r *route) error {
+	if err := d.compileAction(rr, r); err != nil {
+		return err
+	}
+	return d.compileResource(rr, r)
+}
+
+// actionNames are the action names a route declares.
+func (r *route) actionNames() []string {
+	if r.mcp != nil {
+		return r.mcp.actionNames
+	}
+	return []string{r.Action}
 }
 
 func defaultRouteName(r *route) string {

@@ -14,8 +14,8 @@ type rawManifest struct {
 	routes  []rawRoute
 }
 
-// rawRoute keeps the line of each field for validation errors. An `mcp:`
-// block will be added here as another kind of match.
+// rawRoute keeps the line of each field for validation errors. A route
+// with an `mcp:` block has no action or resource of its own.
 type rawRoute struct {
 	key          string // routes[i]
 	line         int
@@ -29,6 +29,8 @@ type rawRoute struct {
 	actionLine, matchLine, resLine int
 	methodsLine, pathLine          int
 	grpcLine, idLine               int
+	mcp                            *rawMCP
+	mcpLine                        int
 }
 
 func (d *decoder) decodeRoot(root *yaml.Node) (*rawManifest, error) {
@@ -64,9 +66,13 @@ func (d *decoder) decodeRoute(n *yaml.Node, key string) (rawRoute, error) {
 		"action":   d.lined(d.str(&r.action), &r.actionLine),
 		"match":    d.lined(d.matchFields(&r), &r.matchLine),
 		"resource": d.lined(d.resourceFields(&r), &r.resLine),
+		"mcp":      d.lined(d.mcpFields(&r), &r.mcpLine),
 	})
 	if err != nil {
 		return r, err
+	}
+	if r.mcpLine != 0 {
+		return r, d.checkMCPRoute(&r)
 	}
 	switch {
 	case r.matchLine == 0:

@@ -3,6 +3,7 @@ package authz
 import (
 	"net"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cedar-policy/cedar-go/types"
@@ -14,8 +15,10 @@ const WorkloadType types.EntityType = "Workload"
 
 // mapper builds the Cedar request for a verified identity and a matched route.
 type mapper struct {
-	signals []Signal
-	claims  []string
+	signals    []Signal
+	claims     []string
+	principals principalCache // principal entities by SPIFFE ID
+	contexts   sync.Pool      // types.RecordMap, reused by build
 }
 
 // cedarInput is a Cedar request plus the principal and resource entities
@@ -27,9 +30,27 @@ type cedarInput struct {
 }
 
 func (m *mapper) build(r *Request, id *identity.Identity, rt *route, vals []string, path string, now time.Time) (cedarInput, error) {
-	ctx := make(types.RecordMap, 9+len(m.signals))
-	if err := addSignals(ctx, m.signals, r); err != nil {
+	ctx, err := m.context(r, id, path, now, 0)
+	if err != nil {
 		return cedarInput{}, err
+	}
+	res := types.NewEntityUID(rt.resType, types.String(renderID(rt.idParts, vals)))
+	in := assembleFor(m.principals.get(id), rt.action, res, ctx)
+	// NewRecord copied ctx: reuse the map for the next request.
+	clear(ctx)
+	m.contexts.Put(ctx)
+	return in, nil
+}
+
+// context builds the request's Cedar context; extra reserves room for
+// attributes the caller adds.
+func (m *mapper) context(r *Request, id *identity.Identity, path string, now time.Time, extra int) (types.RecordMap, error) {
+	ctx, _ := m.contexts.Get().(types.RecordMap)
+	if ctx == nil {
+		ctx = make(types.RecordMap, 9+len(m.signals)+extra)
+	}
+	if err := addSignals(ctx, m.signals, r); err != nil {
+		return nil, err
 	}
 	ctx["method"] = types.String(r.Method)
 	ctx["path"] = types.String(path)
@@ -43,15 +64,24 @@ func (m *mapper) build(r *Request, id *identity.Identity, rt *route, vals []stri
 	if id.Source == identity.SourceJWT && len(m.claims) > 0 {
 		ctx["jwt"] = claimsRecord(id.Claims, m.claims)
 	}
-	in := cedarInput{principal: principalEntity(id)}
-	in.resource = types.Entity{UID: types.NewEntityUID(rt.resType, types.String(renderID(rt.idParts, vals)))}
+	return ctx, nil
+}
+
+// assemble builds the Cedar request and the overlay entities.
+func assemble(id *identity.Identity, action, resource types.EntityUID, ctx types.RecordMap) cedarInput {
+	return assembleFor(principalEntity(id), action, resource, ctx)
+}
+
+// assembleFor is assemble with the principal entity already built.
+func assembleFor(principal types.Entity, action, resource types.EntityUID, ctx types.RecordMap) cedarInput {
+	in := cedarInput{principal: principal, resource: types.Entity{UID: resource}}
 	in.req = types.Request{
 		Principal: in.principal.UID,
-		Action:    rt.action,
-		Resource:  in.resource.UID,
+		Action:    action,
+		Resource:  resource,
 		Context:   types.NewRecord(ctx),
 	}
-	return in, nil
+	return in
 }
 
 // principalEntity is Workload::"<spiffe id>" with trust_domain and path,
@@ -111,4 +141,34 @@ func normalizeHost(h string) string {
 		}
 	}
 	return h
+}
+
+// maxCachedPrincipals bounds principalCache; when full it starts over.
+const maxCachedPrincipals = 4096
+
+// principalCache memoises principalEntity: it depends only on the SPIFFE
+// ID, and building its attribute record is a large part of the mapping
+// cost. Entities are immutable, so they are shared between requests. The
+// zero value is ready to use.
+type principalCache struct {
+	mu sync.RWMutex
+	m  map[string]types.Entity
+}
+
+func (c *principalCache) get(id *identity.Identity) types.Entity {
+	key := id.ID.String()
+	c.mu.RLock()
+	e, ok := c.m[key]
+	c.mu.RUnlock()
+	if ok {
+		return e
+	}
+	e = principalEntity(id)
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= maxCachedPrincipals {
+		c.m = make(map[string]types.Entity)
+	}
+	c.m[key] = e
+	c.mu.Unlock()
+	return e
 }

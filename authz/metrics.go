@@ -65,8 +65,11 @@ func (m *metrics) observe(k labelKey, seconds float64) {
 // boundedCode keeps the code label within the documented set.
 func boundedCode(code string) string {
 	switch code {
-	case "permit", "forbid", "no_permit", "forbid_error", "no_snapshot", "invalid_request",
+	case "permit", "forbid", "no_permit", "forbid_error", "no_snapshot", "invalid_request", "stale_policy",
 		CodeBadRequest, CodeBadPath, CodeBadSignal, CodeNoRoute, CodeInternal:
+		return code
+	}
+	if isMCPCode(code) {
 		return code
 	}
 	if r, ok := strings.CutPrefix(code, "identity_"); ok && identity.Reason(r) == identityReason(identity.Reason(r)) {

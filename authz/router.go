@@ -15,6 +15,7 @@ type route struct {
 	idParts  []idPart
 	action   types.EntityUID
 	resType  types.EntityType
+	mcp      *mcpRoute // set for MCP endpoints
 }
 
 // routeTable finds the route for a request.

@@ -1,0 +1,94 @@
+package authz
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// JSONLineHandler is a slog.Handler that writes one JSON object per record,
+// in the same shape as slog.JSONHandler (time, level, msg, then the
+// attributes), with a fast path for the attribute kinds the decision log
+// uses. A decision line is built in a pooled buffer and written with one
+// Write call, so lines from concurrent Checks never interleave.
+type JSONLineHandler struct {
+	w      *lockedWriter
+	level  slog.Leveler
+	prefix []byte // pre-rendered attributes from WithAttrs/WithGroup
+	open   int    // groups opened in prefix
+}
+
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+var _ slog.Handler = (*JSONLineHandler)(nil)
+
+// NewJSONLineHandler writes records at or above level (nil: Info) to w.
+func NewJSONLineHandler(w io.Writer, level slog.Leveler) *JSONLineHandler {
+	if level == nil {
+		level = slog.LevelInfo
+	}
+	return &JSONLineHandler{w: &lockedWriter{w: w}, level: level}
+}
+
+// Enabled reports whether l is at or above the handler's level.
+func (h *JSONLineHandler) Enabled(_ context.Context, l slog.Level) bool {
+	return l >= h.level.Level()
+}
+
+var linePool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+// Handle writes r as one JSON line.
+func (h *JSONLineHandler) Handle(_ context.Context, r slog.Record) error {
+	bp := linePool.Get().(*[]byte)
+	b := append((*bp)[:0], '{')
+	if !r.Time.IsZero() {
+		b = append(b, `"time":"`...)
+		b = r.Time.AppendFormat(b, time.RFC3339Nano)
+		b = append(b, `",`...)
+	}
+	b = append(b, `"level":`...)
+	b = appendJSONString(b, r.Level.String())
+	b = append(b, `,"msg":`...)
+	b = appendJSONString(b, r.Message)
+	b = append(b, h.prefix...)
+	r.Attrs(func(a slog.Attr) bool {
+		b = appendAttr(b, a)
+		return true
+	})
+	for i := 0; i < h.open; i++ {
+		b = append(b, '}')
+	}
+	b = append(b, '}', '\n')
+	h.w.mu.Lock()
+	_, err := h.w.w.Write(b)
+	h.w.mu.Unlock()
+	*bp = b
+	linePool.Put(bp)
+	return err
+}
+
+// WithAttrs returns a handler that adds attrs to every record.
+func (h *JSONLineHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	c := *h
+	c.prefix = append([]byte(nil), h.prefix...)
+	for _, a := range attrs {
+		c.prefix = appendAttr(c.prefix, a)
+	}
+	return &c
+}
+
+// WithGroup returns a handler that nests later attributes under name.
+func (h *JSONLineHandler) WithGroup(name string) slog.Handler {
+	if name == "" {
+		return h
+	}
+	c := *h
+	c.prefix = append(appendJSONString(append(append([]byte(nil), h.prefix...), ','), name), `:{`...)
+	c.open++
+	return &c
+}

@@ -1,0 +1,114 @@
+package authz
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestJSONLineHandlerMatchesSlog: every line parses as JSON and carries the
+// same fields and values as slog.JSONHandler's line for the same record.
+func TestJSONLineHandlerMatchesSlog(t *testing.T) {
+	when := time.Date(2026, 11, 28, 12, 0, 0, 123, time.UTC)
+	cases := map[string][]slog.Attr{
+		"strings":  {slog.String("a", "plain"), slog.String("q", `quote " back \ slash`), slog.String("ctl", "nl\n tab\t nul\x00 bell\x07")},
+		"unicode":  {slog.String("u", "héllo ☃ \u2028 \u2029"), slog.String("bad", "bad\xffutf8")},
+		"numbers":  {slog.Int64("i", -42), slog.Uint64("u", 7), slog.Bool("b", true), slog.Float64("f", 1.5), slog.Duration("d", time.Second)},
+		"lists":    {slog.Any("policies", []string{"p1", "p\"2"}), slog.Any("empty", []string{}), slog.Any("errs", []evalErrorLog{})},
+		"eval err": {slog.Any("errs", []evalErrorLog{{Policy: "p", Forbid: true, Message: "boom"}})},
+		"group":    {slog.Group("mcp", slog.String("tool", "x"), slog.Int("n", 2)), slog.String("after", "y")},
+		"time":     {slog.Time("at", when)},
+		"error":    {slog.Any("err", errors.New("oops"))},
+	}
+	for name, attrs := range cases {
+		t.Run(name, func(t *testing.T) {
+			var fast, std bytes.Buffer
+			log := func(h slog.Handler) {
+				r := slog.NewRecord(when, slog.LevelInfo, "decision", 0)
+				r.AddAttrs(attrs...)
+				if err := h.Handle(context.Background(), r); err != nil {
+					t.Fatal(err)
+				}
+			}
+			log(NewJSONLineHandler(&fast, nil))
+			log(slog.NewJSONHandler(&std, nil))
+			var got, want map[string]any
+			if err := json.Unmarshal(fast.Bytes(), &got); err != nil {
+				t.Fatalf("not JSON: %v\n%s", err, fast.String())
+			}
+			_ = json.Unmarshal(std.Bytes(), &want)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("got  %s\nwant %s", fast.String(), std.String())
+			}
+			if !strings.HasSuffix(fast.String(), "}\n") || strings.Count(fast.String(), "\n") != 1 {
+				t.Errorf("not exactly one line: %q", fast.String())
+			}
+		})
+	}
+}
+
+func TestJSONLineHandlerWithAttrsAndGroups(t *testing.T) {
+	var buf bytes.Buffer
+	l := slog.New(NewJSONLineHandler(&buf, slog.LevelInfo)).With("svc", "orders").WithGroup("req")
+	l.Debug("dropped")
+	l.Info("hello", "path", "/x")
+	var got map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
+		t.Fatalf("%v: %s", err, buf.String())
+	}
+	if got["svc"] != "orders" || got["req"].(map[string]any)["path"] != "/x" || strings.Contains(buf.String(), "dropped") {
+		t.Errorf("line = %s", buf.String())
+	}
+}
+
+// Concurrent lines never interleave.
+func TestJSONLineHandlerConcurrent(t *testing.T) {
+	var buf bytes.Buffer
+	l := slog.New(NewJSONLineHandler(&buf, nil))
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := 0; j < 200; j++ {
+				l.Info("decision", "policies", []string{"a", "b"}, "n", j)
+			}
+		}()
+	}
+	wg.Wait()
+	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
+	if len(lines) != 1600 {
+		t.Fatalf("%d lines", len(lines))
+	}
+	for _, ln := range lines {
+		if !json.Valid([]byte(ln)) {
+			t.Fatalf("interleaved or invalid line %q", ln)
+		}
+	}
+}
+
+func FuzzJSONString(f *testing.F) {
+	for _, s := range []string{"", "a", `"\`, "\x00\x1f", "\xff", "\u2028", "☃"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		b := appendJSONString(nil, s)
+		var back string
+		if err := json.Unmarshal(b, &back); err != nil {
+			t.Fatalf("%q encoded as invalid JSON %q: %v", s, b, err)
+		}
+		want, _ := json.Marshal(s)
+		var wantBack string
+		_ = json.Unmarshal(want, &wantBack)
+		if back != wantBack {
+			t.Fatalf("%q round-trips to %q, encoding/json gives %q", s, back, wantBack)
+		}
+	})
+}

@@ -1,0 +1,183 @@
+package authz
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// ErrPolicyInManifestSource is wrapped when a manifest source holds Cedar
+// policy. App teams declare; only IAM's policy source may hold policy.
+var ErrPolicyInManifestSource = errors.New("manifest sources may only declare routes, actions and resources; " +
+	"Cedar policy belongs in IAM's policy source")
+
+// LoadManifests reads app-team manifest sources and merges them into one
+// Manifest. Each path is a manifest file or a directory whose *.yaml and
+// *.yml files are manifests (subdirectories are not read). A source that
+// holds a .cedar file or Cedar policy text is rejected, as is a manifest
+// naming policies, permits or principals. Two routes in different files
+// that match the same requests are an error naming both files.
+func LoadManifests(paths ...string) (*Manifest, error) {
+	if len(paths) == 0 {
+		return nil, wrap(fmt.Errorf("%w: no manifest source given", ErrInvalidManifest))
+	}
+	var files []string
+	for _, p := range paths {
+		fs, err := manifestFiles(p)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, fs...)
+	}
+	var parsed []*Manifest
+	var errs []error
+	for _, f := range files {
+		m, err := loadManifestFile(f)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		parsed = append(parsed, m)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return mergeManifests(parsed)
+}
+
+// manifestFiles lists the manifests of one source, refusing Cedar files.
+func manifestFiles(p string) ([]string, error) {
+	info, err := os.Stat(p)
+	if err != nil {
+		return nil, wrap(fmt.Errorf("manifest source: %w", err))
+	}
+	if !info.IsDir() {
+		if strings.HasSuffix(p, ".cedar") || strings.HasSuffix(p, ".cedarschema") {
+			return nil, policyInSource(p, 0)
+		}
+		return []string{p}, nil
+	}
+	entries, err := os.ReadDir(p)
+	if err != nil {
+		return nil, wrap(fmt.Errorf("manifest source: %w", err))
+	}
+	var out []string
+	for _, e := range entries {
+		name := e.Name()
+		full := filepath.Join(p, name)
+		switch {
+		case strings.HasPrefix(name, "."):
+		case strings.HasSuffix(name, ".cedar") || strings.Contains(name, ".cedarschema"):
+			return nil, policyInSource(full, 0)
+		case !e.IsDir() && (strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")):
+			out = append(out, full)
+		}
+	}
+	if len(out) == 0 {
+		return nil, wrap(fmt.Errorf("%w: %s: no *.yaml manifests in the directory", ErrInvalidManifest, p))
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+func policyInSource(file string, line int) error {
+	return &ManifestError{File: file, Line: line, Grant: true, Msg: ErrPolicyInManifestSource.Error()}
+}
+
+// loadManifestFile parses one manifest, naming it by its path.
+func loadManifestFile(path string) (*Manifest, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	if line, ok := looksLikeCedar(data); ok {
+		return nil, policyInSource(path, line)
+	}
+	if line := cedarPolicyLine(data); line > 0 {
+		return nil, policyInSource(path, line)
+	}
+	return ParseManifest(path, data)
+}
+
+// cedarPolicyLine finds a line that starts a Cedar policy or annotation,
+// even inside a YAML string (e.g. a block scalar smuggling policy text).
+func cedarPolicyLine(data []byte) int {
+	for i, line := range bytes.Split(data, []byte("\n")) {
+		t := strings.TrimSpace(string(line))
+		t = strings.TrimLeft(t, "-|> \t\"'")
+		for _, kw := range []string{"permit(", "permit (", "forbid(", "forbid (", "@id("} {
+			if strings.HasPrefix(t, kw) {
+				return i + 1
+			}
+		}
+	}
+	return 0
+}
+
+// mergeManifests combines parsed manifests, rejecting routes in different
+// files that match the same requests.
+func mergeManifests(ms []*Manifest) (*Manifest, error) {
+	if len(ms) == 1 {
+		for _, r := range ms[0].routes {
+			r.File = ms[0].file
+		}
+		return ms[0], nil
+	}
+	out := &Manifest{table: newRouteTable()}
+	var names, services []string
+	seen := map[string][]*route{}
+	for _, m := range ms {
+		names = append(names, m.file)
+		if m.service != "" && !slices.Contains(services, m.service) {
+			services = append(services, m.service)
+		}
+		for _, r := range m.routes {
+			r.File = m.file
+			if err := clash(seen, r); err != nil {
+				return nil, err
+			}
+			out.routes = append(out.routes, r)
+			out.table.add(r)
+			for _, a := range r.actionNames() {
+				if !slices.Contains(out.actions, a) {
+					out.actions = append(out.actions, a)
+				}
+			}
+		}
+	}
+	slices.Sort(out.actions)
+	out.file, out.service = strings.Join(names, ","), strings.Join(services, ",")
+	return out, nil
+}
+
+// clash reports a route that matches the same requests as one from another
+// file (routes of one file were already checked by ParseManifest).
+func clash(seen map[string][]*route, r *route) error {
+	shape := routeShape(r)
+	for _, prev := range seen[shape] {
+		if methodsOverlap(prev.Methods, r.Methods) {
+			return &ManifestError{File: r.File, Line: r.Line, Key: "route " + r.Name, Msg: fmt.Sprintf(
+				"matches the same requests as route %q at %s:%d; a route may be declared in one manifest only",
+				prev.Name, prev.File, prev.Line)}
+		}
+	}
+	seen[shape] = append(seen[shape], r)
+	return nil
+}
+
+// routeShape keys routes that match the same requests. Route kinds other
+// than HTTP paths and gRPC methods are keyed by name.
+func routeShape(r *route) string {
+	switch {
+	case r.GRPC != "":
+		return "grpc " + r.GRPC
+	case r.Path != "":
+		return "path " + shapeKey(r.segs)
+	}
+	return "other " + r.Name
+}

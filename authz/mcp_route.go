@@ -1,0 +1,100 @@
+package authz
+
+import (
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/cedar-policy/cedar-go/types"
+)
+
+// MCP tool modes of an mcp route.
+const (
+	// MCPPerTool maps tools/call of tool T to Action::"<action_prefix>T".
+	MCPPerTool = "per_tool"
+	// MCPToolResource maps every tools/call to one action with the tool as
+	// resource.
+	MCPToolResource = "tool_resource"
+)
+
+// MCPToolLabel is the metric action label of a per_tool call to a tool the
+// manifest does not declare in mcp.tools: tool names come from the client,
+// so they never become label values.
+const MCPToolLabel = "mcp_tool"
+
+// MCPRoute is the mcp block of a route, as written in the manifest.
+type MCPRoute struct {
+	Server       string // tool namespace, e.g. github
+	Mode         string // MCPPerTool or MCPToolResource
+	Action       string // tools/call action in tool_resource mode
+	ActionPrefix string // per_tool: the action is ActionPrefix + tool
+	ToolType     string // Cedar type of the tool resource (default Tool)
+	Tools        []string
+	// Methods maps a method name or "prefix/*" pattern to "allow",
+	// "deny" or the action name it is authorized as.
+	Methods        map[string]string
+	AllowResponses bool
+	MaxBodyBytes   int
+}
+
+func (m *MCPRoute) clone() *MCPRoute {
+	if m == nil {
+		return nil
+	}
+	c := *m
+	c.Tools = slices.Clone(m.Tools)
+	c.Methods = maps.Clone(m.Methods)
+	return &c
+}
+
+// mcpVerdict says how a method is authorized.
+type mcpVerdict int
+
+const (
+	mcpDeny   mcpVerdict = iota // not allowed by the manifest
+	mcpAllow                    // allowed by the manifest, no policy asked
+	mcpPolicy                   // mapped to an action; policy decides
+)
+
+// mcpMethod is a compiled entry of the methods map.
+type mcpMethod struct {
+	verdict mcpVerdict
+	name    string // action name as written, for the metric label
+	action  types.EntityUID
+	resType types.EntityType
+	idParts []idPart // over mcpCaptureNames after the route's captures
+}
+
+// mcpRoute is a compiled MCPRoute.
+type mcpRoute struct {
+	MCPRoute
+	toolAction  types.EntityUID // tool_resource
+	toolType    types.EntityType
+	tools       map[string]bool
+	exact       map[string]*mcpMethod
+	prefixes    []mcpPrefix // longest first
+	actionNames []string
+}
+
+type mcpPrefix struct {
+	prefix string // "notifications/"
+	m      *mcpMethod
+}
+
+// mcpCaptureNames are the values a method's resource id template can use
+// besides the route's path captures.
+func mcpCaptureNames() []string { return []string{"server", "method", "uri", "prompt"} }
+
+// method finds the rule for an MCP method: an exact entry beats the
+// longest matching "prefix/*" pattern. nil means denied.
+func (r *mcpRoute) method(name string) *mcpMethod {
+	if m := r.exact[name]; m != nil {
+		return m
+	}
+	for _, p := range r.prefixes {
+		if strings.HasPrefix(name, p.prefix) {
+			return p.m
+		}
+	}
+	return nil
+}

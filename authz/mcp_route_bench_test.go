@@ -1,0 +1,49 @@
+package authz
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+)
+
+// BenchmarkCheckMCP is an MCP tools/call Check with a 4 KiB body, next to
+// a plain route Check on the same engine (docs/benchmarks.md, "## MCP").
+func BenchmarkCheckMCP(b *testing.B) {
+	e := newMCPEngine(b, nil, nil)
+	m, err := os.ReadFile("testdata/mcp.manifest.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	big, err := ParseManifest("mcp.manifest.yaml", []byte(strings.Replace(string(m), "max_body_bytes: 2048", "max_body_bytes: 65536", 1)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	e.SetManifest(big)
+	pad := strings.Repeat("x", 4096-len(call(1, "create_issue", `{"repo":"acme/web","body":""}`)))
+	body := call(1, "create_issue", `{"repo":"acme/web","body":"`+pad+`"}`)
+	if len(body) != 4096 {
+		b.Fatalf("body is %d bytes", len(body))
+	}
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name string
+		r    *Request
+	}{
+		{"plain_route", req(agent, "GET", "/orders/42")},
+		{"mcp_tools_call_4KiB", mcpReq("/mcp", body)},
+		{"mcp_batch_4x1KiB", mcpReq("/mcp", "["+strings.Repeat(call(1, "search_issues", `{"q":"`+strings.Repeat("y", 940)+`"}`)+",", 3)+
+			call(2, "search_issues", `{"q":"`+strings.Repeat("y", 940)+`"}`)+"]")},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(tc.r.Body)))
+			b.ReportAllocs()
+			for b.Loop() {
+				d := e.Check(ctx, tc.r)
+				if !d.Allowed() {
+					b.Fatal(d.Code, d.Reason)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,220 @@
+package authz
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/cedar-policy/cedar-go/types"
+
+	"github.com/tollgate-authz/tollgate/authz/mcp"
+	"github.com/tollgate-authz/tollgate/identity"
+)
+
+// Decision codes of MCP routes, besides "mcp_<reason>" for a body that
+// mcp.Parse rejects (mcp_invalid_json, mcp_duplicate_key, ...).
+const (
+	CodeMCPAllowed        = "mcp_allowed"         // every message allowed by the manifest alone
+	CodeMCPTruncated      = "mcp_truncated"       // the body did not reach Tollgate whole
+	CodeMCPTooLarge       = "mcp_too_large"       // over the route's max_body_bytes
+	CodeMCPMethodDenied   = "mcp_method_denied"   // a method the route does not allow
+	CodeMCPResponseDenied = "mcp_response_denied" // a JSON-RPC response on a route that denies them
+)
+
+// mcpCall is what authorizing the messages of one MCP request needs.
+type mcpCall struct {
+	id   *identity.Identity
+	rt   *route
+	vals []string
+	path string
+	now  time.Time
+	base types.RecordMap // the request's context, without "mcp"
+}
+
+// decideMCP authorizes every JSON-RPC message of an MCP request; the first
+// denied message denies the whole request.
+func (e *Engine) decideMCP(r *Request, d *Decision, st *checkState, c *mcpCall) {
+	mr := c.rt.mcp
+	d.MCP = &MCPInfo{ID: "null", RPCCode: mcp.CodeInvalidRequest}
+	st.mcp.index = -1
+	if code, reason := bodyProblem(r, mr.MaxBodyBytes); code != "" {
+		setOutcome(d, BadRequest, code, reason)
+		return
+	}
+	body, err := mcp.Parse(r.Body, mcp.Options{MaxBytes: mr.MaxBodyBytes})
+	if err != nil {
+		mcpRejected(d, st, err)
+		return
+	}
+	d.MCP.Batch, st.mcp.messages = body.Batch, len(body.Messages)
+	for _, id := range body.RequestIDs() {
+		d.MCP.IDs = append(d.MCP.IDs, string(id))
+	}
+	if c.base, err = e.mapper.context(r, c.id, c.path, c.now, 1); err != nil {
+		setOutcome(d, BadRequest, CodeBadSignal, err.Error())
+		return
+	}
+	evaluated := false
+	for i := range body.Messages {
+		m := &body.Messages[i]
+		st.mcp.method, st.mcp.tool = m.Method, m.Tool
+		ok, ev := e.mcpMessage(d, st, c, m)
+		evaluated = evaluated || ev
+		if !ok {
+			d.MCP.ID, d.MCP.RPCCode = rawID(m.ID), mcp.CodePermissionDenied
+			if body.Batch {
+				st.mcp.index = i
+				d.Reason = fmt.Sprintf("batch element %d: %s", i, d.Reason)
+			}
+			return
+		}
+	}
+	if !evaluated {
+		setOutcome(d, Allow, CodeMCPAllowed, "allowed by the route's MCP method rules")
+	}
+}
+
+// mcpMessage authorizes one message; evaluated reports that policy was asked.
+func (e *Engine) mcpMessage(d *Decision, st *checkState, c *mcpCall, m *mcp.Message) (ok, evaluated bool) {
+	mr := c.rt.mcp
+	if m.Response {
+		if mr.AllowResponses {
+			return true, false
+		}
+		setOutcome(d, Forbidden, CodeMCPResponseDenied, "JSON-RPC responses are not accepted on this route")
+		return false, false
+	}
+	t := mr.target(m, c.vals)
+	switch t.verdict {
+	case mcpAllow:
+		return true, false
+	case mcpDeny:
+		setOutcome(d, Forbidden, CodeMCPMethodDenied, "the MCP method is not allowed on this route")
+		return false, false
+	}
+	st.action, d.Action, d.Resource = t.label, t.action.String(), t.resource.String()
+	ctx := maps.Clone(c.base)
+	ctx["mcp"] = mcpContext(mr, m)
+	in := assemble(c.id, t.action, t.resource, ctx)
+	prev := d.Policies
+	if in.resource.UID == in.principal.UID {
+		applyPolicy(d, st, e.policies.Evaluate(in.req, in.principal))
+	} else {
+		applyPolicy(d, st, e.policies.Evaluate(in.req, in.principal, in.resource))
+	}
+	if d.Outcome != Allow {
+		return false, true
+	}
+	for _, p := range prev {
+		if !slices.Contains(d.Policies, p) {
+			d.Policies = append(d.Policies, p)
+		}
+	}
+	return true, true
+}
+
+// mcpTarget is how one message is authorized.
+type mcpTarget struct {
+	verdict          mcpVerdict
+	action, resource types.EntityUID
+	label            string // bounded metric label
+}
+
+func (r *mcpRoute) target(m *mcp.Message, vals []string) mcpTarget {
+	if m.Method == "tools/call" {
+		t := mcpTarget{verdict: mcpPolicy, resource: types.NewEntityUID(r.toolType, types.String(r.Server+"/"+m.Tool))}
+		if r.Mode == MCPToolResource {
+			t.action, t.label = r.toolAction, r.Action
+			return t
+		}
+		name := r.ActionPrefix + m.Tool
+		t.action, t.label = types.NewEntityUID("Action", types.String(name)), MCPToolLabel
+		if r.tools[m.Tool] {
+			t.label = name
+		}
+		return t
+	}
+	rule := r.method(m.Method)
+	if rule == nil {
+		return mcpTarget{verdict: mcpDeny}
+	}
+	t := mcpTarget{verdict: rule.verdict, action: rule.action, label: rule.name}
+	if rule.verdict == mcpPolicy {
+		all := append(slices.Clone(vals), r.Server, m.Method, m.URI, m.Prompt)
+		t.resource = types.NewEntityUID(rule.resType, types.String(renderID(rule.idParts, all)))
+	}
+	return t
+}
+
+// mcpContext is context.mcp: server, method, arguments (an empty record
+// unless tools/call or prompts/get sent some) and, when present, tool,
+// uri and prompt.
+func mcpContext(mr *mcpRoute, m *mcp.Message) types.Record {
+	args := m.Arguments
+	if args.Len() == 0 {
+		args = types.NewRecord(types.RecordMap{})
+	}
+	rec := types.RecordMap{
+		"server":    types.String(mr.Server),
+		"method":    types.String(m.Method),
+		"arguments": args,
+	}
+	for k, v := range map[types.String]string{"tool": m.Tool, "uri": m.URI, "prompt": m.Prompt} {
+		if v != "" {
+			rec[k] = types.String(v)
+		}
+	}
+	return types.NewRecord(rec)
+}
+
+// bodyProblem refuses a body that is over the limit or not whole.
+func bodyProblem(r *Request, limit int) (code, reason string) {
+	switch {
+	case r.ContentLength > int64(limit) || len(r.Body) > limit:
+		return CodeMCPTooLarge, fmt.Sprintf("the MCP body is over the route's limit of %d bytes", limit)
+	case r.BodyTruncated:
+		return CodeMCPTruncated, "the MCP body did not reach Tollgate whole (truncated or not forwarded by the proxy)"
+	case r.ContentLength >= 0 && r.ContentLength != int64(len(r.Body)):
+		return CodeMCPTruncated, "the MCP body does not match its Content-Length"
+	}
+	return "", ""
+}
+
+func mcpRejected(d *Decision, st *checkState, err error) {
+	reason := mcp.ReasonOf(err)
+	d.MCP.RPCCode = reason.RPCCode()
+	msg := "invalid MCP body: " + string(reason)
+	var me *mcp.Error
+	if errors.As(err, &me) {
+		st.mcp.detail = me.Msg // offsets and key paths, never values
+		if me.Index >= 0 {
+			st.mcp.index = me.Index
+			msg = fmt.Sprintf("batch element %d: %s", me.Index, msg)
+		}
+	}
+	setOutcome(d, BadRequest, "mcp_"+string(reason), msg)
+}
+
+func rawID(id []byte) string {
+	if id == nil {
+		return "null"
+	}
+	return string(id)
+}
+
+// isMCPCode reports the bounded MCP decision codes.
+func isMCPCode(code string) bool {
+	switch code {
+	case CodeMCPAllowed, CodeMCPTruncated, CodeMCPTooLarge, CodeMCPMethodDenied, CodeMCPResponseDenied:
+		return true
+	}
+	switch mcp.Reason(code[min(len(code), 4):]) {
+	case mcp.ReasonTooLarge, mcp.ReasonInvalidJSON, mcp.ReasonDuplicateKey, mcp.ReasonTooDeep,
+		mcp.ReasonBadVersion, mcp.ReasonMissingMethod, mcp.ReasonBadParams, mcp.ReasonBadID,
+		mcp.ReasonEmptyBatch, mcp.ReasonBatchTooLarge, mcp.ReasonInvalidRequest:
+		return len(code) > 4 && code[:4] == "mcp_"
+	}
+	return false
+}

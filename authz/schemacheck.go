@@ -1,0 +1,99 @@
+package authz
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/cedar-policy/cedar-go/types"
+	"github.com/cedar-policy/cedar-go/x/exp/schema/resolved"
+)
+
+// ErrManifestSchema is wrapped by every *SchemaMismatchError: a manifest
+// route whose requests do not fit IAM's schema.
+var ErrManifestSchema = errors.New("manifest does not fit the policy schema")
+
+// SchemaMismatchError is one manifest route that does not fit the schema,
+// located by the manifest file and line of the route.
+type SchemaMismatchError struct {
+	File   string
+	Line   int
+	Route  string
+	Action string // Cedar action UID
+	Msg    string
+}
+
+func (e *SchemaMismatchError) Error() string {
+	s := "authz: " + e.File
+	if e.Line > 0 {
+		s += ":" + strconv.Itoa(e.Line)
+	}
+	return fmt.Sprintf("%s: route %q: action %s: %s", s, e.Route, e.Action, e.Msg)
+}
+
+func (e *SchemaMismatchError) Unwrap() error { return ErrManifestSchema }
+
+// never prefixes the messages of routes that no policy could ever allow.
+const never = "requests on this route could never be authorized: "
+
+// CheckManifest checks every route of m against IAM's schema s: the action
+// exists, applies to principal type Workload and to the route's resource
+// type, which exists; and the context the mapper builds (with these signals
+// and JWT claims) fits the context the schema declares for the action.
+// All problems are returned together (errors.Join). A nil schema or
+// manifest checks nothing.
+func CheckManifest(m *Manifest, s *resolved.Schema, signals []Signal, jwtClaims []string) error {
+	if m == nil || s == nil {
+		return nil
+	}
+	provided := mapperContext(signals, jwtClaims)
+	var errs []error
+	for _, r := range m.routes {
+		if r.action.Type == "" {
+			continue // a route kind whose actions come from each message (MCP)
+		}
+		for _, msg := range checkRoute(r, s, provided) {
+			errs = append(errs, &SchemaMismatchError{File: routeFile(m, r), Line: r.Line,
+				Route: r.Name, Action: r.action.String(), Msg: msg})
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func routeFile(m *Manifest, r *route) string {
+	if r.File != "" {
+		return r.File
+	}
+	return m.file
+}
+
+func checkRoute(r *route, s *resolved.Schema, provided map[string]ctxAttr) []string {
+	a, ok := s.Actions[r.action]
+	switch {
+	case !ok:
+		return []string{never + "the action is not declared in the schema"}
+	case a.AppliesTo == nil:
+		return []string{never + "the schema's action applies to no principal or resource"}
+	}
+	var msgs []string
+	if !slices.Contains(a.AppliesTo.Principals, WorkloadType) {
+		msgs = append(msgs, never+fmt.Sprintf("the action does not apply to principal type %s (it applies to %v)",
+			WorkloadType, a.AppliesTo.Principals))
+	}
+	if !knownEntityType(s, r.resType) {
+		msgs = append(msgs, never+fmt.Sprintf("resource type %s is not declared in the schema", r.resType))
+	} else if !slices.Contains(a.AppliesTo.Resources, r.resType) {
+		msgs = append(msgs, never+fmt.Sprintf("the action does not apply to resource type %s (it applies to %v)",
+			r.resType, a.AppliesTo.Resources))
+	}
+	return append(msgs, checkContext(a.AppliesTo.Context, provided)...)
+}
+
+func knownEntityType(s *resolved.Schema, t types.EntityType) bool {
+	if _, ok := s.Entities[t]; ok {
+		return true
+	}
+	_, ok := s.Enums[t]
+	return ok
+}

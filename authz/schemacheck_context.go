@@ -1,0 +1,128 @@
+package authz
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/cedar-policy/cedar-go/types"
+	"github.com/cedar-policy/cedar-go/x/exp/schema/resolved"
+)
+
+// ctxAttr is one context attribute the mapper may build.
+type ctxAttr struct {
+	always bool // present on every request of the route
+	fits   func(resolved.IsType) bool
+	want   string          // the Cedar type, for messages
+	claims map[string]bool // for jwt: the configured claim names
+}
+
+// mapperContext describes the context mapper.build produces (keep the two
+// in step): fixed request attributes, then signals and JWT claims, which
+// may be absent on any given request.
+func mapperContext(signals []Signal, claims []string) map[string]ctxAttr {
+	str := ctxAttr{always: true, fits: isType[resolved.StringType], want: "String"}
+	out := map[string]ctxAttr{
+		"method": str, "path": str, "host": str, "scheme": str,
+		"tls":            {always: true, fits: isType[resolved.BoolType], want: "Bool"},
+		"time":           {always: true, fits: isExt("datetime"), want: "datetime"},
+		"source_address": {fits: isExt("ipaddr"), want: "ipaddr"},
+	}
+	for _, s := range signals {
+		switch s.Type {
+		case TypeLong:
+			out[s.Name] = ctxAttr{fits: isType[resolved.LongType], want: "Long"}
+		case TypeBool:
+			out[s.Name] = ctxAttr{fits: isType[resolved.BoolType], want: "Bool"}
+		default:
+			out[s.Name] = ctxAttr{fits: isType[resolved.StringType], want: "String"}
+		}
+	}
+	if len(claims) > 0 {
+		set := map[string]bool{}
+		for _, c := range claims {
+			set[c] = true
+		}
+		out["jwt"] = ctxAttr{fits: isType[resolved.RecordType], want: "record", claims: set}
+	}
+	return out
+}
+
+func isType[T resolved.IsType](t resolved.IsType) bool { _, ok := t.(T); return ok }
+
+func isExt(name string) func(resolved.IsType) bool {
+	return func(t resolved.IsType) bool { e, ok := t.(resolved.ExtensionType); return ok && string(e) == name }
+}
+
+// tolerated are context attributes other parts of Tollgate may add for
+// route kinds this check does not model (MCP tool calls); they are not
+// checked here.
+var tolerated = map[string]bool{"mcp": true}
+
+// checkContext compares the declared context with what the mapper builds.
+func checkContext(declared resolved.RecordType, provided map[string]ctxAttr) []string {
+	names := make([]string, 0, len(declared))
+	for k := range declared {
+		names = append(names, string(k))
+	}
+	sort.Strings(names)
+	var msgs []string
+	for _, name := range names {
+		if tolerated[name] {
+			continue
+		}
+		decl := declared[resolvedKey(name)]
+		p, ok := provided[name]
+		switch {
+		case !ok && !decl.Optional:
+			msgs = append(msgs, never+fmt.Sprintf("the schema requires context.%s, which Tollgate never provides "+
+				"(declare it optional with %s? or add a signal)", name, name))
+		case !ok:
+		case !p.fits(decl.Type):
+			msgs = append(msgs, fmt.Sprintf("context.%s is a %s in requests but the schema declares %s",
+				name, p.want, typeName(decl.Type)))
+		case !p.always && !decl.Optional:
+			msgs = append(msgs, never+fmt.Sprintf("the schema requires context.%s, which is absent from some requests; "+
+				"declare it optional (%s?) and test it with `has`", name, name))
+		case p.claims != nil:
+			msgs = append(msgs, checkClaims(decl.Type.(resolved.RecordType), p.claims)...)
+		}
+	}
+	return msgs
+}
+
+func checkClaims(declared resolved.RecordType, claims map[string]bool) []string {
+	var msgs []string
+	for k, a := range declared {
+		switch {
+		case !claims[string(k)] && !a.Optional:
+			msgs = append(msgs, never+fmt.Sprintf("the schema requires context.jwt.%s, which is not a configured claim", k))
+		case !a.Optional:
+			msgs = append(msgs, never+fmt.Sprintf("the schema requires context.jwt.%s, but a token may omit it; declare it optional", k))
+		}
+	}
+	sort.Strings(msgs)
+	return msgs
+}
+
+func resolvedKey(name string) types.String { return types.String(name) }
+
+// typeName names a schema type in Cedar schema syntax.
+func typeName(t resolved.IsType) string {
+	switch x := t.(type) {
+	case resolved.StringType:
+		return "String"
+	case resolved.LongType:
+		return "Long"
+	case resolved.BoolType:
+		return "Bool"
+	case resolved.ExtensionType:
+		return string(x)
+	case resolved.SetType:
+		return "Set<" + typeName(x.Element) + ">"
+	case resolved.RecordType:
+		return "a record"
+	case resolved.EntityType:
+		return string(x)
+	}
+	return fmt.Sprintf("%T", t)
+}
