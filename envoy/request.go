@@ -1,10 +1,15 @@
 package envoy
 
 import (
+	"context"
 	"strconv"
 
 	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
 	authv3 "github.com/envoyproxy/go-control-plane/envoy/service/auth/v3"
+	"github.com/spiffe/go-spiffe/v2/spiffeid"
+	"github.com/spiffe/go-spiffe/v2/svid/x509svid"
+	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/peer"
 	"google.golang.org/protobuf/types/known/structpb"
 
 	"github.com/tollgate-authz/tollgate/authz"
@@ -122,4 +127,28 @@ func flattenMetadata(md *corev3.Metadata) map[string]string {
 		}
 	}
 	return out
+}
+
+// peerHop returns the proxy that called Check: its SPIFFE ID when it
+// connected over the mTLS listener (the handshake already verified the
+// certificate against the trust bundles), and its network address. The
+// identity package trusts XFCC only from configured hops.
+func peerHop(ctx context.Context) (spiffeid.ID, string) {
+	p, ok := peer.FromContext(ctx)
+	if !ok {
+		return spiffeid.ID{}, ""
+	}
+	var addr string
+	if p.Addr != nil && p.Addr.Network() != "unix" {
+		addr = p.Addr.String()
+	}
+	info, ok := p.AuthInfo.(credentials.TLSInfo)
+	if !ok || len(info.State.PeerCertificates) == 0 || !info.State.HandshakeComplete {
+		return spiffeid.ID{}, addr
+	}
+	id, err := x509svid.IDFromCert(info.State.PeerCertificates[0])
+	if err != nil {
+		return spiffeid.ID{}, addr
+	}
+	return id, addr
 }

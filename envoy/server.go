@@ -54,6 +54,8 @@ func (s *Server) Check(ctx context.Context, req *authv3.CheckRequest) (resp *aut
 			resp, err = toResponse(&d, s.opts.MCPDenyStatus), nil
 		}
 	}()
-	d := s.checker.Check(ctx, toRequest(req))
+	r := toRequest(req)
+	r.Credentials.Hop, r.Credentials.HopAddress = peerHop(ctx)
+	d := s.checker.Check(ctx, r)
 	return toResponse(&d, s.opts.MCPDenyStatus), nil
 }
