@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -102,6 +103,13 @@ func (f *checkFlags) checkRequest() (*authv3.CheckRequest, error) {
 	body, err := readArg(f.body)
 	if err != nil {
 		return nil, err
+	}
+	if body != "" {
+		// As Envoy would forward it: the body with its type and length.
+		if _, ok := headers["content-type"]; !ok {
+			headers["content-type"] = "application/json"
+		}
+		headers["content-length"] = strconv.Itoa(len(body))
 	}
 	src := &authv3.AttributeContext_Peer{
 		Principal: f.spiffeID,

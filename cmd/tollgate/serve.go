@@ -25,6 +25,7 @@ func runServe(args []string, _, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "tollgate:", err)
 		return exitError
 	}
+	server.TuneGC(cfg.Runtime.GCPercent, cfg.Runtime.MemoryLimitMiB<<20)
 	logger := newLogger(stderr, cfg.Log.Level)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()

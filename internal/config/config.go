@@ -14,6 +14,7 @@ type Config struct {
 	Log       Log           `yaml:"log"`
 	HTTP      HTTPMode      `yaml:"http_authz"`
 	Shutdown  time.Duration `yaml:"shutdown_timeout"`
+	Runtime   Runtime       `yaml:"runtime"`
 
 	// File is the path the configuration was read from.
 	File string `yaml:"-"`
@@ -159,4 +160,12 @@ type HTTPMode struct {
 	Style string `yaml:"style"`
 	// TrustedProxies lists CIDRs allowed to call the HTTP mode.
 	TrustedProxies []string `yaml:"trusted_proxies"`
+}
+
+// Runtime tunes the Go runtime. GOGC and GOMEMLIMIT in the environment win.
+type Runtime struct {
+	// GCPercent is the GC target (default 400; see docs/benchmarks.md).
+	GCPercent int `yaml:"gc_percent"`
+	// MemoryLimitMiB is a soft memory limit in MiB (0: none).
+	MemoryLimitMiB int64 `yaml:"memory_limit_mib"`
 }

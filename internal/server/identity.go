@@ -32,8 +32,9 @@ type identitySources struct {
 	chain      identity.Chain
 }
 
-func buildSources(ctx context.Context, cfg *config.Identity, logger *slog.Logger, reg prometheus.Registerer) (s *identitySources, err error) {
-	s = &identitySources{}
+func buildSources(ctx context.Context, cfg *config.Identity, logger *slog.Logger, reg prometheus.Registerer) (_ *identitySources, err error) {
+	s := &identitySources{}
+	// On failure close what was built; s stays non-nil for the deferred close.
 	defer func() {
 		if err != nil {
 			_ = s.close()

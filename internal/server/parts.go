@@ -23,27 +23,27 @@ type parts struct {
 	cfg       *config.Config
 	logger    *slog.Logger
 	bundles   *identity.FileBundles
+	sources   *identitySources    // trust bundles: files, Workload API, federation (identity.go)
+	grpcOpts  []grpc.ServerOption // listen.mtls credentials
 	verifier  *identity.Verifier
 	store     *policy.Store
-	watcher   *policy.Watcher
+	source    *policySource
 	engine    *authz.Engine
 	decisions io.Closer
 }
 
-func buildParts(ctx context.Context, cfg *config.Config, logger *slog.Logger, reg prometheus.Registerer) (p *parts, err error) {
-	p = &parts{cfg: cfg, logger: logger}
-	defer func() {
-		if err != nil {
-			_ = p.close()
-		}
-	}()
-	if err = p.buildIdentity(cfg, reg); err != nil {
-		return nil, err
+// buildParts builds every part; on failure it closes what it had built.
+func buildParts(ctx context.Context, cfg *config.Config, logger *slog.Logger, reg prometheus.Registerer) (*parts, error) {
+	p := &parts{cfg: cfg, logger: logger}
+	err := p.buildIdentity(ctx, cfg, reg)
+	if err == nil {
+		err = p.buildPolicy(ctx, cfg, reg)
 	}
-	if err = p.buildPolicy(cfg, reg); err != nil {
-		return nil, err
+	if err == nil {
+		err = p.buildEngine(cfg, reg)
 	}
-	if err = p.buildEngine(cfg, reg); err != nil {
+	if err != nil {
+		_ = p.close()
 		return nil, err
 	}
 	return p, nil
@@ -61,59 +61,57 @@ func trustDomains(names []string) ([]spiffeid.TrustDomain, error) {
 	return tds, nil
 }
 
-func (p *parts) buildIdentity(cfg *config.Config, reg prometheus.Registerer) error {
-	specs := make([]identity.BundleFile, 0, len(cfg.Identity.Bundles))
-	for _, b := range cfg.Identity.Bundles {
-		specs = append(specs, identity.BundleFile(b))
-	}
+func (p *parts) buildIdentity(ctx context.Context, cfg *config.Config, reg prometheus.Registerer) error {
 	var err error
-	if p.bundles, err = identity.NewFileBundles(specs); err != nil {
+	if p.sources, err = buildSources(ctx, &cfg.Identity, p.logger, reg); err != nil {
 		return err
 	}
+	p.bundles = p.sources.files
 	tds, err := trustDomains(cfg.Identity.TrustDomains)
 	if err != nil {
 		return err
 	}
 	vc := identity.Config{
-		X509Bundles:          p.bundles,
+		X509Bundles:          p.sources.chain,
 		TrustDomains:         tds,
 		TrustSourcePrincipal: cfg.Identity.TrustSourcePrincipal,
 		Logger:               p.logger,
 		Registerer:           reg,
 	}
 	if j := cfg.Identity.JWT; j != nil {
-		vc.JWTBundles, vc.JWTAudiences = p.bundles, j.Audiences
+		vc.JWTBundles, vc.JWTAudiences = p.sources.chain, j.Audiences
 	}
-	p.verifier, err = identity.NewVerifier(vc)
-	return err
+	if vc.XFCC, err = xfccConfig(cfg.Identity.XFCC); err != nil {
+		return err
+	}
+	if p.verifier, err = identity.NewVerifier(vc); err != nil {
+		return err
+	}
+	p.sources.onChange(p.verifier.InvalidateCache)
+	if m := cfg.Listen.MTLS; m != nil {
+		opt, err := mtlsOption(m, p.sources)
+		if err != nil {
+			return err
+		}
+		p.grpcOpts = append(p.grpcOpts, opt)
+	}
+	return nil
 }
 
-func (p *parts) buildPolicy(cfg *config.Config, reg prometheus.Registerer) error {
-	m, err := policy.NewMetrics(reg)
+// buildPolicy loads the manifests and the policy source (directory or
+// signed bundle); every policy version must fit the manifests. See
+// policysource.go.
+func (p *parts) buildPolicy(ctx context.Context, cfg *config.Config, reg prometheus.Registerer) error {
+	src, err := newPolicySource(ctx, cfg, p.logger, reg)
 	if err != nil {
 		return err
 	}
-	p.store = policy.NewStore(m)
-	p.watcher, err = policy.NewWatcher(p.store, policy.WatcherOptions{
-		Dir:      cfg.Policy.Dir,
-		Interval: cfg.Policy.ReloadInterval,
-		Logger:   p.logger,
-		LoadOptions: policy.Options{
-			MaxExceptionWindow: cfg.Policy.MaxExceptionWindow,
-			Logger:             p.logger,
-		},
-	})
-	return err
+	p.source, p.store = src, src.store
+	return nil
 }
 
 func (p *parts) buildEngine(cfg *config.Config, reg prometheus.Registerer) error {
-	if len(cfg.Manifests) != 1 {
-		return fmt.Errorf("server: exactly one manifest is supported, got %d", len(cfg.Manifests))
-	}
-	manifest, err := authz.LoadManifest(cfg.Manifests[0])
-	if err != nil {
-		return err
-	}
+	manifest := p.source.manifest // every manifest source, merged and checked in buildPolicy
 	out, err := decisionWriter(cfg.Log.Decisions)
 	if err != nil {
 		return err
@@ -129,11 +127,11 @@ func (p *parts) buildEngine(cfg *config.Config, reg prometheus.Registerer) error
 	}
 	p.engine, err = authz.NewEngine(authz.Config{
 		Identifier: p.verifier,
-		Policies:   p.store,
+		Policies:   p.source.guarded,
 		Manifest:   manifest,
 		Signals:    signals,
 		JWTClaims:  claims,
-		Logger:     slog.New(slog.NewJSONHandler(out, nil)),
+		Logger:     slog.New(authz.NewJSONLineHandler(out, nil)),
 		Registerer: reg,
 	})
 	return err
@@ -166,7 +164,7 @@ func decisionWriter(dest string) (writeCloser, error) {
 	return f, nil
 }
 
-func (p *parts) grpcServerOptions() []grpc.ServerOption { return nil }
+func (p *parts) grpcServerOptions() []grpc.ServerOption { return p.grpcOpts }
 
 // start launches background work that lives as long as the server.
 func (p *parts) start(ctx context.Context) {}
@@ -180,16 +178,25 @@ func (p *parts) policyVersion() string {
 
 // ready reports why Tollgate cannot serve decisions yet, or nil.
 func (p *parts) ready() error {
-	if p.store == nil || p.store.Current() == nil {
+	if err := p.sources.ready(); err != nil {
+		return err
+	}
+	if p.source == nil {
 		return errors.New("no policy snapshot loaded")
 	}
-	return nil
+	return p.source.ready()
 }
 
 func (p *parts) close() error {
+	if p == nil {
+		return nil
+	}
 	var errs []error
-	if p.watcher != nil {
-		errs = append(errs, p.watcher.Close())
+	if p.sources != nil {
+		errs = append(errs, p.sources.close())
+	}
+	if p.source != nil {
+		errs = append(errs, p.source.close())
 	}
 	if p.decisions != nil {
 		errs = append(errs, p.decisions.Close())

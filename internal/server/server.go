@@ -32,6 +32,7 @@ type Server struct {
 	health  *health.Server
 	admin   *adminServer
 	grpcLis net.Listener
+	httpm   *httpMode
 
 	closeOnce sync.Once
 	closeErr  error
@@ -39,32 +40,40 @@ type Server struct {
 
 // New builds every part from cfg and opens the listeners. It returns only
 // once a policy snapshot and trust bundles are loaded, or an error.
-func New(ctx context.Context, cfg *config.Config, logger *slog.Logger) (s *Server, err error) {
+func New(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*Server, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	s = &Server{cfg: cfg, logger: logger, reg: reg}
-	defer func() {
-		if err != nil {
-			s.Close()
-		}
-	}()
-	if s.parts, err = buildParts(ctx, cfg, logger, reg); err != nil {
+	s := &Server{cfg: cfg, logger: logger, reg: reg}
+	if err := s.open(ctx); err != nil {
+		_ = s.Close()
 		return nil, err
 	}
-	if s.grpcLis, err = listen(cfg.Listen.GRPC); err != nil {
-		return nil, err
-	}
-	adminLis, err := listen(cfg.Listen.Admin)
-	if err != nil {
-		return nil, err
-	}
-	s.admin = newAdmin(adminLis, reg, s.parts.ready, logger)
-	s.grpc, s.health = s.newGRPC()
 	return s, nil
 }
 
+// open builds the parts and opens the listeners; Close undoes a partial open.
+func (s *Server) open(ctx context.Context) error {
+	var err error
+	if s.parts, err = buildParts(ctx, s.cfg, s.logger, s.reg); err != nil {
+		return err
+	}
+	if s.grpcLis, err = listen(s.cfg.Listen.GRPC); err != nil {
+		return err
+	}
+	adminLis, err := listen(s.cfg.Listen.Admin)
+	if err != nil {
+		return err
+	}
+	s.admin = newAdmin(adminLis, s.reg, s.parts.ready, s.logger)
+	if s.httpm, err = newHTTPMode(s.cfg.HTTP, s.parts.engine, s.logger); err != nil {
+		return err
+	}
+	s.grpc, s.health = s.newGRPC()
+	return nil
+}
+
 func (s *Server) newGRPC() (*grpc.Server, *health.Server) {
-	opts := s.parts.grpcServerOptions()
+	opts := append(s.parts.grpcServerOptions(), grpc.NumStreamWorkers(StreamWorkers()))
 	g := grpc.NewServer(opts...)
 	authv3.RegisterAuthorizationServer(g, envoy.NewServer(s.parts.engine, envoy.Options{Logger: s.logger}))
 	h := health.NewServer()
@@ -86,12 +95,15 @@ func (s *Server) Engine() *authz.Engine { return s.parts.engine }
 // Run serves until ctx is cancelled, then drains in-flight Checks and
 // returns. A listener failure ends Run with that error.
 func (s *Server) Run(ctx context.Context) error {
-	errc := make(chan error, 3)
+	errc := make(chan error, 4)
+	if s.httpm != nil {
+		go func() { errc <- s.httpm.serve() }()
+	}
 	go func() { errc <- s.grpc.Serve(s.grpcLis) }()
 	go func() { errc <- s.admin.serve() }()
 	s.parts.start(ctx)
 	go s.watchHealth(ctx)
-	s.logger.Info("tollgate serving", "grpc", s.cfg.Listen.GRPC, "admin", s.cfg.Listen.Admin,
+	s.logger.Info("tollgate serving", "grpc", s.cfg.Listen.GRPC, "admin", s.cfg.Listen.Admin, "http_authz", s.cfg.HTTP.Listen,
 		"policy_version", s.parts.policyVersion())
 	var err error
 	select {
@@ -137,21 +149,27 @@ func (s *Server) drain() {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
+	_ = s.httpm.shutdown(ctx)
 	_ = s.admin.shutdown(ctx)
 }
 
 // Close releases everything. It is idempotent.
 func (s *Server) Close() error {
+	if s == nil { // New failed: it cleaned up already
+		return nil
+	}
 	s.closeOnce.Do(func() {
 		var errs []error
 		if s.grpc != nil {
 			s.grpc.Stop()
-		} else if s.grpcLis != nil {
-			errs = append(errs, s.grpcLis.Close())
+		}
+		if s.grpcLis != nil {
+			errs = append(errs, ignoreClosed(s.grpcLis.Close()))
 		}
 		if s.admin != nil {
 			errs = append(errs, ignoreClosed(s.admin.lis.Close()))
 		}
+		errs = append(errs, s.httpm.close())
 		if s.parts != nil {
 			errs = append(errs, s.parts.close())
 		}

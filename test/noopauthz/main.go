@@ -15,6 +15,8 @@ import (
 	authv3 "github.com/envoyproxy/go-control-plane/envoy/service/auth/v3"
 	rpcstatus "google.golang.org/genproto/googleapis/rpc/status"
 	"google.golang.org/grpc"
+
+	"github.com/tollgate-authz/tollgate/internal/server"
 )
 
 type noop struct {
@@ -35,7 +37,10 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	s := grpc.NewServer()
+	// The same runtime and gRPC tuning as tollgate serve, so the ratio
+	// measures the decision work and nothing else.
+	server.TuneGC(0, 0)
+	s := grpc.NewServer(grpc.NumStreamWorkers(server.StreamWorkers()))
 	authv3.RegisterAuthorizationServer(s, noop{})
 	go func() {
 		ch := make(chan os.Signal, 1)

@@ -1,0 +1,180 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/tollgate-authz/tollgate/policy"
+	"github.com/tollgate-authz/tollgate/policy/bundle"
+)
+
+// runBundle dispatches `tollgate bundle build|sign|verify|keygen`.
+func runBundle(args []string, stdout, stderr io.Writer) int {
+	subs := map[string]func([]string, io.Writer, io.Writer) int{
+		"build": bundleBuild, "sign": bundleSign, "verify": bundleVerify, "keygen": bundleKeygen,
+	}
+	if len(args) == 0 || subs[args[0]] == nil {
+		fmt.Fprintln(stderr, "usage: tollgate bundle build DIR -o bundle.tar.gz [--version V]")
+		fmt.Fprintln(stderr, "       tollgate bundle sign bundle.tar.gz --key private.pem")
+		fmt.Fprintln(stderr, "       tollgate bundle verify bundle.tar.gz --pub public.pem")
+		fmt.Fprintln(stderr, "       tollgate bundle keygen --out DIR")
+		return exitError
+	}
+	return subs[args[0]](args[1:], stdout, stderr)
+}
+
+// bundleFlags parses a subcommand's flags and wants exactly npos positionals.
+func bundleFlags(name string, args []string, npos int, stderr io.Writer, def func(*flag.FlagSet)) bool {
+	fs := flag.NewFlagSet("tollgate bundle "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	def(fs)
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return false
+	}
+	if len(pos) != npos {
+		fmt.Fprintf(stderr, "tollgate bundle %s: want %d argument(s), got %d\n", name, npos, len(pos))
+		return false
+	}
+	copy(args, pos)
+	return true
+}
+
+func bundleBuild(args []string, stdout, stderr io.Writer) int {
+	var out, version string
+	var window = new(policyFlags)
+	if !bundleFlags("build", args, 1, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&out, "o", "bundle.tar.gz", "output archive")
+		fs.StringVar(&version, "version", "", "bundle version (default: the directory's VERSION file)")
+		fs.DurationVar(&window.window, "max-exception-window", 0, "longest an exception may be approved for")
+	}) {
+		return exitError
+	}
+	dir := args[0]
+	if err := checkBuildVersion(dir, version); err != nil {
+		fmt.Fprintln(stderr, "tollgate bundle build:", err)
+		return exitError
+	}
+	// Never package a policy set that would be refused at load.
+	if _, err := policy.LoadDir(dir, policy.Options{MaxExceptionWindow: window.window}); err != nil {
+		printErrors(stderr, "tollgate bundle build", err)
+		return exitError
+	}
+	data, err := bundle.Build(dir, version)
+	if err == nil {
+		err = os.WriteFile(out, data, 0o644)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "tollgate bundle build:", err)
+		return exitError
+	}
+	_, m, _ := bundle.Open(data, bundle.Limits{})
+	fmt.Fprintf(stdout, "built %s: version %s, %d files, %d bytes\n", out, m.Version, len(m.Files), len(data))
+	return exitOK
+}
+
+// checkBuildVersion refuses a --version that contradicts the VERSION file,
+// which is what serve would otherwise report.
+func checkBuildVersion(dir, version string) error {
+	data, err := os.ReadFile(filepath.Join(dir, "VERSION"))
+	if err != nil || version == "" {
+		return nil
+	}
+	if file := strings.TrimSpace(string(data)); file != version {
+		return fmt.Errorf("--version %q differs from %s (%q); change one", version, filepath.Join(dir, "VERSION"), file)
+	}
+	return nil
+}
+
+func bundleSign(args []string, stdout, stderr io.Writer) int {
+	var keyFile string
+	if !bundleFlags("sign", args, 1, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&keyFile, "key", "", "ed25519 private key (PEM, PKCS#8)")
+	}) {
+		return exitError
+	}
+	key, err := bundle.LoadPrivateKey(keyFile)
+	if err != nil {
+		fmt.Fprintln(stderr, "tollgate bundle sign:", err)
+		return exitError
+	}
+	archive, err := os.ReadFile(args[0])
+	if err == nil {
+		err = os.WriteFile(args[0]+bundle.SignatureSuffix, bundle.Sign(archive, key), 0o644)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "tollgate bundle sign:", err)
+		return exitError
+	}
+	fmt.Fprintf(stdout, "signed %s: wrote %s\n", args[0], args[0]+bundle.SignatureSuffix)
+	return exitOK
+}
+
+func bundleVerify(args []string, stdout, stderr io.Writer) int {
+	var pubs multiFlag
+	if !bundleFlags("verify", args, 1, stderr, func(fs *flag.FlagSet) {
+		fs.Var(&pubs, "pub", "trusted ed25519 public key (PEM; repeatable)")
+	}) {
+		return exitError
+	}
+	if err := verifyBundle(args[0], pubs, stdout); err != nil {
+		printErrors(stderr, "tollgate bundle verify", err)
+		fmt.Fprintf(stderr, "FAIL: %s\n", args[0])
+		return exitError
+	}
+	return exitOK
+}
+
+func verifyBundle(path string, pubs []string, stdout io.Writer) error {
+	if len(pubs) == 0 {
+		return errors.New("--pub is required: a bundle is only as good as its signature")
+	}
+	keys, err := bundle.LoadPublicKeys(pubs...)
+	if err != nil {
+		return err
+	}
+	archive, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	sig, err := os.ReadFile(path + bundle.SignatureSuffix)
+	if err != nil {
+		return fmt.Errorf("%w: %v", bundle.ErrUnsigned, err)
+	}
+	fsys, m, err := bundle.VerifyAndOpen(archive, sig, keys, bundle.Limits{})
+	if err != nil {
+		return err
+	}
+	snap, err := policy.Load(fsys, policy.Options{})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "ok: %s: signature valid, version %s, created %s, %d files, %d policies, hash %s\n",
+		path, m.Version, m.Created.Format("2006-01-02T15:04:05Z07:00"), len(m.Files), snap.Len(), snap.Hash())
+	return nil
+}
+
+func bundleKeygen(args []string, stdout, stderr io.Writer) int {
+	var out string
+	if !bundleFlags("keygen", args, 0, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&out, "out", ".", "directory for bundle-signing.key (0600) and bundle-signing.pub")
+	}) {
+		return exitError
+	}
+	priv, pub := filepath.Join(out, "bundle-signing.key"), filepath.Join(out, "bundle-signing.pub")
+	err := os.MkdirAll(out, 0o700)
+	if err == nil {
+		_, err = bundle.GenerateKey(priv, pub)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "tollgate bundle keygen:", err)
+		return exitError
+	}
+	fmt.Fprintf(stdout, "wrote %s (private, keep secret) and %s (public, give to serve)\n", priv, pub)
+	return exitOK
+}

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"time"
+
+	"github.com/cedar-policy/cedar-go"
+	"github.com/cedar-policy/cedar-go/types"
+	"github.com/spiffe/go-spiffe/v2/spiffeid"
+
+	"github.com/tollgate-authz/tollgate/authz"
+	"github.com/tollgate-authz/tollgate/identity"
+	"github.com/tollgate-authz/tollgate/internal/config"
+	"github.com/tollgate-authz/tollgate/policy"
+)
+
+// policyFlags are the flags validate, test and check --offline share.
+type policyFlags struct {
+	manifests multiFlag
+	config    string
+	window    time.Duration
+}
+
+func (p *policyFlags) register(fs *flag.FlagSet) {
+	fs.Var(&p.manifests, "manifest", "app-team manifest file or directory (repeatable)")
+	fs.StringVar(&p.config, "config", "", "tollgate.yaml to take signals, JWT claims and (without --manifest) manifests from")
+	fs.DurationVar(&p.window, "max-exception-window", 0, "longest an exception may be approved for (0: no limit)")
+}
+
+// offlineEnv is a loaded policy directory and manifests, checked together
+// exactly as serve checks them.
+type offlineEnv struct {
+	snap     *policy.Snapshot
+	manifest *authz.Manifest // nil when no manifest was given
+	signals  []authz.Signal
+	claims   []string
+}
+
+// loadOffline loads dir and the manifests and checks them against each
+// other. The error lists every problem.
+func loadOffline(dir string, pf *policyFlags) (*offlineEnv, error) {
+	env := &offlineEnv{}
+	manifests := []string(pf.manifests)
+	if pf.config != "" {
+		cfg, err := config.Load(pf.config)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range cfg.Signals {
+			env.signals = append(env.signals, authz.Signal(s))
+		}
+		if cfg.Identity.JWT != nil {
+			env.claims = cfg.Identity.JWT.Claims
+		}
+		if pf.window == 0 {
+			pf.window = cfg.Policy.MaxExceptionWindow
+		}
+		if len(manifests) == 0 {
+			manifests = cfg.Manifests
+		}
+	}
+	snap, perr := policy.LoadDir(dir, policy.Options{MaxExceptionWindow: pf.window})
+	var merr error
+	if len(manifests) > 0 {
+		env.manifest, merr = authz.LoadManifests(manifests...)
+	}
+	if err := errors.Join(perr, merr); err != nil {
+		return nil, err
+	}
+	env.snap = snap
+	if err := authz.CheckManifest(env.manifest, snap.Schema(), env.signals, env.claims); err != nil {
+		return nil, err
+	}
+	return env, nil
+}
+
+// trustedID is the offline Identifier: it believes the SPIFFE ID given as
+// the source principal. Only for offline tools; serve never uses it.
+type trustedID struct{}
+
+func (trustedID) Verify(_ context.Context, c identity.Credentials) (identity.Identity, error) {
+	id, err := spiffeid.FromString(c.SourcePrincipal)
+	if err != nil {
+		return identity.Identity{}, &identity.Error{Reason: identity.ReasonMalformed, Err: err}
+	}
+	return identity.Identity{ID: id, Source: identity.SourcePrincipal}, nil
+}
+
+// recorder evaluates against a snapshot and keeps the Cedar request the
+// engine built, so offline tools can show it.
+type recorder struct {
+	snap  *policy.Snapshot
+	req   *cedar.Request
+	extra []types.Entity
+}
+
+func (r *recorder) Evaluate(req cedar.Request, extra ...types.Entity) policy.Decision {
+	r.req, r.extra = &req, extra
+	return r.snap.Evaluate(req, extra...)
+}
+
+func (r *recorder) Version() string { return r.snap.Version() }
+
+// engine builds an authz.Engine over the environment, as serve does.
+func (env *offlineEnv) engine(rec *recorder) (*authz.Engine, error) {
+	if env.manifest == nil {
+		return nil, errors.New("an HTTP request needs a manifest: pass --manifest")
+	}
+	return authz.NewEngine(authz.Config{
+		Identifier: trustedID{}, Policies: rec, Manifest: env.manifest,
+		Signals: env.signals, JWTClaims: env.claims,
+	})
+}
