@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Whole-server load benchmark: Tollgate (quickstart policies and manifest,
+# test-CA X.509 bundle, decision log to a file) against test/noopauthz, a
+# no-op ext_authz server, loaded back to back with ghz in the same run.
+#
+#   ./test/bench/ghz.sh                 # 3 rounds of noop, tollgate; 10s each
+#   ROUNDS=5 DURATION=10s ./test/bench/ghz.sh
+#
+# For each run it reports the server's CPU seconds per request (utime+stime
+# from /proc/PID/stat before and after the load, divided by ghz's count)
+# and ghz's p50/p99; then the medians and the ratio tollgate/noop.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+
+GHZ=${GHZ:-$PWD/.tools/bin/ghz}
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-10s}
+CONCURRENCY=${CONCURRENCY:-50}
+WARMUP=${WARMUP:-2000}
+command -v "$GHZ" >/dev/null || { echo "ghz not found at $GHZ (run test/tools/install.sh)" >&2; exit 1; }
+command -v jq >/dev/null || { echo "jq is required" >&2; exit 1; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/tollgate-bench.XXXXXX")
+server_pid=""
+cleanup() {
+  if [[ -n "$server_pid" ]]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  [[ -n "${KEEP:-}" ]] || rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "== building into $work"
+go build -o "$work/tollgate" ./cmd/tollgate
+go build -o "$work/noopauthz" ./test/noopauthz
+go build -o "$work/benchfix" ./test/bench/benchfix
+"$work/benchfix" -dir "$work"
+cp -r examples/quickstart/policies "$work/policies"
+cp examples/quickstart/manifest.yaml "$work/manifest.yaml"
+
+base=$((20000 + RANDOM % 30000))
+grpc_addr=127.0.0.1:$base admin_addr=127.0.0.1:$((base + 1)) noop_addr=127.0.0.1:$((base + 2))
+cat >"$work/tollgate.yaml" <<YAML
+listen: { grpc: "$grpc_addr", admin: "$admin_addr" }
+identity:
+  trust_domains: [example.org]
+  bundles: [{ trust_domain: example.org, x509_pem: bundle.pem }]
+policy: { dir: policies, reload_interval: 1s }
+manifests: [manifest.yaml]
+signals:
+  - { name: environment, from: context_extension, key: environment, type: string }
+  - { name: tenant,      from: context_extension, key: tenant,      type: string }
+  - { name: risk_score,  from: context_extension, key: risk_score,  type: long }
+log: { level: info, decisions: $work/decisions.log }
+YAML
+
+# cpu_ticks PID: utime+stime in clock ticks (fields 14 and 15; the comm
+# field is skipped by cutting after its closing parenthesis).
+cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
+
+wait_port() {
+  local host=${1%:*} port=${1#*:}
+  for _ in $(seq 1 200); do
+    if (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; then return 0; fi
+    kill -0 "$server_pid" 2>/dev/null || { echo "server exited" >&2; return 1; }
+    sleep 0.05
+  done
+  echo "server did not listen on $1" >&2; return 1
+}
+
+ghz_run() { # addr, extra args...
+  local addr=$1; shift
+  "$GHZ" --insecure --protoset "$work/auth.protoset" --call envoy.service.auth.v3.Authorization.Check \
+    -D "$work/request.json" -c "$CONCURRENCY" "$@" "$addr"
+}
+
+start_server() { # name; sets server_pid and addr
+  case $1 in
+    noop) "$work/noopauthz" -listen "$noop_addr" >"$work/noop.log" 2>&1 & server_pid=$! addr=$noop_addr
+      wait_port "$addr" ;;
+    tollgate) (cd "$work" && exec ./tollgate serve --config tollgate.yaml >"$work/tollgate.log" 2>&1) &
+      server_pid=$! addr=$grpc_addr
+      wait_port "$addr"
+      for _ in $(seq 1 200); do curl -fs "http://$admin_addr/readyz" >/dev/null && return 0; sleep 0.05; done
+      echo "tollgate not ready:" >&2; cat "$work/tollgate.log" >&2; exit 1 ;;
+  esac
+}
+
+stop_server() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""; }
+
+# check_allowed: Tollgate allowed every request except calls that ghz
+# cancelled when a run ended (identity_internal: context cancelled), at
+# most one per worker per ghz run.
+check_allowed() {
+  local m; m=$(curl -fs "http://$admin_addr/metrics" | grep '^tollgate_decisions_total{')
+  if ! awk -v max=$((2 * CONCURRENCY)) '!/decision="allow"/ { if (!/code="identity_internal"/) bad = 1; n += $NF }
+      END { exit (bad || n > max) }' <<<"$m"; then
+    echo "tollgate denied requests:" >&2; echo "$m" >&2; exit 1
+  fi
+}
+
+run_one() { # name round
+  local name=$1 addr before after
+  start_server "$name"
+  ghz_run "$addr" -n "$WARMUP" --format json >/dev/null
+  before=$(cpu_ticks "$server_pid")
+  ghz_run "$addr" -z "$DURATION" --format json >"$work/$name-$2.json"
+  after=$(cpu_ticks "$server_pid")
+  [[ $name == tollgate ]] && check_allowed
+  stop_server
+  # Only calls cut off when the duration ends may fail (at most one per
+  # worker); CPU per request divides by the OK answers.
+  jq -r --arg name "$name" --argjson ticks $((after - before)) --argjson hz "$(getconf CLK_TCK)" --argjson c "$CONCURRENCY" '
+    (.statusCodeDistribution // {}) as $codes
+    | ($codes.OK // 0) as $ok
+    | ($codes | del(.OK, .Unavailable, .Canceled, .DeadlineExceeded) | length) as $bad
+    | if $bad > 0 or (.count - $ok) > $c then error("\($name): unexpected answers: \($codes)") else . end
+    | (.latencyDistribution | map({(.percentage|tostring): .latency}) | add) as $p
+    | [$name, $ok, ($ticks / $hz / $ok * 1e6), ($p["50"] / 1e6), ($p["99"] / 1e6), .rps]
+    | @tsv' "$work/$name-$2.json" >>"$work/results.tsv"
+}
+
+echo "== ghz -c $CONCURRENCY -z $DURATION, $ROUNDS rounds (noop, tollgate alternating)"
+for round in $(seq 1 "$ROUNDS"); do
+  run_one noop "$round"
+  run_one tollgate "$round"
+done
+
+echo
+printf '%-9s %9s %16s %9s %9s %9s\n' server requests cpu_us_per_req p50_ms p99_ms rps
+awk -F'\t' '{ printf "%-9s %9d %16.2f %9.2f %9.2f %9.0f\n", $1, $2, $3, $4, $5, $6 }' "$work/results.tsv"
+
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+col() { awk -F'\t' -v s="$1" -v c="$2" '$1 == s { print $c }' "$work/results.tsv" | median; }
+echo
+echo "medians over $ROUNDS rounds:"
+for s in noop tollgate; do
+  printf '%-9s cpu_us_per_req=%.2f p50_ms=%.2f p99_ms=%.2f rps=%.0f\n' "$s" "$(col "$s" 3)" "$(col "$s" 4)" "$(col "$s" 5)" "$(col "$s" 6)"
+done
+printf 'ratio tollgate/noop (CPU per request): %.2f\n' "$(awk -v t="$(col tollgate 3)" -v n="$(col noop 3)" 'BEGIN { print t / n }')"
+echo "decision log lines (last run): $(wc -l <"$work/decisions.log")"

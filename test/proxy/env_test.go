@@ -1,0 +1,148 @@
+package proxy_test
+
+import (
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/tollgate-authz/tollgate/internal/testca"
+	"github.com/tollgate-authz/tollgate/test/internal/harness"
+)
+
+const (
+	examples   = "../../examples/"
+	agentID    = "spiffe://example.org/ns/agents/sa/research-agent"
+	agentPath  = "/ns/agents/sa/research-agent"
+	jwtAud     = "agent-tools"
+	exampleTG  = "127.0.0.1:9193" // Tollgate's HTTP mode in the example configs
+	exampleMCP = "127.0.0.1:9300" // the tool server in the example configs
+)
+
+// env is Tollgate (HTTP mode of one style), the tool server and a proxy.
+type env struct {
+	tg        *harness.Proc
+	tools     *toolServer
+	ca        *testca.CA
+	httpAddr  string // Tollgate's HTTP mode
+	proxyAddr string
+	dir       string
+}
+
+// startEnv runs examples/<style>/tollgate.yaml with the examples/mcp
+// manifest and policies, a test CA in place of the example bundle, and the
+// tool server. The proxy is started by the caller.
+func startEnv(t *testing.T, style string) *env {
+	t.Helper()
+	root := t.TempDir()
+	e := &env{ca: testca.New(t, "example.org"), httpAddr: harness.FreeAddr(t), proxyAddr: harness.FreeAddr(t),
+		dir: filepath.Join(root, style)}
+	harness.CopyDir(t, examples+"mcp", filepath.Join(root, "mcp"))
+	harness.WriteFile(t, root, "mcp/bundle.pem", e.ca.X509BundlePEM())
+	harness.WriteFile(t, e.dir, "jwks.json", e.ca.JWKS())
+	cfg := strings.NewReplacer("127.0.0.1:9191", "{{GRPC}}", "127.0.0.1:9192", "{{ADMIN}}",
+		exampleTG, e.httpAddr).Replace(readFile(t, examples+style+"/tollgate.yaml"))
+	e.tg = harness.Start(t, e.dir, cfg)
+	e.tg.WaitReady()
+	e.tools = startToolServer(t, harness.FreeAddr(t))
+	return e
+}
+
+// proxyConfig is an example proxy config with only its ports replaced.
+func (e *env) proxyConfig(t *testing.T, path, exampleListen string) string {
+	t.Helper()
+	return strings.NewReplacer(exampleListen, e.proxyAddr, exampleTG, e.httpAddr, exampleMCP, e.tools.addr).
+		Replace(readFile(t, path))
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// findTool returns the path of a real component, or skips (fails under
+// TOLLGATE_E2E_REQUIRE=1) when it is missing.
+func findTool(t *testing.T, name string, candidates ...string) string {
+	t.Helper()
+	for _, c := range candidates {
+		if fi, err := os.Stat(c); err == nil && !fi.IsDir() {
+			return c
+		}
+	}
+	if p, err := exec.LookPath(name); err == nil {
+		return p
+	}
+	if os.Getenv("TOLLGATE_E2E_REQUIRE") == "1" {
+		t.Fatalf("%s not found (TOLLGATE_E2E_REQUIRE=1): run test/tools/install.sh", name)
+	}
+	t.Skipf("%s not found: run test/tools/install.sh", name)
+	return ""
+}
+
+// runProxy starts a proxy process and waits until addr accepts connections.
+func runProxy(t *testing.T, cmd *exec.Cmd, addr, logPath string) {
+	t.Helper()
+	out := &harness.SyncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	// Its own process group, so that nginx's workers are stopped with it.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.WaitDelay = 5 * time.Second
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
+	t.Cleanup(func() {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		<-exited
+		if t.Failed() {
+			log, _ := os.ReadFile(logPath)
+			t.Logf("%s output:\n%s\n%s", filepath.Base(cmd.Path), out.String(), log)
+		}
+	})
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case <-exited:
+			log, _ := os.ReadFile(logPath)
+			t.Fatalf("%s exited before listening:\n%s\n%s", cmd.Path, out.String(), log)
+		default:
+		}
+		if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+			c.Close()
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("%s not listening on %s after 30s", cmd.Path, addr)
+}
+
+func startNginx(t *testing.T, e *env) {
+	t.Helper()
+	bin := findTool(t, "nginx", "/usr/sbin/nginx")
+	dir := filepath.Join(e.dir, "nginx")
+	harness.WriteFile(t, dir, "nginx.conf", []byte(e.proxyConfig(t, examples+"nginx/nginx.conf", "127.0.0.1:8081")))
+	if err := os.MkdirAll(filepath.Join(dir, "tmp"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-p", dir+"/", "-c", "nginx.conf", "-e", "error.log", "-g", "daemon off;")
+	runProxy(t, cmd, e.proxyAddr, filepath.Join(dir, "error.log"))
+}
+
+func startCaddy(t *testing.T, e *env) {
+	t.Helper()
+	bin := findTool(t, "caddy", "../../.tools/bin/caddy")
+	dir := filepath.Join(e.dir, "caddy")
+	conf := harness.WriteFile(t, dir, "Caddyfile", []byte(e.proxyConfig(t, examples+"caddy/Caddyfile", "127.0.0.1:8082")))
+	cmd := exec.Command(bin, "run", "--config", conf, "--adapter", "caddyfile")
+	cmd.Env = append(os.Environ(), "HOME="+dir, "XDG_DATA_HOME="+dir+"/data", "XDG_CONFIG_HOME="+dir+"/config")
+	runProxy(t, cmd, e.proxyAddr, "")
+}
