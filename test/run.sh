@@ -4,7 +4,7 @@
 # real Caddy and a real Prometheus on loopback. Installs what it needs first.
 #
 #   ./test/run.sh            everything
-#   FUZZTIME=30s ./test/run.sh
+#   FUZZTIME=30s ./test/run.sh     (a duration, or Nx executions)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -19,7 +19,7 @@ go vet ./...
 echo "== go test"
 go test -count=1 -timeout 40m ./...
 
-echo "== fuzz (${FUZZTIME:=8s} per target)"
+echo "== fuzz (${FUZZTIME:=10000x} per target)"
 # Every Fuzz* function in the module gets a short run on top of its seed corpus.
 grep -rl --include='*_test.go' '^func Fuzz' . | while read -r f; do
   pkg="./$(dirname "${f#./}")"
