@@ -18,6 +18,9 @@ go vet ./...
 
 echo "== go test"
 go test -count=1 -timeout 40m ./...
+# Release builds use go-control-plane's generated vtprotobuf marshalling
+# (envoy.Codec); test that path too.
+go test -count=1 -tags vtprotobuf ./envoy/
 
 echo "== fuzz (${FUZZTIME:=10000x} per target)"
 # Every Fuzz* function in the module gets a short run on top of its seed corpus.

@@ -73,7 +73,7 @@ func (s *Server) open(ctx context.Context) error {
 }
 
 func (s *Server) newGRPC() (*grpc.Server, *health.Server) {
-	opts := append(s.parts.grpcServerOptions(), grpc.NumStreamWorkers(StreamWorkers()))
+	opts := append(s.parts.grpcServerOptions(), grpc.NumStreamWorkers(StreamWorkers()), grpc.ForceServerCodecV2(envoy.Codec()))
 	g := grpc.NewServer(opts...)
 	authv3.RegisterAuthorizationServer(g, envoy.NewServer(s.parts.engine, envoy.Options{Logger: s.logger}))
 	h := health.NewServer()

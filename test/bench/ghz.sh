@@ -3,12 +3,15 @@
 # test-CA X.509 bundle, decision log to a file) against test/noopauthz, a
 # no-op ext_authz server, loaded back to back with ghz in the same run.
 #
-#   ./test/bench/ghz.sh                 # 3 rounds of noop, tollgate; 10s each
+#   ./test/bench/ghz.sh                 # 3 rounds of noop, noop-tuned, tollgate; 10s each
 #   ROUNDS=5 DURATION=10s ./test/bench/ghz.sh
 #
 # For each run it reports the server's CPU seconds per request (utime+stime
 # from /proc/PID/stat before and after the load, divided by ghz's count)
-# and ghz's p50/p99; then the medians and the ratio tollgate/noop.
+# and ghz's p50/p99; then the medians and the ratios. "noop" is the plain
+# no-op server (default Go and gRPC settings); "noop-tuned" runs with the
+# GC, worker-pool and codec settings tollgate serve uses, so the second ratio
+# isolates the cost of the decision itself.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
@@ -29,8 +32,8 @@ cleanup() {
 trap cleanup EXIT
 
 echo "== building into $work"
-go build -o "$work/tollgate" ./cmd/tollgate
-go build -o "$work/noopauthz" ./test/noopauthz
+go build -tags vtprotobuf -o "$work/tollgate" ./cmd/tollgate
+go build -tags vtprotobuf -o "$work/noopauthz" ./test/noopauthz
 go build -o "$work/benchfix" ./test/bench/benchfix
 "$work/benchfix" -dir "$work"
 cp -r examples/quickstart/policies "$work/policies"
@@ -76,6 +79,8 @@ start_server() { # name; sets server_pid and addr
   case $1 in
     noop) "$work/noopauthz" -listen "$noop_addr" >"$work/noop.log" 2>&1 & server_pid=$! addr=$noop_addr
       wait_port "$addr" ;;
+    noop-tuned) "$work/noopauthz" -tuned -listen "$noop_addr" >"$work/noop.log" 2>&1 & server_pid=$! addr=$noop_addr
+      wait_port "$addr" ;;
     tollgate) (cd "$work" && exec ./tollgate serve --config tollgate.yaml >"$work/tollgate.log" 2>&1) &
       server_pid=$! addr=$grpc_addr
       wait_port "$addr"
@@ -118,22 +123,24 @@ run_one() { # name round
     | @tsv' "$work/$name-$2.json" >>"$work/results.tsv"
 }
 
-echo "== ghz -c $CONCURRENCY -z $DURATION, $ROUNDS rounds (noop, tollgate alternating)"
+echo "== ghz -c $CONCURRENCY -z $DURATION, $ROUNDS rounds (noop, noop-tuned, tollgate alternating)"
 for round in $(seq 1 "$ROUNDS"); do
   run_one noop "$round"
+  run_one noop-tuned "$round"
   run_one tollgate "$round"
 done
 
 echo
-printf '%-9s %9s %16s %9s %9s %9s\n' server requests cpu_us_per_req p50_ms p99_ms rps
-awk -F'\t' '{ printf "%-9s %9d %16.2f %9.2f %9.2f %9.0f\n", $1, $2, $3, $4, $5, $6 }' "$work/results.tsv"
+printf '%-11s %9s %16s %9s %9s %9s\n' server requests cpu_us_per_req p50_ms p99_ms rps
+awk -F'\t' '{ printf "%-11s %9d %16.2f %9.2f %9.2f %9.0f\n", $1, $2, $3, $4, $5, $6 }' "$work/results.tsv"
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 col() { awk -F'\t' -v s="$1" -v c="$2" '$1 == s { print $c }' "$work/results.tsv" | median; }
 echo
 echo "medians over $ROUNDS rounds:"
-for s in noop tollgate; do
-  printf '%-9s cpu_us_per_req=%.2f p50_ms=%.2f p99_ms=%.2f rps=%.0f\n' "$s" "$(col "$s" 3)" "$(col "$s" 4)" "$(col "$s" 5)" "$(col "$s" 6)"
+for s in noop noop-tuned tollgate; do
+  printf '%-11s cpu_us_per_req=%.2f p50_ms=%.2f p99_ms=%.2f rps=%.0f\n' "$s" "$(col "$s" 3)" "$(col "$s" 4)" "$(col "$s" 5)" "$(col "$s" 6)"
 done
 printf 'ratio tollgate/noop (CPU per request): %.2f\n' "$(awk -v t="$(col tollgate 3)" -v n="$(col noop 3)" 'BEGIN { print t / n }')"
+printf 'ratio tollgate/noop-tuned (CPU per request): %.2f\n' "$(awk -v t="$(col tollgate 3)" -v n="$(col noop-tuned 3)" 'BEGIN { print t / n }')"
 echo "decision log lines (last run): $(wc -l <"$work/decisions.log")"

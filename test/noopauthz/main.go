@@ -1,6 +1,8 @@
 // Command noopauthz is the baseline for Tollgate's load benchmarks: an
 // ext_authz v3 server, built with the same gRPC stack, that allows every
-// request without looking at it. Tollgate's cost is quoted as a ratio to it.
+// request without looking at it. Tollgate's cost is quoted as a ratio to it:
+// to the plain server (default Go and gRPC settings) and, with -tuned, to
+// one with the runtime settings tollgate serve uses.
 package main
 
 import (
@@ -16,6 +18,7 @@ import (
 	rpcstatus "google.golang.org/genproto/googleapis/rpc/status"
 	"google.golang.org/grpc"
 
+	"github.com/tollgate-authz/tollgate/envoy"
 	"github.com/tollgate-authz/tollgate/internal/server"
 )
 
@@ -32,15 +35,20 @@ func (noop) Check(context.Context, *authv3.CheckRequest) (*authv3.CheckResponse,
 
 func main() {
 	addr := flag.String("listen", "127.0.0.1:9391", "address to listen on")
+	tuned := flag.Bool("tuned", false, "use tollgate serve's GC, worker-pool and codec settings")
 	flag.Parse()
 	lis, err := net.Listen("tcp", *addr)
 	if err != nil {
 		log.Fatal(err)
 	}
-	// The same runtime and gRPC tuning as tollgate serve, so the ratio
-	// measures the decision work and nothing else.
-	server.TuneGC(0, 0)
-	s := grpc.NewServer(grpc.NumStreamWorkers(server.StreamWorkers()))
+	var opts []grpc.ServerOption
+	if *tuned {
+		// The same runtime and gRPC tuning as tollgate serve, so the ratio
+		// measures the decision work and nothing else.
+		server.TuneGC(0, 0)
+		opts = append(opts, grpc.NumStreamWorkers(server.StreamWorkers()), grpc.ForceServerCodecV2(envoy.Codec()))
+	}
+	s := grpc.NewServer(opts...)
 	authv3.RegisterAuthorizationServer(s, noop{})
 	go func() {
 		ch := make(chan os.Signal, 1)

@@ -36,7 +36,7 @@ func Main(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	Binary = filepath.Join(dir, "tollgate")
-	build := exec.Command("go", "build", "-o", Binary, "github.com/tollgate-authz/tollgate/cmd/tollgate")
+	build := exec.Command("go", "build", "-tags", "vtprotobuf", "-o", Binary, "github.com/tollgate-authz/tollgate/cmd/tollgate")
 	build.Stdout, build.Stderr = os.Stdout, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "building tollgate:", err)

@@ -1,0 +1,56 @@
+package envoy
+
+import (
+	"google.golang.org/grpc/encoding"
+	"google.golang.org/grpc/mem"
+
+	// Registers the "proto" codec this one falls back to.
+	_ "google.golang.org/grpc/encoding/proto"
+)
+
+// vtMarshaler is implemented by the vtprotobuf code go-control-plane
+// generates for Envoy's messages (CheckResponse among them).
+type vtMarshaler interface {
+	SizeVT() int
+	MarshalToSizedBufferVTStrict(dAtA []byte) (int, error)
+}
+
+// codec is gRPC's proto codec, except that messages with generated
+// vtprotobuf marshalling (the CheckResponse with its dynamic metadata) are
+// marshalled without reflection into a pooled buffer. Unmarshalling and
+// every other message go to the standard codec. The wire bytes are the
+// same; TestCodecMatchesProto checks it.
+type codec struct {
+	std  encoding.CodecV2
+	pool mem.BufferPool
+}
+
+// Codec returns the server codec for the ext_authz listener.
+func Codec() encoding.CodecV2 {
+	return codec{std: encoding.GetCodecV2("proto"), pool: mem.DefaultBufferPool()}
+}
+
+func (c codec) Marshal(v any) (mem.BufferSlice, error) {
+	m, ok := v.(vtMarshaler)
+	if !ok {
+		return c.std.Marshal(v)
+	}
+	size := m.SizeVT()
+	if mem.IsBelowBufferPoolingThreshold(size) {
+		buf := make([]byte, size)
+		if _, err := m.MarshalToSizedBufferVTStrict(buf); err != nil {
+			return nil, err
+		}
+		return mem.BufferSlice{mem.SliceBuffer(buf)}, nil
+	}
+	bp := c.pool.Get(size)
+	if _, err := m.MarshalToSizedBufferVTStrict((*bp)[:size]); err != nil {
+		c.pool.Put(bp)
+		return nil, err
+	}
+	return mem.BufferSlice{mem.NewBuffer(bp, c.pool)}, nil
+}
+
+func (c codec) Unmarshal(data mem.BufferSlice, v any) error { return c.std.Unmarshal(data, v) }
+
+func (codec) Name() string { return "proto" }
