@@ -3,7 +3,6 @@ package identity
 import (
 	"context"
 	"crypto/x509"
-	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -144,16 +143,10 @@ func (f *Federation) Close() error {
 
 // GetX509BundleForTrustDomain implements x509bundle.Source.
 func (f *Federation) GetX509BundleForTrustDomain(td spiffeid.TrustDomain) (*x509bundle.Bundle, error) {
-	if b, ok := f.sets.Load().x509.Get(td); ok {
-		return b, nil
-	}
-	return nil, fmt.Errorf("identity: %w: X.509 %s (federation)", ErrNoBundle, td.Name())
+	return f.sets.Load().x509For(td, "federation")
 }
 
 // GetJWTBundleForTrustDomain implements jwtbundle.Source.
 func (f *Federation) GetJWTBundleForTrustDomain(td spiffeid.TrustDomain) (*jwtbundle.Bundle, error) {
-	if b, ok := f.sets.Load().jwt.Get(td); ok {
-		return b, nil
-	}
-	return nil, fmt.Errorf("identity: %w: JWT %s (federation)", ErrNoBundle, td.Name())
+	return f.sets.Load().jwtFor(td, "federation")
 }

@@ -31,6 +31,22 @@ type bundleSets struct {
 	jwt  *jwtbundle.Set
 }
 
+// x509For returns td's X.509 bundle; origin names the source in the error.
+func (s *bundleSets) x509For(td spiffeid.TrustDomain, origin string) (*x509bundle.Bundle, error) {
+	if b, ok := s.x509.Get(td); ok {
+		return b, nil
+	}
+	return nil, fmt.Errorf("identity: %w: X.509 %s (%s)", ErrNoBundle, td.Name(), origin)
+}
+
+// jwtFor returns td's JWT bundle; origin names the source in the error.
+func (s *bundleSets) jwtFor(td spiffeid.TrustDomain, origin string) (*jwtbundle.Bundle, error) {
+	if b, ok := s.jwt.Get(td); ok {
+		return b, nil
+	}
+	return nil, fmt.Errorf("identity: %w: JWT %s (%s)", ErrNoBundle, td.Name(), origin)
+}
+
 var (
 	_ x509bundle.Source = (*FileBundles)(nil)
 	_ jwtbundle.Source  = (*FileBundles)(nil)
@@ -88,16 +104,10 @@ func (f *FileBundles) Reload() (changed bool, err error) {
 
 // GetX509BundleForTrustDomain implements x509bundle.Source.
 func (f *FileBundles) GetX509BundleForTrustDomain(td spiffeid.TrustDomain) (*x509bundle.Bundle, error) {
-	if b, ok := f.sets.Load().x509.Get(td); ok {
-		return b, nil
-	}
-	return nil, fmt.Errorf("identity: %w: X.509 %s", ErrNoBundle, td.Name())
+	return f.sets.Load().x509For(td, "files")
 }
 
 // GetJWTBundleForTrustDomain implements jwtbundle.Source.
 func (f *FileBundles) GetJWTBundleForTrustDomain(td spiffeid.TrustDomain) (*jwtbundle.Bundle, error) {
-	if b, ok := f.sets.Load().jwt.Get(td); ok {
-		return b, nil
-	}
-	return nil, fmt.Errorf("identity: %w: JWT %s", ErrNoBundle, td.Name())
+	return f.sets.Load().jwtFor(td, "files")
 }

@@ -172,18 +172,12 @@ func (w *WorkloadAPI) Close() error {
 
 // GetX509BundleForTrustDomain implements x509bundle.Source.
 func (w *WorkloadAPI) GetX509BundleForTrustDomain(td spiffeid.TrustDomain) (*x509bundle.Bundle, error) {
-	if b, ok := w.sets.Load().x509.Get(td); ok {
-		return b, nil
-	}
-	return nil, fmt.Errorf("identity: %w: X.509 %s (workload API)", ErrNoBundle, td.Name())
+	return w.sets.Load().x509For(td, "workload API")
 }
 
 // GetJWTBundleForTrustDomain implements jwtbundle.Source.
 func (w *WorkloadAPI) GetJWTBundleForTrustDomain(td spiffeid.TrustDomain) (*jwtbundle.Bundle, error) {
-	if b, ok := w.sets.Load().jwt.Get(td); ok {
-		return b, nil
-	}
-	return nil, fmt.Errorf("identity: %w: JWT %s (workload API)", ErrNoBundle, td.Name())
+	return w.sets.Load().jwtFor(td, "workload API")
 }
 
 // GetX509SVID implements x509svid.Source: Tollgate's own default SVID.
