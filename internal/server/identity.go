@@ -30,10 +30,12 @@ type identitySources struct {
 	workload   *identity.WorkloadAPI
 	federation *identity.Federation
 	chain      identity.Chain
+	reloader   *fileReloader
+	logger     *slog.Logger
 }
 
 func buildSources(ctx context.Context, cfg *config.Identity, logger *slog.Logger, reg prometheus.Registerer) (_ *identitySources, err error) {
-	s := &identitySources{}
+	s := &identitySources{logger: logger}
 	// On failure close what was built; s stays non-nil for the deferred close.
 	defer func() {
 		if err != nil {
@@ -116,8 +118,12 @@ func loadRoots(path string) (*x509.CertPool, error) {
 	return pool, nil
 }
 
-// onChange subscribes fn (Verifier.InvalidateCache) to every rotating source.
+// onChange subscribes fn (Verifier.InvalidateCache) to every rotating
+// source, and starts re-reading bundle files.
 func (s *identitySources) onChange(fn func()) {
+	if s.files != nil {
+		s.reloader = startFileReload(s.files, fileBundleInterval, s.logger, fn)
+	}
 	if s.workload != nil {
 		s.workload.OnChange(fn)
 	}
@@ -137,7 +143,7 @@ func (s *identitySources) ready() error {
 }
 
 func (s *identitySources) close() error {
-	var errs []error
+	errs := []error{s.reloader.Close()}
 	if s.federation != nil {
 		errs = append(errs, s.federation.Close())
 	}

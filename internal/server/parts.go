@@ -22,7 +22,6 @@ import (
 type parts struct {
 	cfg       *config.Config
 	logger    *slog.Logger
-	bundles   *identity.FileBundles
 	sources   *identitySources    // trust bundles: files, Workload API, federation (identity.go)
 	grpcOpts  []grpc.ServerOption // listen.mtls credentials
 	verifier  *identity.Verifier
@@ -66,7 +65,6 @@ func (p *parts) buildIdentity(ctx context.Context, cfg *config.Config, reg prome
 	if p.sources, err = buildSources(ctx, &cfg.Identity, p.logger, reg); err != nil {
 		return err
 	}
-	p.bundles = p.sources.files
 	tds, err := trustDomains(cfg.Identity.TrustDomains)
 	if err != nil {
 		return err
@@ -165,9 +163,6 @@ func decisionWriter(dest string) (writeCloser, error) {
 }
 
 func (p *parts) grpcServerOptions() []grpc.ServerOption { return p.grpcOpts }
-
-// start launches background work that lives as long as the server.
-func (p *parts) start(ctx context.Context) {}
 
 func (p *parts) policyVersion() string {
 	if s := p.store.Current(); s != nil {

@@ -101,7 +101,6 @@ func (s *Server) Run(ctx context.Context) error {
 	}
 	go func() { errc <- s.grpc.Serve(s.grpcLis) }()
 	go func() { errc <- s.admin.serve() }()
-	s.parts.start(ctx)
 	go s.watchHealth(ctx)
 	s.logger.Info("tollgate serving", "grpc", s.cfg.Listen.GRPC, "admin", s.cfg.Listen.Admin, "http_authz", s.cfg.HTTP.Listen,
 		"policy_version", s.parts.policyVersion())

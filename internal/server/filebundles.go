@@ -1,0 +1,56 @@
+package server
+
+import (
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/tollgate-authz/tollgate/identity"
+)
+
+// fileBundleInterval is how often bundle files are re-read. A rotation
+// written to the files (a re-mounted ConfigMap, say) is picked up without a
+// restart; a file that fails to load keeps the last good bundles.
+const fileBundleInterval = 5 * time.Second
+
+// fileReloader re-reads identity.bundles files and reports changes.
+type fileReloader struct {
+	stop chan struct{}
+	done sync.WaitGroup
+	once sync.Once
+}
+
+func startFileReload(files *identity.FileBundles, every time.Duration, logger *slog.Logger, changed func()) *fileReloader {
+	r := &fileReloader{stop: make(chan struct{})}
+	r.done.Add(1)
+	go func() {
+		defer r.done.Done()
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-r.stop:
+				return
+			case <-t.C:
+			}
+			ok, err := files.Reload()
+			switch {
+			case err != nil:
+				logger.Warn("trust bundle files not reloaded; keeping the last good bundles", "error", err.Error())
+			case ok:
+				logger.Info("trust bundle files changed")
+				changed()
+			}
+		}
+	}()
+	return r
+}
+
+// Close stops the reloader. It is idempotent.
+func (r *fileReloader) Close() error {
+	if r == nil {
+		return nil
+	}
+	r.once.Do(func() { close(r.stop); r.done.Wait() })
+	return nil
+}

@@ -1,0 +1,87 @@
+package server
+
+import (
+	"bytes"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/spiffe/go-spiffe/v2/spiffeid"
+
+	"github.com/tollgate-authz/tollgate/identity"
+	"github.com/tollgate-authz/tollgate/internal/testca"
+)
+
+// A rotated bundle file is picked up without a restart; a broken one keeps
+// the last good bundle.
+func TestFileBundleReload(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "bundle.pem")
+	oldCA, newCA := testca.New(t, "example.org"), testca.New(t, "example.org")
+	if err := os.WriteFile(path, oldCA.X509BundlePEM(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	files, err := identity.NewFileBundles([]identity.BundleFile{{TrustDomain: "example.org", X509PEM: path}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := make(chan struct{}, 10)
+	logs := &lockedBuffer{}
+	r := startFileReload(files, 10*time.Millisecond, slog.New(slog.NewTextHandler(logs, nil)), func() { changed <- struct{}{} })
+	defer r.Close()
+	td := spiffeid.RequireTrustDomainFromString("example.org")
+	current := func() []byte {
+		b, err := files.GetX509BundleForTrustDomain(td)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b.X509Authorities()[0].Raw
+	}
+
+	if err := os.WriteFile(path, []byte("not a bundle"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !logs.contains("not reloaded") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !bytes.Equal(current(), oldCA.Cert().Raw) {
+		t.Fatal("a broken bundle file replaced the last good bundle")
+	}
+
+	if err := os.WriteFile(path, newCA.X509BundlePEM(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-changed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("rotation not picked up")
+	}
+	if !bytes.Equal(current(), newCA.Cert().Raw) {
+		t.Fatal("bundle not rotated")
+	}
+	if err := r.Close(); err != nil || r.Close() != nil {
+		t.Fatal("Close is not idempotent")
+	}
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) contains(s string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Contains(l.b.String(), s)
+}
