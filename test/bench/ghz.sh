@@ -5,6 +5,7 @@
 #
 #   ./test/bench/ghz.sh                 # 3 rounds of noop, noop-tuned, tollgate; 10s each
 #   ROUNDS=5 DURATION=10s ./test/bench/ghz.sh
+#   SCENARIO=mcp ./test/bench/ghz.sh     # x509 (default), jwt, xfcc, health, mcp
 #
 # For each run it reports the server's CPU seconds per request (utime+stime
 # from /proc/PID/stat before and after the load, divided by ghz's count)
@@ -20,6 +21,10 @@ ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10s}
 CONCURRENCY=${CONCURRENCY:-50}
 WARMUP=${WARMUP:-2000}
+# SCENARIO picks the allowed request: x509 (default), jwt (cached JWT-SVID),
+# xfcc (certificate in XFCC from a trusted hop), health (a plain route on the
+# examples/mcp policies) or mcp (a 4 KiB tools/call on the same policies).
+SCENARIO=${SCENARIO:-x509}
 command -v "$GHZ" >/dev/null || { echo "ghz not found at $GHZ (run test/tools/install.sh)" >&2; exit 1; }
 command -v jq >/dev/null || { echo "jq is required" >&2; exit 1; }
 
@@ -36,8 +41,13 @@ go build -tags vtprotobuf -o "$work/tollgate" ./cmd/tollgate
 go build -tags vtprotobuf -o "$work/noopauthz" ./test/noopauthz
 go build -o "$work/benchfix" ./test/bench/benchfix
 "$work/benchfix" -dir "$work"
-cp -r examples/quickstart/policies "$work/policies"
-cp examples/quickstart/manifest.yaml "$work/manifest.yaml"
+case $SCENARIO in
+  x509|jwt|xfcc) example=examples/quickstart ;;
+  health|mcp) example=examples/mcp ;;
+  *) echo "unknown SCENARIO $SCENARIO (x509, jwt, xfcc, health, mcp)" >&2; exit 2 ;;
+esac
+cp -r "$example/policies" "$work/policies"
+cp "$example/manifest.yaml" "$work/manifest.yaml"
 
 base=$((20000 + RANDOM % 30000))
 grpc_addr=127.0.0.1:$base admin_addr=127.0.0.1:$((base + 1)) noop_addr=127.0.0.1:$((base + 2))
@@ -45,7 +55,9 @@ cat >"$work/tollgate.yaml" <<YAML
 listen: { grpc: "$grpc_addr", admin: "$admin_addr" }
 identity:
   trust_domains: [example.org]
-  bundles: [{ trust_domain: example.org, x509_pem: bundle.pem }]
+  bundles: [{ trust_domain: example.org, x509_pem: bundle.pem, jwks: jwks.json }]
+  jwt: { audiences: [tollgate] }
+  xfcc: { trusted_addresses: [127.0.0.1/32] }
 policy: { dir: policies, reload_interval: 1s }
 manifests: [manifest.yaml]
 signals:
@@ -72,7 +84,7 @@ wait_port() {
 ghz_run() { # addr, extra args...
   local addr=$1; shift
   "$GHZ" --insecure --protoset "$work/auth.protoset" --call envoy.service.auth.v3.Authorization.Check \
-    -D "$work/request.json" -c "$CONCURRENCY" "$@" "$addr"
+    -D "$work/request-$SCENARIO.json" -c "$CONCURRENCY" "$@" "$addr"
 }
 
 start_server() { # name; sets server_pid and addr
@@ -123,7 +135,7 @@ run_one() { # name round
     | @tsv' "$work/$name-$2.json" >>"$work/results.tsv"
 }
 
-echo "== ghz -c $CONCURRENCY -z $DURATION, $ROUNDS rounds (noop, noop-tuned, tollgate alternating)"
+echo "== scenario $SCENARIO: ghz -c $CONCURRENCY -z $DURATION, $ROUNDS rounds (noop, noop-tuned, tollgate alternating)"
 for round in $(seq 1 "$ROUNDS"); do
   run_one noop "$round"
   run_one noop-tuned "$round"

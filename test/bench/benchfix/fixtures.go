@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
@@ -34,9 +35,17 @@ func (*fatalTB) recoverInto(err *error) {
 	}
 }
 
-// requestJSON is the benchmark's allowed request: the storefront reading
-// an order, with its X.509-SVID as Envoy forwards it.
-func requestJSON(urlEncodedLeaf string) ([]byte, error) {
+// request is an allowed CheckRequest as Envoy sends it: method and path,
+// the usual headers plus extra, the peer certificate (may be empty) and a
+// body (may be empty; sent as raw_body, as with pack_as_bytes).
+func request(method, path, urlEncodedLeaf string, extra map[string]string, body []byte) ([]byte, error) {
+	headers := map[string]string{
+		":method": method, ":path": path, ":authority": "orders.internal", ":scheme": "https",
+		"user-agent": "bench/1.0", "accept": "application/json", "x-request-id": "bench-1",
+	}
+	for k, v := range extra {
+		headers[k] = v
+	}
 	r := &authv3.CheckRequest{Attributes: &authv3.AttributeContext{
 		Source: &authv3.AttributeContext_Peer{
 			Address: &corev3.Address{Address: &corev3.Address_SocketAddress{SocketAddress: &corev3.SocketAddress{
@@ -44,14 +53,17 @@ func requestJSON(urlEncodedLeaf string) ([]byte, error) {
 			Certificate: urlEncodedLeaf,
 		},
 		Request: &authv3.AttributeContext_Request{Http: &authv3.AttributeContext_HttpRequest{
-			Id: "bench-1", Method: "GET", Path: "/orders/42", Host: "orders.internal", Scheme: "https", Protocol: "HTTP/2",
-			Headers: map[string]string{
-				":method": "GET", ":path": "/orders/42", ":authority": "orders.internal", ":scheme": "https",
-				"user-agent": "bench/1.0", "accept": "application/json", "x-request-id": "bench-1",
-			},
+			Id: "bench-1", Method: method, Path: path, Host: "orders.internal", Scheme: "https", Protocol: "HTTP/2",
+			Headers: headers, RawBody: body, Size: int64(len(body)),
 		}},
 	}}
 	return protojson.Marshal(r)
+}
+
+// mcpCall is a tools/call of a read-only tool with about 4 KiB of arguments.
+func mcpCall() []byte {
+	return []byte(fmt.Sprintf(`{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"search_issues",`+
+		`"arguments":{"repo":"acme/orders","query":"label:bug","limit":50,"context":%q}}}`, strings.Repeat("lorem ipsum ", 340)))
 }
 
 // protoset is a FileDescriptorSet of external_auth.proto and everything it

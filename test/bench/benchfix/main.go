@@ -1,8 +1,12 @@
 // Command benchfix writes the fixtures of test/bench/ghz.sh into a
-// directory: a test-CA trust bundle (bundle.pem), an allowed CheckRequest
-// carrying an X.509-SVID as attributes.source.certificate (request.json),
-// and a FileDescriptorSet of envoy.service.auth.v3 (auth.protoset) for
-// ghz --protoset. It mints with internal/testca and is for benchmarks only.
+// directory: a test-CA trust bundle (bundle.pem, jwks.json), one allowed
+// CheckRequest per scenario (request-SCENARIO.json) and a FileDescriptorSet
+// of envoy.service.auth.v3 (auth.protoset) for ghz --protoset. Scenarios:
+// x509 (the storefront's X.509-SVID in source.certificate), jwt (its
+// JWT-SVID as a bearer token), xfcc (its certificate in XFCC from a trusted
+// hop), health and mcp (an MCP agent's plain route and a 4 KiB tools/call
+// on the examples/mcp policies). It mints with internal/testca and is for
+// benchmarks only.
 package main
 
 import (
@@ -10,7 +14,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"time"
 
+	"github.com/tollgate-authz/tollgate/identity/xfcc"
 	"github.com/tollgate-authz/tollgate/internal/testca"
 )
 
@@ -27,19 +34,29 @@ func write(dir string) (err error) {
 	tb := &fatalTB{}
 	defer tb.recoverInto(&err)
 	ca := testca.New(tb, "example.org")
-	svid := ca.NewX509SVID("/ns/shop/sa/frontend")
-	req, err := requestJSON(svid.EnvoyLeaf())
-	if err != nil {
-		return err
+	front := ca.NewX509SVID("/ns/shop/sa/frontend")
+	agent := ca.NewX509SVID("/ns/agents/sa/research-agent")
+	jwt := ca.NewJWTSVID("/ns/shop/sa/frontend", []string{"tollgate"}, testca.WithExpiry(time.Now().Add(24*time.Hour)))
+	xfccHeader := xfcc.Format([]xfcc.Element{{Cert: string(front.LeafPEM()), URI: []string{front.ID.String()}}})
+	files := map[string][]byte{"bundle.pem": ca.X509BundlePEM(), "jwks.json": ca.JWKS()}
+	reqs := map[string]func() ([]byte, error){
+		"x509":   func() ([]byte, error) { return request("GET", "/orders/42", front.EnvoyLeaf(), nil, nil) },
+		"jwt":    func() ([]byte, error) { return request("GET", "/orders/42", "", map[string]string{"authorization": "Bearer " + jwt}, nil) },
+		"xfcc":   func() ([]byte, error) { return request("GET", "/orders/42", "", map[string]string{"x-forwarded-client-cert": xfccHeader}, nil) },
+		"health": func() ([]byte, error) { return request("GET", "/health", agent.EnvoyLeaf(), nil, nil) },
+		"mcp": func() ([]byte, error) {
+			body := mcpCall()
+			return request("POST", "/mcp", agent.EnvoyLeaf(), map[string]string{
+				"content-type": "application/json", "content-length": strconv.Itoa(len(body))}, body)
+		},
 	}
-	set, err := protoset()
-	if err != nil {
-		return err
+	for name, build := range reqs {
+		if files["request-"+name+".json"], err = build(); err != nil {
+			return err
+		}
 	}
-	files := map[string][]byte{
-		"bundle.pem":    ca.X509BundlePEM(),
-		"request.json":  req,
-		"auth.protoset": set,
+	if files["auth.protoset"], err = protoset(); err != nil {
+		return err
 	}
 	for name, b := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
