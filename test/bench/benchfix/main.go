@@ -40,9 +40,13 @@ func write(dir string) (err error) {
 	xfccHeader := xfcc.Format([]xfcc.Element{{Cert: string(front.LeafPEM()), URI: []string{front.ID.String()}}})
 	files := map[string][]byte{"bundle.pem": ca.X509BundlePEM(), "jwks.json": ca.JWKS()}
 	reqs := map[string]func() ([]byte, error){
-		"x509":   func() ([]byte, error) { return request("GET", "/orders/42", front.EnvoyLeaf(), nil, nil) },
-		"jwt":    func() ([]byte, error) { return request("GET", "/orders/42", "", map[string]string{"authorization": "Bearer " + jwt}, nil) },
-		"xfcc":   func() ([]byte, error) { return request("GET", "/orders/42", "", map[string]string{"x-forwarded-client-cert": xfccHeader}, nil) },
+		"x509": func() ([]byte, error) { return request("GET", "/orders/42", front.EnvoyLeaf(), nil, nil) },
+		"jwt": func() ([]byte, error) {
+			return request("GET", "/orders/42", "", map[string]string{"authorization": "Bearer " + jwt}, nil)
+		},
+		"xfcc": func() ([]byte, error) {
+			return request("GET", "/orders/42", "", map[string]string{"x-forwarded-client-cert": xfccHeader}, nil)
+		},
 		"health": func() ([]byte, error) { return request("GET", "/health", agent.EnvoyLeaf(), nil, nil) },
 		"mcp": func() ([]byte, error) {
 			body := mcpCall()
