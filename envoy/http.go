@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/tollgate-authz/tollgate/authz"
 	"github.com/tollgate-authz/tollgate/identity"
 )
@@ -39,6 +41,8 @@ type HTTPOptions struct {
 	TrustedProxies []netip.Prefix // only these source addresses may ask
 	MaxBodyBytes   int64          // Envoy style; 0 means DefaultHTTPMaxBody
 	Logger         *slog.Logger
+	// Registerer receives tollgate_http_refused_total; nil skips it.
+	Registerer prometheus.Registerer
 }
 
 // HTTPHandler serves the HTTP authorization mode: 200 allows (with the
@@ -47,6 +51,7 @@ type HTTPOptions struct {
 type HTTPHandler struct {
 	checker Checker
 	opts    HTTPOptions
+	metrics *httpMetrics
 }
 
 var _ http.Handler = (*HTTPHandler)(nil)
@@ -67,7 +72,11 @@ func NewHTTPHandler(checker Checker, opts HTTPOptions) (*HTTPHandler, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &HTTPHandler{checker: checker, opts: opts}, nil
+	m, err := newHTTPMetrics(opts.Registerer)
+	if err != nil {
+		return nil, err
+	}
+	return &HTTPHandler{checker: checker, opts: opts, metrics: m}, nil
 }
 
 // ServeHTTP answers one check request.
@@ -75,6 +84,7 @@ func (h *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hop, ok := h.trusted(r.RemoteAddr)
 	if !ok {
 		h.opts.Logger.Warn("HTTP check from an untrusted address refused", "remote", r.RemoteAddr)
+		h.metrics.refused.WithLabelValues(refusedUntrustedProxy).Inc()
 		writeJSON(w, http.StatusForbidden, errorBody(CodeUntrustedProxy, "the caller is not a trusted proxy"))
 		return
 	}
@@ -82,7 +92,8 @@ func (h *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		// The proxy config is wrong or a client got through: fail closed.
 		h.opts.Logger.Warn("HTTP check with a bad forwarded request refused", "error", err)
-		writeJSON(w, http.StatusBadRequest, errorBody("bad_forwarded_request", err.Error()))
+		h.metrics.refused.WithLabelValues(refusedBadForwarded).Inc()
+		writeJSON(w, http.StatusBadRequest, errorBody(refusedBadForwarded, err.Error()))
 		return
 	}
 	req := h.toRequest(r, &f, hop)

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/tollgate-authz/tollgate/authz"
 )
 
@@ -206,4 +208,32 @@ func FuzzForwarded(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Refusals never reach the engine, so they are counted on their own.
+func TestHTTPRefusalsCounted(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	h, err := NewHTTPHandler(&recorder{decision: allowDecision()}, HTTPOptions{
+		Style: StyleCaddy, TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}, Registerer: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.ServeHTTP(httptest.NewRecorder(), checkReq("GET", "/", "127.0.0.2:4000", nil, ""))
+	h.ServeHTTP(httptest.NewRecorder(), checkReq("GET", "/", "10.0.0.1:1", map[string]string{"X-Forwarded-Method": "get"}, ""))
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, mf := range mfs {
+		if mf.GetName() != "tollgate_http_refused_total" {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			got[m.GetLabel()[0].GetValue()] = m.GetCounter().GetValue()
+		}
+	}
+	if got[CodeUntrustedProxy] != 1 || got["bad_forwarded_request"] != 1 {
+		t.Fatalf("tollgate_http_refused_total = %v", got)
+	}
 }

@@ -10,6 +10,8 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/tollgate-authz/tollgate/envoy"
 	"github.com/tollgate-authz/tollgate/internal/config"
 )
@@ -23,7 +25,7 @@ type httpMode struct {
 
 // newHTTPMode opens the HTTP mode listener, or returns nil when
 // http_authz.listen is empty.
-func newHTTPMode(cfg config.HTTPMode, checker envoy.Checker, logger *slog.Logger) (*httpMode, error) {
+func newHTTPMode(cfg config.HTTPMode, checker envoy.Checker, logger *slog.Logger, reg prometheus.Registerer) (*httpMode, error) {
 	if cfg.Listen == "" {
 		return nil, nil
 	}
@@ -31,7 +33,7 @@ func newHTTPMode(cfg config.HTTPMode, checker envoy.Checker, logger *slog.Logger
 	if err != nil {
 		return nil, err
 	}
-	h, err := envoy.NewHTTPHandler(checker, envoy.HTTPOptions{Style: cfg.Style, TrustedProxies: trusted, Logger: logger})
+	h, err := envoy.NewHTTPHandler(checker, envoy.HTTPOptions{Style: cfg.Style, TrustedProxies: trusted, Logger: logger, Registerer: reg})
 	if err != nil {
 		return nil, fmt.Errorf("server: http_authz: %w", err)
 	}

@@ -65,7 +65,7 @@ func (s *Server) open(ctx context.Context) error {
 		return err
 	}
 	s.admin = newAdmin(adminLis, s.reg, s.parts.ready, s.logger)
-	if s.httpm, err = newHTTPMode(s.cfg.HTTP, s.parts.engine, s.logger); err != nil {
+	if s.httpm, err = newHTTPMode(s.cfg.HTTP, s.parts.engine, s.logger, s.reg); err != nil {
 		return err
 	}
 	s.grpc, s.health = s.newGRPC()
