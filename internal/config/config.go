@@ -139,6 +139,10 @@ type PolicyBundle struct {
 // Signal is one runtime signal copied into the Cedar context.
 type Signal struct {
 	Name string `yaml:"name"`
+	// From is context_extension (set per route in Envoy's config),
+	// metadata (set by an earlier Envoy filter) or header. A header is only
+	// as trustworthy as the proxy that sets it: use it only for headers the
+	// proxy always overwrites, never for one a client can send.
 	From string `yaml:"from"`
 	Key  string `yaml:"key"`
 	Type string `yaml:"type"`
