@@ -38,6 +38,9 @@ type checkState struct {
 func (e *Engine) Check(ctx context.Context, r *Request) (d Decision) {
 	start := time.Now()
 	d.ID = e.nextID()
+	// Start from a denial: a path that forgot to decide must never leave the
+	// zero Outcome, which is Allow.
+	setOutcome(&d, Unavailable, CodeInternal, "internal error: no decision")
 	st := &checkState{}
 	defer func() {
 		if p := recover(); p != nil {
