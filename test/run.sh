@@ -17,7 +17,9 @@ echo "== go vet"
 go vet ./...
 
 echo "== go test"
-go test -count=1 -timeout 40m ./...
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+go test -count=1 -timeout 40m ./... 2>&1 | tee "$log"
 # Release builds use go-control-plane's generated vtprotobuf marshalling
 # (envoy.Codec); test that path too.
 go test -count=1 -tags vtprotobuf ./envoy/
@@ -32,3 +34,4 @@ grep -rl --include='*_test.go' '^func Fuzz' . | while read -r f; do
   done
 done
 echo "== all tests passed"
+echo "packages: $(grep -c '^ok' "$log") passed, 0 failed"
