@@ -20,9 +20,12 @@ type JSONLineHandler struct {
 	open   int    // groups opened in prefix
 }
 
+// lockedWriter is shared by a handler and the copies WithAttrs and
+// WithGroup make: one lock and one buffer pool per destination.
 type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
+	mu    sync.Mutex
+	w     io.Writer
+	lines sync.Pool // *[]byte line buffers
 }
 
 var _ slog.Handler = (*JSONLineHandler)(nil)
@@ -32,7 +35,9 @@ func NewJSONLineHandler(w io.Writer, level slog.Leveler) *JSONLineHandler {
 	if level == nil {
 		level = slog.LevelInfo
 	}
-	return &JSONLineHandler{w: &lockedWriter{w: w}, level: level}
+	lw := &lockedWriter{w: w}
+	lw.lines.New = func() any { b := make([]byte, 0, 1024); return &b }
+	return &JSONLineHandler{w: lw, level: level}
 }
 
 // Enabled reports whether l is at or above the handler's level.
@@ -40,11 +45,9 @@ func (h *JSONLineHandler) Enabled(_ context.Context, l slog.Level) bool {
 	return l >= h.level.Level()
 }
 
-var linePool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
-
 // Handle writes r as one JSON line.
 func (h *JSONLineHandler) Handle(_ context.Context, r slog.Record) error {
-	bp := linePool.Get().(*[]byte)
+	bp := h.w.lines.Get().(*[]byte)
 	b := append((*bp)[:0], '{')
 	if !r.Time.IsZero() {
 		b = append(b, `"time":"`...)
@@ -68,7 +71,7 @@ func (h *JSONLineHandler) Handle(_ context.Context, r slog.Record) error {
 	_, err := h.w.w.Write(b)
 	h.w.mu.Unlock()
 	*bp = b
-	linePool.Put(bp)
+	h.w.lines.Put(bp)
 	return err
 }
 
