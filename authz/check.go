@@ -101,12 +101,16 @@ func (e *Engine) decide(ctx context.Context, r *Request, d *Decision, st *checkS
 		return
 	}
 	d.Resource = uidString(in.resource.UID)
+	applyPolicy(d, st, e.evaluate(in))
+}
+
+// evaluate asks the policies about in, overlaying the principal and
+// resource entities (once when the caller asked about itself).
+func (e *Engine) evaluate(in cedarInput) policy.Decision {
 	if in.resource.UID == in.principal.UID {
-		// The caller asked about itself: one entity, not a duplicate.
-		applyPolicy(d, st, e.policies.Evaluate(in.req, in.principal))
-		return
+		return e.policies.Evaluate(in.req, in.principal)
 	}
-	applyPolicy(d, st, e.policies.Evaluate(in.req, in.principal, in.resource))
+	return e.policies.Evaluate(in.req, in.principal, in.resource)
 }
 
 // versioner is implemented by policy.Store.

@@ -67,12 +67,7 @@ func (m *mapper) context(r *Request, id *identity.Identity, path string, now tim
 	return ctx, nil
 }
 
-// assemble builds the Cedar request and the overlay entities.
-func assemble(id *identity.Identity, action, resource types.EntityUID, ctx types.RecordMap) cedarInput {
-	return assembleFor(principalEntity(id), action, resource, ctx)
-}
-
-// assembleFor is assemble with the principal entity already built.
+// assembleFor builds the Cedar request and the overlay entities.
 func assembleFor(principal types.Entity, action, resource types.EntityUID, ctx types.RecordMap) cedarInput {
 	in := cedarInput{principal: principal, resource: types.Entity{UID: resource}}
 	in.req = types.Request{

@@ -71,7 +71,7 @@ func (e *Engine) decideMCP(r *Request, d *Decision, st *checkState, c *mcpCall) 
 			return
 		}
 	}
-	if !evaluated {
+	if !evaluated && len(body.Messages) > 0 {
 		setOutcome(d, Allow, CodeMCPAllowed, "allowed by the route's MCP method rules")
 	}
 }
@@ -97,13 +97,9 @@ func (e *Engine) mcpMessage(d *Decision, st *checkState, c *mcpCall, m *mcp.Mess
 	st.action, d.Action, d.Resource = t.label, t.action.String(), t.resource.String()
 	ctx := maps.Clone(c.base)
 	ctx["mcp"] = mcpContext(mr, m)
-	in := assemble(c.id, t.action, t.resource, ctx)
+	in := assembleFor(e.mapper.principals.get(c.id), t.action, t.resource, ctx)
 	prev := d.Policies
-	if in.resource.UID == in.principal.UID {
-		applyPolicy(d, st, e.policies.Evaluate(in.req, in.principal))
-	} else {
-		applyPolicy(d, st, e.policies.Evaluate(in.req, in.principal, in.resource))
-	}
+	applyPolicy(d, st, e.evaluate(in))
 	if d.Outcome != Allow {
 		return false, true
 	}
@@ -161,10 +157,14 @@ func mcpContext(mr *mcpRoute, m *mcp.Message) types.Record {
 		"method":    types.String(m.Method),
 		"arguments": args,
 	}
-	for k, v := range map[types.String]string{"tool": m.Tool, "uri": m.URI, "prompt": m.Prompt} {
-		if v != "" {
-			rec[k] = types.String(v)
-		}
+	if m.Tool != "" {
+		rec["tool"] = types.String(m.Tool)
+	}
+	if m.URI != "" {
+		rec["uri"] = types.String(m.URI)
+	}
+	if m.Prompt != "" {
+		rec["prompt"] = types.String(m.Prompt)
 	}
 	return types.NewRecord(rec)
 }
