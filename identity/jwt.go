@@ -37,9 +37,29 @@ func (v *Verifier) verifyJWT(token string) (Identity, *Error) {
 		}
 		return Identity{}, fail(SourceJWT, ReasonBadSignature, ErrBadSignature, "token signature does not verify")
 	}
+	if err := v.checkVerifiedJWT(svid, token, now); err != nil {
+		return Identity{}, err
+	}
 	id := Identity{ID: svid.ID, Source: SourceJWT, Claims: svid.Claims, ExpiresAt: svid.Expiry}
 	v.jwt.put(key, id, svid.Expiry, gen)
 	return id, nil
+}
+
+// checkVerifiedJWT applies the trust decisions to what the signature check
+// verified, not to the pre-check's reading of the unverified token: two
+// JSON readers can disagree on a token with repeated or case-variant keys
+// ("sub" and "Sub", "kid" and "Kid"), so a disagreement is malformed.
+func (v *Verifier) checkVerifiedJWT(svid *jwtsvid.SVID, token string, now time.Time) *Error {
+	if !v.trustedDomain(svid.ID.TrustDomain()) {
+		return fail(SourceJWT, ReasonUntrustedDomain, ErrUntrustedDomain, "verified token subject's trust domain is not in TrustDomains")
+	}
+	if _, c, err := splitJWT(token); err != nil || c.Sub != svid.ID.String() {
+		return fail(SourceJWT, ReasonMalformed, ErrMalformed, "token claims read two ways (repeated or case-variant keys)")
+	}
+	if !now.Before(svid.Expiry) {
+		return fail(SourceJWT, ReasonExpired, ErrExpired, "token exp has passed")
+	}
+	return nil
 }
 
 // precheckJWT classifies an unverified token and returns its expiry.

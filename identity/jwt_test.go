@@ -1,6 +1,7 @@
 package identity
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -88,5 +89,26 @@ func TestVerifyErrorsHideSecrets(t *testing.T) {
 				t.Fatalf("error %q leaks %q", err, s)
 			}
 		}
+	}
+}
+
+// A token whose header and claims repeat keys in another case is read one
+// way by the pre-check (encoding/json: case-insensitive, last wins) and
+// another by the signature check (exact keys). Signed by an untrusted
+// domain's key, it must not come back as that domain's verified identity.
+func TestJWTParserDifferentialDenied(t *testing.T) {
+	e := newEnv(t, nil)
+	tok := e.other.NewJWTSVID("/attacker", testAud,
+		// U+212A (Kelvin sign) and U+017F (long s) fold to k and s, and the
+		// keys sort after "kid" and "sub", so a case-insensitive reader that
+		// keeps the last value sees the trusted domain's key and subject.
+		testca.WithHeader("\u212aid", e.ca.JWTKeyID()),
+		testca.WithClaim("\u017fub", "spiffe://example.org/victim"))
+	id, err := e.v.Verify(context.Background(), Credentials{Authorization: "Bearer " + tok})
+	if err == nil {
+		t.Fatalf("verified %s from an untrusted trust domain", id.ID)
+	}
+	if r := ReasonOf(err); r != ReasonUntrustedDomain && r != ReasonMalformed {
+		t.Fatalf("reason %s, want untrusted_domain or malformed", r)
 	}
 }
