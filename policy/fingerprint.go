@@ -17,18 +17,24 @@ func (w *Watcher) fingerprint() string {
 		return ""
 	}
 	h := sha256.New()
-	_ = filepath.WalkDir(w.dir, func(p string, d fs.DirEntry, err error) error {
+	// A trailing separator makes WalkDir follow a symlinked root (a
+	// "current -> releases/N" swap, git-sync --link); the resolved target
+	// is part of the fingerprint, so repointing the link changes it.
+	root := filepath.Clean(w.dir) + string(os.PathSeparator)
+	target, _ := filepath.EvalSymlinks(w.dir)
+	fmt.Fprintf(h, "%s\x00", target)
+	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			fmt.Fprintf(h, "%s\x00error\x00", p)
 			return nil
 		}
-		if isHidden(d.Name()) && p != w.dir {
+		if isHidden(d.Name()) && p != root {
 			if d.IsDir() {
 				return fs.SkipDir
 			}
 			return nil
 		}
-		rel, _ := filepath.Rel(w.dir, p)
+		rel, _ := filepath.Rel(root, p)
 		if d.IsDir() || !wanted(filepath.ToSlash(rel)) {
 			return nil
 		}

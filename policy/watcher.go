@@ -58,9 +58,13 @@ func NewWatcher(store *Store, opts WatcherOptions) (*Watcher, error) {
 	if opts.Interval == 0 {
 		opts.Interval = DefaultInterval
 	}
-	w.last = w.fingerprint()
-	if err := w.ReloadNow(); err != nil && store.Current() == nil {
-		return nil, err
+	fp := w.fingerprint()
+	if err := w.ReloadNow(); err != nil {
+		if store.Current() == nil {
+			return nil, err
+		}
+	} else {
+		w.last = fp
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	w.cancel = cancel
@@ -91,26 +95,35 @@ func (w *Watcher) run(ctx context.Context, interval time.Duration) {
 	}
 }
 
-// poll reloads when the fingerprint changed and refreshes exception gauges.
+// poll reloads when the fingerprint changed since the last successful
+// load. A failed reload is retried on the next tick (and counted each
+// time): a transient read error must not leave an old policy in force.
 func (w *Watcher) poll() {
 	fp := w.fingerprint()
 	w.mu.Lock()
-	changed := fp == "" || fp != w.last
-	w.last = fp // a broken source is reported once per change, not per tick
+	unchanged := fp != "" && fp == w.last
 	w.mu.Unlock()
-	if changed {
-		_ = w.ReloadNow() // logged and counted inside
+	if !unchanged && w.ReloadNow() == nil {
+		w.mu.Lock()
+		w.last = fp
+		w.mu.Unlock()
 	}
 	w.store.metrics.exceptions(w.store.Current())
 }
 
 // ReloadNow loads the source and, when its content hash differs, swaps the
-// new snapshot in. On error the current snapshot stays in force.
+// new snapshot in. On error the current snapshot stays in force. A
+// directory that changed while it was being read (files are read one by
+// one) is an error too, so a mix of old and new files is never swapped in.
 func (w *Watcher) ReloadNow() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	old := w.store.Current()
+	before := w.fingerprint()
 	next, err := w.load()
+	if err == nil && w.fingerprint() != before {
+		err = wrap(detail(ErrWatcher, "the policy directory changed while it was read; will retry"))
+	}
 	w.store.metrics.reload(err)
 	if err != nil {
 		w.log.Error("policy reload failed; keeping the last good snapshot",

@@ -185,3 +185,74 @@ func TestMetricsExceptionsAndErrors(t *testing.T) {
 		t.Errorf("NewMetrics(nil): %v", err)
 	}
 }
+
+// A policy directory reached through a symlink (git-sync --link, a
+// "current -> releases/N" swap) is watched through the link.
+func TestWatcherPollSymlinkedDir(t *testing.T) {
+	base := t.TempDir()
+	for name, body := range map[string]string{"r1": permitAll, "r2": denyAll} {
+		if err := os.Mkdir(filepath.Join(base, name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(base, name, "p.cedar"), body)
+	}
+	link := filepath.Join(base, "current")
+	if err := os.Symlink("r1", link); err != nil {
+		t.Fatal(err)
+	}
+	w, store, _, _ := newTestWatcher(t, link)
+	v1 := store.Current().Version()
+	writeFile(t, filepath.Join(base, "r1", "extra.cedar"), "@id(\"extra\") forbid (principal, action, resource);\n")
+	w.poll()
+	v2 := store.Current().Version()
+	if v2 == v1 {
+		t.Fatal("a change behind the symlinked directory was not picked up")
+	}
+	if err := os.Remove(link); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("r2", link); err != nil {
+		t.Fatal(err)
+	}
+	w.poll()
+	if store.Current().Version() == v2 {
+		t.Fatal("repointing the symlink was not picked up")
+	}
+}
+
+// A reload that fails is retried on the next poll even when nothing on
+// disk changed again: the failure may have been transient.
+func TestWatcherRetriesFailedReload(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "p.cedar"), permitAll)
+	reg := prometheus.NewRegistry()
+	m, err := NewMetrics(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := NewStore(m)
+	fail := true
+	loads := 0
+	w, err := NewWatcher(store, WatcherOptions{Dir: dir, Interval: time.Hour, Load: func() (*Snapshot, error) {
+		loads++
+		if loads > 1 && fail {
+			return nil, errors.New("transient read error")
+		}
+		return LoadDir(dir, Options{})
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	v1 := store.Current().Version()
+	writeFile(t, filepath.Join(dir, "p.cedar"), denyAll)
+	w.poll() // fails
+	if store.Current().Version() != v1 {
+		t.Fatal("a failed reload replaced the snapshot")
+	}
+	fail = false
+	w.poll() // nothing changed on disk since, but the last load failed
+	if store.Current().Version() == v1 {
+		t.Fatal("the failed reload was not retried")
+	}
+}
