@@ -67,8 +67,14 @@ func (d *decoder) mcpMethods(m *rawMCP) func(*yaml.Node, string) error {
 		if n.Kind != yaml.MappingNode {
 			return d.errorf(n.Line, key, "expected a mapping of MCP method to allow, deny or {action, resource}")
 		}
+		seen := make(map[string]bool, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
+			if seen[k.Value] {
+				// Which of two rules wins would be an accident of decoding.
+				return d.errorf(k.Line, key, "duplicate key %q", k.Value)
+			}
+			seen[k.Value] = true
 			mm := rawMCPMethod{name: k.Value, key: key + "." + k.Value, line: k.Line}
 			if err := d.mcpMethod(v, &mm); err != nil {
 				return err

@@ -195,6 +195,8 @@ func TestMCPManifestErrors(t *testing.T) {
 		{"bad pattern", base + "    mcp: { server: s, mode: per_tool, methods: { \"notif*\": allow } }\n", "must end in"},
 		{"bad template", base + "    mcp: { server: s, mode: per_tool, methods: { resources/read: { action: R, resource: { type: T, id: \"{nope}\" } } } }\n", "resource.id"},
 		{"bad max", base + "    mcp: { server: s, mode: per_tool, max_body_bytes: -1 }\n", "positive integer"},
+		{"repeated method", base + "    mcp: { server: s, mode: per_tool, methods: { ping: deny, ping: allow } }\n", `duplicate key "ping"`},
+		{"repeated pattern", base + "    mcp: { server: s, mode: per_tool, methods: { \"a/*\": deny, \"a/*\": allow } }\n", `duplicate key "a/*"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
