@@ -85,5 +85,6 @@ type MCPInfo struct {
 	RPCCode int
 }
 
-// Allowed reports whether the request may proceed.
-func (d *Decision) Allowed() bool { return d.Outcome == Allow }
+// Allowed reports whether the request may proceed: an allow always names
+// the verified identity it was decided for, so one without is a denial.
+func (d *Decision) Allowed() bool { return d.Outcome == Allow && d.Identity != nil }

@@ -141,11 +141,12 @@ func (h *HTTPHandler) toRequest(r *http.Request, f *forwardedRequest, hop string
 	req.ContentLength = r.ContentLength
 	body, err := io.ReadAll(io.LimitReader(r.Body, h.opts.MaxBodyBytes+1))
 	req.Body = body
-	req.BodyTruncated = err != nil || int64(len(body)) > h.opts.MaxBodyBytes || headers[partialBodyHeader] == "true"
+	req.BodyTruncated = err != nil || int64(len(body)) > h.opts.MaxBodyBytes || partialBody(headers)
 	return req
 }
 
 func (h *HTTPHandler) answer(w http.ResponseWriter, d *authz.Decision) {
+	d = settled(d)
 	if d.Allowed() {
 		w.Header().Set(HeaderSPIFFEID, d.Identity.ID.String())
 		w.Header().Set(HeaderDecisionID, d.ID)

@@ -237,3 +237,13 @@ func TestHTTPRefusalsCounted(t *testing.T) {
 		t.Fatalf("tollgate_http_refused_total = %v", got)
 	}
 }
+
+func TestHTTPAllowWithoutIdentityDenies(t *testing.T) {
+	rec := &recorder{decision: authz.Decision{ID: "d", Outcome: authz.Allow, Code: "permit"}}
+	w := httptest.NewRecorder()
+	newHTTP(t, StyleCaddy, rec).ServeHTTP(w, checkReq("GET", "/", "10.0.0.1:1",
+		map[string]string{"X-Forwarded-Method": "GET", "X-Forwarded-Uri": "/"}, ""))
+	if w.Code < 300 || w.Header().Get(HeaderSPIFFEID) != "" {
+		t.Fatalf("allowed without an identity: %d %v", w.Code, w.Header())
+	}
+}

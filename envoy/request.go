@@ -19,6 +19,14 @@ import (
 // partialBodyHeader is set by Envoy when with_request_body truncated the body.
 const partialBodyHeader = "x-envoy-auth-partial-body"
 
+// partialBody reports Envoy's mark of a truncated body. Anything but an
+// absent header or exactly "false" (a repeated header is comma-joined)
+// counts as truncated.
+func partialBody(headers map[string]string) bool {
+	v, ok := headers[partialBodyHeader]
+	return ok && v != "false"
+}
+
 // toRequest converts a CheckRequest into a proxy-neutral authz.Request.
 // It never fails: missing parts stay empty and the engine denies.
 func toRequest(req *authv3.CheckRequest) *authz.Request {
@@ -48,7 +56,7 @@ func toRequest(req *authv3.CheckRequest) *authz.Request {
 	if len(r.Body) == 0 && httpReq.GetBody() != "" {
 		r.Body = []byte(httpReq.GetBody())
 	}
-	r.BodyTruncated = headers[partialBodyHeader] == "true"
+	r.BodyTruncated = partialBody(headers)
 	if cl, ok := headers["content-length"]; ok {
 		if n, err := strconv.ParseInt(cl, 10, 64); err == nil && n >= 0 {
 			r.ContentLength = n

@@ -26,6 +26,7 @@ const MetadataNamespace = "envoy.filters.http.ext_authz"
 
 // toResponse converts a decision into Envoy's answer.
 func toResponse(d *authz.Decision, mcpDenyStatus int) *authv3.CheckResponse {
+	d = settled(d)
 	md := dynamicMetadata(d)
 	if d.Allowed() {
 		return &authv3.CheckResponse{
@@ -49,6 +50,19 @@ func toResponse(d *authz.Decision, mcpDenyStatus int) *authv3.CheckResponse {
 		}},
 		DynamicMetadata: md,
 	}
+}
+
+// settled returns d, or an internal-error denial in its place when d says
+// Allow without the verified identity every allow is decided for: a denial
+// that still carried Outcome Allow would map to gRPC OK, which Envoy reads
+// as an allow whatever the HTTP status.
+func settled(d *authz.Decision) *authz.Decision {
+	if d.Outcome != authz.Allow || d.Allowed() {
+		return d
+	}
+	c := *d
+	c.Outcome, c.Code, c.Reason = authz.Unavailable, authz.CodeInternal, "internal error: allow without a verified identity"
+	return &c
 }
 
 // denial builds the status, body and headers of a denied answer.

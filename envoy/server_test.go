@@ -198,3 +198,27 @@ func TestPanicDenies(t *testing.T) {
 		t.Fatalf("a panicking checker produced %v", resp)
 	}
 }
+
+// An allow that names no verified identity is answered as a denial, over
+// gRPC and in the HTTP mode.
+func TestAllowWithoutIdentityDenies(t *testing.T) {
+	d := authz.Decision{ID: "d", Outcome: authz.Allow, Code: "permit"}
+	resp, err := dial(t, NewServer(&recorder{decision: d}, Options{})).Check(context.Background(), &authv3.CheckRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.GetOkResponse() != nil || resp.GetStatus().GetCode() == int32(codes.OK) {
+		t.Fatalf("allowed without an identity: %v", resp)
+	}
+}
+
+func TestPartialBodyMark(t *testing.T) {
+	for v, want := range map[string]bool{"true": true, "false": false, "false,true": true, "": true, "yes": true} {
+		if got := partialBody(map[string]string{partialBodyHeader: v}); got != want {
+			t.Errorf("%s: %q -> %v, want %v", partialBodyHeader, v, got, want)
+		}
+	}
+	if partialBody(map[string]string{}) {
+		t.Error("no header means a whole body")
+	}
+}
