@@ -45,7 +45,23 @@ func (x *XFCCConfig) validate() error {
 	if _, _, err := xfcc.Select([]xfcc.Element{{}}, xfcc.Selection{Index: x.Element}); err != nil {
 		return configErr("XFCC.Element: %v", err)
 	}
+	if x.Element == xfcc.IndexFirst && len(x.TrustedHops) == 0 {
+		return configErr("XFCC.Element first needs TrustedHops: every element after the first must be added By a trusted proxy")
+	}
 	return nil
+}
+
+// selection is how the element is chosen. "first" reaches past the closest
+// hop, so every element after it must have been added By a trusted proxy;
+// otherwise a client could place any certificate (they are public) first.
+func (x *XFCCConfig) selection() xfcc.Selection {
+	sel := xfcc.Selection{Index: x.Element}
+	if x.Element == xfcc.IndexFirst {
+		for _, h := range x.TrustedHops {
+			sel.TrustedBy = append(sel.TrustedBy, h.String())
+		}
+	}
+	return sel
 }
 
 // trusts reports whether the hop that sent c may assert XFCC.
@@ -105,9 +121,12 @@ func (v *Verifier) verifyXFCCHeader(header string, x *XFCCConfig) (Identity, *Er
 	if err != nil {
 		return Identity{}, fail(SourceXFCC, ReasonMalformed, ErrMalformed, err.Error())
 	}
-	el, _, err := xfcc.Select(elems, xfcc.Selection{Index: x.Element})
-	if err != nil {
-		return Identity{}, fail(SourceXFCC, ReasonInternal, err, "")
+	el, _, err := xfcc.Select(elems, x.selection())
+	switch {
+	case errors.Is(err, xfcc.ErrUntrustedHop):
+		return Identity{}, fail(SourceXFCC, ReasonUntrustedHop, err, "")
+	case err != nil:
+		return Identity{}, fail(SourceXFCC, ReasonMalformed, err, "")
 	}
 	if el.Cert == "" && el.Chain == "" {
 		return v.xfccURIOnly(el, x)

@@ -101,6 +101,13 @@ func TestVerifyXFCCOptions(t *testing.T) {
 		{"first element", func(x *XFCCConfig) { x.Element = xfcc.IndexFirst },
 			func(e *env) string { return header(elem(e.ca.NewX509SVID("/origin")), elem(e.ca.NewX509SVID("/mid"))) },
 			want{id: "spiffe://example.org/origin", source: SourceXFCC}},
+		{"first element behind an untrusted hop", func(x *XFCCConfig) { x.Element = xfcc.IndexFirst },
+			func(e *env) string {
+				mid := elem(e.ca.NewX509SVID("/mid"))
+				mid.By = []string{"spiffe://example.org/not-a-proxy"}
+				return header(elem(e.ca.NewX509SVID("/origin")), mid)
+			},
+			want{reason: ReasonUntrustedHop}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

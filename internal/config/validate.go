@@ -158,6 +158,9 @@ func (c *Config) validateXFCC(f *fileErrs, x *XFCC) {
 	if x.Element != "last" && x.Element != "first" {
 		f.add("identity.xfcc.element", "must be last or first, not %q", x.Element)
 	}
+	if x.Element == "first" && len(x.TrustedHops) == 0 {
+		f.add("identity.xfcc.element", "first needs trusted_hops: every element after the first must be added by a trusted proxy")
+	}
 }
 
 func (c *Config) validateFederation(f *fileErrs, p string, fed Federation) {
