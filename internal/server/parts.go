@@ -15,7 +15,6 @@ import (
 	"github.com/tollgate-authz/tollgate/authz"
 	"github.com/tollgate-authz/tollgate/identity"
 	"github.com/tollgate-authz/tollgate/internal/config"
-	"github.com/tollgate-authz/tollgate/policy"
 )
 
 // parts are the long-lived objects built from the config.
@@ -25,7 +24,6 @@ type parts struct {
 	sources   *identitySources    // trust bundles: files, Workload API, federation (identity.go)
 	grpcOpts  []grpc.ServerOption // listen.mtls credentials
 	verifier  *identity.Verifier
-	store     *policy.Store
 	source    *policySource
 	engine    *authz.Engine
 	decisions io.Closer
@@ -104,7 +102,7 @@ func (p *parts) buildPolicy(ctx context.Context, cfg *config.Config, reg prometh
 	if err != nil {
 		return err
 	}
-	p.source, p.store = src, src.store
+	p.source = src
 	return nil
 }
 
@@ -115,20 +113,14 @@ func (p *parts) buildEngine(cfg *config.Config, reg prometheus.Registerer) error
 		return err
 	}
 	p.decisions = out
-	signals := make([]authz.Signal, len(cfg.Signals))
-	for i, s := range cfg.Signals {
-		signals[i] = authz.Signal(s)
-	}
-	var claims []string
-	if cfg.Identity.JWT != nil {
-		claims = cfg.Identity.JWT.Claims
-	}
+	// The same signals and claims the policy source checks the manifests
+	// against, so the check vets the context the engine builds.
 	p.engine, err = authz.NewEngine(authz.Config{
 		Identifier: p.verifier,
 		Policies:   p.source.guarded,
 		Manifest:   manifest,
-		Signals:    signals,
-		JWTClaims:  claims,
+		Signals:    p.source.signals,
+		JWTClaims:  p.source.claims,
 		Logger:     slog.New(authz.NewJSONLineHandler(out, nil)),
 		Registerer: reg,
 	})
@@ -165,7 +157,7 @@ func decisionWriter(dest string) (writeCloser, error) {
 func (p *parts) grpcServerOptions() []grpc.ServerOption { return p.grpcOpts }
 
 func (p *parts) policyVersion() string {
-	if s := p.store.Current(); s != nil {
+	if s := p.source.store.Current(); s != nil {
 		return s.Version()
 	}
 	return ""
