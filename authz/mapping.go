@@ -36,10 +36,14 @@ func (m *mapper) build(r *Request, id *identity.Identity, rt *route, vals []stri
 	}
 	res := types.NewEntityUID(rt.resType, types.String(renderID(rt.idParts, vals)))
 	in := assembleFor(m.principals.get(id), rt.action, res, ctx)
-	// NewRecord copied ctx: reuse the map for the next request.
+	m.release(ctx) // NewRecord copied ctx
+	return in, nil
+}
+
+// release returns a context map from context for reuse.
+func (m *mapper) release(ctx types.RecordMap) {
 	clear(ctx)
 	m.contexts.Put(ctx)
-	return in, nil
 }
 
 // context builds the request's Cedar context; extra reserves room for

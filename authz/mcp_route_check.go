@@ -3,7 +3,6 @@ package authz
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"time"
 
@@ -30,7 +29,9 @@ type mcpCall struct {
 	vals []string
 	path string
 	now  time.Time
-	base types.RecordMap // the request's context, without "mcp"
+	base types.RecordMap // the request's context; "mcp" is set per message
+	// principal is the caller's entity, looked up once per request.
+	principal types.Entity
 }
 
 // decideMCP authorizes every JSON-RPC message of an MCP request; the first
@@ -56,6 +57,8 @@ func (e *Engine) decideMCP(r *Request, d *Decision, st *checkState, c *mcpCall) 
 		setOutcome(d, BadRequest, CodeBadSignal, err.Error())
 		return
 	}
+	defer e.mapper.release(c.base)
+	c.principal = e.mapper.principals.get(c.id)
 	evaluated := false
 	for i := range body.Messages {
 		m := &body.Messages[i]
@@ -83,6 +86,7 @@ func (e *Engine) mcpMessage(d *Decision, st *checkState, c *mcpCall, m *mcp.Mess
 		if mr.AllowResponses {
 			return true, false
 		}
+		d.Policies = nil
 		setOutcome(d, Forbidden, CodeMCPResponseDenied, "JSON-RPC responses are not accepted on this route")
 		return false, false
 	}
@@ -91,13 +95,14 @@ func (e *Engine) mcpMessage(d *Decision, st *checkState, c *mcpCall, m *mcp.Mess
 	case mcpAllow:
 		return true, false
 	case mcpDeny:
+		// Policies that allowed earlier elements did not decide this.
+		d.Policies = nil
 		setOutcome(d, Forbidden, CodeMCPMethodDenied, "the MCP method is not allowed on this route")
 		return false, false
 	}
-	st.action, d.Action, d.Resource = t.label, t.action.String(), t.resource.String()
-	ctx := maps.Clone(c.base)
-	ctx["mcp"] = mcpContext(mr, m)
-	in := assembleFor(e.mapper.principals.get(c.id), t.action, t.resource, ctx)
+	st.action, d.Action, d.Resource = t.label, uidString(t.action), uidString(t.resource)
+	c.base["mcp"] = mcpContext(mr, m) // NewRecord copies the map
+	in := assembleFor(c.principal, t.action, t.resource, c.base)
 	prev := d.Policies
 	applyPolicy(d, st, e.evaluate(in))
 	if d.Outcome != Allow {
