@@ -3,8 +3,10 @@ package policy
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
+	"github.com/cedar-policy/cedar-go/types"
 	xast "github.com/cedar-policy/cedar-go/x/exp/ast"
 	"github.com/cedar-policy/cedar-go/x/exp/schema"
 	"github.com/cedar-policy/cedar-go/x/exp/schema/resolved"
@@ -77,15 +79,22 @@ func validateEntities(res *resolved.Schema, mode SchemaMode, file string, d *ent
 }
 
 // addSchemaActions adds the schema's action entities (and their action
-// groups) to the entity data, as Cedar does, unless the data declares them.
+// groups) to the entity data, as Cedar does. An action the data declares
+// too keeps the schema's groups as well as its own: data that leaves out
+// a group must not take an action out of a forbid on that group.
 func addSchemaActions(res *resolved.Schema, d *entityData) {
 	if res == nil {
 		return
 	}
 	for uid, a := range res.Actions {
-		if _, ok := d.entities[uid]; !ok {
+		e, ok := d.entities[uid]
+		if !ok {
 			d.entities[uid] = a.Entity
+			continue
 		}
+		parents := slices.Collect(e.Parents.All())
+		e.Parents = types.NewEntityUIDSet(append(parents, slices.Collect(a.Entity.Parents.All())...)...)
+		d.entities[uid] = e
 	}
 }
 

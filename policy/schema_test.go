@@ -97,3 +97,24 @@ func TestSchemaModes(t *testing.T) {
 		t.Errorf("JSON schema without action read: %v", err)
 	}
 }
+
+// Entity data that declares an action without the schema's action group
+// must not take it out of a forbid on that group.
+func TestSchemaActionGroupsKeptWhenDataDeclaresTheAction(t *testing.T) {
+	files := map[string]string{
+		"schema.cedarschema": "entity User;\nentity Doc;\n" +
+			"action write appliesTo { principal: User, resource: Doc };\n" +
+			"action del in [write] appliesTo { principal: User, resource: Doc };\n",
+		"p.cedar": "@id(\"all\") permit (principal, action, resource);\n" +
+			"@id(\"no-writes\") forbid (principal, action in Action::\"write\", resource);\n",
+		"entities.json": `[{"uid": {"type": "Action", "id": "del"}, "attrs": {}, "parents": []}]`,
+	}
+	s, err := Load(mapFS(files), Options{Schema: SchemaSkip})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := s.Evaluate(req(uid("User", "u"), uid("Action", "del"), uid("Doc", "1"), nil))
+	if d.Allow || d.Reason != ReasonForbid {
+		t.Fatalf("del (in write by the schema) = %+v, want a forbid", d)
+	}
+}
