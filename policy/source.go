@@ -82,6 +82,11 @@ func readSource(fsys fs.FS) (*source, error) {
 	return src, nil
 }
 
+// IsSourceFile reports whether the slash-separated relative path p is a
+// file Load reads: *.cedar at any depth, or entities.json, a schema or
+// VERSION at the root. Signed bundles carry exactly these files.
+func IsSourceFile(p string) bool { return wanted(p) }
+
 // wanted reports whether the file at p is part of a policy source.
 func wanted(p string) bool {
 	switch p {

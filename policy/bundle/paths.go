@@ -3,30 +3,19 @@ package bundle
 import (
 	"fmt"
 	"io/fs"
-	"path"
 	"strings"
 	"unicode"
+
+	"github.com/tollgate-authz/tollgate/policy"
 )
 
 // manifestName is the root archive entry holding the Manifest.
 const manifestName = ".manifest.json"
 
-// rootFiles are the non-.cedar files a bundle may carry, at its root only.
-var rootFiles = map[string]bool{
-	"entities.json":           true,
-	"schema.cedarschema":      true,
-	"schema.cedarschema.json": true,
-	"VERSION":                 true,
-}
-
 // allowedPath reports whether p (a clean, slash-separated relative path) is a
-// file a bundle may carry: *.cedar at any depth, or one of rootFiles.
-func allowedPath(p string) bool {
-	if strings.HasSuffix(p, ".cedar") && len(path.Base(p)) > len(".cedar") {
-		return true
-	}
-	return rootFiles[p]
-}
+// file a bundle may carry: exactly the files policy.Load reads, so a bundle
+// can never leave out, or smuggle in, a file the loader would see.
+func allowedPath(p string) bool { return policy.IsSourceFile(p) }
 
 // checkPath rejects anything but a clean, relative, slash-separated path of
 // printable characters without hidden elements.
