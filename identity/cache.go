@@ -48,6 +48,35 @@ func cacheKey(s string) [32]byte {
 	return sha256.Sum256(unsafe.Slice(unsafe.StringData(s), len(s)))
 }
 
+// verifyFunc verifies a credential at now. A zero expiry means "do not
+// cache" (a result the cache must not keep, such as a URI-only XFCC).
+type verifyFunc func(now time.Time) (id Identity, expires time.Time, err *Error)
+
+// cached returns the cached identity for credential, or verifies it with
+// fn and caches a success until its expiry. The bundle generation is read
+// before fn runs, so a result verified against bundles that rotated in the
+// meantime is never stored. Failures are never cached.
+func (v *Verifier) cached(c *verifyCache, kind cacheKind, credential string, fn verifyFunc) (Identity, *Error) {
+	now := v.cfg.Clock()
+	key := cacheKey(credential)
+	if id, ok := c.get(key, now); ok {
+		v.m.cacheResult(kind, true)
+		return id, nil
+	}
+	if c != nil {
+		v.m.cacheResult(kind, false)
+	}
+	gen := v.gen.Load()
+	id, expires, err := fn(now)
+	if err != nil {
+		return Identity{}, err
+	}
+	if !expires.IsZero() {
+		c.put(key, id, expires, gen)
+	}
+	return id, nil
+}
+
 // get returns the entry for key if it is from the current generation and
 // not expired at now.
 func (c *verifyCache) get(key [32]byte, now time.Time) (Identity, bool) {

@@ -14,35 +14,29 @@ import (
 //
 // A token without kid is ReasonMalformed: a JWT-SVID must name its key.
 func (v *Verifier) verifyJWT(token string) (Identity, *Error) {
-	now := v.cfg.Clock()
-	key := cacheKey(token)
-	if id, ok := v.jwt.get(key, now); ok {
-		v.m.cacheResult(cacheJWT, true)
-		return id, nil
-	}
-	if v.jwt != nil {
-		v.m.cacheResult(cacheJWT, false)
-	}
-	gen := v.gen.Load()
+	return v.cached(v.jwt, cacheJWT, token, func(now time.Time) (Identity, time.Time, *Error) {
+		return v.verifyJWTUncached(token, now)
+	})
+}
+
+func (v *Verifier) verifyJWTUncached(token string, now time.Time) (Identity, time.Time, *Error) {
 	exp, err := v.precheckJWT(token, now)
 	if err != nil {
-		return Identity{}, err
+		return Identity{}, time.Time{}, err
 	}
 	svid, vErr := jwtsvid.ParseAndValidate(token, v.cfg.JWTBundles, v.cfg.JWTAudiences)
 	if vErr != nil {
 		// Every claim was checked above, so what remains is the signature,
 		// or expiry by the wall clock when Config.Clock differs from it.
 		if !time.Now().Before(exp) {
-			return Identity{}, fail(SourceJWT, ReasonExpired, ErrExpired, "token exp has passed")
+			return Identity{}, time.Time{}, fail(SourceJWT, ReasonExpired, ErrExpired, "token exp has passed")
 		}
-		return Identity{}, fail(SourceJWT, ReasonBadSignature, ErrBadSignature, "token signature does not verify")
+		return Identity{}, time.Time{}, fail(SourceJWT, ReasonBadSignature, ErrBadSignature, "token signature does not verify")
 	}
 	if err := v.checkVerifiedJWT(svid, token, now); err != nil {
-		return Identity{}, err
+		return Identity{}, time.Time{}, err
 	}
-	id := Identity{ID: svid.ID, Source: SourceJWT, Claims: svid.Claims, ExpiresAt: svid.Expiry}
-	v.jwt.put(key, id, svid.Expiry, gen)
-	return id, nil
+	return Identity{ID: svid.ID, Source: SourceJWT, Claims: svid.Claims, ExpiresAt: svid.Expiry}, svid.Expiry, nil
 }
 
 // checkVerifiedJWT applies the trust decisions to what the signature check

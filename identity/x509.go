@@ -20,26 +20,13 @@ const (
 
 // verifyPeerCert verifies Envoy's URL-encoded PEM source.certificate.
 func (v *Verifier) verifyPeerCert(raw string) (Identity, *Error) {
-	now := v.cfg.Clock()
-	key := cacheKey(raw)
-	if id, ok := v.x509.get(key, now); ok {
-		v.m.cacheResult(cacheX509, true)
-		return id, nil
-	}
-	if v.x509 != nil {
-		v.m.cacheResult(cacheX509, false)
-	}
-	gen := v.gen.Load()
-	certs, err := decodePeerCert(raw)
-	if err != nil {
-		return Identity{}, err
-	}
-	id, expires, err := v.verifyChain(certs, now)
-	if err != nil {
-		return Identity{}, err
-	}
-	v.x509.put(key, id, expires, gen)
-	return id, nil
+	return v.cached(v.x509, cacheX509, raw, func(now time.Time) (Identity, time.Time, *Error) {
+		certs, err := decodePeerCert(raw)
+		if err != nil {
+			return Identity{}, time.Time{}, err
+		}
+		return v.verifyChain(certs, now)
+	})
 }
 
 // VerifyX509Chain verifies a leaf (certs[0]) and optional intermediates

@@ -107,36 +107,34 @@ func (v *Verifier) verifyXFCC(c Credentials) (id Identity, ok bool, err *Error) 
 }
 
 func (v *Verifier) verifyXFCCHeader(header string, x *XFCCConfig) (Identity, *Error) {
-	now := v.cfg.Clock()
-	key := cacheKey(header)
-	if id, ok := v.xfcc.get(key, now); ok {
-		v.m.cacheResult(cacheXFCC, true)
-		return id, nil
-	}
-	if v.xfcc != nil {
-		v.m.cacheResult(cacheXFCC, false)
-	}
-	gen := v.gen.Load()
+	return v.cached(v.xfcc, cacheXFCC, header, func(now time.Time) (Identity, time.Time, *Error) {
+		el, err := selectXFCC(header, x)
+		if err != nil {
+			return Identity{}, time.Time{}, err
+		}
+		if el.Cert == "" && el.Chain == "" {
+			id, err := v.xfccURIOnly(el, x)
+			return id, time.Time{}, err // never cached: nothing was verified
+		}
+		id, err := v.xfccCertificate(el, now)
+		return id, id.ExpiresAt, err
+	})
+}
+
+// selectXFCC parses the header and picks the configured element.
+func selectXFCC(header string, x *XFCCConfig) (xfcc.Element, *Error) {
 	elems, err := xfcc.Parse(header)
 	if err != nil {
-		return Identity{}, fail(SourceXFCC, ReasonMalformed, ErrMalformed, err.Error())
+		return xfcc.Element{}, fail(SourceXFCC, ReasonMalformed, ErrMalformed, err.Error())
 	}
 	el, _, err := xfcc.Select(elems, x.selection())
 	switch {
 	case errors.Is(err, xfcc.ErrUntrustedHop):
-		return Identity{}, fail(SourceXFCC, ReasonUntrustedHop, err, "")
+		return xfcc.Element{}, fail(SourceXFCC, ReasonUntrustedHop, err, "")
 	case err != nil:
-		return Identity{}, fail(SourceXFCC, ReasonMalformed, err, "")
+		return xfcc.Element{}, fail(SourceXFCC, ReasonMalformed, err, "")
 	}
-	if el.Cert == "" && el.Chain == "" {
-		return v.xfccURIOnly(el, x)
-	}
-	id, e := v.xfccCertificate(el, now)
-	if e != nil {
-		return Identity{}, e
-	}
-	v.xfcc.put(key, id, id.ExpiresAt, gen)
-	return id, nil
+	return el, nil
 }
 
 // xfccCertificate verifies the element's Cert (and Chain) against the X.509
