@@ -95,7 +95,7 @@ func (d *decoder) mcpTools(raw *rawMCP, key string, mr *mcpRoute) error {
 		}
 		mr.toolAction, mr.actionNames = a, append(mr.actionNames, mr.Action)
 	default:
-		return d.errorf(raw.line, key+".mode", "must be %s or %s, not %q", MCPPerTool, MCPToolResource, raw.mode)
+		return d.errorf(max(raw.modeLine, raw.line), key+".mode", "must be %s or %s, not %q", MCPPerTool, MCPToolResource, raw.mode)
 	}
 	return nil
 }

@@ -16,7 +16,7 @@ type rawMCP struct {
 	maxBody                                int
 	prefixSet                              bool
 	serverLine, modeLine                   int
-	actionLine, prefixLine, maxLine        int
+	actionLine, prefixLine                 int
 }
 
 // rawMCPMethod is one entry of mcp.methods: a verdict string ("allow",
@@ -41,7 +41,7 @@ func (d *decoder) mcpFields(r *rawRoute) func(*yaml.Node, string) error {
 			"tool_type":      d.str(&m.toolType),
 			"tools":          d.strList(&m.tools),
 			"responses":      d.str(&m.responses),
-			"max_body_bytes": d.lined(d.positiveInt(&m.maxBody), &m.maxLine),
+			"max_body_bytes": d.positiveInt(&m.maxBody),
 			"methods":        d.mcpMethods(m),
 		})
 	}

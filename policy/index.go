@@ -10,9 +10,8 @@ import (
 )
 
 // index narrows evaluation to the policies whose action scope can match a
-// request's action. Lists hold positions in entries, in load order.
+// request's action, keeping load order.
 type index struct {
-	entries []*entry
 	// byAction holds, per action UID, the policies constraining the action
 	// to it (directly or through an action group), merged with unscoped.
 	byAction map[types.EntityUID]*policyIter
@@ -23,7 +22,7 @@ type index struct {
 // buildIndex indexes the entries for which include is true. Action groups
 // come from the (ancestor-closed) entity data.
 func buildIndex(entries []*entry, data types.EntityMap, include func(*entry) bool) *index {
-	ix := &index{entries: entries, byAction: map[types.EntityUID]*policyIter{}}
+	ix := &index{byAction: map[types.EntityUID]*policyIter{}}
 	desc := descendants(data)
 	specific := map[types.EntityUID][]int32{}
 	var all, unscoped []int32
@@ -109,14 +108,13 @@ func (ix *index) lookup(action types.EntityUID, data types.EntityMap, extra []ty
 // policyIter is a cedar.PolicyIterator over selected entries. The sequence
 // is built once, so that iterating allocates nothing.
 type policyIter struct {
-	pos []int32
 	seq iter.Seq2[cedar.PolicyID, *cedar.Policy]
 }
 
 var _ cedar.PolicyIterator = (*policyIter)(nil)
 
 func newPolicyIter(entries []*entry, pos []int32) *policyIter {
-	return &policyIter{pos: pos, seq: func(yield func(cedar.PolicyID, *cedar.Policy) bool) {
+	return &policyIter{seq: func(yield func(cedar.PolicyID, *cedar.Policy) bool) {
 		for _, i := range pos {
 			e := entries[i]
 			if !yield(e.id, e.policy) {
