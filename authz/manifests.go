@@ -57,7 +57,7 @@ func manifestFiles(p string) ([]string, error) {
 		return nil, wrap(fmt.Errorf("manifest source: %w", err))
 	}
 	if !info.IsDir() {
-		if strings.HasSuffix(p, ".cedar") || strings.HasSuffix(p, ".cedarschema") {
+		if isPolicyFile(filepath.Base(p)) {
 			return nil, policyInSource(p, 0)
 		}
 		return []string{p}, nil
@@ -72,7 +72,7 @@ func manifestFiles(p string) ([]string, error) {
 		full := filepath.Join(p, name)
 		switch {
 		case strings.HasPrefix(name, "."):
-		case strings.HasSuffix(name, ".cedar") || strings.Contains(name, ".cedarschema"):
+		case isPolicyFile(name):
 			return nil, policyInSource(full, 0)
 		case !e.IsDir() && (strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")):
 			out = append(out, full)
@@ -83,6 +83,12 @@ func manifestFiles(p string) ([]string, error) {
 	}
 	sort.Strings(out)
 	return out, nil
+}
+
+// isPolicyFile reports a Cedar policy or schema file by name: IAM's files,
+// which a manifest source may never hold.
+func isPolicyFile(name string) bool {
+	return strings.HasSuffix(name, ".cedar") || strings.Contains(name, ".cedarschema")
 }
 
 func policyInSource(file string, line int) error {
