@@ -37,3 +37,18 @@ func TestPolicyBundleRequiresHTTPS(t *testing.T) {
 		}
 	}
 }
+
+func TestPolicyBundleAllowInsecureHTTP(t *testing.T) {
+	plain := strings.Replace(bundleGood, "https://", "http://", 1)
+	opted := strings.Replace(plain, "    cache_dir: cache", "    cache_dir: cache\n    allow_insecure_http: true", 1)
+	cfg, err := Parse("c.yaml", []byte(opted))
+	if err != nil {
+		t.Fatalf("http with allow_insecure_http: %v", err)
+	}
+	if !cfg.Policy.Bundle.AllowInsecureHTTP {
+		t.Error("allow_insecure_http not decoded")
+	}
+	if _, err := Parse("c.yaml", []byte(strings.Replace(bundleGood, "https://", "ftp://", 1))); !errors.Is(err, ErrInvalid) {
+		t.Errorf("ftp bundle URL: err = %v, want ErrInvalid", err)
+	}
+}

@@ -217,9 +217,7 @@ func (c *Config) validatePolicy(f *fileErrs) {
 		f.add("policy", "durations must not be negative")
 	}
 	if b := p.Bundle; b != nil {
-		if !strings.HasPrefix(b.URL, "http://") && !strings.HasPrefix(b.URL, "https://") {
-			f.add("policy.bundle.url", "must be an http(s) URL")
-		}
+		validateBundleURL(f, b)
 		if len(b.PublicKeys) == 0 {
 			f.add("policy.bundle.public_keys", "at least one public key is required: unsigned bundles are never accepted")
 		}

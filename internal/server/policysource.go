@@ -109,7 +109,7 @@ func (s *policySource) startFetcher(ctx context.Context, b *config.PolicyBundle,
 		return err
 	}
 	s.fetcher, err = bundle.NewFetcher(bundle.FetcherConfig{
-		URL: b.URL, PublicKeys: keys, Interval: b.Interval, CacheDir: b.CacheDir,
+		URL: b.URL, AllowInsecureHTTP: b.AllowInsecureHTTP, PublicKeys: keys, Interval: b.Interval, CacheDir: b.CacheDir,
 		MaxStaleness: b.MaxStaleness, Validate: s.validateBundle, OnUpdate: s.applyBundle,
 		Logger: s.log, Registerer: reg,
 	})
@@ -152,16 +152,17 @@ func (s *policySource) applyBundle(_ fs.FS, m *bundle.Manifest, digest string) e
 	return nil
 }
 
-// stale reports whether the bundle server was not reached in time.
+// stale reports whether the bundle in use expired or the bundle server was
+// not reached in time.
 func (s *policySource) stale() bool { return s.fetcher != nil && s.fetcher.Stale() }
 
 // ready reports why decisions cannot be served, or nil.
 func (s *policySource) ready() error {
-	switch {
-	case s.store.Current() == nil:
+	if s.store.Current() == nil {
 		return errors.New("no policy snapshot loaded")
-	case s.stale():
-		return errors.New("policy bundle is stale: the bundle server was not reached within max_staleness")
+	}
+	if s.fetcher != nil {
+		return s.fetcher.Fresh()
 	}
 	return nil
 }
