@@ -2,8 +2,11 @@ package identity
 
 import (
 	"context"
+	"crypto/x509"
+	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -37,8 +40,9 @@ func newFaultyEndpoint(t *testing.T, ca *testca.CA) *faultyEndpoint {
 	}
 	e.srv = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if b := e.bad.Load(); b != nil {
-			if b.contentType != "" {
-				w.Header().Set("Content-Type", b.contentType)
+			w.Header()["Content-Type"] = []string{b.contentType} // "" is sent as an empty header, not sniffed
+			if b.status == http.StatusFound {
+				w.Header().Set("Location", "/elsewhere")
 			}
 			w.WriteHeader(b.status)
 			_, _ = w.Write([]byte(b.body))
@@ -63,6 +67,10 @@ func TestFederationBadAnswersKeepTheBundle(t *testing.T) {
 		{"503 with an empty key set", badAnswer{http.StatusServiceUnavailable, "application/json", emptyKeys}},
 		{"200 with an empty key set", badAnswer{http.StatusOK, "application/json", emptyKeys}},
 		{"200 with an HTML content type", badAnswer{http.StatusOK, "text/html", emptyKeys}},
+		{"200 with no content type", badAnswer{http.StatusOK, "", emptyKeys}},
+		{"redirect", badAnswer{http.StatusFound, "application/json", emptyKeys}},
+		{"oversize body", badAnswer{http.StatusOK, "application/json", `{"keys":[` + strings.Repeat(" ", MaxFederationBundleBytes) + `]}`}},
+		{"not JSON", badAnswer{http.StatusOK, "application/json", "<html>maintenance</html>"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -98,5 +106,81 @@ func TestFederationBadAnswersKeepTheBundle(t *testing.T) {
 				t.Fatalf("after the bad answer, the partner's identity is refused: %v", err)
 			}
 		})
+	}
+}
+
+// TestFederationFetchTimeout: an endpoint that never answers is a failed
+// fetch after FetchTimeout, not a watcher stuck forever.
+func TestFederationFetchTimeout(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	roots := (&bundleServer{srv: srv}).roots()
+	reg := prometheus.NewRegistry()
+	start := time.Now()
+	f, err := NewFederation(FederationConfig{Registerer: reg, FetchTimeout: 100 * time.Millisecond, StartTimeout: 20 * time.Second,
+		Endpoints: []FederationEndpoint{{TrustDomain: partnerTD, URL: srv.URL, Profile: ProfileHTTPSWeb, Roots: roots}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if waited := time.Since(start); waited > 10*time.Second {
+		t.Fatalf("NewFederation waited %s for a hanging endpoint", waited)
+	}
+	e := &env{reg: reg}
+	if got := e.counter(t, "tollgate_identity_federation_refresh_total", map[string]string{"trust_domain": "partner.org", "result": "error"}); got < 1 {
+		t.Fatalf("refresh_total{error} = %v, want the timeout counted", got)
+	}
+}
+
+// TestFederationBundleAgeAndReadiness: the age of each federated bundle is
+// a metric, and with MaxBundleAge it gates readiness: before the first
+// fetch, and once fetches fail for longer than MaxBundleAge.
+func TestFederationBundleAgeAndReadiness(t *testing.T) {
+	partner := testca.New(t, "partner.org")
+	srv := newFaultyEndpoint(t, partner)
+	clock := newFakeClock()
+	reg := prometheus.NewRegistry()
+	f, err := NewFederation(FederationConfig{Registerer: reg, Clock: clock.Now, Endpoints: []FederationEndpoint{{
+		TrustDomain: partnerTD, URL: srv.srv.URL, Profile: ProfileHTTPSWeb, Roots: srv.roots(),
+		RefreshInterval: 10 * time.Millisecond, MaxBundleAge: time.Minute,
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := f.Ready(); err != nil {
+		t.Fatalf("Ready() after a good fetch = %v", err)
+	}
+	e := &env{reg: reg}
+	srv.bad.Store(&badAnswer{http.StatusInternalServerError, "application/json", `{"keys":[]}`})
+	eventually(t, "a failed fetch", func() bool {
+		return e.counter(t, "tollgate_identity_federation_refresh_total", map[string]string{"trust_domain": "partner.org", "result": "error"}) >= 1
+	})
+	clock.Advance(2 * time.Minute)
+	if err := f.Ready(); !errors.Is(err, ErrNotReady) || !strings.Contains(err.Error(), "partner.org") {
+		t.Fatalf("Ready() after two minutes of failed fetches = %v, want ErrNotReady naming partner.org", err)
+	}
+	if age := gaugeValue(t, reg, "tollgate_identity_federation_bundle_age_seconds"); age < 120 {
+		t.Errorf("federation_bundle_age_seconds = %v, want >= 120", age)
+	}
+	srv.bad.Store(nil)
+	eventually(t, "ready again", func() bool { return f.Ready() == nil })
+
+	never, err := NewFederation(FederationConfig{StartTimeout: time.Second, Endpoints: []FederationEndpoint{{
+		TrustDomain: partnerTD, URL: srv.srv.URL, Profile: ProfileHTTPSWeb, Roots: x509.NewCertPool(), MaxBundleAge: time.Minute,
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer never.Close()
+	if err := never.Ready(); !errors.Is(err, ErrNotReady) {
+		t.Fatalf("Ready() before any successful fetch = %v, want ErrNotReady", err)
 	}
 }

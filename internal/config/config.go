@@ -90,6 +90,10 @@ type Federation struct {
 	// CAFile adds roots for https_web (tests); empty uses the system roots.
 	CAFile          string        `yaml:"ca_file"`
 	RefreshInterval time.Duration `yaml:"refresh_interval"`
+	// MaxBundleAge makes Tollgate unready before the first successful
+	// fetch and once none succeeded for so long (default 0: the partner's
+	// bundle age does not gate readiness). Longer than refresh_interval.
+	MaxBundleAge time.Duration `yaml:"max_bundle_age"`
 }
 
 // JWT configures JWT-SVID verification.

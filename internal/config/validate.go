@@ -172,6 +172,7 @@ func (c *Config) validateFederation(f *fileErrs, p string, fed Federation) {
 	if fed.RefreshInterval < 0 {
 		f.add(p+".refresh_interval", "must not be negative")
 	}
+	validateFederationAge(f, p, fed)
 	if !strings.HasPrefix(fed.URL, "https://") {
 		f.add(p+".url", "must be an https:// URL")
 	}
