@@ -92,7 +92,7 @@ func (f *Fetcher) accept(archive, sig []byte, source string) error {
 	}
 	f.digest = digest
 	f.floor = floor{sequence: m.Sequence, digest: digest}
-	f.expires.Store(m.Expires.UnixNano())
+	f.expires.Store(m.Expires.Unix())
 	f.cfg.Logger.Info("policy bundle updated", "source", source, "version", m.Version, "sequence", m.Sequence,
 		"digest", digest, "created", m.Created.Format(time.RFC3339), "expires", m.Expires.Format(time.RFC3339))
 	return nil

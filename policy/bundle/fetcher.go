@@ -28,7 +28,7 @@ type Fetcher struct {
 	floor     floor  // the highest accepted bundle
 
 	lastSuccess atomic.Int64 // unix nanoseconds; 0 means never
-	expires     atomic.Int64 // unix nanoseconds of the bundle in use; 0 means none
+	expires     atomic.Int64 // unix seconds (manifest precision) of the bundle in use; 0 means none
 	started     atomic.Bool
 	lifeMu      sync.Mutex // orders Start's goroutine launch with Close
 	wg          sync.WaitGroup
@@ -121,8 +121,12 @@ func (f *Fetcher) LastSuccess() time.Time {
 
 // Stale reports whether Fresh fails: the bundle in use is past its signed
 // expiry, or more than MaxStaleness passed since LastSuccess (or there was
-// never a successful check).
-func (f *Fetcher) Stale() bool { return f.Fresh() != nil }
+// never a successful check). It is on the decision path and allocates
+// nothing.
+func (f *Fetcher) Stale() bool {
+	now := f.cfg.Clock()
+	return f.expired(now) || f.unreached(now)
+}
 
 func (f *Fetcher) poll() {
 	defer f.wg.Done()

@@ -42,28 +42,40 @@ func (f *Fetcher) checkFresh(m *Manifest, digest string) error {
 }
 
 // Fresh returns nil while the bundle in use may be relied on, else why
-// not: no bundle, its signed expiry passed, or the server was not reached
-// successfully (200 or 304) within MaxStaleness.
+// not: its signed expiry passed, or the server was not reached
+// successfully (200 or 304) within MaxStaleness, or never.
 func (f *Fetcher) Fresh() error {
 	now := f.cfg.Clock()
-	if exp := f.Expires(); !exp.IsZero() && !now.Before(exp) {
-		return wrap(fmt.Errorf("%w: the policy bundle in use expired at %s", ErrExpired, exp.UTC().Format(time.RFC3339)))
+	if f.expired(now) {
+		return wrap(fmt.Errorf("%w: the policy bundle in use expired at %s", ErrExpired, f.Expires().UTC().Format(time.RFC3339)))
+	}
+	if !f.unreached(now) {
+		return nil
 	}
 	last := f.LastSuccess()
 	if last.IsZero() {
 		return wrap(errors.New("policy bundle is stale: the bundle server was never reached"))
 	}
-	if age := now.Sub(last); age > f.cfg.MaxStaleness {
-		return wrap(fmt.Errorf("policy bundle is stale: the bundle server was not reached for %s (max_staleness %s)",
-			age.Truncate(time.Second), f.cfg.MaxStaleness))
-	}
-	return nil
+	return wrap(fmt.Errorf("policy bundle is stale: the bundle server was not reached for %s (max_staleness %s)",
+		now.Sub(last).Truncate(time.Second), f.cfg.MaxStaleness))
+}
+
+// expired reports whether the bundle in use is past its signed expiry.
+func (f *Fetcher) expired(now time.Time) bool {
+	exp := f.expires.Load()
+	return exp != 0 && now.Unix() >= exp
+}
+
+// unreached reports whether no check succeeded within MaxStaleness.
+func (f *Fetcher) unreached(now time.Time) bool {
+	last := f.lastSuccess.Load()
+	return last == 0 || now.Sub(time.Unix(0, last)) > f.cfg.MaxStaleness
 }
 
 // Expires is the signed expiry of the bundle in use; zero if none.
 func (f *Fetcher) Expires() time.Time {
-	if ns := f.expires.Load(); ns != 0 {
-		return time.Unix(0, ns)
+	if sec := f.expires.Load(); sec != 0 {
+		return time.Unix(sec, 0)
 	}
 	return time.Time{}
 }
