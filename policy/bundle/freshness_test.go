@@ -102,11 +102,18 @@ func TestFetcherExpiredBundleIsStaleDespite304(t *testing.T) {
 	}
 	// Bundles of the helpers are built 2024-06-01T10:00Z; the clock starts
 	// two hours later. A week of hourly 304s passes the default expiry.
+	expires := testCreated.Add(DefaultValidity)
 	for i := 0; i < 7*24; i++ {
 		h.clock.Advance(time.Hour)
 		if err := h.f.CheckNow(ctx); err != nil {
 			t.Fatal(err)
 		}
+		if want := !h.clock.Now().Before(expires); h.f.Stale() != want {
+			t.Fatalf("at %s (expires %s), Stale() = %v, want %v", h.clock.Now(), expires, !want, want)
+		}
+	}
+	if err := h.f.Fresh(); !errors.Is(err, ErrExpired) {
+		t.Errorf("Fresh() = %v, want ErrExpired", err)
 	}
 	if !h.f.Stale() {
 		t.Fatal("Stale() = false a week after the bundle was built: 304s kept an expired bundle fresh")
