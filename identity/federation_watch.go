@@ -36,11 +36,11 @@ func (f *Federation) watch(ctx context.Context, ep FederationEndpoint) {
 		case err != nil:
 			w.OnError(err)
 		default:
-			w.state.last.Store(f.cfg.Clock().UnixNano())
 			if latest == nil || !latest.Equal(b) {
 				latest = b
 				w.OnUpdate(b)
 			}
+			w.state.last.Store(f.cfg.Clock().UnixNano()) // after the bundle is in place
 			w.firstDone()
 		}
 		timer.Reset(w.NextRefresh(refreshHint(latest)))
