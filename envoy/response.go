@@ -52,17 +52,29 @@ func toResponse(d *authz.Decision, mcpDenyStatus int) *authv3.CheckResponse {
 	}
 }
 
-// settled returns d, or an internal-error denial in its place when d says
-// Allow without the verified identity every allow is decided for: a denial
-// that still carried Outcome Allow would map to gRPC OK, which Envoy reads
-// as an allow whatever the HTTP status.
+// settled returns d, or an internal-error denial in its place when d is
+// not a decision the adapters know how to answer: an Allow without the
+// verified identity every allow is decided for (it would map to gRPC OK,
+// which Envoy reads as an allow whatever the HTTP status), the zero
+// Outcome (nothing decided) or an Outcome out of range.
 func settled(d *authz.Decision) *authz.Decision {
-	if d.Outcome != authz.Allow || d.Allowed() {
+	if d.Allowed() || knownDenial(d.Outcome) {
 		return d
 	}
 	c := *d
-	c.Outcome, c.Code, c.Reason = authz.Unavailable, authz.CodeInternal, "internal error: allow without a verified identity"
+	c.Outcome, c.Code, c.Reason = authz.Unavailable, authz.CodeInternal, "internal error: no decision"
+	if d.Outcome == authz.Allow {
+		c.Reason = "internal error: allow without a verified identity"
+	}
 	return &c
+}
+
+func knownDenial(o authz.Outcome) bool {
+	switch o {
+	case authz.Unauthenticated, authz.Forbidden, authz.BadRequest, authz.Unavailable:
+		return true
+	}
+	return false
 }
 
 // denial builds the status, body and headers of a denied answer.
