@@ -42,9 +42,63 @@ func TestZeroOutcomeDenies(t *testing.T) {
 				w := httptest.NewRecorder()
 				newHTTP(t, style, &recorder{decision: d}).ServeHTTP(w, checkReq("GET", "/orders/1", "10.0.0.1:1",
 					map[string]string{"X-Forwarded-Method": "GET", "X-Forwarded-Uri": "/orders/1", "X-Original-Method": "GET", "X-Original-Uri": "/orders/1"}, ""))
-				if w.Code < 400 || w.Header().Get(HeaderSPIFFEID) != "" || w.Header().Get("X-Tollgate-Code") == "" {
+				if w.Code != 403 || w.Header().Get(HeaderSPIFFEID) != "" || w.Header().Get("X-Tollgate-Code") == "" {
 					t.Fatalf("%s: zero outcome answered %d %v", style, w.Code, w.Header())
 				}
+			}
+		})
+	}
+}
+
+// failOpenDenials are the denials a proxy set to fail open would turn into
+// an allow if they were answered with a 5xx (Envoy failure_mode_allow,
+// Istio failOpen) or as a failed gRPC call.
+func failOpenDenials() map[string]authz.Decision {
+	id := &identity.Identity{ID: spiffeid.RequireFromString("spiffe://example.org/web")}
+	return map[string]authz.Decision{
+		"no policy":               {ID: "d", Outcome: authz.Unavailable, Code: "no_snapshot", Reason: "no policy is loaded"},
+		"stale policy":            {ID: "d", Outcome: authz.Unavailable, Code: "stale_policy", Reason: "the policy bundle is stale"},
+		"internal error":          {ID: "d", Outcome: authz.Unavailable, Code: authz.CodeInternal, Reason: "internal error"},
+		"allow without identity":  {ID: "d", Outcome: authz.Allow, Code: "permit"},
+		"outcome out of range":    {ID: "d", Outcome: authz.Outcome(99), Code: "permit", Identity: id},
+		"grpc caller unavailable": {ID: "d", Outcome: authz.Unavailable, Code: "no_snapshot", GRPC: true},
+	}
+}
+
+// The HTTP mode never answers a denial with a 5xx, in any style: each is
+// a 403 naming the code in X-Tollgate-Code.
+func TestHTTPDenialNever5xx(t *testing.T) {
+	for name, d := range failOpenDenials() {
+		for _, style := range []string{StyleEnvoy, StyleNginx, StyleCaddy, StyleTraefik} {
+			t.Run(name+"/"+style, func(t *testing.T) {
+				w := httptest.NewRecorder()
+				hdr := caddyCheck()
+				hdr["X-Original-Method"], hdr["X-Original-Uri"] = "GET", "/orders/1"
+				newHTTP(t, style, &recorder{decision: d}).ServeHTTP(w, checkReq("GET", "/orders/1", "10.0.0.1:1", hdr, ""))
+				want := d.Code
+				if d.Outcome != authz.Unavailable {
+					want = authz.CodeInternal
+				}
+				if w.Code != 403 || w.Header().Get("X-Tollgate-Code") != want {
+					t.Fatalf("answered %d code %q, want 403 %q", w.Code, w.Header().Get("X-Tollgate-Code"), want)
+				}
+			})
+		}
+	}
+}
+
+// A denial over gRPC is an OK call carrying a DeniedHttpResponse, never a
+// gRPC error, and the client sees 403, as in the HTTP mode.
+func TestGRPCDenialIsAResponse(t *testing.T) {
+	for name, d := range failOpenDenials() {
+		t.Run(name, func(t *testing.T) {
+			resp, err := dial(t, NewServer(&recorder{decision: d}, Options{})).Check(context.Background(), &authv3.CheckRequest{})
+			if err != nil {
+				t.Fatalf("a denial must be a CheckResponse: %v", err)
+			}
+			den := resp.GetDeniedResponse()
+			if den == nil || resp.GetStatus().GetCode() == int32(codes.OK) || den.GetStatus().GetCode() != 403 {
+				t.Fatalf("got %v", resp)
 			}
 		})
 	}
