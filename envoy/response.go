@@ -21,6 +21,10 @@ const (
 	HeaderSPIFFEID   = "x-spiffe-id"
 )
 
+// HeaderCode carries the bounded code of a denial (no_permit, no_snapshot,
+// internal, ...) to the client, on both listeners.
+const HeaderCode = "x-tollgate-code"
+
 // MetadataNamespace is the dynamic metadata namespace for Envoy's access log.
 const MetadataNamespace = "envoy.filters.http.ext_authz"
 
@@ -40,13 +44,17 @@ func toResponse(d *authz.Decision, mcpDenyStatus int) *authv3.CheckResponse {
 			DynamicMetadata: md,
 		}
 	}
-	httpStatus, body, headers := denial(d, mcpDenyStatus)
+	a := denied(d, mcpDenyStatus)
+	headers := make([]*corev3.HeaderValueOption, len(a.headers))
+	for i, h := range a.headers {
+		headers[i] = overwrite(h[0], h[1])
+	}
 	return &authv3.CheckResponse{
 		Status: &rpcstatus.Status{Code: int32(grpcCode(d.Outcome)), Message: d.Code},
 		HttpResponse: &authv3.CheckResponse_DeniedResponse{DeniedResponse: &authv3.DeniedHttpResponse{
-			Status:  &typev3.HttpStatus{Code: typev3.StatusCode(httpStatus)},
+			Status:  &typev3.HttpStatus{Code: typev3.StatusCode(a.status)},
 			Headers: headers,
-			Body:    string(body),
+			Body:    string(a.body),
 		}},
 		DynamicMetadata: md,
 	}
@@ -69,6 +77,12 @@ func settled(d *authz.Decision) *authz.Decision {
 	return &c
 }
 
+// panicDecision answers a check that panicked. The panic value is not
+// logged: it may hold request data.
+func panicDecision() authz.Decision {
+	return authz.Decision{ID: "panic", Outcome: authz.Unavailable, Code: authz.CodeInternal, Reason: "internal error"}
+}
+
 func knownDenial(o authz.Outcome) bool {
 	switch o {
 	case authz.Unauthenticated, authz.Forbidden, authz.BadRequest, authz.Unavailable:
@@ -77,26 +91,36 @@ func knownDenial(o authz.Outcome) bool {
 	return false
 }
 
-// denial builds the status, body and headers of a denied answer.
-func denial(d *authz.Decision, mcpDenyStatus int) (int, []byte, []*corev3.HeaderValueOption) {
-	headers := []*corev3.HeaderValueOption{
-		overwrite("content-type", "application/json"),
-		overwrite(HeaderDecisionID, d.ID),
-	}
-	switch {
-	case d.MCP != nil:
-		return mcpDenyStatus, mcpErrorBody(d), headers
-	case d.GRPC:
-		headers = append(headers[1:],
-			overwrite("content-type", "application/grpc"),
-			overwrite("grpc-status", strconv.Itoa(int(grpcCode(d.Outcome)))),
-			overwrite("grpc-message", grpcMessage(d)))
-		return HTTPStatus(d.Outcome), nil, headers
-	}
-	return HTTPStatus(d.Outcome), DenyBody(d), headers
+// deniedAnswer is what the client sees of a denial. Both listeners build
+// it here, so a denial reads the same whichever listener decided it.
+type deniedAnswer struct {
+	status  int
+	headers [][2]string // lower-case names
+	body    []byte
 }
 
-// HTTPStatus maps an outcome to the HTTP status a denied client sees.
+// denied builds the answer to a settled denial. mcpStatus is the status of
+// a denied MCP call.
+func denied(d *authz.Decision, mcpStatus int) deniedAnswer {
+	hs := make([][2]string, 2, 5)
+	hs[0], hs[1] = [2]string{HeaderDecisionID, d.ID}, [2]string{HeaderCode, d.Code}
+	switch {
+	case d.MCP != nil:
+		return deniedAnswer{mcpStatus, append(hs, [2]string{"content-type", "application/json"}), mcpErrorBody(d)}
+	case d.GRPC:
+		hs = append(hs, [2]string{"content-type", "application/grpc"},
+			[2]string{"grpc-status", strconv.Itoa(int(grpcCode(d.Outcome)))},
+			[2]string{"grpc-message", grpcMessage(d)})
+		return deniedAnswer{HTTPStatus(d.Outcome), hs, nil}
+	}
+	return deniedAnswer{HTTPStatus(d.Outcome), append(hs, [2]string{"content-type", "application/json"}), DenyBody(d)}
+}
+
+// HTTPStatus maps an outcome to the HTTP status a denied client sees. A
+// denial is never a 5xx: Envoy's failure_mode_allow and Istio's failOpen
+// turn a 5xx from an HTTP authorization service into an allow. Tollgate
+// being unable to decide (no or stale policy, internal error) is a 403
+// whose code (x-tollgate-code) says why.
 func HTTPStatus(o authz.Outcome) int {
 	switch o {
 	case authz.Allow:
@@ -105,8 +129,6 @@ func HTTPStatus(o authz.Outcome) int {
 		return 401
 	case authz.BadRequest:
 		return 400
-	case authz.Unavailable:
-		return 503
 	}
 	return 403
 }
