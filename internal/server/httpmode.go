@@ -44,7 +44,7 @@ func newHTTPMode(cfg config.HTTPMode, checker envoy.Checker, logger *slog.Logger
 	return &httpMode{
 		srv: &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,
 			ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)},
-		lis: lis,
+		lis: guardListener{Listener: lis, answer: refusalAnswer(cfg.Style)},
 	}, nil
 }
 
