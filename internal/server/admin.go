@@ -10,6 +10,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/tollgate-authz/tollgate/internal/config"
 )
 
 // readiness reports why Tollgate is not ready, or nil.
@@ -21,7 +23,7 @@ type adminServer struct {
 	lis net.Listener
 }
 
-func newAdmin(lis net.Listener, gatherer prometheus.Gatherer, ready readiness, logger *slog.Logger) *adminServer {
+func newAdmin(lis net.Listener, gatherer prometheus.Gatherer, ready readiness, limits config.Limits, logger *slog.Logger) *adminServer {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelError)}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {

@@ -25,7 +25,7 @@ type httpMode struct {
 
 // newHTTPMode opens the HTTP mode listener, or returns nil when
 // http_authz.listen is empty.
-func newHTTPMode(cfg config.HTTPMode, checker envoy.Checker, logger *slog.Logger, reg prometheus.Registerer) (*httpMode, error) {
+func newHTTPMode(cfg config.HTTPMode, limits config.Limits, checker envoy.Checker, logger *slog.Logger, reg prometheus.Registerer) (*httpMode, error) {
 	if cfg.Listen == "" {
 		return nil, nil
 	}

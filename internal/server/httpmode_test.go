@@ -25,9 +25,13 @@ func (denyAll) Check(context.Context, *authz.Request) authz.Decision {
 }
 
 func startHTTPMode(t *testing.T, style string) *httpMode {
+	return startHTTPModeLimits(t, style, config.DefaultLimits())
+}
+
+func startHTTPModeLimits(t *testing.T, style string, limits config.Limits) *httpMode {
 	t.Helper()
 	h, err := newHTTPMode(config.HTTPMode{Listen: "127.0.0.1:0", Style: style, TrustedProxies: []string{"127.0.0.0/8"}},
-		denyAll{}, slog.New(slog.DiscardHandler), prometheus.NewRegistry())
+		limits, denyAll{}, slog.New(slog.DiscardHandler), prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}

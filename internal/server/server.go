@@ -64,8 +64,8 @@ func (s *Server) open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.admin = newAdmin(adminLis, s.reg, s.parts.ready, s.logger)
-	if s.httpm, err = newHTTPMode(s.cfg.HTTP, s.parts.engine, s.logger, s.reg); err != nil {
+	s.admin = newAdmin(adminLis, s.reg, s.parts.ready, s.cfg.Listen.Limits, s.logger)
+	if s.httpm, err = newHTTPMode(s.cfg.HTTP, s.cfg.Listen.Limits, s.parts.engine, s.logger, s.reg); err != nil {
 		return err
 	}
 	s.grpc, s.health = s.newGRPC()
