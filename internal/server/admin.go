@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -37,7 +36,7 @@ func newAdmin(lis net.Listener, gatherer prometheus.Gatherer, ready readiness, l
 		_, _ = w.Write([]byte("ready\n"))
 	})
 	return &adminServer{
-		srv: &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second},
+		srv: httpServer(mux, limits, logger),
 		lis: lis,
 	}
 }

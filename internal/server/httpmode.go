@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -42,8 +41,7 @@ func newHTTPMode(cfg config.HTTPMode, limits config.Limits, checker envoy.Checke
 		return nil, err
 	}
 	return &httpMode{
-		srv: &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,
-			ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)},
+		srv: httpServer(h, limits, logger),
 		lis: guardListener{Listener: lis, answer: refusalAnswer(cfg.Style)},
 	}, nil
 }

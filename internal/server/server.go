@@ -74,6 +74,7 @@ func (s *Server) open(ctx context.Context) error {
 
 func (s *Server) newGRPC() (*grpc.Server, *health.Server) {
 	opts := append(s.parts.grpcServerOptions(), grpc.NumStreamWorkers(StreamWorkers()), grpc.ForceServerCodecV2(envoy.Codec()))
+	opts = append(opts, grpcLimits(s.cfg.Listen.Limits)...)
 	g := grpc.NewServer(opts...)
 	authv3.RegisterAuthorizationServer(g, envoy.NewServer(s.parts.engine, envoy.Options{Logger: s.logger}))
 	h := health.NewServer()
