@@ -69,6 +69,7 @@ func TestHTTPModeNever5xxBeforeHandler(t *testing.T) {
 	tests := map[string]string{
 		"unknown transfer-encoding": "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n",
 		"unsupported version":       "GET / HTTP/3.0\r\nHost: a\r\n\r\n",
+		"headers over the limit":    "GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + strings.Repeat("a", 160<<10) + "\r\n\r\n",
 	}
 	for _, style := range []string{"envoy", "nginx"} {
 		h := startHTTPMode(t, style)
