@@ -103,3 +103,33 @@ func TestGRPCDenialIsAResponse(t *testing.T) {
 		})
 	}
 }
+
+// For every Outcome value, known or not, with or without an identity: only
+// Allow with an identity is an allow, and no answer is a 5xx.
+func TestEveryOutcomeFailsClosed(t *testing.T) {
+	id := &identity.Identity{ID: spiffeid.RequireFromString("spiffe://example.org/web")}
+	for o := authz.Outcome(-2); o < 12; o++ {
+		for _, who := range []*identity.Identity{nil, id} {
+			for _, grpcCall := range []bool{false, true} {
+				d := authz.Decision{ID: "d", Outcome: o, Code: "c", Identity: who, GRPC: grpcCall}
+				wantAllow := o == authz.Allow && who != nil
+				resp := toResponse(&d, 200)
+				if got := resp.GetOkResponse() != nil || resp.GetStatus().GetCode() == int32(codes.OK); got != wantAllow {
+					t.Errorf("gRPC: outcome %d identity %v grpc %v: allow=%v", o, who != nil, grpcCall, got)
+				}
+				if den := resp.GetDeniedResponse(); den != nil && den.GetStatus().GetCode() >= 500 {
+					t.Errorf("gRPC: outcome %d answered %d", o, den.GetStatus().GetCode())
+				}
+				for _, style := range []string{StyleEnvoy, StyleNginx, StyleCaddy, StyleTraefik} {
+					w := httptest.NewRecorder()
+					hdr := caddyCheck()
+					hdr["X-Original-Method"], hdr["X-Original-Uri"] = "GET", "/orders/1"
+					newHTTP(t, style, &recorder{decision: d}).ServeHTTP(w, checkReq("GET", "/orders/1", "10.0.0.1:1", hdr, ""))
+					if (w.Code == 200) != wantAllow || w.Code >= 500 || (w.Code > 200 && w.Code < 400) {
+						t.Errorf("%s: outcome %d identity %v grpc %v: answered %d", style, o, who != nil, grpcCall, w.Code)
+					}
+				}
+			}
+		}
+	}
+}
