@@ -16,7 +16,9 @@ import (
 // the HTTP mode listener every such answer is replaced by a refusal
 // with the same status and code header as the handler's own (400, or 403
 // for nginx, with X-Tollgate-Code: bad_request). The handler never writes
-// text/plain, so its answers are never touched.
+// text/plain, so its answers are never touched. The guard reads the
+// plaintext net/http writes: it wraps the raw connection of the plain-TCP
+// listener; a TLS listener would need it around the tls.Conn instead.
 var (
 	serverErrorPrefix  = []byte("HTTP/1.1 ")
 	serverErrorHeaders = []byte("\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n")
