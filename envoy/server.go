@@ -5,7 +5,6 @@ import (
 	"log/slog"
 
 	authv3 "github.com/envoyproxy/go-control-plane/envoy/service/auth/v3"
-	"google.golang.org/grpc"
 
 	"github.com/tollgate-authz/tollgate/authz"
 )
@@ -45,11 +44,6 @@ func NewServer(checker Checker, opts Options) *Server {
 	return &Server{checker: checker, opts: opts}
 }
 
-// Register serves s as the ext_authz service on g.
-func Register(g *grpc.Server, s *Server) {
-	authv3.RegisterAuthorizationServer(g, s)
-}
-
 // Check answers one ext_authz request. It never returns a transport error
 // for a denial: every outcome, a panic included, is a CheckResponse, since
 // Envoy's failure_mode_allow reads a failed call as an allow.
@@ -66,9 +60,3 @@ func (s *Server) Check(ctx context.Context, req *authv3.CheckRequest) (resp *aut
 	d := s.checker.Check(ctx, r)
 	return toResponse(&d, s.opts.MCPDenyStatus), nil
 }
-
-// Codes of a CheckRequest that cannot be decoded.
-const (
-	CodeRequestTooLarge = "check_request_too_large"
-	CodeBadCheckRequest = "bad_check_request"
-)

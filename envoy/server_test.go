@@ -36,17 +36,11 @@ func (r *recorder) Check(_ context.Context, req *authz.Request) authz.Decision {
 }
 
 // dial serves s on a bufconn listener and returns a real gRPC client.
-func dial(t *testing.T, s *Server, opts ...grpc.ServerOption) authv3.AuthorizationClient {
-	t.Helper()
-	return authv3.NewAuthorizationClient(dialConn(t, s, opts...))
-}
-
-// dialConn serves s as tollgate serve does (Register) with opts.
-func dialConn(t *testing.T, s *Server, opts ...grpc.ServerOption) *grpc.ClientConn {
+func dial(t *testing.T, s *Server) authv3.AuthorizationClient {
 	t.Helper()
 	lis := bufconn.Listen(1 << 20)
-	g := grpc.NewServer(opts...)
-	Register(g, s)
+	g := grpc.NewServer()
+	authv3.RegisterAuthorizationServer(g, s)
 	go func() { _ = g.Serve(lis) }()
 	t.Cleanup(g.Stop)
 	conn, err := grpc.NewClient("passthrough:///bufnet",
@@ -56,7 +50,7 @@ func dialConn(t *testing.T, s *Server, opts ...grpc.ServerOption) *grpc.ClientCo
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { conn.Close() })
-	return conn
+	return authv3.NewAuthorizationClient(conn)
 }
 
 func allowDecision() authz.Decision {
