@@ -28,8 +28,12 @@ type Listen struct {
 	Admin string `yaml:"admin"`
 	// Reflection enables gRPC server reflection.
 	Reflection bool `yaml:"reflection"`
-	// MTLS requires callers of Check to present an X.509-SVID.
+	// MTLS requires callers of Check to present an X.509-SVID. Without it,
+	// anyone who can reach the gRPC port can ask for decisions (see
+	// docs/security.md).
 	MTLS *ListenMTLS `yaml:"mtls"`
+	// Limits bound sizes, streams, keepalive and timeouts (limits.go).
+	Limits Limits `yaml:"limits"`
 }
 
 // ListenMTLS restricts who may call the ext_authz listener.

@@ -88,6 +88,7 @@ func (c *Config) applyDefaults() {
 	if c.Listen.Admin == "" {
 		c.Listen.Admin = "127.0.0.1:9192"
 	}
+	c.Listen.Limits.applyDefaults()
 	if c.Policy.ReloadInterval == 0 {
 		c.Policy.ReloadInterval = 2 * time.Second
 	}

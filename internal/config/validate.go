@@ -71,6 +71,7 @@ func mapValue(n *yaml.Node, key string) *yaml.Node {
 
 func (c *Config) validate(f *fileErrs) error {
 	c.validateListen(f)
+	c.validateLimits(f)
 	c.validateIdentity(f)
 	c.validatePolicy(f)
 	if len(c.Manifests) == 0 {
