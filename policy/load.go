@@ -55,9 +55,10 @@ func Load(fsys fs.FS, opts Options) (*Snapshot, error) {
 	s := &Snapshot{
 		hash: src.hash, label: label, loadedAt: now,
 		entries: pol.entries, byID: pol.byID, entities: data.entities,
-		schema: res, clock: opts.Clock,
+		schema: res, clock: opts.Clock, refused: pol.refused,
 	}
 	s.active.Store(s.buildEvalSet(now))
+	s.warnExceptions(opts.Logger, now)
 	opts.Logger.Debug("policy source loaded", "version", s.label, "hash", s.hash,
 		"policies", len(s.entries), "entities", len(s.entities), "schema", res != nil)
 	return s, nil

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"strings"
+	"time"
 )
 
 // parseInterleaved parses flags that may come before or after the
@@ -43,6 +45,10 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	env, err := loadOffline(pos[0], &pf)
+	if err == nil && len(env.snap.Refused()) > 0 {
+		// serve would load the rest, but IAM's CI must fix the exception.
+		err = errors.Join(env.snap.Refused()...)
+	}
 	if err != nil {
 		errs := flattenErrs(err)
 		for _, e := range errs {
@@ -51,8 +57,19 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "FAIL: %s: %d problem(s)\n", pos[0], len(errs))
 		return exitError
 	}
+	env.warnExpired(stderr)
 	fmt.Fprintln(stdout, env.summary(pos[0]))
 	return exitOK
+}
+
+// warnExpired prints one warning per expired exception: it no longer
+// applies (serve loads the rest of the directory), but should be removed.
+func (env *offlineEnv) warnExpired(w io.Writer) {
+	for _, x := range env.snap.ExpiredExceptions(env.snap.LoadedAt()) {
+		m, _ := env.snap.Policy(x.PolicyID)
+		fmt.Fprintf(w, "warning: %s:%d:%d: policy @id(%q): exception %s expired at %s and no longer applies; remove it\n",
+			m.File, m.Line, m.Column, x.PolicyID, x.Ticket, x.Expires.UTC().Format(time.RFC3339))
+	}
 }
 
 func (env *offlineEnv) summary(dir string) string {
@@ -60,6 +77,9 @@ func (env *offlineEnv) summary(dir string) string {
 	fmt.Fprintf(&b, "ok: %s: version %s (%s), %d policies", dir, env.snap.Version(), env.snap.Hash(), env.snap.Len())
 	if n := len(env.snap.ActiveExceptions(env.snap.LoadedAt())); n > 0 {
 		fmt.Fprintf(&b, ", %d exception(s)", n)
+	}
+	if n := len(env.snap.ExpiredExceptions(env.snap.LoadedAt())); n > 0 {
+		fmt.Fprintf(&b, ", %d expired exception(s)", n)
 	}
 	if env.snap.Schema() == nil {
 		b.WriteString(", no schema (nothing validated against a schema)")
