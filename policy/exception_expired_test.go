@@ -38,7 +38,7 @@ func TestExpiredExceptionDoesNotBlockRevocation(t *testing.T) {
 		t.Fatal(err)
 	}
 	store := NewStore(m)
-	w, err := NewWatcher(store, WatcherOptions{Dir: dir, Interval: time.Hour, LoadOptions: Options{Clock: clock.Now}})
+	w, err := NewWatcher(store, WatcherOptions{Dir: dir, Interval: time.Hour, Settle: time.Millisecond, LoadOptions: Options{Clock: clock.Now}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,6 +28,10 @@ func parsePolicies(files []sourceFile, rules exceptionRules) (*parsed, error) {
 			errs = append(errs, parseError(f.path, err))
 			continue
 		}
+		if len(list) == 0 {
+			errs = append(errs, &LoadError{File: f.path, Err: ErrEmptyFile})
+			continue
+		}
 		entries, excErrs, fileErrs := parseFile(f.path, list, rules)
 		switch {
 		case len(fileErrs) > 0:
@@ -41,9 +45,8 @@ func parsePolicies(files []sourceFile, rules exceptionRules) (*parsed, error) {
 			errs = append(errs, out.merge(entries)...)
 		}
 	}
-	if len(errs) > 0 || len(out.entries) == 0 && len(out.refused) > 0 {
-		// Report the refused exceptions too: every problem at once, and
-		// a version that would hold nothing but refusals is refused.
+	if len(errs) > 0 {
+		// Report the refused exceptions too: every problem at once.
 		return nil, errors.Join(append(errs, out.refused...)...)
 	}
 	return out, nil
