@@ -63,7 +63,7 @@ func loadOffline(dir string, pf *policyFlags) (*offlineEnv, error) {
 			manifests = cfg.Manifests
 		}
 	}
-	snap, perr := policy.LoadDir(dir, policy.Options{MaxExceptionWindow: pf.window, AllowEmpty: allowEmpty})
+	snap, perr := loadStrict(dir, policy.Options{MaxExceptionWindow: pf.window, AllowEmpty: allowEmpty})
 	var merr error
 	if len(manifests) > 0 {
 		env.manifest, merr = authz.LoadManifests(manifests...)

@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/tollgate-authz/tollgate/policy"
 )
 
 // parseInterleaved parses flags that may come before or after the
@@ -45,10 +47,6 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	env, err := loadOffline(pos[0], &pf)
-	if err == nil && len(env.snap.Refused()) > 0 {
-		// serve would load the rest, but IAM's CI must fix the exception.
-		err = errors.Join(env.snap.Refused()...)
-	}
 	if err != nil {
 		errs := flattenErrs(err)
 		for _, e := range errs {
@@ -60,6 +58,17 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 	env.warnExpired(stderr)
 	fmt.Fprintln(stdout, env.summary(pos[0]))
 	return exitOK
+}
+
+// loadStrict loads dir like serve does, but also fails on a refused
+// governed exception, whose file serve would leave out: IAM's own tools
+// (validate, bundle build) must never pass one on.
+func loadStrict(dir string, opts policy.Options) (*policy.Snapshot, error) {
+	snap, err := policy.LoadDir(dir, opts)
+	if err == nil && len(snap.Refused()) > 0 {
+		return nil, errors.Join(snap.Refused()...)
+	}
+	return snap, err
 }
 
 // warnExpired prints one warning per expired exception: it no longer
