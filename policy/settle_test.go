@@ -103,3 +103,31 @@ func TestLoadConfigMapReadsThroughData(t *testing.T) {
 		t.Errorf("the new key behind ..data was not loaded: %v", s.Policies())
 	}
 }
+
+// The watcher follows a ConfigMap "..data" swap that adds a key, before
+// the kubelet has created the key's visible link.
+func TestWatcherConfigMapSwapAddsKey(t *testing.T) {
+	dir := t.TempDir()
+	writeConfigMap(t, dir, "..v1", map[string]string{"p.cedar": readPermit})
+	w, store, _, _ := newTestWatcher(t, dir)
+	frozen := req(uid("User", "a"), uid("Action", "read"), uid("Doc", "frozen"), nil)
+	if d := store.Evaluate(frozen); !d.Allow {
+		t.Fatalf("v1: %+v", d)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "..v2"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range map[string]string{"p.cedar": readPermit, "emergency.cedar": denyFrozen} {
+		writeFile(t, filepath.Join(dir, "..v2", name), body)
+	}
+	if err := os.Symlink("..v2", filepath.Join(dir, "..data_tmp")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(dir, "..data_tmp"), filepath.Join(dir, "..data")); err != nil {
+		t.Fatal(err)
+	}
+	w.poll()
+	if d := store.Evaluate(frozen); d.Allow || d.Reason != ReasonForbid {
+		t.Errorf("the new key of the swapped version is not in force: %+v", d)
+	}
+}
