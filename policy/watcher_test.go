@@ -145,7 +145,7 @@ func TestWatcherErrors(t *testing.T) {
 	if _, err := NewWatcher(NewStore(nil), WatcherOptions{}); !errors.Is(err, ErrWatcher) {
 		t.Errorf("no Dir or Load: %v", err)
 	}
-	if _, err := NewWatcher(NewStore(nil), WatcherOptions{Dir: t.TempDir()}); !errors.Is(err, ErrNoPolicies) {
+	if _, err := NewWatcher(NewStore(nil), WatcherOptions{Dir: t.TempDir(), Settle: time.Millisecond}); !errors.Is(err, ErrNoPolicies) {
 		t.Errorf("empty dir and empty store: %v", err)
 	}
 	w, err := NewWatcher(NewStore(nil), WatcherOptions{Settle: time.Millisecond, Load: func() (*Snapshot, error) {
