@@ -125,6 +125,13 @@ type Policy struct {
 	ReloadInterval time.Duration `yaml:"reload_interval"`
 	// MaxExceptionWindow rejects exceptions that expire further ahead.
 	MaxExceptionWindow time.Duration `yaml:"max_exception_window"`
+	// SettleInterval is how long Dir must read identically (the same
+	// content hash over every file it loads) before a new version is
+	// swapped in, at start too. Default 2s; at most 5m. Only for Dir.
+	SettleInterval time.Duration `yaml:"settle_interval"`
+	// AllowEmpty accepts a policy version with no policies (which denies
+	// every request). Default false: such a version is refused.
+	AllowEmpty bool `yaml:"allow_empty"`
 	// Bundle fetches a signed bundle instead of reading Dir.
 	Bundle *PolicyBundle `yaml:"bundle"`
 }

@@ -92,6 +92,9 @@ func (c *Config) applyDefaults() {
 	if c.Policy.ReloadInterval == 0 {
 		c.Policy.ReloadInterval = 2 * time.Second
 	}
+	if c.Policy.SettleInterval == 0 && c.Policy.Bundle == nil {
+		c.Policy.SettleInterval = 2 * time.Second
+	}
 	if c.Log.Level == "" {
 		c.Log.Level = "info"
 	}
