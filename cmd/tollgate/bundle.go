@@ -70,7 +70,7 @@ func bundleBuild(args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	// Never package a policy set that would be refused at load.
-	if _, err := policy.LoadDir(dir, policy.Options{MaxExceptionWindow: window.window}); err != nil {
+	if _, err := loadStrict(dir, policy.Options{MaxExceptionWindow: window.window}); err != nil {
 		printErrors(stderr, "tollgate bundle build", err)
 		return exitError
 	}

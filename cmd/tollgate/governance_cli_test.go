@@ -54,6 +54,11 @@ func TestValidate(t *testing.T) {
 		{"exception beyond the window", []string{"validate", "testdata/exc_window", "--max-exception-window", "168h"}, exitError,
 			[]string{`@id("break-glass")`, "more than the allowed 168h0m0s"}},
 		{"exception within no window", []string{"validate", "testdata/exc_window"}, exitOK, []string{"1 exception(s)"}},
+		{"expired exception is a warning", []string{"validate", "testdata/exc_expired"}, exitOK,
+			[]string{"ok: ", "2 policies", "warning: exc.cedar:1:1: policy @id(\"break-glass\"): exception INC-1 expired at 2020-01-01T00:00:00Z",
+				"1 expired exception(s)"}},
+		{"refused exception fails validate", []string{"validate", "testdata/exc_refused", "--max-exception-window", "168h"}, exitError,
+			[]string{`exc.cedar:1:1: policy @id("break-glass")`, "more than the allowed 168h0m0s", "FAIL:"}},
 		{"no directory", []string{"validate"}, exitError, []string{"usage: tollgate validate"}},
 	}
 	for _, tt := range tests {

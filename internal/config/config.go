@@ -28,8 +28,12 @@ type Listen struct {
 	Admin string `yaml:"admin"`
 	// Reflection enables gRPC server reflection.
 	Reflection bool `yaml:"reflection"`
-	// MTLS requires callers of Check to present an X.509-SVID.
+	// MTLS requires callers of Check to present an X.509-SVID. Without it,
+	// anyone who can reach the gRPC port can ask for decisions (see
+	// docs/security.md).
 	MTLS *ListenMTLS `yaml:"mtls"`
+	// Limits bound sizes, streams, keepalive and timeouts (limits.go).
+	Limits Limits `yaml:"limits"`
 }
 
 // ListenMTLS restricts who may call the ext_authz listener.
@@ -125,6 +129,13 @@ type Policy struct {
 	ReloadInterval time.Duration `yaml:"reload_interval"`
 	// MaxExceptionWindow rejects exceptions that expire further ahead.
 	MaxExceptionWindow time.Duration `yaml:"max_exception_window"`
+	// SettleInterval is how long Dir must read identically (the same
+	// content hash over every file it loads) before a new version is
+	// swapped in, at start too. Default 2s; at most 5m. Only for Dir.
+	SettleInterval time.Duration `yaml:"settle_interval"`
+	// AllowEmpty accepts a policy version with no policies (which denies
+	// every request). Default false: such a version is refused.
+	AllowEmpty bool `yaml:"allow_empty"`
 	// Bundle fetches a signed bundle instead of reading Dir.
 	Bundle *PolicyBundle `yaml:"bundle"`
 }

@@ -49,7 +49,8 @@ func newPolicySource(ctx context.Context, cfg *config.Config, logger *slog.Logge
 		return nil, err
 	}
 	s = &policySource{store: policy.NewStore(m), log: logger, signals: configSignals(cfg), done: make(chan struct{})}
-	s.opts = policy.Options{MaxExceptionWindow: cfg.Policy.MaxExceptionWindow, Logger: logger}
+	s.opts = policy.Options{MaxExceptionWindow: cfg.Policy.MaxExceptionWindow, Logger: logger,
+		AllowEmpty: cfg.Policy.AllowEmpty}
 	if cfg.Identity.JWT != nil {
 		s.claims = cfg.Identity.JWT.Claims
 	}
@@ -60,8 +61,9 @@ func newPolicySource(ctx context.Context, cfg *config.Config, logger *slog.Logge
 		err = s.startFetcher(ctx, b, reg)
 	} else {
 		s.watcher, err = policy.NewWatcher(s.store, policy.WatcherOptions{
-			Dir: cfg.Policy.Dir, Interval: cfg.Policy.ReloadInterval, Logger: logger,
-			Load: func() (*policy.Snapshot, error) { return s.loadDir(cfg.Policy.Dir) },
+			Dir: cfg.Policy.Dir, Interval: cfg.Policy.ReloadInterval, Settle: cfg.Policy.SettleInterval,
+			Logger: logger,
+			Load:   func() (*policy.Snapshot, error) { return s.loadDir(cfg.Policy.Dir) },
 		})
 	}
 	if err != nil {
@@ -156,7 +158,8 @@ func (s *policySource) applyBundle(_ fs.FS, m *bundle.Manifest, digest string) e
 // not reached in time.
 func (s *policySource) stale() bool { return s.fetcher != nil && s.fetcher.Stale() }
 
-// ready reports why decisions cannot be served, or nil.
+// ready reports why decisions cannot be served, or nil. With no policy
+// version loaded Tollgate is never ready (readyz answers 503).
 func (s *policySource) ready() error {
 	if s.store.Current() == nil {
 		return errors.New("no policy snapshot loaded")
