@@ -139,12 +139,16 @@ func TestBundleCommands(t *testing.T) {
 		contains string
 	}{
 		{[]string{"bundle", "keygen", "--out", keys}, exitOK, "bundle-signing.key"},
+		{[]string{"bundle", "build", exampleDir, "-o", out, "--sequence", "0"}, exitError, "sequence"},
+		{[]string{"bundle", "build", exampleDir, "-o", out, "--expires", "-1h"}, exitError, "expires"},
+		{[]string{"bundle", "build", exampleDir, "-o", out, "--expires", "9000h"}, exitError, "maximum"},
+		{[]string{"bundle", "build", exampleDir, "-o", out, "--sequence", "7", "--expires", "24h"}, exitOK, "sequence 7, expires"},
 		{[]string{"bundle", "build", exampleDir, "-o", out}, exitOK, "version 2025-01.1"},
 		{[]string{"bundle", "build", exampleDir, "-o", out, "--version", "other"}, exitError, "differs from"},
 		{[]string{"bundle", "build", "testdata/wrong_attr", "-o", out + "x"}, exitError, "attribute `department`"},
 		{[]string{"bundle", "verify", out, "--pub", filepath.Join(keys, "bundle-signing.pub")}, exitError, "no signature"},
 		{[]string{"bundle", "sign", out, "--key", filepath.Join(keys, "bundle-signing.key")}, exitOK, "bundle.tar.gz.sig"},
-		{[]string{"bundle", "verify", out, "--pub", filepath.Join(keys, "bundle-signing.pub")}, exitOK, "signature valid, version 2025-01.1"},
+		{[]string{"bundle", "verify", out, "--pub", filepath.Join(keys, "bundle-signing.pub")}, exitOK, "signature valid, version 2025-01.1, sequence "},
 		{[]string{"bundle", "keygen", "--out", keys}, exitError, "exists"},
 	}
 	for _, s := range steps {

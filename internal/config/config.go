@@ -94,6 +94,10 @@ type Federation struct {
 	// CAFile adds roots for https_web (tests); empty uses the system roots.
 	CAFile          string        `yaml:"ca_file"`
 	RefreshInterval time.Duration `yaml:"refresh_interval"`
+	// MaxBundleAge makes Tollgate unready before the first successful
+	// fetch and once none succeeded for so long (default 0: the partner's
+	// bundle age does not gate readiness). Longer than refresh_interval.
+	MaxBundleAge time.Duration `yaml:"max_bundle_age"`
 }
 
 // JWT configures JWT-SVID verification.
@@ -138,12 +142,20 @@ type Policy struct {
 
 // PolicyBundle configures fetching a signed policy bundle.
 type PolicyBundle struct {
-	URL          string        `yaml:"url"`
-	PublicKeys   []string      `yaml:"public_keys"`
-	Interval     time.Duration `yaml:"interval"`
+	// URL of the bundle; must be https:// unless AllowInsecureHTTP.
+	URL string `yaml:"url"`
+	// AllowInsecureHTTP accepts an http:// URL (default false). The
+	// signature still covers the content, but anyone on the path can then
+	// withhold new bundles until the one in use expires. Tests only.
+	AllowInsecureHTTP bool          `yaml:"allow_insecure_http"`
+	PublicKeys        []string      `yaml:"public_keys"`
+	Interval          time.Duration `yaml:"interval"`
+	// CacheDir keeps the last-known-good bundle and the highest accepted
+	// sequence (a restart refuses older bundles too).
 	CacheDir     string        `yaml:"cache_dir"`
 	MaxStaleness time.Duration `yaml:"max_staleness"`
-	// OnStale is "deny" (fail closed) or "serve".
+	// OnStale is "deny" (fail closed) or "serve". A bundle past its signed
+	// expiry is stale whatever the server answers.
 	OnStale string `yaml:"on_stale"`
 }
 

@@ -174,6 +174,7 @@ func (c *Config) validateFederation(f *fileErrs, p string, fed Federation) {
 	if fed.RefreshInterval < 0 {
 		f.add(p+".refresh_interval", "must not be negative")
 	}
+	validateFederationAge(f, p, fed)
 	if !strings.HasPrefix(fed.URL, "https://") {
 		f.add(p+".url", "must be an https:// URL")
 	}
@@ -220,9 +221,7 @@ func (c *Config) validatePolicy(f *fileErrs) {
 	}
 	c.validateSettle(f)
 	if b := p.Bundle; b != nil {
-		if !strings.HasPrefix(b.URL, "http://") && !strings.HasPrefix(b.URL, "https://") {
-			f.add("policy.bundle.url", "must be an http(s) URL")
-		}
+		validateBundleURL(f, b)
 		if len(b.PublicKeys) == 0 {
 			f.add("policy.bundle.public_keys", "at least one public key is required: unsigned bundles are never accepted")
 		}

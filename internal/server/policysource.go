@@ -111,7 +111,7 @@ func (s *policySource) startFetcher(ctx context.Context, b *config.PolicyBundle,
 		return err
 	}
 	s.fetcher, err = bundle.NewFetcher(bundle.FetcherConfig{
-		URL: b.URL, PublicKeys: keys, Interval: b.Interval, CacheDir: b.CacheDir,
+		URL: b.URL, AllowInsecureHTTP: b.AllowInsecureHTTP, PublicKeys: keys, Interval: b.Interval, CacheDir: b.CacheDir,
 		MaxStaleness: b.MaxStaleness, Validate: s.validateBundle, OnUpdate: s.applyBundle,
 		Logger: s.log, Registerer: reg,
 	})
@@ -154,17 +154,18 @@ func (s *policySource) applyBundle(_ fs.FS, m *bundle.Manifest, digest string) e
 	return nil
 }
 
-// stale reports whether the bundle server was not reached in time.
+// stale reports whether the bundle in use expired or the bundle server was
+// not reached in time.
 func (s *policySource) stale() bool { return s.fetcher != nil && s.fetcher.Stale() }
 
 // ready reports why decisions cannot be served, or nil. With no policy
 // version loaded Tollgate is never ready (readyz answers 503).
 func (s *policySource) ready() error {
-	switch {
-	case s.store.Current() == nil:
+	if s.store.Current() == nil {
 		return errors.New("no policy snapshot loaded")
-	case s.stale():
-		return errors.New("policy bundle is stale: the bundle server was not reached within max_staleness")
+	}
+	if s.fetcher != nil {
+		return s.fetcher.Fresh()
 	}
 	return nil
 }
