@@ -12,8 +12,8 @@ import (
 type ctxAttr struct {
 	always bool // present on every request of the route
 	fits   func(resolved.IsType) bool
-	want   string          // the Cedar type, for messages
-	claims map[string]bool // for jwt: the configured claim names
+	want   string             // the Cedar type, for messages
+	claims map[string]bool    // for jwt: the configured claim names
 	sub    map[string]ctxAttr // for a record: its attributes
 	open   bool               // a record whose attributes the request chooses
 }

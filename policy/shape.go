@@ -19,7 +19,7 @@ import (
 var ErrNeverProduced = errors.New("reads what Tollgate never produces")
 
 // ErrNoSchema is returned when a schema is required and the source has none.
-var ErrNoSchema = errors.New("no schema: policy.require_schema is set; add schema.cedarschema")
+var ErrNoSchema = errors.New("no schema: policy.require_schema is set; add schema.cedarschema (or schema.cedarschema.json)")
 
 // Shape is what the requests Tollgate builds can hold. authz derives it from
 // the config (signals, JWT claims) and the manifests.
@@ -51,7 +51,7 @@ type Attr struct {
 // schema.
 func (s *Snapshot) CheckSchemaRequired(require bool) error {
 	if require && s.schema == nil {
-		return &LoadError{File: ".", Err: ErrNoSchema}
+		return wrap(ErrNoSchema)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,8 +51,24 @@ func editFile(t *testing.T, file, old, new string) {
 
 // Issue 15, mistake 1: renaming risk_score to riskscore in the
 // quickstart's deny-high-risk switched the forbid off, and validate said ok.
+// It must fail with the quickstart's schema, and without one (as the
+// quickstart was when the issue was filed).
 func TestMistake1TypoNeverDisablesForbid(t *testing.T) {
-	dir := copyExample(t, "quickstart")
+	for _, withSchema := range []bool{true, false} {
+		t.Run(fmt.Sprintf("schema=%v", withSchema), func(t *testing.T) {
+			dir := copyExample(t, "quickstart")
+			if !withSchema {
+				if err := os.Remove(filepath.Join(dir, "policies", "schema.cedarschema")); err != nil {
+					t.Fatal(err)
+				}
+				editFile(t, filepath.Join(dir, "tollgate.yaml"), "require_schema: true", "require_schema: false")
+			}
+			testTypoInForbid(t, dir)
+		})
+	}
+}
+
+func testTypoInForbid(t *testing.T, dir string) {
 	policies, cfg := filepath.Join(dir, "policies"), filepath.Join(dir, "tollgate.yaml")
 	editFile(t, filepath.Join(policies, "orders.cedar"),
 		"context has risk_score && context.risk_score >= 80", "context has riskscore && context.riskscore >= 80")
@@ -60,7 +77,7 @@ func TestMistake1TypoNeverDisablesForbid(t *testing.T) {
 	if code != exitError {
 		t.Fatalf("validate: exit %d, want %d (the typo must fail)\nstdout: %s\nstderr: %s", code, exitError, out, errOut)
 	}
-	for _, want := range []string{`orders.cedar:22:1: policy @id("deny-high-risk")`, "context.riskscore",
+	for _, want := range []string{`orders.cedar:23:1: policy @id("deny-high-risk")`, "context.riskscore",
 		"did you mean risk_score?"} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("validate stderr lacks %q:\n%s", want, errOut)
@@ -78,6 +95,18 @@ func TestMistake1TypoNeverDisablesForbid(t *testing.T) {
 		if code, out, errOut := runCLI(t, args...); code != exitError || !strings.Contains(errOut, "context.riskscore") {
 			t.Errorf("%s: exit %d, want %d naming context.riskscore\n%s%s", args[0], code, exitError, out, errOut)
 		}
+	}
+}
+
+// policy.require_schema refuses a policy source without a schema.
+func TestRequireSchema(t *testing.T) {
+	dir := copyExample(t, "quickstart")
+	if err := os.Remove(filepath.Join(dir, "policies", "schema.cedarschema")); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runCLI(t, "validate", filepath.Join(dir, "policies"), "--config", filepath.Join(dir, "tollgate.yaml"))
+	if code != exitError || !strings.Contains(errOut, "policy.require_schema is set") {
+		t.Fatalf("validate without schema under require_schema: exit %d\n%s", code, errOut)
 	}
 }
 
