@@ -52,6 +52,8 @@ func bundleBuild(args []string, stdout, stderr io.Writer) int {
 		fs.StringVar(&out, "o", "bundle.tar.gz", "output archive")
 		fs.StringVar(&version, "version", "", "bundle version (default: the directory's VERSION file)")
 		fs.DurationVar(&window.window, "max-exception-window", 0, "longest an exception may be approved for")
+		fs.StringVar(&window.config, "config", "", "tollgate.yaml: check as serve would (exception window, signals, manifests, require_schema)")
+		fs.Var(&window.manifests, "manifest", "app-team manifest file or directory (repeatable)")
 	}) {
 		return exitError
 	}
@@ -61,7 +63,7 @@ func bundleBuild(args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	// Never package a policy set that would be refused at load.
-	if _, err := loadStrict(dir, policy.Options{MaxExceptionWindow: window.window}); err != nil {
+	if _, err := loadOffline(dir, window); err != nil {
 		printErrors(stderr, "tollgate bundle build", err)
 		return exitError
 	}

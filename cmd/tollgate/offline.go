@@ -36,6 +36,8 @@ type offlineEnv struct {
 	manifest *authz.Manifest // nil when no manifest was given
 	signals  []authz.Signal
 	claims   []string
+	check    authz.PolicyCheck // what the snapshot was checked against
+	cfg      *config.Config    // nil without --config
 }
 
 // loadOffline loads dir and the manifests and checks them against each
@@ -43,12 +45,14 @@ type offlineEnv struct {
 func loadOffline(dir string, pf *policyFlags) (*offlineEnv, error) {
 	env := &offlineEnv{}
 	manifests := []string(pf.manifests)
-	allowEmpty := false
+	allowEmpty, requireSchema := false, false
 	if pf.config != "" {
 		cfg, err := config.Load(pf.config)
 		if err != nil {
 			return nil, err
 		}
+		env.cfg = cfg
+		requireSchema = cfg.Policy.RequireSchema
 		for _, s := range cfg.Signals {
 			env.signals = append(env.signals, authz.Signal(s))
 		}
@@ -72,7 +76,9 @@ func loadOffline(dir string, pf *policyFlags) (*offlineEnv, error) {
 		return nil, err
 	}
 	env.snap = snap
-	if err := authz.CheckManifest(env.manifest, snap.Schema(), env.signals, env.claims); err != nil {
+	env.check = authz.PolicyCheck{Manifest: env.manifest, Signals: env.signals, JWTClaims: env.claims,
+		NoConfig: pf.config == "", RequireSchema: requireSchema}
+	if err := authz.CheckPolicies(snap, env.check); err != nil {
 		return nil, err
 	}
 	return env, nil

@@ -91,12 +91,13 @@ func (env *offlineEnv) summary(dir string) string {
 		fmt.Fprintf(&b, ", %d expired exception(s)", n)
 	}
 	if env.snap.Schema() == nil {
-		b.WriteString(", no schema (nothing validated against a schema)")
+		b.WriteString(", no schema")
 	} else {
 		b.WriteString(", schema-valid")
 	}
 	if env.manifest != nil {
 		fmt.Fprintf(&b, "; manifests %s: %d routes fit the schema", env.manifest.File(), len(env.manifest.Routes()))
 	}
+	b.WriteString("; policies " + env.check.String())
 	return b.String()
 }
