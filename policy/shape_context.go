@@ -41,16 +41,19 @@ func contextPath(n xast.IsNode) ([]string, bool) {
 
 // lookup walks path from the context record and explains the first step
 // no request can have, or returns "".
-func (a *Attr) lookup(path []string) string {
+func (a *Attr) lookup(path []string) string { return a.lookupFrom(nil, path) }
+
+// lookupFrom is lookup for a, the attribute at base.
+func (a *Attr) lookupFrom(base, path []string) string {
 	cur := a
 	for i, name := range path {
-		here := "context." + strings.Join(path[:i+1], ".")
+		full := append(append([]string(nil), base...), path[:i+1]...)
+		here := dotted(full)
 		switch {
 		case cur.Open:
 			return ""
 		case cur.Attrs == nil:
-			return fmt.Sprintf("%s: context.%s is a %s, which has no attributes",
-				here, strings.Join(path[:i], "."), cur.Type)
+			return fmt.Sprintf("%s: %s is a %s, which has no attributes", here, dotted(full[:len(full)-1]), cur.Type)
 		}
 		next, ok := cur.Attrs[name]
 		if !ok {
