@@ -163,6 +163,9 @@ type Signal struct {
 	From string `yaml:"from"`
 	Key  string `yaml:"key"`
 	Type string `yaml:"type"`
+	// Secret marks a value that must not be shown: tollgate check
+	// --offline --explain prints it as [redacted]. Default false.
+	Secret bool `yaml:"secret"`
 }
 
 // Log configures logging.
