@@ -71,7 +71,7 @@ func loadOffline(dir string, pf *policyFlags) (*offlineEnv, error) {
 			manifests = cfg.Manifests
 		}
 	}
-	snap, perr := loadStrict(dir, policy.Options{MaxExceptionWindow: pf.window, AllowEmpty: allowEmpty})
+	snap, perr := loadSource(dir, policy.Options{MaxExceptionWindow: pf.window, AllowEmpty: allowEmpty})
 	var merr error
 	if len(manifests) > 0 {
 		env.manifest, merr = authz.LoadManifests(manifests...)
@@ -136,11 +136,8 @@ func (env *offlineEnv) shape() *policy.Shape { return authz.ContextShape(env.che
 
 // unknownExtensions explains each context extension key that no configured
 // signal reads: Tollgate ignores it, so a test or check that sets it
-// proves nothing. Without --config nothing is known, and nothing reported.
+// proves nothing. Without --config no signal reads any.
 func (env *offlineEnv) unknownExtensions(exts map[string]string) []string {
-	if env.cfg == nil {
-		return nil
-	}
 	var known []string
 	for _, s := range env.signals {
 		if s.From == authz.FromContextExtension {
