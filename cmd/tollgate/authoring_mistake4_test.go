@@ -40,3 +40,28 @@ permit (principal == Workload::"spiffe://example.org/ns/analytics/sa/reporter",
 		t.Fatalf("bundle build within the window: exit %d\n%s%s", code, o, e)
 	}
 }
+
+// bundle verify --config runs the checks serve runs: a bundle built
+// without --config, whose forbid reads an attribute Tollgate never sets,
+// verifies its signature but fails the checks.
+func TestBundleVerifyRunsServeChecks(t *testing.T) {
+	dir := copyExample(t, "quickstart")
+	policies, cfg := filepath.Join(dir, "policies"), filepath.Join(dir, "tollgate.yaml")
+	editFile(t, filepath.Join(policies, "orders.cedar"), "context.risk_score >= 80", "context.riskscore >= 80")
+	editFile(t, filepath.Join(policies, "orders.cedar"), "context has risk_score", "context has riskscore")
+	b := filepath.Join(dir, "b.tar.gz")
+	for _, args := range [][]string{
+		{"bundle", "build", policies, "-o", b, "--version", "v1"},
+		{"bundle", "keygen", "--out", dir},
+		{"bundle", "sign", b, "--key", filepath.Join(dir, "bundle-signing.key")},
+		{"bundle", "verify", b, "--pub", filepath.Join(dir, "bundle-signing.pub")},
+	} {
+		if code, o, e := runCLI(t, args...); code != exitOK {
+			t.Fatalf("%v: exit %d\n%s%s", args, code, o, e)
+		}
+	}
+	code, o, e := runCLI(t, "bundle", "verify", b, "--pub", filepath.Join(dir, "bundle-signing.pub"), "--config", cfg)
+	if code != exitError || !strings.Contains(e, `policy @id("deny-high-risk")`) || !strings.Contains(e, "context.riskscore") {
+		t.Fatalf("verify --config: exit %d\n%s%s", code, o, e)
+	}
+}
