@@ -33,7 +33,11 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("tollgate validate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: tollgate validate DIR [--manifest FILE|DIR]... [--config tollgate.yaml] [--max-exception-window D]")
+		fmt.Fprintln(stderr, "usage: tollgate validate DIR|BUNDLE [--manifest FILE|DIR]... [--config tollgate.yaml] [--max-exception-window D]")
+		fmt.Fprintln(stderr, "\nChecks syntax, @ids, the schema, entity data, governed exceptions and the manifests; with\n"+
+			"--config (signals, JWT claims, manifests, policy.require_schema) also that every policy reads\n"+
+			"only context attributes, and names only entity types, actions and entities, that Tollgate's\n"+
+			"requests can have, with or without a schema. serve, test, bundle build and verify run the same checks.")
 		fs.PrintDefaults()
 	}
 	var pf policyFlags
