@@ -154,3 +154,30 @@ func lookupValue(root string, path []string, req cedar.Request, ents types.Entit
 	}
 	return cur, true
 }
+
+// Applied describes a policy that applied to req (a forbid that denied, a
+// permit that allowed): its conditions, as Cedar text, with the values they
+// read. ok is false when the policy is unknown or has no condition.
+func (s *Snapshot) Applied(id string, req cedar.Request, extra ...types.Entity) (m Miss, ok bool) {
+	e := s.byID[id]
+	if e == nil {
+		return Miss{}, false
+	}
+	p := (*xast.Policy)(e.policy.AST())
+	if len(p.Conditions) == 0 {
+		return Miss{}, false
+	}
+	ents := s.getter(extra)
+	m = Miss{PolicyID: id, Effect: e.meta.Effect, File: e.meta.File, Line: e.meta.Line}
+	var parts []string
+	for _, c := range p.Conditions {
+		word := "when"
+		if c.Condition == xast.ConditionUnless {
+			word = "unless"
+		}
+		parts = append(parts, word+" { "+cedarText(c.Body)+" }")
+		m.Reads = append(m.Reads, reads(c.Body, req, ents)...)
+	}
+	m.Condition = strings.Join(parts, " ")
+	return m, true
+}

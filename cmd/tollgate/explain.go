@@ -73,6 +73,9 @@ func (env *offlineEnv) why(w io.Writer, rec *recorder, d *authz.Decision, r *aut
 	for _, id := range rec.decision.Determining {
 		if m, _ := snap.Policy(id); m.Effect == policy.EffectForbid && rec.decision.Reason == policy.ReasonForbid {
 			fmt.Fprintf(w, "  forbid %s:%d @id(%q) denied it\n", m.File, m.Line, id)
+			if a, ok := snap.Applied(id, req, extra...); ok {
+				env.printReads(w, "    its conditions: "+a.Condition, a.Reads)
+			}
 		}
 	}
 	for _, e := range rec.decision.Errors {
@@ -128,9 +131,15 @@ func (env *offlineEnv) printMiss(w io.Writer, m policy.Miss) {
 	case strings.HasPrefix(m.Condition, "unless"):
 		state = "is true"
 	}
-	fmt.Fprintf(w, "    %s %s\n", m.Condition, state)
+	env.printReads(w, "    "+m.Condition+" "+state, m.Reads)
+}
+
+// printReads prints a condition line and the values it read, secret
+// signals redacted.
+func (env *offlineEnv) printReads(w io.Writer, line string, reads []policy.Read) {
+	fmt.Fprintln(w, line)
 	secrets := env.secrets()
-	for _, r := range m.Reads {
+	for _, r := range reads {
 		v := "(absent)"
 		if r.Present {
 			v = valueText(r.Value)
