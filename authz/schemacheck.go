@@ -47,7 +47,7 @@ func CheckManifest(m *Manifest, s *resolved.Schema, signals []Signal, jwtClaims 
 	if m == nil || s == nil {
 		return nil
 	}
-	provided := mapperContext(signals, jwtClaims)
+	provided := mapperContext(signals, jwtClaims, false)
 	var errs []error
 	for _, r := range m.routes {
 		if r.action.Type == "" {

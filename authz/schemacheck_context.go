@@ -12,14 +12,19 @@ import (
 type ctxAttr struct {
 	always bool // present on every request of the route
 	fits   func(resolved.IsType) bool
-	want   string          // the Cedar type, for messages
-	claims map[string]bool // for jwt: the configured claim names
+	want   string             // the Cedar type, for messages
+	claims map[string]bool    // for jwt: the configured claim names
+	sub    map[string]ctxAttr // for a record: its attributes
+	open   bool               // a record whose attributes the request chooses
 }
 
 // mapperContext describes the context mapper.build produces (keep the two
 // in step): fixed request attributes, then signals and JWT claims, which
-// may be absent on any given request.
-func mapperContext(signals []Signal, claims []string) map[string]ctxAttr {
+// may be absent on any given request. With mcp, it adds context.mcp as
+// mcpContext builds it for MCP routes. It is the one description of the
+// context: the manifest schema check and the policy shape check (Shape)
+// both derive from it.
+func mapperContext(signals []Signal, claims []string, mcp bool) map[string]ctxAttr {
 	str := ctxAttr{always: true, fits: isType[resolved.StringType], want: "String"}
 	out := map[string]ctxAttr{
 		"method": str, "path": str, "host": str, "scheme": str,
@@ -42,9 +47,27 @@ func mapperContext(signals []Signal, claims []string) map[string]ctxAttr {
 		for _, c := range claims {
 			set[c] = true
 		}
-		out["jwt"] = ctxAttr{fits: isType[resolved.RecordType], want: "record", claims: set}
+		jwt := ctxAttr{fits: isType[resolved.RecordType], want: "record", claims: set, sub: map[string]ctxAttr{}}
+		for c := range set {
+			jwt.sub[c] = ctxAttr{want: "claim", open: true} // a claim's type is the token's
+		}
+		out["jwt"] = jwt
+	}
+	if mcp {
+		out["mcp"] = mcpContextAttr()
 	}
 	return out
+}
+
+// mcpContextAttr describes context.mcp as mcpContext builds it (keep the
+// two in step): server, method and arguments always; tool, uri and prompt
+// when the message has them.
+func mcpContextAttr() ctxAttr {
+	str := ctxAttr{want: "String"}
+	return ctxAttr{always: true, want: "record", sub: map[string]ctxAttr{
+		"server": str, "method": str, "tool": str, "uri": str, "prompt": str,
+		"arguments": {want: "record", open: true},
+	}}
 }
 
 func isType[T resolved.IsType](t resolved.IsType) bool { _, ok := t.(T); return ok }

@@ -21,6 +21,8 @@ type Signal struct {
 	From string // "context_extension", "metadata" or "header"
 	Key  string // extension key, "filter.key" metadata key, or header name
 	Type string // "string", "long" or "bool"
+	// Secret: offline tools print the value as [redacted].
+	Secret bool
 }
 
 // Signal sources and types.

@@ -20,9 +20,9 @@ func runBundle(args []string, stdout, stderr io.Writer) int {
 		"build": bundleBuild, "sign": bundleSign, "verify": bundleVerify, "keygen": bundleKeygen,
 	}
 	if len(args) == 0 || subs[args[0]] == nil {
-		fmt.Fprintln(stderr, "usage: tollgate bundle build DIR -o bundle.tar.gz [--version V] [--sequence N] [--expires 72h]")
+		fmt.Fprintln(stderr, "usage: tollgate bundle build DIR -o bundle.tar.gz [--version V] [--sequence N] [--expires 72h] [--config tollgate.yaml] [--manifest F]...")
 		fmt.Fprintln(stderr, "       tollgate bundle sign bundle.tar.gz --key private.pem")
-		fmt.Fprintln(stderr, "       tollgate bundle verify bundle.tar.gz --pub public.pem")
+		fmt.Fprintln(stderr, "       tollgate bundle verify bundle.tar.gz --pub public.pem [--config tollgate.yaml] [--manifest F]...")
 		fmt.Fprintln(stderr, "       tollgate bundle keygen --out DIR")
 		return exitError
 	}
@@ -60,6 +60,8 @@ func bundleBuild(args []string, stdout, stderr io.Writer) int {
 		fs.DurationVar(&validity, "expires", validity,
 			"how long the bundle may be served; after that Tollgate treats it as stale (at most "+bundle.MaxValidity.String()+")")
 		fs.DurationVar(&window.window, "max-exception-window", 0, "longest an exception may be approved for")
+		fs.StringVar(&window.config, "config", "", "tollgate.yaml: check as serve would (exception window, signals, manifests, require_schema)")
+		fs.Var(&window.manifests, "manifest", "app-team manifest file or directory (repeatable)")
 	}) {
 		return exitError
 	}
@@ -70,7 +72,7 @@ func bundleBuild(args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	// Never package a policy set that would be refused at load.
-	if _, err := loadStrict(dir, policy.Options{MaxExceptionWindow: window.window}); err != nil {
+	if _, err := loadOffline(dir, window); err != nil {
 		printErrors(stderr, "tollgate bundle build", err)
 		return exitError
 	}
@@ -127,12 +129,15 @@ func bundleSign(args []string, stdout, stderr io.Writer) int {
 
 func bundleVerify(args []string, stdout, stderr io.Writer) int {
 	var pubs multiFlag
+	pf := new(policyFlags)
 	if !bundleFlags("verify", args, 1, stderr, func(fs *flag.FlagSet) {
 		fs.Var(&pubs, "pub", "trusted ed25519 public key (PEM; repeatable)")
+		fs.StringVar(&pf.config, "config", "", "tollgate.yaml: check the content as serve would (exception window, signals, manifests, require_schema)")
+		fs.Var(&pf.manifests, "manifest", "app-team manifest file or directory (repeatable)")
 	}) {
 		return exitError
 	}
-	if err := verifyBundle(args[0], pubs, stdout); err != nil {
+	if err := verifyBundle(args[0], pubs, stdout, pf); err != nil {
 		printErrors(stderr, "tollgate bundle verify", err)
 		fmt.Fprintf(stderr, "FAIL: %s\n", args[0])
 		return exitError
@@ -140,7 +145,7 @@ func bundleVerify(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-func verifyBundle(path string, pubs []string, stdout io.Writer) error {
+func verifyBundle(path string, pubs []string, stdout io.Writer, pf *policyFlags) error {
 	if len(pubs) == 0 {
 		return errors.New("--pub is required: a bundle is only as good as its signature")
 	}
@@ -166,6 +171,10 @@ func verifyBundle(path string, pubs []string, stdout io.Writer) error {
 	}
 	snap, err := policy.Load(fsys, policy.Options{})
 	if err != nil {
+		return err
+	}
+	// The signature is good; now the same checks as validate and serve.
+	if _, err := loadOffline(path, pf); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "ok: %s: signature valid, version %s, sequence %d, created %s, expires %s, %d files, %d policies, hash %s\n",

@@ -48,11 +48,22 @@ func parseCheckFlags(args []string, stderr io.Writer) (*checkFlags, error) {
 	fs.Var(&f.exts, "ext", "context extension key=value (repeatable)")
 	fs.DurationVar(&f.timeout, "timeout", 5*time.Second, "timeout")
 	f.offline.register(fs)
+	fs.Usage = func() { fmt.Fprintln(stderr, checkUsage); fs.PrintDefaults() }
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
 	return f, nil
 }
+
+const checkUsage = `usage: tollgate check [--addr A] --spiffe-id ID [--method M] [--path P] [--ext k=v]... [-H 'k: v']...
+       tollgate check --offline [--explain] [--policies DIR|BUNDLE] --config tollgate.yaml [request flags]
+       tollgate explain [--policies DIR|BUNDLE] --config tollgate.yaml [request flags]
+
+--offline decides locally with serve's engine, against --policies or the config's policy.dir;
+--explain (and explain) also says why: near-miss permits with the failing condition and its
+values (secret signals redacted), the principal's ancestors, the nearest routes of a no_route,
+the error kind and attribute of a forbid_error. Offline, an --ext no signal reads is an error.
+Exit status: 0 allowed, 3 denied, 1 error.`
 
 func runCheck(args []string, stdout, stderr io.Writer) int {
 	f, err := parseCheckFlags(args, stderr)

@@ -3,6 +3,7 @@
 //
 //	tollgate serve --config tollgate.yaml    run the server
 //	tollgate check [flags]                   send one CheckRequest and print the decision
+//	tollgate explain [flags]                 decide one request offline and say why
 //	tollgate validate DIR [--manifest F]     validate policies, schema, entities and manifests
 //	tollgate test DIR                        run IAM's policy test suites
 //	tollgate bundle build|sign|verify|keygen signed policy bundles
@@ -29,7 +30,8 @@ type command struct {
 func commands() map[string]command {
 	return map[string]command{
 		"serve":    {"run the ext_authz server", runServe},
-		"check":    {"send one CheckRequest (or --offline: explain one decision)", runCheck},
+		"check":    {"send one CheckRequest (or --offline: decide one locally)", runCheck},
+		"explain":  {"decide one request locally and say why (check --offline --explain)", runExplain},
 		"validate": {"validate a policy directory and manifests", runValidate},
 		"test":     {"run policy test suites", runTest},
 		"bundle":   {"build, sign and verify policy bundles", runBundle},
@@ -58,7 +60,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 func usage(w io.Writer, cmds map[string]command) {
 	fmt.Fprintln(w, "usage: tollgate <command> [flags]")
-	for _, name := range []string{"serve", "check", "validate", "test", "bundle", "version"} {
+	for _, name := range []string{"serve", "check", "explain", "validate", "test", "bundle", "version"} {
 		fmt.Fprintf(w, "  %-9s %s\n", name, cmds[name].summary)
 	}
 }

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/cedar-policy/cedar-go"
@@ -13,6 +16,7 @@ import (
 	"github.com/tollgate-authz/tollgate/authz"
 	"github.com/tollgate-authz/tollgate/identity"
 	"github.com/tollgate-authz/tollgate/internal/config"
+	"github.com/tollgate-authz/tollgate/internal/suggest"
 	"github.com/tollgate-authz/tollgate/policy"
 )
 
@@ -36,6 +40,8 @@ type offlineEnv struct {
 	manifest *authz.Manifest // nil when no manifest was given
 	signals  []authz.Signal
 	claims   []string
+	check    authz.PolicyCheck // what the snapshot was checked against
+	cfg      *config.Config    // nil without --config
 }
 
 // loadOffline loads dir and the manifests and checks them against each
@@ -43,12 +49,14 @@ type offlineEnv struct {
 func loadOffline(dir string, pf *policyFlags) (*offlineEnv, error) {
 	env := &offlineEnv{}
 	manifests := []string(pf.manifests)
-	allowEmpty := false
+	allowEmpty, requireSchema := false, false
 	if pf.config != "" {
 		cfg, err := config.Load(pf.config)
 		if err != nil {
 			return nil, err
 		}
+		env.cfg = cfg
+		requireSchema = cfg.Policy.RequireSchema
 		for _, s := range cfg.Signals {
 			env.signals = append(env.signals, authz.Signal(s))
 		}
@@ -63,7 +71,7 @@ func loadOffline(dir string, pf *policyFlags) (*offlineEnv, error) {
 			manifests = cfg.Manifests
 		}
 	}
-	snap, perr := loadStrict(dir, policy.Options{MaxExceptionWindow: pf.window, AllowEmpty: allowEmpty})
+	snap, perr := loadSource(dir, policy.Options{MaxExceptionWindow: pf.window, AllowEmpty: allowEmpty})
 	var merr error
 	if len(manifests) > 0 {
 		env.manifest, merr = authz.LoadManifests(manifests...)
@@ -72,7 +80,9 @@ func loadOffline(dir string, pf *policyFlags) (*offlineEnv, error) {
 		return nil, err
 	}
 	env.snap = snap
-	if err := authz.CheckManifest(env.manifest, snap.Schema(), env.signals, env.claims); err != nil {
+	env.check = authz.PolicyCheck{Manifest: env.manifest, Signals: env.signals, JWTClaims: env.claims,
+		NoConfig: pf.config == "", RequireSchema: requireSchema}
+	if err := authz.CheckPolicies(snap, env.check); err != nil {
 		return nil, err
 	}
 	return env, nil
@@ -93,14 +103,18 @@ func (trustedID) Verify(_ context.Context, c identity.Credentials) (identity.Ide
 // recorder evaluates against a snapshot and keeps the Cedar request the
 // engine built, so offline tools can show it.
 type recorder struct {
-	snap  *policy.Snapshot
-	req   *cedar.Request
-	extra []types.Entity
+	snap     *policy.Snapshot
+	add      []types.Entity // a test case's own entities
+	req      *cedar.Request
+	extra    []types.Entity
+	decision policy.Decision
 }
 
 func (r *recorder) Evaluate(req cedar.Request, extra ...types.Entity) policy.Decision {
+	extra = overlayEntities(extra, r.add)
 	r.req, r.extra = &req, extra
-	return r.snap.Evaluate(req, extra...)
+	r.decision = r.snap.Evaluate(req, extra...)
+	return r.decision
 }
 
 func (r *recorder) Version() string { return r.snap.Version() }
@@ -114,4 +128,28 @@ func (env *offlineEnv) engine(rec *recorder) (*authz.Engine, error) {
 		Identifier: trustedID{}, Policies: rec, Manifest: env.manifest,
 		Signals: env.signals, JWTClaims: env.claims,
 	})
+}
+
+// shape is the shape of the requests Tollgate builds with this config and
+// these manifests.
+func (env *offlineEnv) shape() *policy.Shape { return authz.ContextShape(env.check) }
+
+// unknownExtensions explains each context extension key that no configured
+// signal reads: Tollgate ignores it, so a test or check that sets it
+// proves nothing. Without --config no signal reads any.
+func (env *offlineEnv) unknownExtensions(exts map[string]string) []string {
+	var known []string
+	for _, s := range env.signals {
+		if s.From == authz.FromContextExtension {
+			known = append(known, s.Key)
+		}
+	}
+	var msgs []string
+	for _, k := range slices.Sorted(maps.Keys(exts)) {
+		if !slices.Contains(known, k) {
+			msgs = append(msgs, fmt.Sprintf("context extension %q is read by no signal in the config%s; signals read %v",
+				k, suggest.Hint(k, known), known))
+		}
+	}
+	return msgs
 }

@@ -16,24 +16,27 @@ import (
 // offlineFlags are the check flags that explain a decision locally.
 type offlineFlags struct {
 	enabled  bool
+	explain  bool
 	policies string
 	pf       policyFlags
 }
 
 func (o *offlineFlags) register(fs *flag.FlagSet) {
-	fs.BoolVar(&o.enabled, "offline", false, "explain the decision locally against --policies and --manifest (no server)")
-	fs.StringVar(&o.policies, "policies", "", "policy directory (with --offline)")
+	fs.BoolVar(&o.enabled, "offline", false, "decide locally against --policies and --manifest (no server)")
+	fs.BoolVar(&o.explain, "explain", false, "with --offline: say why (near-miss permits, the principal's ancestors, nearest routes, evaluation errors)")
+	fs.StringVar(&o.policies, "policies", "", "policy directory or bundle archive (with --offline; default: the config's policy.dir)")
 	o.pf.register(fs)
 }
 
 // runOfflineCheck runs the request through the same engine, manifest
 // matching and Cedar mapping as serve, and explains the decision.
 func runOfflineCheck(f *checkFlags, stdout, stderr io.Writer) int {
-	if f.offline.policies == "" {
-		fmt.Fprintln(stderr, "tollgate check --offline: --policies DIR is required")
+	src, err := policySource(f.offline.policies, f.offline.pf.config)
+	if err != nil {
+		fmt.Fprintln(stderr, "tollgate check --offline:", err)
 		return exitError
 	}
-	env, err := loadOffline(f.offline.policies, &f.offline.pf)
+	env, err := loadOffline(src, &f.offline.pf)
 	if err != nil {
 		printErrors(stderr, "tollgate check --offline", err)
 		return exitError
@@ -43,6 +46,14 @@ func runOfflineCheck(f *checkFlags, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "tollgate check --offline:", err)
 		return exitError
 	}
+	// An --ext no signal reads is ignored by Tollgate: the decision would
+	// not be about the request the user meant.
+	if msgs := env.unknownExtensions(r.ContextExtensions); len(msgs) > 0 {
+		for _, m := range msgs {
+			fmt.Fprintln(stderr, "tollgate check --offline: --ext:", m)
+		}
+		return exitError
+	}
 	rec := &recorder{snap: env.snap}
 	eng, err := env.engine(rec)
 	if err != nil {
@@ -50,7 +61,10 @@ func runOfflineCheck(f *checkFlags, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	d := eng.Check(context.Background(), r)
-	explain(stdout, rec, &d)
+	explain(stdout, rec, &d, env.secrets())
+	if f.offline.explain {
+		env.why(stdout, rec, &d, r)
+	}
 	if d.Allowed() {
 		return exitOK
 	}
@@ -74,7 +88,7 @@ func (f *checkFlags) authzRequest() (*authz.Request, error) {
 
 // explain prints the Cedar request built, the decision, the determining
 // policies and any evaluation errors.
-func explain(w io.Writer, rec *recorder, d *authz.Decision) {
+func explain(w io.Writer, rec *recorder, d *authz.Decision, secrets map[string]bool) {
 	if rec.req != nil {
 		fmt.Fprintln(w, "cedar request:")
 		fmt.Fprintf(w, "  principal: %s\n", rec.req.Principal)
@@ -85,7 +99,7 @@ func explain(w io.Writer, rec *recorder, d *authz.Decision) {
 		}
 		fmt.Fprintf(w, "  action:    %s\n", rec.req.Action)
 		fmt.Fprintf(w, "  resource:  %s\n", rec.req.Resource)
-		fmt.Fprintf(w, "  context:   %s\n", marshal(rec.req.Context))
+		fmt.Fprintf(w, "  context:   %s\n", marshal(redact(rec.req.Context, secrets)))
 	} else {
 		fmt.Fprintln(w, "cedar request: none (decided before evaluation)")
 	}

@@ -2,14 +2,19 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
+	"time"
 
+	"github.com/cedar-policy/cedar-go/types"
 	"gopkg.in/yaml.v3"
 )
 
@@ -31,8 +36,23 @@ type testCase struct {
 	Context   map[string]any `yaml:"context"`
 	Request   *httpCase      `yaml:"request"`
 	Expect    string         `yaml:"expect"`
-	Policies  []string       `yaml:"policies"`
-	line      int
+	// Code is the expected decision code (permit, forbid, no_permit,
+	// forbid_error; for a request case also no_route and the other codes
+	// of the decision log).
+	Code string `yaml:"code"`
+	// Policies are the expected determining policies; Errors the policies
+	// expected to fail with an evaluation error. Unset: not asserted.
+	Policies []string `yaml:"policies"`
+	Errors   []string `yaml:"errors"`
+	// Entities are extra entities for this case only (Cedar JSON entity
+	// format); they overlay IAM's entity data.
+	Entities []any `yaml:"entities"`
+	// Now is the instant the case is decided at (RFC 3339), so exception
+	// expiry is testable; default: when the suite runs.
+	Now  string `yaml:"now"`
+	line int
+	now  time.Time
+	ents []types.Entity
 }
 
 type httpCase struct {
@@ -44,47 +64,66 @@ type httpCase struct {
 	Source            string            `yaml:"source_address"`
 }
 
+// testFlags are the flags of tollgate test.
+type testFlags struct {
+	pf       policyFlags
+	verbose  bool
+	run      string
+	format   string
+	coverage bool
+}
+
+const testUsage = `usage: tollgate test DIR [SUITE.yaml...] [--config tollgate.yaml] [--manifest F]...
+                     [--run REGEX] [--format text|json|junit] [--coverage] [-v]
+
+Runs IAM's suites (DIR/tests/*.yaml) offline. Each case is first checked
+against the schema, or the shape Tollgate derives from --config and the
+manifests: a case whose action, entity types or context keys no request can
+have fails, since it would pass or fail by accident.`
+
 // runTest runs IAM's suites against a policy directory, offline.
 func runTest(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("tollgate test", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var pf policyFlags
-	pf.register(fs)
-	verbose := fs.Bool("v", false, "print passing cases too")
+	var f testFlags
+	f.pf.register(fs)
+	fs.BoolVar(&f.verbose, "v", false, "print passing cases too (text format)")
+	fs.StringVar(&f.run, "run", "", "run only the cases whose \"suite/case\" name matches this regular expression")
+	fs.StringVar(&f.format, "format", "text", "output: text, json or junit (JUnit XML for CI)")
+	fs.BoolVar(&f.coverage, "coverage", false, "list policies no case exercised and policies that never determined a result")
+	fs.Usage = func() { fmt.Fprintln(stderr, testUsage); fs.PrintDefaults() }
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return exitError
 	}
 	if len(pos) == 0 {
-		fmt.Fprintln(stderr, "usage: tollgate test DIR [SUITE.yaml...] [--manifest F]... [--config tollgate.yaml] [-v]")
+		fs.Usage()
 		return exitError
 	}
-	env, err := loadOffline(pos[0], &pf)
+	runRE, err := regexp.Compile(f.run)
+	if err != nil || (f.format != "text" && f.format != "json" && f.format != "junit") {
+		fmt.Fprintf(stderr, "tollgate test: --run must be a regular expression and --format text, json or junit\n")
+		return exitError
+	}
+	env, err := loadOffline(pos[0], &f.pf)
 	if err != nil {
 		printErrors(stderr, "tollgate test", err)
 		return exitError
 	}
 	suites, err := loadSuites(pos[0], pos[1:])
 	if err != nil {
-		fmt.Fprintln(stderr, "tollgate test:", err)
+		printErrors(stderr, "tollgate test", err)
 		return exitError
 	}
-	passed, failed := 0, 0
+	rep := &report{cov: newCoverage(env.snap)}
 	for _, s := range suites {
 		for i := range s.Cases {
-			if runCase(stdout, env, s, &s.Cases[i], *verbose) {
-				passed++
-			} else {
-				failed++
+			if c := &s.Cases[i]; runRE.MatchString(s.Name + "/" + c.Name) {
+				rep.add(s, c, c.run(env))
 			}
 		}
 	}
-	if failed > 0 || passed == 0 {
-		fmt.Fprintf(stdout, "FAIL: %d passed, %d failed\n", passed, failed)
-		return exitError
-	}
-	fmt.Fprintf(stdout, "PASS: %d passed, %d failed\n", passed, failed)
-	return exitOK
+	return rep.write(stdout, f)
 }
 
 // loadSuites reads the given suite files, or every *.yaml under DIR/tests.
@@ -115,6 +154,13 @@ func loadSuite(file string) (*suite, error) {
 	if err != nil {
 		return nil, err
 	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, fmt.Errorf("%s: %v", file, strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	if errs := unknownKeys(file, &root); len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	s := &suite{file: file}
@@ -124,11 +170,9 @@ func loadSuite(file string) (*suite, error) {
 	if s.Name == "" {
 		s.Name = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
 	}
-	var root yaml.Node
-	if yaml.Unmarshal(data, &root) == nil {
-		setCaseLines(&root, s)
-	}
-	for i, c := range s.Cases {
+	setCaseLines(&root, s)
+	for i := range s.Cases {
+		c := &s.Cases[i]
 		if err := c.check(); err != nil {
 			return nil, fmt.Errorf("%s:%d: cases[%d] %q: %v", file, c.line, i, c.Name, err)
 		}
@@ -166,5 +210,41 @@ func (c *testCase) check() error {
 	case c.Request != nil && (c.Action != "" || c.Resource != "" || c.Context != nil):
 		return fmt.Errorf("a request case takes its action, resource and context from the manifest")
 	}
+	if c.Now != "" {
+		t, err := time.Parse(time.RFC3339, c.Now)
+		if err != nil {
+			return fmt.Errorf("now %q: want an RFC 3339 time such as 2025-01-02T15:04:05Z", c.Now)
+		}
+		c.now = t
+	}
+	ents, err := caseEntities(c.Entities)
+	if err != nil {
+		return fmt.Errorf("entities: %v", err)
+	}
+	c.ents = ents
 	return nil
+}
+
+// caseEntities decodes a case's entities (Cedar JSON entity format).
+func caseEntities(list []any) ([]types.Entity, error) {
+	if len(list) == 0 {
+		return nil, nil
+	}
+	data, err := json.Marshal(list)
+	if err != nil {
+		return nil, err
+	}
+	var m types.EntityMap
+	if err := m.UnmarshalJSON(data); err != nil {
+		return nil, err
+	}
+	if len(m) != len(list) {
+		return nil, fmt.Errorf("an entity is given twice")
+	}
+	out := make([]types.Entity, 0, len(m))
+	for _, e := range m {
+		out = append(out, e)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].UID.String() < out[j].UID.String() })
+	return out, nil
 }

@@ -33,7 +33,11 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("tollgate validate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: tollgate validate DIR [--manifest FILE|DIR]... [--config tollgate.yaml] [--max-exception-window D]")
+		fmt.Fprintln(stderr, "usage: tollgate validate DIR|BUNDLE [--manifest FILE|DIR]... [--config tollgate.yaml] [--max-exception-window D]")
+		fmt.Fprintln(stderr, "\nChecks syntax, @ids, the schema, entity data, governed exceptions and the manifests; with\n"+
+			"--config (signals, JWT claims, manifests, policy.require_schema) also that every policy reads\n"+
+			"only context attributes, and names only entity types, actions and entities, that Tollgate's\n"+
+			"requests can have, with or without a schema. serve, test, bundle build and verify run the same checks.")
 		fs.PrintDefaults()
 	}
 	var pf policyFlags
@@ -91,12 +95,13 @@ func (env *offlineEnv) summary(dir string) string {
 		fmt.Fprintf(&b, ", %d expired exception(s)", n)
 	}
 	if env.snap.Schema() == nil {
-		b.WriteString(", no schema (nothing validated against a schema)")
+		b.WriteString(", no schema")
 	} else {
 		b.WriteString(", schema-valid")
 	}
 	if env.manifest != nil {
 		fmt.Fprintf(&b, "; manifests %s: %d routes fit the schema", env.manifest.File(), len(env.manifest.Routes()))
 	}
+	b.WriteString("; policies " + env.check.String())
 	return b.String()
 }

@@ -136,6 +136,12 @@ type Policy struct {
 	// AllowEmpty accepts a policy version with no policies (which denies
 	// every request). Default false: such a version is refused.
 	AllowEmpty bool `yaml:"allow_empty"`
+	// RequireSchema refuses a policy version without a schema
+	// (schema.cedarschema or schema.cedarschema.json). Default false for
+	// compatibility; every production-shaped example sets it. Without a
+	// schema, policies are still checked against the context, entity types
+	// and actions Tollgate derives from the config and the manifests.
+	RequireSchema bool `yaml:"require_schema"`
 	// Bundle fetches a signed bundle instead of reading Dir.
 	Bundle *PolicyBundle `yaml:"bundle"`
 }
@@ -169,6 +175,9 @@ type Signal struct {
 	From string `yaml:"from"`
 	Key  string `yaml:"key"`
 	Type string `yaml:"type"`
+	// Secret marks a value that must not be shown: tollgate check
+	// --offline --explain prints it as [redacted]. Default false.
+	Secret bool `yaml:"secret"`
 }
 
 // Log configures logging.

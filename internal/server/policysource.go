@@ -25,15 +25,16 @@ const expiryRefreshMax = 5 * time.Second
 // or signed bundle, and checks every new version against the app teams'
 // manifests before it replaces the running one.
 type policySource struct {
-	store    *policy.Store
-	manifest *authz.Manifest
-	signals  []authz.Signal
-	claims   []string
-	opts     policy.Options
-	log      *slog.Logger
-	watcher  *policy.Watcher
-	fetcher  *bundle.Fetcher
-	guarded  *guardedPolicies
+	store         *policy.Store
+	manifest      *authz.Manifest
+	signals       []authz.Signal
+	claims        []string
+	opts          policy.Options
+	requireSchema bool
+	log           *slog.Logger
+	watcher       *policy.Watcher
+	fetcher       *bundle.Fetcher
+	guarded       *guardedPolicies
 
 	pendMu  sync.Mutex
 	pending *policy.Snapshot // validated by the fetcher, not yet swapped in
@@ -51,6 +52,7 @@ func newPolicySource(ctx context.Context, cfg *config.Config, logger *slog.Logge
 	s = &policySource{store: policy.NewStore(m), log: logger, signals: configSignals(cfg), done: make(chan struct{})}
 	s.opts = policy.Options{MaxExceptionWindow: cfg.Policy.MaxExceptionWindow, Logger: logger,
 		AllowEmpty: cfg.Policy.AllowEmpty}
+	s.requireSchema = cfg.Policy.RequireSchema
 	if cfg.Identity.JWT != nil {
 		s.claims = cfg.Identity.JWT.Claims
 	}
@@ -97,9 +99,12 @@ func (s *policySource) loadDir(dir string) (*policy.Snapshot, error) {
 	return snap, s.checkManifests(snap)
 }
 
-// checkManifests rejects a snapshot whose schema the manifests do not fit.
+// checkManifests rejects a snapshot whose schema the manifests do not fit,
+// or whose policies read what Tollgate's requests never hold (the same
+// checks as validate, test and bundle build).
 func (s *policySource) checkManifests(snap *policy.Snapshot) error {
-	if err := authz.CheckManifest(s.manifest, snap.Schema(), s.signals, s.claims); err != nil {
+	if err := authz.CheckPolicies(snap, authz.PolicyCheck{Manifest: s.manifest, Signals: s.signals,
+		JWTClaims: s.claims, RequireSchema: s.requireSchema}); err != nil {
 		return fmt.Errorf("server: policy version %s does not fit the manifests: %w", snap.Version(), err)
 	}
 	return nil

@@ -21,6 +21,7 @@ policy: { dir: policies, reload_interval: 1s }
 manifests: [manifest.yaml]
 signals:
   - { name: environment, from: context_extension, key: environment, type: string }
+  - { name: risk_score, from: context_extension, key: risk_score, type: long } # the quickstart's deny-high-risk reads it
 log: { decisions: stdout }
 `
 

@@ -1,0 +1,110 @@
+package authz
+
+import (
+	"fmt"
+
+	"github.com/cedar-policy/cedar-go/types"
+
+	"github.com/tollgate-authz/tollgate/policy"
+)
+
+// PolicyCheck is what a policy version is checked against before Tollgate
+// serves it or IAM's tools pass it.
+type PolicyCheck struct {
+	Manifest  *Manifest // nil: no manifests known (offline tools only)
+	Signals   []Signal
+	JWTClaims []string
+	// NoConfig: the signals and JWT claims are unknown (an offline tool run
+	// without --config), so context attributes are not checked.
+	NoConfig bool
+	// RequireSchema refuses a version without a schema
+	// (policy.require_schema).
+	RequireSchema bool
+}
+
+// CheckPolicies runs the checks every policy version passes, in serve,
+// validate, test, check --offline and bundle build: a schema when one is
+// required; the manifests fit the schema; and every policy reads only
+// context attributes, and names only entity types, actions and entities,
+// that requests can have (ContextShape), with or without a schema. All
+// problems are returned together.
+func CheckPolicies(snap *policy.Snapshot, c PolicyCheck) error {
+	if err := snap.CheckSchemaRequired(c.RequireSchema); err != nil {
+		return err
+	}
+	if err := CheckManifest(c.Manifest, snap.Schema(), c.Signals, c.JWTClaims); err != nil {
+		return err
+	}
+	return snap.CheckShape(ContextShape(c))
+}
+
+// ContextShape is what the requests Tollgate builds with c can hold,
+// derived from mapperContext (the one description of the context) and the
+// manifests' routes.
+func ContextShape(c PolicyCheck) *policy.Shape {
+	sh := &policy.Shape{}
+	hasMCP := false
+	if m := c.Manifest; m != nil {
+		sh.EntityTypes = map[types.EntityType]bool{WorkloadType: true}
+		sh.Actions = map[types.EntityUID]bool{}
+		for _, r := range m.routes {
+			if r.mcp != nil {
+				hasMCP = true
+				addMCPShape(sh, r.mcp)
+				continue
+			}
+			sh.Actions[r.action] = true
+			sh.EntityTypes[r.resType] = true
+		}
+	}
+	if !c.NoConfig {
+		sh.Context = shapeAttr(ctxAttr{want: "record", sub: mapperContext(c.Signals, c.JWTClaims, hasMCP)})
+	}
+	return sh
+}
+
+// addMCPShape adds the actions and resource types an MCP route produces.
+func addMCPShape(sh *policy.Shape, r *mcpRoute) {
+	sh.EntityTypes[r.toolType] = true
+	if r.Mode == MCPToolResource {
+		sh.Actions[r.toolAction] = true
+	} else {
+		sh.ActionPrefixes = append(sh.ActionPrefixes, r.ActionPrefix)
+	}
+	add := func(m *mcpMethod) {
+		if m != nil && m.verdict == mcpPolicy {
+			sh.Actions[m.action] = true
+			sh.EntityTypes[m.resType] = true
+		}
+	}
+	for _, m := range r.exact {
+		add(m)
+	}
+	for _, p := range r.prefixes {
+		add(p.m)
+	}
+}
+
+func shapeAttr(a ctxAttr) *policy.Attr {
+	out := &policy.Attr{Type: a.want, Open: a.open}
+	if a.sub != nil {
+		out.Attrs = make(map[string]*policy.Attr, len(a.sub))
+		for k, v := range a.sub {
+			out.Attrs[k] = shapeAttr(v)
+		}
+	}
+	return out
+}
+
+// String names the check's inputs, for tool summaries.
+func (c PolicyCheck) String() string {
+	switch {
+	case c.NoConfig && c.Manifest == nil:
+		return "not checked against Tollgate's requests (pass --config)"
+	case c.NoConfig:
+		return "entity types and actions checked against the manifests; context not checked (pass --config)"
+	case c.Manifest == nil:
+		return "context checked against the config; entity types and actions not checked (no manifests)"
+	}
+	return fmt.Sprintf("checked against the context, entity types and actions Tollgate produces (%d signals)", len(c.Signals))
+}
