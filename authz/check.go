@@ -75,17 +75,22 @@ func (e *Engine) decide(ctx context.Context, r *Request, d *Decision, st *checkS
 		return
 	}
 	d.Identity, st.source = &id, id.Source
-	path, code := normalize(r.Path)
-	if code != "" {
-		setOutcome(d, BadRequest, CodeBadPath, "malformed request path: "+string(code))
+	lk := e.manifest.Load().lookup(r.Method, r.Path, d.GRPC, r.ProxyNormalizedPath, st.vals[:0])
+	switch {
+	case lk.badPath != "":
+		setOutcome(d, BadRequest, CodeBadPath, "malformed request path: "+string(lk.badPath))
 		return
-	}
-	st.path = path
-	rt, vals := e.manifest.Load().match(r.Method, path, d.GRPC, st.vals[:0])
-	if rt == nil {
+	case lk.methodMiss:
+		st.path = lk.path
+		setOutcome(d, Forbidden, CodeNoRoute, "the route for this path does not declare the method")
+		return
+	case lk.rt == nil:
+		st.path = lk.path
 		setOutcome(d, Forbidden, CodeNoRoute, "no route matches the request")
 		return
 	}
+	rt, vals, path := lk.rt, lk.vals, lk.path
+	st.path = path
 	now := r.Time
 	if now.IsZero() {
 		now = e.clock()
