@@ -51,6 +51,11 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "FAIL: %s: %d problem(s)\n", pos[0], len(errs))
 		return exitError
 	}
+	if env.manifest != nil {
+		for _, w := range env.manifest.Warnings() {
+			fmt.Fprintln(stderr, w)
+		}
+	}
 	fmt.Fprintln(stdout, env.summary(pos[0]))
 	return exitOK
 }
