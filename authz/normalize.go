@@ -22,6 +22,9 @@ const (
 	// Spring strip ";params" from a segment before routing; others keep
 	// them: a path that could be read two ways is refused.
 	PathParam PathCode = "path_param"
+	// PathFragment: a "#" in the path. A request target has no fragment;
+	// nginx ends the path there, Go's server keeps it in the path.
+	PathFragment PathCode = "fragment"
 	// PathNotNormalized: the raw path is not its own normal form (dot
 	// segments, empty segments, a trailing slash, an escaped unreserved
 	// character or an escaped "%"), and nothing declared that the proxy
@@ -56,8 +59,8 @@ func (e *PathError) Unwrap() error { return ErrBadPath }
 // routes the raw path, not Tollgate's resolution of it.
 //
 // The steps are: refuse an empty path or one not starting with "/"; drop
-// the query string and fragment; refuse control characters, NUL, raw
-// backslashes and ";" path parameters; refuse a path that is not in normal
+// the query string; refuse control characters, NUL, raw backslashes, "#"
+// and ";" path parameters; refuse a path that is not in normal
 // form (see ResolvePath for the reading of a normalising proxy);
 // percent-decode exactly once, refusing invalid escapes, invalid UTF-8 and
 // an encoded ";".
@@ -103,7 +106,7 @@ func normalize(raw string, proxyNormalized bool) (string, PathCode) {
 	case raw[0] != '/':
 		return "", PathNotAbsolute
 	}
-	if i := strings.IndexAny(raw, "?#"); i >= 0 {
+	if i := strings.IndexByte(raw, '?'); i >= 0 {
 		raw = raw[:i]
 	}
 	if len(raw) > MaxPathLength {
@@ -121,7 +124,7 @@ func normalize(raw string, proxyNormalized bool) (string, PathCode) {
 	return resolve(raw)
 }
 
-// checkRaw refuses control characters, raw backslashes and ";".
+// checkRaw refuses control characters, raw backslashes, ";" and "#".
 func checkRaw(p string) PathCode {
 	for i := 0; i < len(p); i++ {
 		switch c := p[i]; {
@@ -131,6 +134,8 @@ func checkRaw(p string) PathCode {
 			return PathBackslash
 		case c == ';':
 			return PathParam
+		case c == '#':
+			return PathFragment
 		}
 	}
 	return ""
