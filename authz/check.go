@@ -76,21 +76,10 @@ func (e *Engine) decide(ctx context.Context, r *Request, d *Decision, st *checkS
 	}
 	d.Identity, st.source = &id, id.Source
 	lk := e.manifest.Load().lookup(r.Method, r.Path, d.GRPC, r.ProxyNormalizedPath, st.vals[:0])
-	switch {
-	case lk.badPath != "":
-		setOutcome(d, BadRequest, CodeBadPath, "malformed request path: "+string(lk.badPath))
-		return
-	case lk.methodMiss:
-		st.path = lk.path
-		setOutcome(d, Forbidden, CodeNoRoute, "the route for this path does not declare the method")
-		return
-	case lk.rt == nil:
-		st.path = lk.path
-		setOutcome(d, Forbidden, CodeNoRoute, "no route matches the request")
+	if unrouted(d, st, &lk) {
 		return
 	}
 	rt, vals, path := lk.rt, lk.vals, lk.path
-	st.path = path
 	now := r.Time
 	if now.IsZero() {
 		now = e.clock()
@@ -107,6 +96,23 @@ func (e *Engine) decide(ctx context.Context, r *Request, d *Decision, st *checkS
 	}
 	d.Resource = uidString(in.resource.UID)
 	applyPolicy(d, st, e.evaluate(in))
+}
+
+// unrouted denies a request whose path was refused or that no route
+// takes, and reports whether it did.
+func unrouted(d *Decision, st *checkState, lk *lookup) bool {
+	st.path = lk.path
+	switch {
+	case lk.badPath != "":
+		setOutcome(d, BadRequest, CodeBadPath, "malformed request path: "+string(lk.badPath))
+	case lk.methodMiss:
+		setOutcome(d, Forbidden, CodeNoRoute, "the route for this path does not declare the method")
+	case lk.rt == nil:
+		setOutcome(d, Forbidden, CodeNoRoute, "no route matches the request")
+	default:
+		return false
+	}
+	return true
 }
 
 // evaluate asks the policies about in, overlaying the principal and
