@@ -36,6 +36,9 @@ type offlineEnv struct {
 	manifest *authz.Manifest // nil when no manifest was given
 	signals  []authz.Signal
 	claims   []string
+	// proxyNormalizes is the config's listen.proxy_normalizes_path: the
+	// offline tools read paths as serve's gRPC listener does.
+	proxyNormalizes bool
 }
 
 // loadOffline loads dir and the manifests and checks them against each
@@ -54,6 +57,7 @@ func loadOffline(dir string, pf *policyFlags) (*offlineEnv, error) {
 		if cfg.Identity.JWT != nil {
 			env.claims = cfg.Identity.JWT.Claims
 		}
+		env.proxyNormalizes = cfg.Listen.ProxyNormalizesPath
 		if pf.window == 0 {
 			pf.window = cfg.Policy.MaxExceptionWindow
 		}

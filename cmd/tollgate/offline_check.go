@@ -43,6 +43,7 @@ func runOfflineCheck(f *checkFlags, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "tollgate check --offline:", err)
 		return exitError
 	}
+	r.ProxyNormalizedPath = env.proxyNormalizes
 	rec := &recorder{snap: env.snap}
 	eng, err := env.engine(rec)
 	if err != nil {

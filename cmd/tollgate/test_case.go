@@ -156,7 +156,8 @@ func (c *testCase) runHTTP(env *offlineEnv) outcome {
 	r := &authz.Request{
 		Method: h.Method, Path: h.Path, Host: h.Host, Scheme: "https", Headers: lowerKeys(h.Headers),
 		SourceAddress: h.Source, TLS: true, ContentLength: -1, ContextExtensions: h.ContextExtensions,
-		Credentials: identity.Credentials{SourcePrincipal: c.Principal},
+		Credentials:         identity.Credentials{SourcePrincipal: c.Principal},
+		ProxyNormalizedPath: env.proxyNormalizes,
 	}
 	if r.Method == "" {
 		r.Method = "GET"
