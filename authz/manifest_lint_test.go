@@ -14,8 +14,8 @@ func TestManifestWarnings(t *testing.T) {
 	}
 	got := strings.Join(m.Warnings(), "\n")
 	for _, want := range []string{
-		`tricks.yaml:7: route "admin-users"`, `catch-all "catch-all"`, "path_case: insensitive", "/ADMIN/USERS",
-		`tricks.yaml:15: route "mcp"`, "methods other than POST",
+		`tricks.yaml:7: warning: route "admin-users"`, `catch-all "catch-all"`, "path_case: insensitive", "/ADMIN/USERS", `tricks.yaml:3: warning: route "order"`, "/ORDERS/x",
+		`tricks.yaml:11: warning: route "mcp"`, "methods other than POST",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("warnings lack %q:\n%s", want, got)
