@@ -205,3 +205,29 @@ func TestPathCaseKeyValidated(t *testing.T) {
 		}
 	}
 }
+
+// A case-sensitive manifest (the default) does not know whether its
+// upstream folds case, so a path whose case-folded reading would take
+// another route is refused; case in captured values is left alone.
+func TestCaseVariantsRefusedByDefault(t *testing.T) {
+	e := trickEngine(t, trickManifest+`
+  - name: cafe
+    match: {method: GET, path: '/café/menu'}
+    action: ReadPublic
+    resource: {type: Page, id: cafe}
+`)
+	runTricks(t, e, false, []trick{
+		{method: "GET", path: "/Admin/users", code: CodeBadPath, reason: "ambiguous_case"},
+		{method: "GET", path: "/admin/USERS", code: CodeBadPath, reason: "ambiguous_case"},
+		{method: "POST", path: "/MCP", code: CodeBadPath, reason: "ambiguous_case"},
+		{method: "HEAD", path: "/ORDERS/secret", code: CodeBadPath, reason: "ambiguous_case"},
+		{method: "GET", path: "/admin/u%C5%BFers", code: CodeBadPath, reason: "ambiguous_case"},
+		{method: "GET", path: "/CAF%C3%89/menu", code: CodeBadPath, reason: "ambiguous_case"},
+		{method: "GET", path: "/orders/secret", code: "forbid"},
+	})
+	for _, p := range []string{"/orders/AbC", "/Public/Page", "/kategori/kad%C4%B1n", "/caf%C3%A9/menu"} {
+		if d := e.Check(context.Background(), req(frontend, "GET", p)); !d.Allowed() {
+			t.Errorf("GET %s: %s (%s), want an allow", p, d.Code, d.Reason)
+		}
+	}
+}
