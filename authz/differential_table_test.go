@@ -40,16 +40,18 @@ var consumerTable = []struct {
 		"tomcat": "mcp", "express": "catch-all", "aspnet": "catch-all"}},
 	{method: "GET", path: "/orders/secret%3Bx", want: "bad_path:path_param", readings: map[string]string{
 		"tomcat": "order(secret;x)", "spring": "400", "express": "order(secret;x)"}},
-	{method: "GET", path: "/Admin/users", want: "catch-all", readings: map[string]string{
+	{method: "GET", path: "/Admin/users", want: "bad_path:ambiguous_case", readings: map[string]string{
 		"spring": "catch-all", "starlette": "catch-all", "net/http": "catch-all", "nginx": "=>/Admin/users"}},
 	{method: "GET", path: "/Admin/users", insensitive: true, want: "admin-users", readings: map[string]string{
 		"aspnet": "admin-users", "express": "admin-users"}},
-	{method: "POST", path: "/MCP", want: "catch-all", readings: map[string]string{
+	{method: "POST", path: "/MCP", want: "bad_path:ambiguous_case", readings: map[string]string{
 		"spring": "catch-all", "starlette": "catch-all", "net/http": "catch-all"}},
 	{method: "POST", path: "/MCP", insensitive: true, want: "mcp", readings: map[string]string{
 		"aspnet": "mcp", "express": "mcp"}},
 	{method: "GET", path: "/adm%C4%B1n/users", insensitive: true, want: "bad_path:ambiguous_case", readings: map[string]string{
 		"aspnet": "admin-users", "express": "catch-all"}},
+	{method: "GET", path: "/admin/u%C5%BFers", want: "bad_path:ambiguous_case", readings: map[string]string{
+		"aspnet": "admin-users", "spring": "catch-all"}},
 	{method: "GET", path: "/admin/../public/x", want: "bad_path:not_normalized", readings: map[string]string{
 		"express": "catch-all(admin/../public/x)", "starlette": "catch-all(admin/../public/x)", "tomcat": "catch-all(public/x)",
 		"nginx": "=>/admin/../public/x", "net/http": "redirect /public/x"}},

@@ -11,7 +11,8 @@ type lookup struct {
 
 // lookup reads a raw request path and finds its route: the one rule that
 // Engine.Check and Match share. A gRPC call must name its method in the
-// exact form a gRPC server routes. proxyNormalized says the proxy
+// exact form a gRPC server routes; a path that another case folding
+// would route elsewhere is refused. proxyNormalized says the proxy
 // normalised the path for the upstream (see ResolvePath); otherwise a path
 // not in normal form is refused (see NormalizePath).
 func (m *Manifest) lookup(method, raw string, grpc, proxyNormalized bool, vals []string) lookup {
@@ -21,9 +22,6 @@ func (m *Manifest) lookup(method, raw string, grpc, proxyNormalized bool, vals [
 		}
 	}
 	path, code := normalize(raw, proxyNormalized)
-	if code == "" && m.foldCase() {
-		code = checkFoldable(path)
-	}
 	if code != "" {
 		return lookup{badPath: code}
 	}
@@ -31,6 +29,9 @@ func (m *Manifest) lookup(method, raw string, grpc, proxyNormalized bool, vals [
 		return lookup{path: path, vals: vals}
 	}
 	rt, vals, miss := m.table.match(method, path, grpc, vals)
+	if m.table.ambiguousCase(method, path, grpc, rt, miss) {
+		return lookup{badPath: PathAmbiguousCase}
+	}
 	return lookup{path: path, rt: rt, vals: vals, methodMiss: miss}
 }
 

@@ -12,8 +12,7 @@ import (
 func grpcCaptureNames() []string { return []string{"service", "method"} }
 
 func compileManifest(d *decoder, raw *rawManifest) (*Manifest, error) {
-	m := &Manifest{file: d.file, service: raw.service, table: newRouteTable()}
-	m.table.foldCase = raw.pathCase == "insensitive"
+	m := &Manifest{file: d.file, service: raw.service, table: newRouteTable(raw.pathCase == "insensitive")}
 	shapes := map[string][]*route{}
 	names := map[string]*route{}
 	for i := range raw.routes {

@@ -10,8 +10,9 @@ import (
 // never lets such a request fall through (see routeTable), but the upstream
 // may read it differently:
 //   - in a case-sensitive manifest, a case variant of the route's path
-//     (/ADMIN/users) matches the catch-all, while an upstream that routes
-//     case-insensitively (ASP.NET) serves the specific route;
+//     (/ADMIN/users) would match the catch-all, while an upstream that
+//     routes case-insensitively (ASP.NET) serves the specific route; it is
+//     refused as ambiguous_case;
 //   - a method the route does not list is denied (no_route), while an
 //     upstream that falls through by method (net/http, Express) serves the
 //     catch-all.
@@ -64,8 +65,9 @@ func shadowWarnings(m *Manifest, c, s *route) []string {
 		m.file, s.Line, s.Name, s.Path, c.Name, c.Line)
 	var out []string
 	if variant, ok := caseVariant(c.segs, s.segs); ok && !m.foldCase() {
-		out = append(out, fmt.Sprintf("%s: a case variant such as %s matches the catch-all, not this route; "+
-			"if the upstream matches paths case-insensitively, declare path_case: insensitive", where, variant))
+		out = append(out, fmt.Sprintf("%s: a case variant such as %s would match the catch-all, not this route, "+
+			"so Tollgate refuses it (bad_path ambiguous_case); if the upstream matches paths case-insensitively, "+
+			"declare path_case: insensitive", where, variant))
 	}
 	if s.Methods != nil {
 		out = append(out, fmt.Sprintf("%s: methods other than %s on this path are denied (no_route), "+

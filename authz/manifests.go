@@ -134,8 +134,7 @@ func mergeManifests(ms []*Manifest) (*Manifest, error) {
 		}
 		return ms[0], nil
 	}
-	out := &Manifest{table: newRouteTable()}
-	out.table.foldCase = ms[0].foldCase()
+	out := &Manifest{table: newRouteTable(ms[0].foldCase())}
 	var names, services []string
 	seen := map[string][]*route{}
 	for _, m := range ms {

@@ -32,8 +32,9 @@ const (
 	PathNotNormalized PathCode = "not_normalized"
 	// PathGRPC: a gRPC call whose :path is not exactly /Service/Method.
 	PathGRPC PathCode = "grpc_path"
-	// PathAmbiguousCase: in a case-insensitive manifest, a non-ASCII
-	// letter that some runtimes fold to an ASCII one (ı, ſ, K).
+	// PathAmbiguousCase: a path that another case folding (ASCII, as
+	// Express and ASP.NET do, or runtimes folding ı, ſ, K to ASCII) would
+	// route to another route than the manifest's own matching.
 	PathAmbiguousCase PathCode = "ambiguous_case"
 )
 

@@ -2,8 +2,6 @@ package authz
 
 import (
 	"strings"
-	"unicode"
-	"unicode/utf8"
 )
 
 // checkNormalForm refuses a raw path that is not its own normal form,
@@ -98,35 +96,4 @@ func grpcName(s string) bool {
 		}
 	}
 	return true
-}
-
-// checkFoldable refuses, for a case-insensitive manifest, a canonical path
-// holding a non-ASCII letter that a runtime's case-insensitive comparison
-// can equate with an ASCII letter: .NET's OrdinalIgnoreCase upper-cases
-// "ı" to "I" and "ſ" to "S", Go's EqualFold and Unicode folding map "K"
-// (Kelvin) to "k". Tollgate folds ASCII only, so these are ambiguous.
-func checkFoldable(p string) PathCode {
-	for i := 0; i < len(p); i++ {
-		if p[i] < utf8.RuneSelf {
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(p[i:])
-		if foldsToASCII(r) {
-			return PathAmbiguousCase
-		}
-		i += n - 1
-	}
-	return ""
-}
-
-func foldsToASCII(r rune) bool {
-	if unicode.ToUpper(r) < utf8.RuneSelf || unicode.ToLower(r) < utf8.RuneSelf {
-		return true
-	}
-	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
-		if f < utf8.RuneSelf {
-			return true
-		}
-	}
-	return false
 }

@@ -38,6 +38,12 @@ type routeTable struct {
 	// foldCase matches literal segments ASCII case-insensitively
 	// (manifest key path_case: insensitive); they are stored lower-cased.
 	foldCase bool
+	// key maps a literal segment to its trie key: nil (exact), lowerASCII
+	// (foldCase) or foldKey (the shadow).
+	key func(string) string
+	// shadow holds the same routes keyed by foldKey, the loosest case
+	// folding an upstream applies (see ambiguousCase); nil in a shadow.
+	shadow *routeTable
 }
 
 type trieNode struct {
@@ -47,11 +53,24 @@ type trieNode struct {
 	routes []*route // routes whose template ends here
 }
 
-func newRouteTable() *routeTable {
-	return &routeTable{root: &trieNode{}, grpcExact: map[string]*route{}, grpcService: map[string]*route{}}
+// newRouteTable returns an empty table; foldCase is path_case: insensitive.
+func newRouteTable(foldCase bool) *routeTable {
+	t := bareTable(nil)
+	if foldCase {
+		t.foldCase, t.key = true, lowerASCII
+	}
+	t.shadow = bareTable(foldKey)
+	return t
+}
+
+func bareTable(key func(string) string) *routeTable {
+	return &routeTable{root: &trieNode{}, grpcExact: map[string]*route{}, grpcService: map[string]*route{}, key: key}
 }
 
 func (t *routeTable) add(r *route) {
+	if t.shadow != nil {
+		t.shadow.add(r)
+	}
 	if r.GRPC != "" {
 		svc, method, _ := strings.Cut(r.GRPC[1:], "/")
 		if method == "*" {
@@ -63,8 +82,8 @@ func (t *routeTable) add(r *route) {
 	}
 	n := t.root
 	for _, s := range r.segs {
-		if t.foldCase && s.kind == segLiteral {
-			s.text = lowerASCII(s.text)
+		if t.key != nil && s.kind == segLiteral {
+			s.text = t.key(s.text)
 		}
 		n = n.child(s)
 	}
@@ -110,7 +129,7 @@ func (t *routeTable) match(method, path string, grpc bool, vals []string) (r *ro
 			return r, append(vals, svc, m), false
 		}
 	}
-	n, vals := t.root.find(path[1:], t.foldCase, vals)
+	n, vals := t.root.find(path[1:], t.key, vals)
 	if n == nil {
 		return nil, vals, false
 	}
@@ -119,7 +138,7 @@ func (t *routeTable) match(method, path string, grpc bool, vals []string) (r *ro
 }
 
 // find returns the node of the most specific template matching the path.
-func (n *trieNode) find(rest string, fold bool, vals []string) (*trieNode, []string) {
+func (n *trieNode) find(rest string, key func(string) string, vals []string) (*trieNode, []string) {
 	if rest == "" {
 		if len(n.routes) == 0 {
 			return nil, vals
@@ -127,17 +146,17 @@ func (n *trieNode) find(rest string, fold bool, vals []string) (*trieNode, []str
 		return n, vals
 	}
 	seg, tail, _ := strings.Cut(rest, "/")
-	key := seg
-	if fold {
-		key = lowerASCII(seg)
+	k := seg
+	if key != nil {
+		k = key(seg)
 	}
-	if c := n.lit[key]; c != nil {
-		if f, v := c.find(tail, fold, vals); f != nil {
+	if c := n.lit[k]; c != nil {
+		if f, v := c.find(tail, key, vals); f != nil {
 			return f, v
 		}
 	}
 	if n.param != nil {
-		if f, v := n.param.find(tail, fold, append(vals, unescapeSegment(seg))); f != nil {
+		if f, v := n.param.find(tail, key, append(vals, unescapeSegment(seg))); f != nil {
 			return f, v
 		}
 	}
@@ -166,20 +185,4 @@ func pickMethod(routes []*route, method string) *route {
 		return get
 	}
 	return anyMethod
-}
-
-// lowerASCII lower-cases ASCII letters only, allocating only when needed.
-func lowerASCII(s string) string {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; 'A' <= c && c <= 'Z' {
-			b := []byte(s)
-			for j := i; j < len(b); j++ {
-				if 'A' <= b[j] && b[j] <= 'Z' {
-					b[j] += 'a' - 'A'
-				}
-			}
-			return string(b)
-		}
-	}
-	return s
 }
