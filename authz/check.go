@@ -38,8 +38,8 @@ type checkState struct {
 func (e *Engine) Check(ctx context.Context, r *Request) (d Decision) {
 	start := time.Now()
 	d.ID = e.nextID()
-	// Start from a denial: a path that forgot to decide must never leave the
-	// zero Outcome, which is Allow.
+	// Start from a named denial: a path that forgot to decide is an
+	// internal error, never an allow.
 	setOutcome(&d, Unavailable, CodeInternal, "internal error: no decision")
 	st := &checkState{}
 	defer func() {

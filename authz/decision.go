@@ -10,8 +10,11 @@ import (
 type Outcome int
 
 const (
+	// Unknown is the zero Outcome: no decision was made. Adapters answer it
+	// as an internal-error denial, so a forgotten assignment never allows.
+	Unknown Outcome = iota
 	// Allow lets the request through.
-	Allow Outcome = iota
+	Allow
 	// Unauthenticated: no verified identity (HTTP 401).
 	Unauthenticated
 	// Forbidden: a verified caller that policy does not allow (HTTP 403).
@@ -19,8 +22,10 @@ const (
 	// BadRequest: the request could not be understood (malformed body etc.);
 	// still a denial (HTTP 400 or a JSON-RPC error).
 	BadRequest
-	// Unavailable: Tollgate cannot decide (no or stale policy) and fails
-	// closed (HTTP 503).
+	// Unavailable: Tollgate cannot decide (no or stale policy, internal
+	// error) and fails closed. The client sees 403 with the code: a 5xx
+	// from an authorization service can be read as "allow" by a proxy
+	// set to fail open.
 	Unavailable
 )
 

@@ -23,11 +23,13 @@ func (e *Engine) record(ctx context.Context, r *Request, d *Decision, st *checkS
 	}
 }
 
-// evalErrorLog is one policy evaluation error in the decision log.
+// evalErrorLog is one policy evaluation error in the decision log: the
+// policy and a bounded kind, never cedar-go's message, which embeds the
+// request values (MCP arguments, entity ids) it failed on.
 type evalErrorLog struct {
-	Policy  string `json:"policy"`
-	Forbid  bool   `json:"forbid"`
-	Message string `json:"message"`
+	Policy string `json:"policy"`
+	Forbid bool   `json:"forbid"`
+	Kind   string `json:"kind"`
 }
 
 // logDecision writes the one "decision" line. It never logs headers,
@@ -73,7 +75,7 @@ func nonNil(s []string) []string {
 func evalErrors(errs []policy.EvalError) []evalErrorLog {
 	out := make([]evalErrorLog, len(errs))
 	for i, e := range errs {
-		out[i] = evalErrorLog{Policy: e.PolicyID, Forbid: e.Forbid, Message: e.Message}
+		out[i] = evalErrorLog{Policy: e.PolicyID, Forbid: e.Forbid, Kind: string(e.Kind)}
 	}
 	return out
 }

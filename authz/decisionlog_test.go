@@ -84,7 +84,7 @@ func TestDecisionLogEvalErrors(t *testing.T) {
 	if err := json.Unmarshal(buf.Bytes(), &line); err != nil {
 		t.Fatal(err)
 	}
-	if len(line.EvalErrors) != 1 || line.EvalErrors[0].Policy != "broken" || !line.EvalErrors[0].Forbid || line.EvalErrors[0].Message == "" {
+	if len(line.EvalErrors) != 1 || line.EvalErrors[0].Policy != "broken" || !line.EvalErrors[0].Forbid || line.EvalErrors[0].Kind == "" {
 		t.Fatalf("eval_errors = %+v", line.EvalErrors)
 	}
 }

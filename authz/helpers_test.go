@@ -58,7 +58,7 @@ func (c cedarPolicies) Evaluate(req cedar.Request, extra ...types.Entity) policy
 	d := policy.Decision{Version: "test-1", Allow: bool(ok)}
 	for _, e := range diag.Errors {
 		forbid := c.ps.Get(e.PolicyID).Effect() == cedar.Forbid
-		d.Errors = append(d.Errors, policy.EvalError{PolicyID: string(e.PolicyID), Forbid: forbid, Message: e.Message})
+		d.Errors = append(d.Errors, policy.EvalError{PolicyID: string(e.PolicyID), Forbid: forbid, Kind: policy.ErrorOther})
 		if forbid {
 			d.Allow, d.Reason = false, policy.ReasonForbidError
 		}

@@ -22,7 +22,7 @@ func TestJSONLineHandlerMatchesSlog(t *testing.T) {
 		"unicode":  {slog.String("u", "héllo ☃ \u2028 \u2029"), slog.String("bad", "bad\xffutf8")},
 		"numbers":  {slog.Int64("i", -42), slog.Uint64("u", 7), slog.Bool("b", true), slog.Float64("f", 1.5), slog.Duration("d", time.Second)},
 		"lists":    {slog.Any("policies", []string{"p1", "p\"2"}), slog.Any("empty", []string{}), slog.Any("errs", []evalErrorLog{})},
-		"eval err": {slog.Any("errs", []evalErrorLog{{Policy: "p", Forbid: true, Message: "boom"}})},
+		"eval err": {slog.Any("errs", []evalErrorLog{{Policy: "p", Forbid: true, Kind: "type_error"}})},
 		"group":    {slog.Group("mcp", slog.String("tool", "x"), slog.Int("n", 2)), slog.String("after", "y")},
 		"time":     {slog.Time("at", when)},
 		"error":    {slog.Any("err", errors.New("oops"))},

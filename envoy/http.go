@@ -79,13 +79,22 @@ func NewHTTPHandler(checker Checker, opts HTTPOptions) (*HTTPHandler, error) {
 	return &HTTPHandler{checker: checker, opts: opts, metrics: m}, nil
 }
 
-// ServeHTTP answers one check request.
+// ServeHTTP answers one check request. Every answer but an allow is a
+// 4xx: a panic is a 403 internal-error denial, never a dropped connection
+// or a 5xx, which a proxy set to fail open would read as an allow.
 func (h *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		if p := recover(); p != nil {
+			h.opts.Logger.Error("HTTP check panicked; denying")
+			d := panicDecision()
+			h.answer(w, &d)
+		}
+	}()
 	hop, ok := h.trusted(r.RemoteAddr)
 	if !ok {
 		h.opts.Logger.Warn("HTTP check from an untrusted address refused", "remote", r.RemoteAddr)
 		h.metrics.refused.WithLabelValues(refusedUntrustedProxy).Inc()
-		writeJSON(w, http.StatusForbidden, errorBody(CodeUntrustedProxy, "the caller is not a trusted proxy"))
+		refuse(w, http.StatusForbidden, CodeUntrustedProxy, "the caller is not a trusted proxy")
 		return
 	}
 	f, err := forwarded(h.opts.Style, r)
@@ -93,7 +102,7 @@ func (h *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// The proxy config is wrong or a client got through: fail closed.
 		h.opts.Logger.Warn("HTTP check with a bad forwarded request refused", "error", err)
 		h.metrics.refused.WithLabelValues(refusedBadForwarded).Inc()
-		writeJSON(w, http.StatusBadRequest, errorBody(refusedBadForwarded, err.Error()))
+		refuse(w, http.StatusBadRequest, refusedBadForwarded, err.Error())
 		return
 	}
 	req := h.toRequest(r, &f, hop)
@@ -153,30 +162,36 @@ func (h *HTTPHandler) answer(w http.ResponseWriter, d *authz.Decision) {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	status, body := h.denial(d)
-	w.Header().Set(HeaderDecisionID, d.ID)
-	w.Header().Set("X-Tollgate-Code", d.Code)
-	if h.opts.Style == StyleNginx {
-		w.Header().Set(HeaderDenyBody, string(body))
+	a := denied(d, HTTPStatus(d.Outcome))
+	for _, kv := range a.headers {
+		w.Header().Set(kv[0], kv[1])
 	}
-	writeJSON(w, status, body)
+	if h.opts.Style == StyleNginx && len(a.body) > 0 {
+		w.Header().Set(HeaderDenyBody, string(a.body))
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(a.body)))
+	w.WriteHeader(h.denialStatus(a.status))
+	_, _ = w.Write(a.body)
 }
 
-// denial never answers 2xx: in the HTTP mode the status is the verdict.
-// nginx honours only 401 and 403 (anything else becomes a 500), so the
-// nginx style answers 401 or 403.
-func (h *HTTPHandler) denial(d *authz.Decision) (int, []byte) {
-	status := HTTPStatus(d.Outcome)
-	if status < 300 {
-		status = http.StatusForbidden
+// denialStatus is the status of a denial in the HTTP mode, where the status
+// is the verdict: never 2xx (an allow) and never 5xx (an allow to a proxy
+// set to fail open). nginx honours only 401 and 403 (anything else becomes
+// a 500), so the nginx style answers 401 or 403.
+func (h *HTTPHandler) denialStatus(status int) int {
+	if status < 300 || status >= 500 {
+		return http.StatusForbidden
 	}
 	if h.opts.Style == StyleNginx && status != http.StatusUnauthorized {
-		status = http.StatusForbidden
+		return http.StatusForbidden
 	}
-	if d.MCP != nil {
-		return status, mcpErrorBody(d)
-	}
-	return status, DenyBody(d)
+	return status
+}
+
+// refuse answers a check request the HTTP mode refuses before deciding.
+func refuse(w http.ResponseWriter, status int, code, reason string) {
+	w.Header().Set(HeaderCode, code)
+	writeJSON(w, status, errorBody(code, reason))
 }
 
 func errorBody(code, reason string) []byte {

@@ -101,7 +101,7 @@ func TestHTTPRefusals(t *testing.T) {
 			newHTTP(t, tt.style, rec).ServeHTTP(w, checkReq("GET", "/", tt.remote, tt.hdr, ""))
 			var body struct{ Code string }
 			_ = json.Unmarshal(w.Body.Bytes(), &body)
-			if w.Code != tt.status || body.Code != tt.code || rec.got != nil {
+			if w.Code != tt.status || body.Code != tt.code || w.Header().Get(HeaderCode) != tt.code || rec.got != nil {
 				t.Fatalf("got %d %s (checked=%v), want %d %s", w.Code, w.Body, rec.got != nil, tt.status, tt.code)
 			}
 		})

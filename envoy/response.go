@@ -21,6 +21,10 @@ const (
 	HeaderSPIFFEID   = "x-spiffe-id"
 )
 
+// HeaderCode carries the bounded code of a denial (no_permit, no_snapshot,
+// internal, ...) to the client, on both listeners.
+const HeaderCode = "x-tollgate-code"
+
 // MetadataNamespace is the dynamic metadata namespace for Envoy's access log.
 const MetadataNamespace = "envoy.filters.http.ext_authz"
 
@@ -40,51 +44,83 @@ func toResponse(d *authz.Decision, mcpDenyStatus int) *authv3.CheckResponse {
 			DynamicMetadata: md,
 		}
 	}
-	httpStatus, body, headers := denial(d, mcpDenyStatus)
+	a := denied(d, mcpDenyStatus)
+	headers := make([]*corev3.HeaderValueOption, len(a.headers))
+	for i, h := range a.headers {
+		headers[i] = overwrite(h[0], h[1])
+	}
 	return &authv3.CheckResponse{
 		Status: &rpcstatus.Status{Code: int32(grpcCode(d.Outcome)), Message: d.Code},
 		HttpResponse: &authv3.CheckResponse_DeniedResponse{DeniedResponse: &authv3.DeniedHttpResponse{
-			Status:  &typev3.HttpStatus{Code: typev3.StatusCode(httpStatus)},
+			Status:  &typev3.HttpStatus{Code: typev3.StatusCode(a.status)},
 			Headers: headers,
-			Body:    string(body),
+			Body:    string(a.body),
 		}},
 		DynamicMetadata: md,
 	}
 }
 
-// settled returns d, or an internal-error denial in its place when d says
-// Allow without the verified identity every allow is decided for: a denial
-// that still carried Outcome Allow would map to gRPC OK, which Envoy reads
-// as an allow whatever the HTTP status.
+// settled returns d, or an internal-error denial in its place when d is
+// not a decision the adapters know how to answer: an Allow without the
+// verified identity every allow is decided for (it would map to gRPC OK,
+// which Envoy reads as an allow whatever the HTTP status), the zero
+// Outcome (nothing decided) or an Outcome out of range.
 func settled(d *authz.Decision) *authz.Decision {
-	if d.Outcome != authz.Allow || d.Allowed() {
+	if d.Allowed() || knownDenial(d.Outcome) {
 		return d
 	}
 	c := *d
-	c.Outcome, c.Code, c.Reason = authz.Unavailable, authz.CodeInternal, "internal error: allow without a verified identity"
+	c.Outcome, c.Code, c.Reason = authz.Unavailable, authz.CodeInternal, "internal error: no decision"
+	if d.Outcome == authz.Allow {
+		c.Reason = "internal error: allow without a verified identity"
+	}
 	return &c
 }
 
-// denial builds the status, body and headers of a denied answer.
-func denial(d *authz.Decision, mcpDenyStatus int) (int, []byte, []*corev3.HeaderValueOption) {
-	headers := []*corev3.HeaderValueOption{
-		overwrite("content-type", "application/json"),
-		overwrite(HeaderDecisionID, d.ID),
-	}
-	switch {
-	case d.MCP != nil:
-		return mcpDenyStatus, mcpErrorBody(d), headers
-	case d.GRPC:
-		headers = append(headers[1:],
-			overwrite("content-type", "application/grpc"),
-			overwrite("grpc-status", strconv.Itoa(int(grpcCode(d.Outcome)))),
-			overwrite("grpc-message", grpcMessage(d)))
-		return HTTPStatus(d.Outcome), nil, headers
-	}
-	return HTTPStatus(d.Outcome), DenyBody(d), headers
+// panicDecision answers a check that panicked. The panic value is not
+// logged: it may hold request data.
+func panicDecision() authz.Decision {
+	return authz.Decision{ID: "panic", Outcome: authz.Unavailable, Code: authz.CodeInternal, Reason: "internal error"}
 }
 
-// HTTPStatus maps an outcome to the HTTP status a denied client sees.
+func knownDenial(o authz.Outcome) bool {
+	switch o {
+	case authz.Unauthenticated, authz.Forbidden, authz.BadRequest, authz.Unavailable:
+		return true
+	}
+	return false
+}
+
+// deniedAnswer is what the client sees of a denial. Both listeners build
+// it here, so a denial reads the same whichever listener decided it.
+type deniedAnswer struct {
+	status  int
+	headers [][2]string // lower-case names
+	body    []byte
+}
+
+// denied builds the answer to a settled denial. mcpStatus is the status of
+// a denied MCP call.
+func denied(d *authz.Decision, mcpStatus int) deniedAnswer {
+	hs := make([][2]string, 2, 5)
+	hs[0], hs[1] = [2]string{HeaderDecisionID, d.ID}, [2]string{HeaderCode, d.Code}
+	switch {
+	case d.MCP != nil:
+		return deniedAnswer{mcpStatus, append(hs, [2]string{"content-type", "application/json"}), mcpErrorBody(d)}
+	case d.GRPC:
+		hs = append(hs, [2]string{"content-type", "application/grpc"},
+			[2]string{"grpc-status", strconv.Itoa(int(grpcCode(d.Outcome)))},
+			[2]string{"grpc-message", grpcMessage(d)})
+		return deniedAnswer{HTTPStatus(d.Outcome), hs, nil}
+	}
+	return deniedAnswer{HTTPStatus(d.Outcome), append(hs, [2]string{"content-type", "application/json"}), DenyBody(d)}
+}
+
+// HTTPStatus maps an outcome to the HTTP status a denied client sees. A
+// denial is never a 5xx: Envoy's failure_mode_allow and Istio's failOpen
+// turn a 5xx from an HTTP authorization service into an allow. Tollgate
+// being unable to decide (no or stale policy, internal error) is a 403
+// whose code (x-tollgate-code) says why.
 func HTTPStatus(o authz.Outcome) int {
 	switch o {
 	case authz.Allow:
@@ -93,8 +129,6 @@ func HTTPStatus(o authz.Outcome) int {
 		return 401
 	case authz.BadRequest:
 		return 400
-	case authz.Unavailable:
-		return 503
 	}
 	return 403
 }

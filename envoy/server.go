@@ -49,12 +49,13 @@ func NewServer(checker Checker, opts Options) *Server {
 }
 
 // Check answers one ext_authz request. It never returns a transport error
-// for a denial: every outcome is a CheckResponse.
+// for a denial: every outcome, a panic included, is a CheckResponse, since
+// Envoy's failure_mode_allow reads a failed call as an allow.
 func (s *Server) Check(ctx context.Context, req *authv3.CheckRequest) (resp *authv3.CheckResponse, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			s.opts.Logger.Error("check panicked; denying", "panic", p)
-			d := authz.Decision{ID: "panic", Outcome: authz.Unavailable, Code: "internal_error", Reason: "internal error"}
+			s.opts.Logger.Error("check panicked; denying")
+			d := panicDecision()
 			resp, err = toResponse(&d, s.opts.MCPDenyStatus), nil
 		}
 	}()

@@ -150,7 +150,7 @@ func TestDenyResponses(t *testing.T) {
 		{"unauthenticated", authz.Decision{ID: "d", Outcome: authz.Unauthenticated, Code: "identity_missing", Reason: "no identity"}, 401, codes.Unauthenticated, "application/json", ""},
 		{"forbidden", authz.Decision{ID: "d", Outcome: authz.Forbidden, Code: "forbid", Reason: "denied by policy"}, 403, codes.PermissionDenied, "application/json", ""},
 		{"bad request", authz.Decision{ID: "d", Outcome: authz.BadRequest, Code: "bad_path", Reason: "bad path"}, 400, codes.InvalidArgument, "application/json", ""},
-		{"unavailable", authz.Decision{ID: "d", Outcome: authz.Unavailable, Code: "no_snapshot", Reason: "no policy"}, 503, codes.Unavailable, "application/json", ""},
+		{"unavailable", authz.Decision{ID: "d", Outcome: authz.Unavailable, Code: "no_snapshot", Reason: "no policy"}, 403, codes.Unavailable, "application/json", ""},
 		{"grpc caller", authz.Decision{ID: "d", Outcome: authz.Forbidden, Code: "no_permit", GRPC: true}, 403, codes.PermissionDenied, "application/grpc", "7"},
 		{"mcp caller", authz.Decision{ID: "d", Outcome: authz.Forbidden, Code: "forbid", Reason: "denied", MCP: &authz.MCPInfo{ID: "42"}}, 200, codes.PermissionDenied, "application/json", ""},
 	}

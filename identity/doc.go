@@ -46,8 +46,14 @@
 // and once MaxBundleAge passes without one (gauge
 // tollgate_identity_bundle_age_seconds). Federation fetches foreign trust
 // domains' bundles from SPIFFE bundle endpoints (https_web or
-// https_spiffe) and refreshes them. Chain combines sources, first match
-// wins.
+// https_spiffe) and refreshes them. Only a 200 answer with a JSON content
+// type, a body of at most MaxFederationBundleBytes and at least one
+// authority is a bundle; anything else (an error page, a redirect, a
+// timeout after FetchTimeout, an empty key set) is a failed fetch that
+// keeps the bundle in use. Each bundle's age is a gauge
+// (tollgate_identity_federation_bundle_age_seconds{trust_domain}) and, with
+// FederationEndpoint.MaxBundleAge, gates Federation.Ready. Chain combines
+// sources, first match wins.
 //
 // Tokens, Authorization headers and JWT claim values never appear in logs,
 // errors or metric labels.

@@ -39,6 +39,9 @@ type FederationEndpoint struct {
 	Roots *x509.CertPool
 	// RefreshInterval overrides the bundle's refresh hint when > 0.
 	RefreshInterval time.Duration
+	// MaxBundleAge makes Ready fail before the first successful fetch and
+	// once none succeeded for so long; 0 leaves readiness alone.
+	MaxBundleAge time.Duration
 }
 
 // FederationConfig configures a Federation source.
@@ -52,8 +55,22 @@ type FederationConfig struct {
 	// A missing foreign bundle is not fatal: identities of that trust
 	// domain are refused until it arrives.
 	StartTimeout time.Duration
+	// FetchTimeout bounds each fetch; 0 means DefaultFederationFetchTimeout.
+	FetchTimeout time.Duration
 	Logger       *slog.Logger
-	Registerer   prometheus.Registerer
+	// Registerer registers tollgate_identity_federation_refresh_total and
+	// tollgate_identity_federation_bundle_age_seconds; nil skips them.
+	Registerer prometheus.Registerer
+	// Clock for bundle age; default time.Now.
+	Clock func() time.Time
+}
+
+// DefaultFederationFetchTimeout is FederationConfig.FetchTimeout when 0.
+const DefaultFederationFetchTimeout = 10 * time.Second
+
+// endpointState is what the watcher of one endpoint records.
+type endpointState struct {
+	last atomic.Int64 // unix nanoseconds of the last successful fetch; 0 means none
 }
 
 // Federation serves bundles fetched from SPIFFE bundle endpoints and
@@ -63,6 +80,8 @@ type Federation struct {
 	cfg     FederationConfig
 	mu      sync.Mutex
 	sets    atomic.Pointer[bundleSets]
+	state   map[spiffeid.TrustDomain]*endpointState // fixed at construction
+	started time.Time
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 	fetched sync.WaitGroup
@@ -82,7 +101,16 @@ func NewFederation(cfg FederationConfig) (*Federation, error) {
 	if cfg.StartTimeout <= 0 {
 		cfg.StartTimeout = DefaultFederationStartTimeout
 	}
-	f := &Federation{cfg: cfg}
+	if cfg.FetchTimeout <= 0 {
+		cfg.FetchTimeout = DefaultFederationFetchTimeout
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	f := &Federation{cfg: cfg, state: map[spiffeid.TrustDomain]*endpointState{}, started: cfg.Clock()}
+	for _, ep := range cfg.Endpoints {
+		f.state[ep.TrustDomain] = &endpointState{}
+	}
 	f.sets.Store(&bundleSets{x509: x509bundle.NewSet(), jwt: jwtbundle.NewSet()})
 	if err := f.registerMetrics(); err != nil {
 		return nil, err
@@ -110,6 +138,8 @@ func (cfg FederationConfig) validate() error {
 			return configErr("federation[%d] (%s): https_spiffe needs the endpoint's SPIFFE ID", i, ep.TrustDomain.Name())
 		case ep.Profile != ProfileHTTPSWeb && ep.Profile != ProfileHTTPSSPIFFE:
 			return configErr("federation[%d] (%s): profile %q is neither https_web nor https_spiffe", i, ep.TrustDomain.Name(), ep.Profile)
+		case ep.MaxBundleAge < 0 || ep.RefreshInterval < 0:
+			return configErr("federation[%d] (%s): durations must not be negative", i, ep.TrustDomain.Name())
 		}
 		seen[ep.TrustDomain] = true
 	}

@@ -10,51 +10,83 @@ import (
 	"github.com/spiffe/go-spiffe/v2/bundle/jwtbundle"
 	"github.com/spiffe/go-spiffe/v2/bundle/spiffebundle"
 	"github.com/spiffe/go-spiffe/v2/bundle/x509bundle"
-	"github.com/spiffe/go-spiffe/v2/federation"
 	"github.com/spiffe/go-spiffe/v2/spiffeid"
 )
 
-// watch fetches ep's bundle until ctx ends.
+// watch fetches ep's bundle until ctx ends. A failed fetch keeps the
+// bundle in use; a successful one, changed or not, refreshes its age.
 func (f *Federation) watch(ctx context.Context, ep FederationEndpoint) {
 	defer f.wg.Done()
-	w := &bundleWatcher{f: f, ep: ep}
-	_ = federation.WatchBundle(ctx, ep.TrustDomain, ep.URL, w, f.fetchOptions(ep)...)
-	w.firstDone()
-}
-
-func (f *Federation) fetchOptions(ep FederationEndpoint) []federation.FetchOption {
-	if ep.Profile == ProfileHTTPSSPIFFE {
-		// The endpoint is authenticated with its trust domain's bundle:
-		// the one fetched before, else the bootstrap bundle.
-		src := x509Chain{f}
-		if f.cfg.Bootstrap != nil {
-			src = append(src, f.cfg.Bootstrap)
+	w := &bundleWatcher{f: f, ep: ep, state: f.state[ep.TrustDomain]}
+	defer w.firstDone()
+	client := f.httpClient(ep)
+	var latest *spiffebundle.Bundle
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-timer.C:
 		}
-		return []federation.FetchOption{federation.WithSPIFFEAuth(src, ep.EndpointID)}
+		b, err := fetchBundle(ctx, client, ep)
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil:
+			w.OnError(err)
+		default:
+			if latest == nil || !latest.Equal(b) {
+				latest = b
+				w.OnUpdate(b)
+			}
+			w.state.last.Store(f.cfg.Clock().UnixNano()) // after the bundle is in place
+			w.firstDone()
+		}
+		timer.Reset(w.NextRefresh(refreshHint(latest)))
 	}
-	if ep.Roots != nil {
-		return []federation.FetchOption{federation.WithWebPKIRoots(ep.Roots)}
-	}
-	return nil
 }
 
-// bundleWatcher implements federation.BundleWatcher for one endpoint.
+func refreshHint(b *spiffebundle.Bundle) time.Duration {
+	if b == nil {
+		return 0
+	}
+	h, _ := b.RefreshHint()
+	return h
+}
+
+// Bounds on an endpoint's refresh hint (an explicit RefreshInterval is
+// used as configured).
+const (
+	minFederationHint = time.Second
+	maxFederationHint = time.Hour
+)
+
+// bundleWatcher handles one endpoint's fetch results.
 type bundleWatcher struct {
 	f     *Federation
 	ep    FederationEndpoint
+	state *endpointState
 	first sync.Once
 }
 
 func (w *bundleWatcher) firstDone() { w.first.Do(w.f.fetched.Done) }
 
+// NextRefresh is RefreshInterval, else the endpoint's hint clamped to
+// [1s, 1h], else DefaultFederationRefresh; never more than a third of
+// MaxBundleAge, so a quiet endpoint does not make the bundle look stale.
 func (w *bundleWatcher) NextRefresh(hint time.Duration) time.Duration {
+	next := DefaultFederationRefresh
 	switch {
 	case w.ep.RefreshInterval > 0:
-		return w.ep.RefreshInterval
+		next = w.ep.RefreshInterval
 	case hint > 0:
-		return hint
+		next = min(max(hint, minFederationHint), maxFederationHint)
 	}
-	return DefaultFederationRefresh
+	if m := w.ep.MaxBundleAge; m > 0 {
+		next = min(next, m/3)
+	}
+	return next
 }
 
 func (w *bundleWatcher) OnUpdate(b *spiffebundle.Bundle) {
@@ -95,15 +127,27 @@ func (f *Federation) registerMetrics() error {
 		Namespace: "tollgate", Subsystem: "identity", Name: "federation_refresh_total",
 		Help: "Federated bundle fetches by configured trust domain and result (updated or error; unchanged fetches are not counted).",
 	}, []string{"trust_domain", "result"})
+	cs := []prometheus.Collector{f.refresh}
 	for _, ep := range f.cfg.Endpoints {
-		f.refresh.WithLabelValues(ep.TrustDomain.Name(), "updated")
-		f.refresh.WithLabelValues(ep.TrustDomain.Name(), "error")
+		td := ep.TrustDomain
+		f.refresh.WithLabelValues(td.Name(), "updated")
+		f.refresh.WithLabelValues(td.Name(), "error")
+		cs = append(cs, prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Namespace: "tollgate", Subsystem: "identity", Name: "federation_bundle_age_seconds",
+			Help:        "Seconds since the last successful fetch of a configured trust domain's federated bundle (since start before the first).",
+			ConstLabels: prometheus.Labels{"trust_domain": td.Name()},
+		}, func() float64 { return f.age(td).Seconds() }))
 	}
 	if f.cfg.Registerer == nil {
 		return nil
 	}
-	if err := f.cfg.Registerer.Register(f.refresh); err != nil {
-		return fmt.Errorf("identity: register metrics: %w", err)
+	for i, c := range cs {
+		if err := f.cfg.Registerer.Register(c); err != nil {
+			for _, done := range cs[:i] {
+				f.cfg.Registerer.Unregister(done)
+			}
+			return fmt.Errorf("identity: register metrics: %w", err)
+		}
 	}
 	return nil
 }

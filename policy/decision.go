@@ -30,9 +30,12 @@ type Decision struct {
 	Exceptions []string
 }
 
-// EvalError is one policy that failed during evaluation.
+// EvalError is one policy that failed during evaluation. It names the
+// policy and a bounded error kind, never the error text: cedar-go's
+// messages embed request values (arguments, entity ids), and an EvalError
+// goes to the decision log.
 type EvalError struct {
 	PolicyID string
 	Forbid   bool
-	Message  string
+	Kind     ErrorKind
 }

@@ -11,7 +11,9 @@ import (
 // Sentinel errors. Load wraps them in *LoadError; test with errors.Is.
 var (
 	ErrRead          = errors.New("cannot read policy source")
-	ErrNoPolicies    = errors.New("no *.cedar policy files found")
+	ErrNoPolicies    = errors.New("no policies: this version would deny every request (set policy.allow_empty: true if that is intended)")
+	ErrEmptyFile     = errors.New("policy file holds no policy (half-written or truncated?); add its policies or delete it")
+	ErrUnsettled     = errors.New("the policy directory is still changing")
 	ErrParse         = errors.New("syntax error")
 	ErrMissingID     = errors.New(`missing @id("...") annotation`)
 	ErrDuplicateID   = errors.New("duplicate @id")

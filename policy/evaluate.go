@@ -15,9 +15,9 @@ func (s *Snapshot) Evaluate(req cedar.Request, extra ...types.Entity) Decision {
 	if s == nil {
 		return Decision{Reason: ReasonNoSnapshot}
 	}
-	if uid, dup := duplicateUID(extra); dup {
+	if duplicateUID(extra) {
 		return Decision{Reason: ReasonInvalidRequest, Version: s.label,
-			Errors: []EvalError{{Message: "entity " + uid.String() + " given twice"}}}
+			Errors: []EvalError{{Kind: ErrorDuplicateEntity}}}
 	}
 	it := s.current().ix.lookup(req.Action, s.entities, extra)
 	return s.authorize(it, req, extra)
@@ -40,7 +40,7 @@ func (s *Snapshot) authorize(it *policyIter, req cedar.Request, extra []types.En
 		d.Errors = make([]EvalError, len(diag.Errors))
 		for i, de := range diag.Errors {
 			forbid := s.byID[string(de.PolicyID)].forbid()
-			d.Errors[i] = EvalError{PolicyID: string(de.PolicyID), Forbid: forbid, Message: de.Message}
+			d.Errors[i] = EvalError{PolicyID: string(de.PolicyID), Forbid: forbid, Kind: classifyEvalError(de.Message)}
 			if forbid {
 				erroredForbids = append(erroredForbids, string(de.PolicyID))
 			}
@@ -78,13 +78,13 @@ func (s *Snapshot) tickets(ids []string) []string {
 	return out
 }
 
-func duplicateUID(extra []types.Entity) (types.EntityUID, bool) {
+func duplicateUID(extra []types.Entity) bool {
 	for i := 1; i < len(extra); i++ {
 		for j := 0; j < i; j++ {
 			if extra[i].UID == extra[j].UID {
-				return extra[i].UID, true
+				return true
 			}
 		}
 	}
-	return types.EntityUID{}, false
+	return false
 }

@@ -55,11 +55,8 @@ func (r exceptionRules) parseExpiry(ticket string, ann map[string]string) (time.
 		return time.Time{}, detail(ErrException,
 			"exception %s: @expires(%q) is not an RFC3339 time such as 2030-01-31T00:00:00Z", ticket, raw)
 	}
-	if !r.now.Before(expires) {
-		return time.Time{}, detail(ErrException,
-			"exception %s: expired at %s; remove the policy or renew the exception",
-			ticket, expires.UTC().Format(time.RFC3339))
-	}
+	// An exception that has expired is not an error: it simply stops
+	// applying (activeAt), so it never blocks a reload or a restart.
 	if r.window > 0 && expires.Sub(r.now) > r.window {
 		return time.Time{}, detail(ErrException,
 			"exception %s: @expires(%q) is more than the allowed %s from now",

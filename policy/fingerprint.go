@@ -20,8 +20,14 @@ func (w *Watcher) fingerprint() string {
 	// A trailing separator makes WalkDir follow a symlinked root (a
 	// "current -> releases/N" swap, git-sync --link); the resolved target
 	// is part of the fingerprint, so repointing the link changes it.
-	root := filepath.Clean(w.dir) + string(os.PathSeparator)
-	target, _ := filepath.EvalSymlinks(w.dir)
+	// A ConfigMap volume is read through "..data" (see sourceRoot), whose
+	// target names the version.
+	dir, err := sourceRoot(w.dir)
+	if err != nil {
+		return "error"
+	}
+	root := filepath.Clean(dir) + string(os.PathSeparator)
+	target, _ := filepath.EvalSymlinks(dir)
 	fmt.Fprintf(h, "%s\x00", target)
 	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {

@@ -4,13 +4,20 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/cedar-policy/cedar-go/x/exp/schema/resolved"
 )
 
-// LoadDir loads the policy source in directory dir. See Load.
+// LoadDir loads the policy source in directory dir. See Load. A
+// Kubernetes ConfigMap volume (a "..data" symlink to the current version)
+// is read through "..data", so one load sees exactly one version.
 func LoadDir(dir string, opts Options) (*Snapshot, error) {
+	dir, err := sourceRoot(dir)
+	if err != nil {
+		return nil, err
+	}
 	info, err := os.Stat(dir)
 	if err != nil {
 		return nil, &LoadError{File: dir, Err: detail(ErrRead, "%v", err)}
@@ -41,6 +48,9 @@ func Load(fsys fs.FS, opts Options) (*Snapshot, error) {
 	if err := errors.Join(polErr, entErr, schErr); err != nil {
 		return nil, err
 	}
+	if len(pol.entries) == 0 && !opts.AllowEmpty {
+		return nil, errors.Join(append(pol.refused, &LoadError{File: ".", Err: ErrNoPolicies})...)
+	}
 	if err := checkSchema(res, opts.Schema, src, pol, data); err != nil {
 		return nil, err
 	}
@@ -55,9 +65,10 @@ func Load(fsys fs.FS, opts Options) (*Snapshot, error) {
 	s := &Snapshot{
 		hash: src.hash, label: label, loadedAt: now,
 		entries: pol.entries, byID: pol.byID, entities: data.entities,
-		schema: res, clock: opts.Clock,
+		schema: res, clock: opts.Clock, refused: pol.refused,
 	}
 	s.active.Store(s.buildEvalSet(now))
+	s.warnExceptions(opts.Logger, now)
 	opts.Logger.Debug("policy source loaded", "version", s.label, "hash", s.hash,
 		"policies", len(s.entries), "entities", len(s.entities), "schema", res != nil)
 	return s, nil
@@ -93,4 +104,24 @@ func versionLabel(src *source) (string, error) {
 			"VERSION must hold one non-empty line of at most %d bytes", maxVersionLen)}
 	}
 	return v, nil
+}
+
+// configMapData is the symlink a Kubernetes ConfigMap or Secret volume
+// swaps atomically to publish a new version.
+const configMapData = "..data"
+
+// sourceRoot returns the directory to read for dir: the target of
+// dir/..data when dir is a ConfigMap-style volume, else dir. The kubelet
+// swaps "..data" first and creates the visible link of a new key after,
+// so the visible names can briefly miss a file of the new version.
+func sourceRoot(dir string) (string, error) {
+	data := filepath.Join(dir, configMapData)
+	if fi, err := os.Lstat(data); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		return dir, nil
+	}
+	target, err := filepath.EvalSymlinks(data)
+	if err != nil {
+		return "", &LoadError{File: data, Err: detail(ErrRead, "%v", err)}
+	}
+	return target, nil
 }

@@ -15,6 +15,8 @@ type Metrics struct {
 	count      prometheus.Gauge
 	excActive  prometheus.Gauge
 	excNext    prometheus.Gauge
+	excExpired prometheus.Gauge
+	excRefused prometheus.Gauge
 	evalErrors *prometheus.CounterVec
 
 	mu       sync.Mutex
@@ -38,6 +40,10 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Help: "Number of governed exceptions in force."}),
 		excNext: prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "tollgate", Name: "exception_next_expiry_seconds",
 			Help: "Unix time at which the next governed exception expires (0 when none)."}),
+		excExpired: prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "tollgate", Name: "exceptions_expired",
+			Help: "Number of governed exceptions in the policy in force that have expired and no longer apply."}),
+		excRefused: prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "tollgate", Name: "exceptions_refused",
+			Help: "Number of governed exceptions refused (malformed or over the approval window) whose file was left out."}),
 		evalErrors: prometheus.NewCounterVec(prometheus.CounterOpts(opts("errors_total",
 			"Policies that errored during evaluation, by effect.")), []string{"effect"}),
 	}
@@ -45,7 +51,8 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		return m, nil
 	}
 	var errs []error
-	for _, c := range []prometheus.Collector{m.reloads, m.info, m.count, m.excActive, m.excNext, m.evalErrors} {
+	for _, c := range []prometheus.Collector{m.reloads, m.info, m.count, m.excActive, m.excNext,
+		m.excExpired, m.excRefused, m.evalErrors} {
 		errs = append(errs, reg.Register(c))
 	}
 	if err := errors.Join(errs...); err != nil {
@@ -95,10 +102,14 @@ func (m *Metrics) exceptions(s *Snapshot) {
 	if s == nil {
 		m.excActive.Set(0)
 		m.excNext.Set(0)
+		m.excExpired.Set(0)
+		m.excRefused.Set(0)
 		return
 	}
 	now := s.clock()
 	m.excActive.Set(float64(len(s.ActiveExceptions(now))))
+	m.excExpired.Set(float64(len(s.ExpiredExceptions(now))))
+	m.excRefused.Set(float64(len(s.refused)))
 	next, ok := s.NextExpiry(now)
 	if !ok {
 		m.excNext.Set(0)

@@ -31,6 +31,10 @@ type Options struct {
 	MaxExceptionWindow time.Duration
 	// Logger receives load diagnostics; discarded when nil.
 	Logger *slog.Logger
+	// AllowEmpty accepts a version with no policies, which denies every
+	// request. Without it such a version is refused (ErrNoPolicies): an
+	// empty directory is far more often a mistake than a decision.
+	AllowEmpty bool
 }
 
 func (o Options) withDefaults() Options {

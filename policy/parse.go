@@ -11,10 +11,14 @@ import (
 type parsed struct {
 	entries []*entry
 	byID    map[string]*entry
+	// refused are the files left out because a governed exception in them
+	// was refused (malformed, or over the approval window).
+	refused []error
 }
 
 // parsePolicies parses every file, checks @id and exception annotations, and
-// collects every problem rather than stopping at the first.
+// collects every problem rather than stopping at the first. A file whose
+// only problems are refused exceptions is left out (see refuseFile).
 func parsePolicies(files []sourceFile, rules exceptionRules) (*parsed, error) {
 	out := &parsed{byID: make(map[string]*entry)}
 	var errs []error
@@ -24,44 +28,94 @@ func parsePolicies(files []sourceFile, rules exceptionRules) (*parsed, error) {
 			errs = append(errs, parseError(f.path, err))
 			continue
 		}
-		for _, p := range list {
-			if err := out.add(f.path, p, rules); err != nil {
+		if len(list) == 0 {
+			errs = append(errs, &LoadError{File: f.path, Err: ErrEmptyFile})
+			continue
+		}
+		entries, excErrs, fileErrs := parseFile(f.path, list, rules)
+		switch {
+		case len(fileErrs) > 0:
+			errs = append(errs, fileErrs...)
+			errs = append(errs, excErrs...)
+		case len(excErrs) > 0:
+			if err := out.refuseFile(list, excErrs); err != nil {
 				errs = append(errs, err)
 			}
+		default:
+			errs = append(errs, out.merge(entries)...)
 		}
 	}
 	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+		// Report the refused exceptions too: every problem at once.
+		return nil, errors.Join(append(errs, out.refused...)...)
 	}
 	return out, nil
 }
 
-func (out *parsed) add(file string, p *cedar.Policy, rules exceptionRules) error {
-	pos := p.Position()
-	le := &LoadError{File: file, Line: pos.Line, Column: pos.Column}
-	ann := annotations(p)
-	id, ok := ann["id"]
-	if !ok || id == "" {
-		le.Err = ErrMissingID
-		return le
+// parseFile builds the entries of one file. excErrs are refused governed
+// exceptions; errs every other problem.
+func parseFile(file string, list []*cedar.Policy, rules exceptionRules) (entries []*entry, excErrs, errs []error) {
+	for _, p := range list {
+		pos := p.Position()
+		le := &LoadError{File: file, Line: pos.Line, Column: pos.Column}
+		ann := annotations(p)
+		id, ok := ann["id"]
+		if !ok || id == "" {
+			le.Err = ErrMissingID
+			errs = append(errs, le)
+			continue
+		}
+		le.PolicyID = id
+		exc, err := rules.parseException(id, ann)
+		if err != nil {
+			le.Err = err
+			excErrs = append(excErrs, le)
+			continue
+		}
+		meta := &Meta{ID: id, File: file, Line: pos.Line, Column: pos.Column,
+			Effect: effectOf(p), Annotations: ann, Exception: exc}
+		entries = append(entries, &entry{id: cedar.PolicyID(id), policy: p, meta: meta})
 	}
-	le.PolicyID = id
-	if prev, dup := out.byID[id]; dup {
-		le.Err = detail(ErrDuplicateID, "first defined at %s:%d:%d; every @id must be unique",
-			prev.meta.File, prev.meta.Line, prev.meta.Column)
-		return le
+	return entries, excErrs, errs
+}
+
+// refuseFile leaves out a file whose governed exceptions were refused, so
+// the rest of the directory still loads (an emergency forbid elsewhere
+// must not wait for the exception to be fixed). Leaving out a permit only
+// takes access away; leaving out a forbid would grant it, so a file that
+// holds a forbid refuses the whole version instead.
+func (out *parsed) refuseFile(list []*cedar.Policy, excErrs []error) error {
+	for _, p := range list {
+		if p.Effect() != cedar.Forbid {
+			continue
+		}
+		id := annotations(p)["id"]
+		for _, err := range excErrs {
+			if le, ok := err.(*LoadError); ok {
+				le.Err = fmt.Errorf("%w; the file also holds forbid @id(%q), which is never dropped, so the whole version is refused",
+					le.Err, id)
+			}
+		}
+		return errors.Join(excErrs...)
 	}
-	exc, err := rules.parseException(id, ann)
-	if err != nil {
-		le.Err = err
-		return le
-	}
-	meta := &Meta{ID: id, File: file, Line: pos.Line, Column: pos.Column,
-		Effect: effectOf(p), Annotations: ann, Exception: exc}
-	e := &entry{id: cedar.PolicyID(id), policy: p, meta: meta}
-	out.byID[id] = e
-	out.entries = append(out.entries, e)
+	out.refused = append(out.refused, excErrs...)
 	return nil
+}
+
+// merge adds a file's entries, refusing duplicate @ids.
+func (out *parsed) merge(entries []*entry) []error {
+	var errs []error
+	for _, e := range entries {
+		m := e.meta
+		if prev, dup := out.byID[m.ID]; dup {
+			errs = append(errs, &LoadError{File: m.File, Line: m.Line, Column: m.Column, PolicyID: m.ID,
+				Err: detail(ErrDuplicateID, "first defined at %s; every @id must be unique", prev.meta.position())})
+			continue
+		}
+		out.byID[m.ID] = e
+		out.entries = append(out.entries, e)
+	}
+	return errs
 }
 
 func annotations(p *cedar.Policy) map[string]string {

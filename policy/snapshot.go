@@ -21,6 +21,7 @@ type Snapshot struct {
 	entities types.EntityMap
 	schema   *resolved.Schema
 	clock    func() time.Time
+	refused  []error // files left out for a refused governed exception
 
 	mu     sync.Mutex              // serialises rebuilds of active
 	active atomic.Pointer[evalSet] // policies in force; shrinks as exceptions expire

@@ -111,9 +111,6 @@ func (s *source) add(f sourceFile) {
 }
 
 func (s *source) check() error {
-	if len(s.policies) == 0 {
-		return &LoadError{File: ".", Err: ErrNoPolicies}
-	}
 	if s.schemas > 1 {
 		return &LoadError{File: fileSchema, Err: detail(ErrSchema,
 			"both %s and %s exist; keep exactly one", fileSchema, fileSchemaJSON)}

@@ -23,6 +23,11 @@ type WatcherOptions struct {
 	LoadOptions Options
 	// Interval between polls; DefaultInterval when zero.
 	Interval time.Duration
+	// Settle is how long the source must read identically before a new
+	// version is swapped in (at start too): it is read, read again Settle
+	// later, and used only when both reads have the same content hash.
+	// DefaultSettle when zero.
+	Settle time.Duration
 	// Logger; discarded when nil.
 	Logger *slog.Logger
 }
@@ -34,6 +39,9 @@ type Watcher struct {
 	dir    string
 	load   func() (*Snapshot, error)
 	log    *slog.Logger
+	settle time.Duration
+	wait   func(context.Context, time.Duration) bool // sleepCtx; a hook for tests
+	ctx    context.Context                           // done when Close is called
 	cancel context.CancelFunc
 	done   chan struct{}
 	once   sync.Once
@@ -45,10 +53,15 @@ type Watcher struct {
 // NewWatcher loads the source once and starts polling. It returns an error
 // when that first load fails and the store holds no snapshot yet.
 func NewWatcher(store *Store, opts WatcherOptions) (*Watcher, error) {
-	if store == nil || (opts.Dir == "" && opts.Load == nil) || opts.Interval < 0 {
-		return nil, wrap(detail(ErrWatcher, "need a Store, a Dir or Load, and a non-negative Interval"))
+	if store == nil || (opts.Dir == "" && opts.Load == nil) || opts.Interval < 0 || opts.Settle < 0 {
+		return nil, wrap(detail(ErrWatcher, "need a Store, a Dir or Load, and a non-negative Interval and Settle"))
 	}
-	w := &Watcher{store: store, dir: opts.Dir, load: opts.Load, log: opts.Logger, done: make(chan struct{})}
+	w := &Watcher{store: store, dir: opts.Dir, load: opts.Load, log: opts.Logger, done: make(chan struct{}),
+		settle: opts.Settle, wait: sleepCtx}
+	if w.settle == 0 {
+		w.settle = DefaultSettle
+	}
+	w.ctx, w.cancel = context.WithCancel(context.Background())
 	if w.load == nil {
 		w.load = func() (*Snapshot, error) { return LoadDir(opts.Dir, opts.LoadOptions) }
 	}
@@ -61,14 +74,13 @@ func NewWatcher(store *Store, opts WatcherOptions) (*Watcher, error) {
 	fp := w.fingerprint()
 	if err := w.ReloadNow(); err != nil {
 		if store.Current() == nil {
+			w.cancel()
 			return nil, err
 		}
 	} else {
 		w.last = fp
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	w.cancel = cancel
-	go w.run(ctx, opts.Interval)
+	go w.run(w.ctx, opts.Interval)
 	return w, nil
 }
 
@@ -112,18 +124,16 @@ func (w *Watcher) poll() {
 }
 
 // ReloadNow loads the source and, when its content hash differs, swaps the
-// new snapshot in. On error the current snapshot stays in force. A
-// directory that changed while it was being read (files are read one by
-// one) is an error too, so a mix of old and new files is never swapped in.
+// new snapshot in once the source has settled (see WatcherOptions.Settle).
+// On error the current snapshot stays in force. A directory that changed
+// while it was being read (files are read one by one), or that kept
+// changing, is an error too, so a mix of old and new files, or a file
+// caught half-written, is never swapped in.
 func (w *Watcher) ReloadNow() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	old := w.store.Current()
-	before := w.fingerprint()
-	next, err := w.load()
-	if err == nil && w.fingerprint() != before {
-		err = wrap(detail(ErrWatcher, "the policy directory changed while it was read; will retry"))
-	}
+	next, err := w.settledLoad(old)
 	w.store.metrics.reload(err)
 	if err != nil {
 		w.log.Error("policy reload failed; keeping the last good snapshot",

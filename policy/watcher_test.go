@@ -51,7 +51,7 @@ func newTestWatcher(t *testing.T, dir string) (*Watcher, *Store, *prometheus.Reg
 	}
 	store := NewStore(m)
 	var logs bytes.Buffer
-	w, err := NewWatcher(store, WatcherOptions{Dir: dir, Interval: time.Hour,
+	w, err := NewWatcher(store, WatcherOptions{Dir: dir, Interval: time.Hour, Settle: time.Millisecond,
 		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	if err != nil {
 		t.Fatal(err)
@@ -145,10 +145,10 @@ func TestWatcherErrors(t *testing.T) {
 	if _, err := NewWatcher(NewStore(nil), WatcherOptions{}); !errors.Is(err, ErrWatcher) {
 		t.Errorf("no Dir or Load: %v", err)
 	}
-	if _, err := NewWatcher(NewStore(nil), WatcherOptions{Dir: t.TempDir()}); !errors.Is(err, ErrNoPolicies) {
+	if _, err := NewWatcher(NewStore(nil), WatcherOptions{Dir: t.TempDir(), Settle: time.Millisecond}); !errors.Is(err, ErrNoPolicies) {
 		t.Errorf("empty dir and empty store: %v", err)
 	}
-	w, err := NewWatcher(NewStore(nil), WatcherOptions{Load: func() (*Snapshot, error) {
+	w, err := NewWatcher(NewStore(nil), WatcherOptions{Settle: time.Millisecond, Load: func() (*Snapshot, error) {
 		return Load(mapFS(map[string]string{"p.cedar": permitAll}), Options{})
 	}})
 	if err != nil {
@@ -233,7 +233,7 @@ func TestWatcherRetriesFailedReload(t *testing.T) {
 	store := NewStore(m)
 	fail := true
 	loads := 0
-	w, err := NewWatcher(store, WatcherOptions{Dir: dir, Interval: time.Hour, Load: func() (*Snapshot, error) {
+	w, err := NewWatcher(store, WatcherOptions{Dir: dir, Interval: time.Hour, Settle: time.Millisecond, Load: func() (*Snapshot, error) {
 		loads++
 		if loads > 1 && fail {
 			return nil, errors.New("transient read error")

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/tollgate-authz/tollgate/policy"
 	"github.com/tollgate-authz/tollgate/policy/bundle"
@@ -19,7 +20,7 @@ func runBundle(args []string, stdout, stderr io.Writer) int {
 		"build": bundleBuild, "sign": bundleSign, "verify": bundleVerify, "keygen": bundleKeygen,
 	}
 	if len(args) == 0 || subs[args[0]] == nil {
-		fmt.Fprintln(stderr, "usage: tollgate bundle build DIR -o bundle.tar.gz [--version V]")
+		fmt.Fprintln(stderr, "usage: tollgate bundle build DIR -o bundle.tar.gz [--version V] [--sequence N] [--expires 72h]")
 		fmt.Fprintln(stderr, "       tollgate bundle sign bundle.tar.gz --key private.pem")
 		fmt.Fprintln(stderr, "       tollgate bundle verify bundle.tar.gz --pub public.pem")
 		fmt.Fprintln(stderr, "       tollgate bundle keygen --out DIR")
@@ -46,26 +47,34 @@ func bundleFlags(name string, args []string, npos int, stderr io.Writer, def fun
 }
 
 func bundleBuild(args []string, stdout, stderr io.Writer) int {
-	var out, version string
+	var out string
 	var window = new(policyFlags)
+	now := time.Now()
+	opts := bundle.BuildOptions{Created: now}
+	validity := bundle.DefaultValidity
 	if !bundleFlags("build", args, 1, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&out, "o", "bundle.tar.gz", "output archive")
-		fs.StringVar(&version, "version", "", "bundle version (default: the directory's VERSION file)")
+		fs.StringVar(&opts.Version, "version", "", "bundle version (default: the directory's VERSION file)")
+		fs.Uint64Var(&opts.Sequence, "sequence", uint64(now.Unix()),
+			"signed sequence; must increase with every bundle published (default: the build time in Unix seconds)")
+		fs.DurationVar(&validity, "expires", validity,
+			"how long the bundle may be served; after that Tollgate treats it as stale (at most "+bundle.MaxValidity.String()+")")
 		fs.DurationVar(&window.window, "max-exception-window", 0, "longest an exception may be approved for")
 	}) {
 		return exitError
 	}
-	dir := args[0]
+	opts.Expires = now.Add(validity)
+	dir, version := args[0], opts.Version
 	if err := checkBuildVersion(dir, version); err != nil {
 		fmt.Fprintln(stderr, "tollgate bundle build:", err)
 		return exitError
 	}
 	// Never package a policy set that would be refused at load.
-	if _, err := policy.LoadDir(dir, policy.Options{MaxExceptionWindow: window.window}); err != nil {
+	if _, err := loadStrict(dir, policy.Options{MaxExceptionWindow: window.window}); err != nil {
 		printErrors(stderr, "tollgate bundle build", err)
 		return exitError
 	}
-	data, err := bundle.Build(dir, version)
+	data, err := bundle.Build(dir, opts)
 	if err == nil {
 		err = os.WriteFile(out, data, 0o644)
 	}
@@ -74,7 +83,8 @@ func bundleBuild(args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	_, m, _ := bundle.Open(data, bundle.Limits{})
-	fmt.Fprintf(stdout, "built %s: version %s, %d files, %d bytes\n", out, m.Version, len(m.Files), len(data))
+	fmt.Fprintf(stdout, "built %s: version %s, sequence %d, expires %s, %d files, %d bytes\n",
+		out, m.Version, m.Sequence, m.Expires.UTC().Format(time.RFC3339), len(m.Files), len(data))
 	return exitOK
 }
 
@@ -150,12 +160,16 @@ func verifyBundle(path string, pubs []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if !time.Now().Before(m.Expires) {
+		return fmt.Errorf("%w: version %s (sequence %d) expired at %s: serve would refuse it; build and sign a new one",
+			bundle.ErrExpired, m.Version, m.Sequence, m.Expires.UTC().Format(time.RFC3339))
+	}
 	snap, err := policy.Load(fsys, policy.Options{})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "ok: %s: signature valid, version %s, created %s, %d files, %d policies, hash %s\n",
-		path, m.Version, m.Created.Format("2006-01-02T15:04:05Z07:00"), len(m.Files), snap.Len(), snap.Hash())
+	fmt.Fprintf(stdout, "ok: %s: signature valid, version %s, sequence %d, created %s, expires %s, %d files, %d policies, hash %s\n",
+		path, m.Version, m.Sequence, m.Created.Format(time.RFC3339), m.Expires.Format(time.RFC3339), len(m.Files), snap.Len(), snap.Hash())
 	return nil
 }
 

@@ -54,6 +54,11 @@ func TestValidate(t *testing.T) {
 		{"exception beyond the window", []string{"validate", "testdata/exc_window", "--max-exception-window", "168h"}, exitError,
 			[]string{`@id("break-glass")`, "more than the allowed 168h0m0s"}},
 		{"exception within no window", []string{"validate", "testdata/exc_window"}, exitOK, []string{"1 exception(s)"}},
+		{"expired exception is a warning", []string{"validate", "testdata/exc_expired"}, exitOK,
+			[]string{"ok: ", "2 policies", "warning: exc.cedar:1:1: policy @id(\"break-glass\"): exception INC-1 expired at 2020-01-01T00:00:00Z",
+				"1 expired exception(s)"}},
+		{"refused exception fails validate", []string{"validate", "testdata/exc_refused", "--max-exception-window", "168h"}, exitError,
+			[]string{`exc.cedar:1:1: policy @id("break-glass")`, "more than the allowed 168h0m0s", "FAIL:"}},
 		{"no directory", []string{"validate"}, exitError, []string{"usage: tollgate validate"}},
 	}
 	for _, tt := range tests {
@@ -134,12 +139,16 @@ func TestBundleCommands(t *testing.T) {
 		contains string
 	}{
 		{[]string{"bundle", "keygen", "--out", keys}, exitOK, "bundle-signing.key"},
+		{[]string{"bundle", "build", exampleDir, "-o", out, "--sequence", "0"}, exitError, "sequence"},
+		{[]string{"bundle", "build", exampleDir, "-o", out, "--expires", "-1h"}, exitError, "expires"},
+		{[]string{"bundle", "build", exampleDir, "-o", out, "--expires", "9000h"}, exitError, "maximum"},
+		{[]string{"bundle", "build", exampleDir, "-o", out, "--sequence", "7", "--expires", "24h"}, exitOK, "sequence 7, expires"},
 		{[]string{"bundle", "build", exampleDir, "-o", out}, exitOK, "version 2025-01.1"},
 		{[]string{"bundle", "build", exampleDir, "-o", out, "--version", "other"}, exitError, "differs from"},
 		{[]string{"bundle", "build", "testdata/wrong_attr", "-o", out + "x"}, exitError, "attribute `department`"},
 		{[]string{"bundle", "verify", out, "--pub", filepath.Join(keys, "bundle-signing.pub")}, exitError, "no signature"},
 		{[]string{"bundle", "sign", out, "--key", filepath.Join(keys, "bundle-signing.key")}, exitOK, "bundle.tar.gz.sig"},
-		{[]string{"bundle", "verify", out, "--pub", filepath.Join(keys, "bundle-signing.pub")}, exitOK, "signature valid, version 2025-01.1"},
+		{[]string{"bundle", "verify", out, "--pub", filepath.Join(keys, "bundle-signing.pub")}, exitOK, "signature valid, version 2025-01.1, sequence "},
 		{[]string{"bundle", "keygen", "--out", keys}, exitError, "exists"},
 	}
 	for _, s := range steps {

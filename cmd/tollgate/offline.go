@@ -46,6 +46,7 @@ type offlineEnv struct {
 func loadOffline(dir string, pf *policyFlags) (*offlineEnv, error) {
 	env := &offlineEnv{}
 	manifests := []string(pf.manifests)
+	allowEmpty := false
 	if pf.config != "" {
 		cfg, err := config.Load(pf.config)
 		if err != nil {
@@ -61,11 +62,12 @@ func loadOffline(dir string, pf *policyFlags) (*offlineEnv, error) {
 		if pf.window == 0 {
 			pf.window = cfg.Policy.MaxExceptionWindow
 		}
+		allowEmpty = cfg.Policy.AllowEmpty
 		if len(manifests) == 0 {
 			manifests = cfg.Manifests
 		}
 	}
-	snap, perr := policy.LoadDir(dir, policy.Options{MaxExceptionWindow: pf.window})
+	snap, perr := loadStrict(dir, policy.Options{MaxExceptionWindow: pf.window, AllowEmpty: allowEmpty})
 	var merr error
 	if len(manifests) > 0 {
 		env.manifest, merr = authz.LoadManifests(manifests...)

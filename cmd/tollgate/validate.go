@@ -1,10 +1,14 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"strings"
+	"time"
+
+	"github.com/tollgate-authz/tollgate/policy"
 )
 
 // parseInterleaved parses flags that may come before or after the
@@ -51,6 +55,7 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "FAIL: %s: %d problem(s)\n", pos[0], len(errs))
 		return exitError
 	}
+	env.warnExpired(stderr)
 	if env.manifest != nil {
 		for _, w := range env.manifest.Warnings() {
 			fmt.Fprintln(stderr, w)
@@ -60,11 +65,35 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+// loadStrict loads dir like serve does, but also fails on a refused
+// governed exception, whose file serve would leave out: IAM's own tools
+// (validate, bundle build) must never pass one on.
+func loadStrict(dir string, opts policy.Options) (*policy.Snapshot, error) {
+	snap, err := policy.LoadDir(dir, opts)
+	if err == nil && len(snap.Refused()) > 0 {
+		return nil, errors.Join(snap.Refused()...)
+	}
+	return snap, err
+}
+
+// warnExpired prints one warning per expired exception: it no longer
+// applies (serve loads the rest of the directory), but should be removed.
+func (env *offlineEnv) warnExpired(w io.Writer) {
+	for _, x := range env.snap.ExpiredExceptions(env.snap.LoadedAt()) {
+		m, _ := env.snap.Policy(x.PolicyID)
+		fmt.Fprintf(w, "warning: %s:%d:%d: policy @id(%q): exception %s expired at %s and no longer applies; remove it\n",
+			m.File, m.Line, m.Column, x.PolicyID, x.Ticket, x.Expires.UTC().Format(time.RFC3339))
+	}
+}
+
 func (env *offlineEnv) summary(dir string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "ok: %s: version %s (%s), %d policies", dir, env.snap.Version(), env.snap.Hash(), env.snap.Len())
 	if n := len(env.snap.ActiveExceptions(env.snap.LoadedAt())); n > 0 {
 		fmt.Fprintf(&b, ", %d exception(s)", n)
+	}
+	if n := len(env.snap.ExpiredExceptions(env.snap.LoadedAt())); n > 0 {
+		fmt.Fprintf(&b, ", %d expired exception(s)", n)
 	}
 	if env.snap.Schema() == nil {
 		b.WriteString(", no schema (nothing validated against a schema)")

@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -25,16 +24,6 @@ func checkBools(name string, root *yaml.Node) error {
 		}
 	}
 	return nil
-}
-
-// nodeAt follows a dotted path of mapping keys; nil when a key is absent.
-func nodeAt(n *yaml.Node, path string) *yaml.Node {
-	for _, key := range strings.Split(path, ".") {
-		if n = mapValue(n, key); n == nil {
-			return nil
-		}
-	}
-	return n
 }
 
 func describe(n *yaml.Node) string {

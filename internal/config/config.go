@@ -28,7 +28,9 @@ type Listen struct {
 	Admin string `yaml:"admin"`
 	// Reflection enables gRPC server reflection.
 	Reflection bool `yaml:"reflection"`
-	// MTLS requires callers of Check to present an X.509-SVID.
+	// MTLS requires callers of Check to present an X.509-SVID. Without it,
+	// anyone who can reach the gRPC port can ask for decisions (see
+	// docs/security.md).
 	MTLS *ListenMTLS `yaml:"mtls"`
 	// ProxyNormalizesPath declares that the Envoy calling the ext_authz
 	// gRPC listener normalises the path for the upstream as well
@@ -39,6 +41,8 @@ type Listen struct {
 	// HTTP mode (http_authz) never trusts it: nginx, Caddy and Traefik
 	// forward the raw path. Only true or false is accepted.
 	ProxyNormalizesPath bool `yaml:"proxy_normalizes_path"`
+	// Limits bound sizes, streams, keepalive and timeouts (limits.go).
+	Limits Limits `yaml:"limits"`
 }
 
 // ListenMTLS restricts who may call the ext_authz listener.
@@ -99,6 +103,10 @@ type Federation struct {
 	// CAFile adds roots for https_web (tests); empty uses the system roots.
 	CAFile          string        `yaml:"ca_file"`
 	RefreshInterval time.Duration `yaml:"refresh_interval"`
+	// MaxBundleAge makes Tollgate unready before the first successful
+	// fetch and once none succeeded for so long (default 0: the partner's
+	// bundle age does not gate readiness). Longer than refresh_interval.
+	MaxBundleAge time.Duration `yaml:"max_bundle_age"`
 }
 
 // JWT configures JWT-SVID verification.
@@ -130,18 +138,33 @@ type Policy struct {
 	ReloadInterval time.Duration `yaml:"reload_interval"`
 	// MaxExceptionWindow rejects exceptions that expire further ahead.
 	MaxExceptionWindow time.Duration `yaml:"max_exception_window"`
+	// SettleInterval is how long Dir must read identically (the same
+	// content hash over every file it loads) before a new version is
+	// swapped in, at start too. Default 2s; at most 5m. Only for Dir.
+	SettleInterval time.Duration `yaml:"settle_interval"`
+	// AllowEmpty accepts a policy version with no policies (which denies
+	// every request). Default false: such a version is refused.
+	AllowEmpty bool `yaml:"allow_empty"`
 	// Bundle fetches a signed bundle instead of reading Dir.
 	Bundle *PolicyBundle `yaml:"bundle"`
 }
 
 // PolicyBundle configures fetching a signed policy bundle.
 type PolicyBundle struct {
-	URL          string        `yaml:"url"`
-	PublicKeys   []string      `yaml:"public_keys"`
-	Interval     time.Duration `yaml:"interval"`
+	// URL of the bundle; must be https:// unless AllowInsecureHTTP.
+	URL string `yaml:"url"`
+	// AllowInsecureHTTP accepts an http:// URL (default false). The
+	// signature still covers the content, but anyone on the path can then
+	// withhold new bundles until the one in use expires. Tests only.
+	AllowInsecureHTTP bool          `yaml:"allow_insecure_http"`
+	PublicKeys        []string      `yaml:"public_keys"`
+	Interval          time.Duration `yaml:"interval"`
+	// CacheDir keeps the last-known-good bundle and the highest accepted
+	// sequence (a restart refuses older bundles too).
 	CacheDir     string        `yaml:"cache_dir"`
 	MaxStaleness time.Duration `yaml:"max_staleness"`
-	// OnStale is "deny" (fail closed) or "serve".
+	// OnStale is "deny" (fail closed) or "serve". A bundle past its signed
+	// expiry is stale whatever the server answers.
 	OnStale string `yaml:"on_stale"`
 }
 

@@ -69,3 +69,20 @@ func TestParseIdentityFeatureErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestFederationMaxBundleAge(t *testing.T) {
+	cfg, err := Parse("c.yaml", []byte(strings.Replace(spireConfig, "      refresh_interval: 5m", "      refresh_interval: 5m\n      max_bundle_age: 1h", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.Identity.Federation[0].MaxBundleAge; got != time.Hour {
+		t.Errorf("max_bundle_age = %v, want 1h", got)
+	}
+	for name, age := range map[string]string{"negative": "-1m", "not above refresh_interval": "5m"} {
+		_, err := Parse("c.yaml", []byte(strings.Replace(spireConfig, "      refresh_interval: 5m", "      refresh_interval: 5m\n      max_bundle_age: "+age, 1)))
+		if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "identity.federation[0].max_bundle_age") ||
+			!strings.Contains(err.Error(), "c.yaml:18:") {
+			t.Errorf("%s: err = %v, want ErrInvalid naming c.yaml:18 and the key", name, err)
+		}
+	}
+}

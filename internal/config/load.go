@@ -91,8 +91,12 @@ func (c *Config) applyDefaults() {
 	if c.Listen.Admin == "" {
 		c.Listen.Admin = "127.0.0.1:9192"
 	}
+	c.Listen.Limits.applyDefaults()
 	if c.Policy.ReloadInterval == 0 {
 		c.Policy.ReloadInterval = 2 * time.Second
+	}
+	if c.Policy.SettleInterval == 0 && c.Policy.Bundle == nil {
+		c.Policy.SettleInterval = 2 * time.Second
 	}
 	if c.Log.Level == "" {
 		c.Log.Level = "info"

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spiffe/go-spiffe/v2/spiffeid"
 	"gopkg.in/yaml.v3"
@@ -71,6 +72,7 @@ func mapValue(n *yaml.Node, key string) *yaml.Node {
 
 func (c *Config) validate(f *fileErrs) error {
 	c.validateListen(f)
+	c.validateLimits(f)
 	c.validateIdentity(f)
 	c.validatePolicy(f)
 	if len(c.Manifests) == 0 {
@@ -172,6 +174,7 @@ func (c *Config) validateFederation(f *fileErrs, p string, fed Federation) {
 	if fed.RefreshInterval < 0 {
 		f.add(p+".refresh_interval", "must not be negative")
 	}
+	validateFederationAge(f, p, fed)
 	if !strings.HasPrefix(fed.URL, "https://") {
 		f.add(p+".url", "must be an https:// URL")
 	}
@@ -216,10 +219,9 @@ func (c *Config) validatePolicy(f *fileErrs) {
 	if p.ReloadInterval < 0 || p.MaxExceptionWindow < 0 {
 		f.add("policy", "durations must not be negative")
 	}
+	c.validateSettle(f)
 	if b := p.Bundle; b != nil {
-		if !strings.HasPrefix(b.URL, "http://") && !strings.HasPrefix(b.URL, "https://") {
-			f.add("policy.bundle.url", "must be an http(s) URL")
-		}
+		validateBundleURL(f, b)
 		if len(b.PublicKeys) == 0 {
 			f.add("policy.bundle.public_keys", "at least one public key is required: unsigned bundles are never accepted")
 		}
@@ -278,4 +280,18 @@ func (c *Config) validateHTTP(f *fileErrs) {
 		f.add("http_authz.trusted_proxies", "required: only named proxies may call the HTTP mode")
 	}
 	validatePrefixes(f, "http_authz.trusted_proxies", h.TrustedProxies)
+}
+
+// maxSettle bounds policy.settle_interval: a new version waits that long.
+const maxSettle = 5 * time.Minute
+
+func (c *Config) validateSettle(f *fileErrs) {
+	switch p := c.Policy; {
+	case p.SettleInterval < 0:
+		f.add("policy.settle_interval", "must not be negative")
+	case p.SettleInterval > maxSettle:
+		f.add("policy.settle_interval", "at most %s: every new policy version waits this long", maxSettle)
+	case p.SettleInterval != 0 && p.Bundle != nil:
+		f.add("policy.settle_interval", "applies only to policy.dir; a signed bundle is verified whole")
+	}
 }

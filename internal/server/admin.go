@@ -6,10 +6,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/tollgate-authz/tollgate/internal/config"
 )
 
 // readiness reports why Tollgate is not ready, or nil.
@@ -21,7 +22,7 @@ type adminServer struct {
 	lis net.Listener
 }
 
-func newAdmin(lis net.Listener, gatherer prometheus.Gatherer, ready readiness, logger *slog.Logger) *adminServer {
+func newAdmin(lis net.Listener, gatherer prometheus.Gatherer, ready readiness, limits config.Limits, logger *slog.Logger) *adminServer {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelError)}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -35,7 +36,7 @@ func newAdmin(lis net.Listener, gatherer prometheus.Gatherer, ready readiness, l
 		_, _ = w.Write([]byte("ready\n"))
 	})
 	return &adminServer{
-		srv: &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second},
+		srv: httpServer(mux, limits, logger),
 		lis: lis,
 	}
 }

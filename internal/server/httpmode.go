@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -25,7 +24,7 @@ type httpMode struct {
 
 // newHTTPMode opens the HTTP mode listener, or returns nil when
 // http_authz.listen is empty.
-func newHTTPMode(cfg config.HTTPMode, checker envoy.Checker, logger *slog.Logger, reg prometheus.Registerer) (*httpMode, error) {
+func newHTTPMode(cfg config.HTTPMode, limits config.Limits, checker envoy.Checker, logger *slog.Logger, reg prometheus.Registerer) (*httpMode, error) {
 	if cfg.Listen == "" {
 		return nil, nil
 	}
@@ -42,9 +41,8 @@ func newHTTPMode(cfg config.HTTPMode, checker envoy.Checker, logger *slog.Logger
 		return nil, err
 	}
 	return &httpMode{
-		srv: &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,
-			ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)},
-		lis: lis,
+		srv: httpServer(h, limits, logger),
+		lis: guardListener{Listener: lis, answer: refusalAnswer(cfg.Style)},
 	}, nil
 }
 

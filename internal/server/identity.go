@@ -86,7 +86,8 @@ func (s *identitySources) localChain() identity.Chain {
 func buildFederation(feds []config.Federation, bootstrap identity.Chain, logger *slog.Logger, reg prometheus.Registerer) (*identity.Federation, error) {
 	eps := make([]identity.FederationEndpoint, 0, len(feds))
 	for i, f := range feds {
-		ep := identity.FederationEndpoint{URL: f.URL, Profile: f.Profile, RefreshInterval: f.RefreshInterval}
+		ep := identity.FederationEndpoint{URL: f.URL, Profile: f.Profile, RefreshInterval: f.RefreshInterval,
+			MaxBundleAge: f.MaxBundleAge}
 		var err error
 		if ep.TrustDomain, err = spiffeid.TrustDomainFromString(f.TrustDomain); err != nil {
 			return nil, fmt.Errorf("server: identity.federation[%d].trust_domain: %w", i, err)
@@ -133,13 +134,22 @@ func (s *identitySources) onChange(fn func()) {
 }
 
 // ready fails while the Workload API has not delivered bundles or they are
-// older than max_bundle_age. Federation does not gate readiness: a
-// missing foreign bundle only refuses that trust domain's identities.
+// older than its max_bundle_age, and while a federated bundle with a
+// max_bundle_age was not fetched successfully within it. A federated trust
+// domain without max_bundle_age does not gate readiness: a missing foreign
+// bundle only refuses that trust domain's identities.
 func (s *identitySources) ready() error {
-	if s == nil || s.workload == nil {
+	if s == nil {
 		return nil
 	}
-	return s.workload.Ready()
+	var errs []error
+	if s.workload != nil {
+		errs = append(errs, s.workload.Ready())
+	}
+	if s.federation != nil {
+		errs = append(errs, s.federation.Ready())
+	}
+	return errors.Join(errs...)
 }
 
 func (s *identitySources) close() error {

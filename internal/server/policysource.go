@@ -49,7 +49,8 @@ func newPolicySource(ctx context.Context, cfg *config.Config, logger *slog.Logge
 		return nil, err
 	}
 	s = &policySource{store: policy.NewStore(m), log: logger, signals: configSignals(cfg), done: make(chan struct{})}
-	s.opts = policy.Options{MaxExceptionWindow: cfg.Policy.MaxExceptionWindow, Logger: logger}
+	s.opts = policy.Options{MaxExceptionWindow: cfg.Policy.MaxExceptionWindow, Logger: logger,
+		AllowEmpty: cfg.Policy.AllowEmpty}
 	if cfg.Identity.JWT != nil {
 		s.claims = cfg.Identity.JWT.Claims
 	}
@@ -60,8 +61,9 @@ func newPolicySource(ctx context.Context, cfg *config.Config, logger *slog.Logge
 		err = s.startFetcher(ctx, b, reg)
 	} else {
 		s.watcher, err = policy.NewWatcher(s.store, policy.WatcherOptions{
-			Dir: cfg.Policy.Dir, Interval: cfg.Policy.ReloadInterval, Logger: logger,
-			Load: func() (*policy.Snapshot, error) { return s.loadDir(cfg.Policy.Dir) },
+			Dir: cfg.Policy.Dir, Interval: cfg.Policy.ReloadInterval, Settle: cfg.Policy.SettleInterval,
+			Logger: logger,
+			Load:   func() (*policy.Snapshot, error) { return s.loadDir(cfg.Policy.Dir) },
 		})
 	}
 	if err != nil {
@@ -109,7 +111,7 @@ func (s *policySource) startFetcher(ctx context.Context, b *config.PolicyBundle,
 		return err
 	}
 	s.fetcher, err = bundle.NewFetcher(bundle.FetcherConfig{
-		URL: b.URL, PublicKeys: keys, Interval: b.Interval, CacheDir: b.CacheDir,
+		URL: b.URL, AllowInsecureHTTP: b.AllowInsecureHTTP, PublicKeys: keys, Interval: b.Interval, CacheDir: b.CacheDir,
 		MaxStaleness: b.MaxStaleness, Validate: s.validateBundle, OnUpdate: s.applyBundle,
 		Logger: s.log, Registerer: reg,
 	})
@@ -152,16 +154,18 @@ func (s *policySource) applyBundle(_ fs.FS, m *bundle.Manifest, digest string) e
 	return nil
 }
 
-// stale reports whether the bundle server was not reached in time.
+// stale reports whether the bundle in use expired or the bundle server was
+// not reached in time.
 func (s *policySource) stale() bool { return s.fetcher != nil && s.fetcher.Stale() }
 
-// ready reports why decisions cannot be served, or nil.
+// ready reports why decisions cannot be served, or nil. With no policy
+// version loaded Tollgate is never ready (readyz answers 503).
 func (s *policySource) ready() error {
-	switch {
-	case s.store.Current() == nil:
+	if s.store.Current() == nil {
 		return errors.New("no policy snapshot loaded")
-	case s.stale():
-		return errors.New("policy bundle is stale: the bundle server was not reached within max_staleness")
+	}
+	if s.fetcher != nil {
+		return s.fetcher.Fresh()
 	}
 	return nil
 }

@@ -64,8 +64,8 @@ func (s *Server) open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.admin = newAdmin(adminLis, s.reg, s.parts.ready, s.logger)
-	if s.httpm, err = newHTTPMode(s.cfg.HTTP, s.parts.engine, s.logger, s.reg); err != nil {
+	s.admin = newAdmin(adminLis, s.reg, s.parts.ready, s.cfg.Listen.Limits, s.logger)
+	if s.httpm, err = newHTTPMode(s.cfg.HTTP, s.cfg.Listen.Limits, s.parts.engine, s.logger, s.reg); err != nil {
 		return err
 	}
 	s.grpc, s.health = s.newGRPC()
@@ -74,6 +74,7 @@ func (s *Server) open(ctx context.Context) error {
 
 func (s *Server) newGRPC() (*grpc.Server, *health.Server) {
 	opts := append(s.parts.grpcServerOptions(), grpc.NumStreamWorkers(StreamWorkers()), grpc.ForceServerCodecV2(envoy.Codec()))
+	opts = append(opts, grpcLimits(s.cfg.Listen.Limits)...)
 	g := grpc.NewServer(opts...)
 	authv3.RegisterAuthorizationServer(g, envoy.NewServer(s.parts.engine, envoy.Options{
 		Logger: s.logger, ProxyNormalizesPath: s.cfg.Listen.ProxyNormalizesPath}))

@@ -14,43 +14,41 @@ import (
 
 // sourceFile is one file collected from a policy directory.
 type sourceFile struct {
-	path    string // slash-separated, relative to the directory
-	data    []byte
-	modTime time.Time
+	path string // slash-separated, relative to the directory
+	data []byte
 }
 
-// Build archives the policy directory dir as a bundle with the given version
-// (or, when version is empty, the trimmed content of dir/VERSION). The
-// manifest's "created" time is the newest modification time among the
-// included files, so the same directory always yields the same bytes.
+// BuildOptions are the signed facts a bundle's manifest carries besides its
+// files. Every field but Version is required, so the same directory and
+// options always yield the same bytes.
+type BuildOptions struct {
+	// Version labels the bundle; empty takes the trimmed dir/VERSION.
+	Version string
+	// Sequence orders the publisher's bundles; it must increase with every
+	// bundle published (a CI build number, or the build time in seconds).
+	Sequence uint64
+	// Created is the build time.
+	Created time.Time
+	// Expires is when the bundle stops being fresh: after Created, at most
+	// MaxValidity later.
+	Expires time.Time
+}
+
+// Build archives the policy directory dir as a bundle.
 //
 // Only regular files with allowed names are included (see the package doc);
 // hidden files and directories are skipped. Symlinks are followed only when
 // they resolve to a regular file inside dir; any other symlink is an error.
-func Build(dir, version string) ([]byte, error) {
+func Build(dir string, o BuildOptions) ([]byte, error) {
 	files, err := collect(dir)
 	if err != nil {
 		return nil, err
 	}
-	var created time.Time
-	for _, f := range files {
-		if f.modTime.After(created) {
-			created = f.modTime
-		}
-	}
-	return build(files, version, created)
+	return build(files, o)
 }
 
-// BuildAt is Build with an explicit "created" time.
-func BuildAt(dir, version string, created time.Time) ([]byte, error) {
-	files, err := collect(dir)
-	if err != nil {
-		return nil, err
-	}
-	return build(files, version, created)
-}
-
-func build(files []sourceFile, version string, created time.Time) ([]byte, error) {
+func build(files []sourceFile, o BuildOptions) ([]byte, error) {
+	version := o.Version
 	if version == "" {
 		version = versionFile(files)
 	}
@@ -60,7 +58,11 @@ func build(files []sourceFile, version string, created time.Time) ([]byte, error
 	if err := checkBuildLimits(files); err != nil {
 		return nil, err
 	}
-	m := &Manifest{Version: version, Created: created.Truncate(time.Second), Files: map[string]string{}}
+	m := &Manifest{Version: version, Sequence: o.Sequence, Created: o.Created.Truncate(time.Second),
+		Expires: o.Expires.Truncate(time.Second), Files: map[string]string{}}
+	if err := m.checkFreshness(); err != nil {
+		return nil, wrap(fmt.Errorf("%w: %v", ErrInvalid, err))
+	}
 	for _, f := range files {
 		m.Files[f.path] = digestOf(f.data)
 	}

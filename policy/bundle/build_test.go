@@ -13,18 +13,18 @@ func TestBuildIsDeterministic(t *testing.T) {
 	dir := writeDir(t, map[string]string{
 		"b.cedar": policyA, "a.cedar": policyA, "sub/c.cedar": policyA, "entities.json": "[]",
 	})
-	first, err := Build(dir, "v1")
+	first, err := Build(dir, testOptions("v1"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	second, err := Build(dir, "v1")
+	second, err := Build(dir, testOptions("v1"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(first, second) {
 		t.Fatal("two builds of the same directory differ")
 	}
-	other, err := Build(dir, "v2")
+	other, err := Build(dir, testOptions("v2"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +39,7 @@ func TestBuildSelectsPolicyFiles(t *testing.T) {
 		"schema.cedarschema": "", "VERSION": " 2024.1\n",
 		"README.md": "no", "sub/entities.json": "no", ".git/config": "no", ".hidden.cedar": "no",
 	})
-	archive, err := Build(dir, "")
+	archive, err := Build(dir, testOptions(""))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +91,7 @@ func TestBuildErrors(t *testing.T) {
 			if err := tt.setup(dir); err != nil {
 				t.Fatal(err)
 			}
-			_, err := Build(dir, tt.version)
+			_, err := Build(dir, testOptions(tt.version))
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("Build() error = %v, want %v", err, tt.want)
 			}
@@ -104,7 +104,7 @@ func TestBuildFollowsSymlinkInside(t *testing.T) {
 	if err := os.Symlink(filepath.Join("real", "main.cedar"), filepath.Join(dir, "link.cedar")); err != nil {
 		t.Fatal(err)
 	}
-	archive, err := Build(dir, "v1")
+	archive, err := Build(dir, testOptions("v1"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func TestBuildFollowsSymlinkInside(t *testing.T) {
 }
 
 func TestBuildMissingDirectory(t *testing.T) {
-	_, err := Build(filepath.Join(t.TempDir(), "nope"), "v1")
+	_, err := Build(filepath.Join(t.TempDir(), "nope"), testOptions("v1"))
 	if !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("Build() error = %v, want not exist", err)
 	}

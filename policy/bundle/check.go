@@ -81,6 +81,9 @@ func (f *Fetcher) accept(archive, sig []byte, source string) error {
 	if err != nil {
 		return fail(resultContent, "open", err)
 	}
+	if err := f.checkFresh(m, digest); err != nil {
+		return err
+	}
 	if err := f.cfg.Validate(fsys); err != nil {
 		return fail(resultContent, "validate version "+m.Version, err)
 	}
@@ -88,8 +91,10 @@ func (f *Fetcher) accept(archive, sig []byte, source string) error {
 		return fail(resultContent, "apply version "+m.Version, err)
 	}
 	f.digest = digest
-	f.cfg.Logger.Info("policy bundle updated", "source", source, "version", m.Version,
-		"digest", digest, "created", m.Created.Format(time.RFC3339))
+	f.floor = floor{sequence: m.Sequence, digest: digest}
+	f.expires.Store(m.Expires.Unix())
+	f.cfg.Logger.Info("policy bundle updated", "source", source, "version", m.Version, "sequence", m.Sequence,
+		"digest", digest, "created", m.Created.Format(time.RFC3339), "expires", m.Expires.Format(time.RFC3339))
 	return nil
 }
 

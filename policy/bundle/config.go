@@ -23,14 +23,19 @@ const (
 
 // FetcherConfig configures a Fetcher.
 type FetcherConfig struct {
-	// URL of the bundle .tar.gz (http or https). Required.
+	// URL of the bundle .tar.gz. Required; https unless AllowInsecureHTTP.
 	URL string
 	// SignatureURL of the detached signature; default URL with ".sig"
 	// appended to its path.
 	SignatureURL string
 	// PublicKeys trusted to sign bundles. Required, non-empty.
 	PublicKeys []ed25519.PublicKey
-	// Client for requests; default an http.Client with a 30s timeout.
+	// AllowInsecureHTTP accepts http:// URLs and redirects to them. The
+	// signature still protects the content, but anyone on the path can
+	// then withhold new bundles (until they expire); use only for tests.
+	AllowInsecureHTTP bool
+	// Client for requests; default an http.Client with a 30s timeout. The
+	// Fetcher uses a copy that refuses redirects to plain http.
 	Client *http.Client
 	// Interval between polls; default 30s.
 	Interval time.Duration
@@ -65,12 +70,12 @@ type settings struct {
 func (c FetcherConfig) settings() (*settings, error) {
 	s := &settings{FetcherConfig: c}
 	var err error
-	if s.url, err = parseHTTPURL("URL", c.URL); err != nil {
+	if s.url, err = parseHTTPURL("URL", c.URL, c.AllowInsecureHTTP); err != nil {
 		return nil, err
 	}
 	if c.SignatureURL == "" {
 		s.sigURL = signatureURL(s.url)
-	} else if s.sigURL, err = parseHTTPURL("SignatureURL", c.SignatureURL); err != nil {
+	} else if s.sigURL, err = parseHTTPURL("SignatureURL", c.SignatureURL, c.AllowInsecureHTTP); err != nil {
 		return nil, err
 	}
 	if err := c.checkRequired(); err != nil {
@@ -108,6 +113,7 @@ func (s *settings) applyDefaults() {
 	if s.Client == nil {
 		s.Client = &http.Client{Timeout: defaultClientTimeout}
 	}
+	s.Client = guardRedirects(s.Client, s.AllowInsecureHTTP)
 	if s.Logger == nil {
 		s.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -117,14 +123,40 @@ func (s *settings) applyDefaults() {
 	s.Limits = s.Limits.withDefaults()
 }
 
-// parseHTTPURL parses an http(s) URL. Errors never echo the URL, which may
-// carry credentials.
-func parseHTTPURL(field, raw string) (*url.URL, error) {
+// parseHTTPURL parses an https URL (or http, when allowed). Errors never
+// echo the URL, which may carry credentials.
+func parseHTTPURL(field, raw string, allowHTTP bool) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("%s must be an absolute http:// or https:// URL", field)
+		return nil, fmt.Errorf("%s must be an absolute https:// URL", field)
+	}
+	if u.Scheme == "http" && !allowHTTP {
+		return nil, fmt.Errorf("%s must be https://: over plain http anyone on the path can withhold or replay bundles (set AllowInsecureHTTP to opt out)", field)
 	}
 	return u, nil
+}
+
+// maxRedirects is net/http's default redirect limit.
+const maxRedirects = 10
+
+// guardRedirects returns a copy of c that refuses to follow a redirect to
+// plain http (unless allowed), then applies c's own redirect policy.
+func guardRedirects(c *http.Client, allowHTTP bool) *http.Client {
+	out := *c
+	next := c.CheckRedirect
+	out.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if req.URL.Scheme != "https" && !allowHTTP {
+			return errors.New("refusing a redirect to a non-https URL")
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= maxRedirects {
+			return fmt.Errorf("stopped after %d redirects", maxRedirects)
+		}
+		return nil
+	}
+	return &out
 }
 
 // signatureURL appends SignatureSuffix to u's path, keeping its query.

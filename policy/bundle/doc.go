@@ -7,12 +7,20 @@
 // schema.cedarschema, schema.cedarschema.json and VERSION at the root) plus a
 // ".manifest.json" at the root:
 //
-//	{"version": "2024-06-01.1", "created": "2024-06-01T10:00:00Z",
+//	{"version": "2024-06-01.1", "sequence": 1717236000,
+//	 "created": "2024-06-01T10:00:00Z", "expires": "2024-06-04T10:00:00Z",
 //	 "files": {"main.cedar": "sha256:<hex>", ...}}
 //
 // Every archive entry is a regular file; the manifest lists every other entry
 // with its SHA-256 digest, and nothing else. Build produces byte-identical
-// archives for identical input (sorted entries, fixed mtime, mode, uid and gid).
+// archives for identical input and BuildOptions (sorted entries, fixed mtime,
+// mode, uid and gid).
+//
+// "sequence" (at least 1) orders a publisher's bundles and "expires" (after
+// "created", at most MaxValidity later) bounds how long one may be used.
+// Both are signed with the rest of the archive. A manifest without them
+// (built by an older tollgate) is refused with ErrLegacy: rebuild and sign
+// it again.
 //
 // # Signature
 //
@@ -28,16 +36,26 @@
 //
 // # Fetching
 //
-// A Fetcher polls an HTTP(S) URL with If-None-Match, verifies and validates
-// each new bundle, hands it to the caller, and persists it as the
-// last-known-good bundle, which it falls back to when the server is down at
-// start. Any failure keeps the current version. Stale reports when the
-// server has not been reached successfully (200 or 304) for longer than
-// MaxStaleness; the time of that success is kept with the last-known-good,
-// so a restart during an outage does not reset the window.
+// A Fetcher polls an https URL (plain http only with AllowInsecureHTTP, and
+// never through a redirect) with If-None-Match, verifies and validates each
+// new bundle, hands it to the caller, and persists it as the last-known-good
+// bundle, which it falls back to when the server is down at start. Any
+// failure keeps the current version.
 //
-// The cache directory holds bundle-<hex>.tar.gz, its .sig, and the file
-// "current" naming <hex>; "current" is replaced last (temporary file and
-// rename), so a crash never leaves a mismatched pair in use. The cached
-// bundle is verified again, with the configured keys, when it is loaded.
+// Freshness: a bundle past its "expires" is never accepted, and one with a
+// lower sequence than the highest accepted, or the same sequence and other
+// content, is refused with ErrRollback (a replay). Stale reports when the
+// bundle in use is past its "expires", whatever the server says (so 304s
+// cannot keep a bundle fresh forever), or when the server has not been
+// reached successfully (200 or 304) for longer than MaxStaleness; the time
+// of that success is kept with the last-known-good, so a restart during an
+// outage does not reset the window.
+//
+// The cache directory holds "highest" (the highest accepted sequence and
+// its digest), bundle-<hex>.tar.gz, its .sig, and the file "current" naming
+// <hex>. "highest" is written first and "current" last (each a temporary
+// file and a rename), so a crash never leaves a mismatched pair in use and
+// never lowers the recorded sequence. The cached bundle is verified again,
+// with the configured keys, and checked against "highest" when it is
+// loaded; a restart therefore refuses the same replays.
 package bundle

@@ -21,7 +21,7 @@ func (f *Fetcher) download(ctx context.Context, etag string) (archive []byte, ne
 	case resp.StatusCode == http.StatusNotModified && etag != "":
 		return nil, "", true, nil
 	case resp.StatusCode != http.StatusOK:
-		return nil, "", false, fail(resultNetwork, "download", fmt.Errorf("unexpected HTTP status %d", resp.StatusCode))
+		return nil, "", false, fail(resultStatus, "download", fmt.Errorf("unexpected HTTP status %d", resp.StatusCode))
 	}
 	archive, err = readAllLimited(resp.Body, f.cfg.Limits.MaxArchiveBytes)
 	if errors.Is(err, ErrTooLarge) {
@@ -46,7 +46,7 @@ func (f *Fetcher) downloadSignature(ctx context.Context) ([]byte, error) {
 	case http.StatusNotFound, http.StatusGone:
 		return nil, fail(resultSignature, step, fmt.Errorf("%w: HTTP status %d", ErrUnsigned, resp.StatusCode))
 	default:
-		return nil, fail(resultNetwork, step, fmt.Errorf("unexpected HTTP status %d", resp.StatusCode))
+		return nil, fail(resultStatus, step, fmt.Errorf("unexpected HTTP status %d", resp.StatusCode))
 	}
 	sig, err := readAllLimited(resp.Body, maxSignatureFile)
 	if errors.Is(err, ErrTooLarge) {

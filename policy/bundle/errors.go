@@ -24,6 +24,14 @@ var (
 	// ErrNoBundle means neither the server nor the last-known-good cache
 	// provided a usable bundle at start.
 	ErrNoBundle = errors.New("no usable bundle")
+	// ErrLegacy means the manifest has no sequence and no expiry: the
+	// bundle was built by an older tollgate and must be rebuilt.
+	ErrLegacy = errors.New("bundle has no sequence or expiry")
+	// ErrRollback means the bundle's sequence is lower than one already
+	// accepted, or equal to it with different content.
+	ErrRollback = errors.New("older than the bundle already accepted")
+	// ErrExpired means the bundle is past its signed expiry.
+	ErrExpired = errors.New("bundle expired")
 	// ErrClosed means the Fetcher was closed.
 	ErrClosed = errors.New("fetcher closed")
 )

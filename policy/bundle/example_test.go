@@ -8,6 +8,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/tollgate-authz/tollgate/policy/bundle"
 )
@@ -25,7 +26,13 @@ func Example() {
 
 	// Build and sign on the publishing side.
 	key := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, ed25519.SeedSize))
-	archive, err := bundle.Build(dir, "2024-06-01.1")
+	built := time.Now()
+	archive, err := bundle.Build(dir, bundle.BuildOptions{
+		Version:  "2024-06-01.1",
+		Sequence: 42, // must increase with every bundle published
+		Created:  built,
+		Expires:  built.Add(bundle.DefaultValidity),
+	})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -41,12 +48,12 @@ func Example() {
 		log.Fatal(err)
 	}
 	data, _ := fs.ReadFile(fsys, "main.cedar")
-	fmt.Println(m.Version, len(m.Files), bytes.Equal(data, policy))
+	fmt.Println(m.Version, m.Sequence, len(m.Files), bytes.Equal(data, policy))
 
 	// A single flipped byte is caught before anything is decompressed.
 	archive[len(archive)/2] ^= 1
 	fmt.Println(bundle.Verify(archive, sig, trusted))
 	// Output:
-	// 2024-06-01.1 1 true
+	// 2024-06-01.1 42 1 true
 	// bundle: signature not valid for any trusted key
 }

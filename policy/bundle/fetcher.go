@@ -21,12 +21,14 @@ type Fetcher struct {
 	ctx  context.Context // cancelled by Close
 	stop context.CancelFunc
 
-	checkMu   sync.Mutex // serialises checks; guards the three below
+	checkMu   sync.Mutex // serialises checks; guards the four below
 	etag      string
 	digest    string // of the bundle in use
 	persisted string // digest of the last-known-good on disk
+	floor     floor  // the highest accepted bundle
 
 	lastSuccess atomic.Int64 // unix nanoseconds; 0 means never
+	expires     atomic.Int64 // unix seconds (manifest precision) of the bundle in use; 0 means none
 	started     atomic.Bool
 	lifeMu      sync.Mutex // orders Start's goroutine launch with Close
 	wg          sync.WaitGroup
@@ -49,13 +51,20 @@ func NewFetcher(cfg FetcherConfig) (*Fetcher, error) {
 }
 
 // Start loads the first bundle and then polls every Interval until Close.
-// It tries the server first and falls back to the last-known-good bundle in
-// CacheDir (whose signature is verified again). If neither yields a bundle
-// accepted by Validate and OnUpdate, it returns ErrNoBundle and does not
-// poll. ctx bounds only this first load.
+// It reads the highest accepted sequence from CacheDir, tries the server
+// first and falls back to the last-known-good bundle in CacheDir (whose
+// signature is verified again). If neither yields a fresh bundle, not older
+// than the highest accepted, accepted by Validate and OnUpdate, it returns
+// ErrNoBundle and does not poll. ctx bounds only this first load.
 func (f *Fetcher) Start(ctx context.Context) error {
 	if !f.started.CompareAndSwap(false, true) {
 		return wrap(errors.New("fetcher already started"))
+	}
+	f.checkMu.Lock()
+	err := f.loadFloor()
+	f.checkMu.Unlock()
+	if err != nil {
+		return wrap(err)
 	}
 	ctx, cancel := f.bind(ctx)
 	defer cancel()
@@ -110,11 +119,13 @@ func (f *Fetcher) LastSuccess() time.Time {
 	return time.Unix(0, ns)
 }
 
-// Stale reports whether more than MaxStaleness has passed since
-// LastSuccess. It is true when there was never a successful check.
+// Stale reports whether Fresh fails: the bundle in use is past its signed
+// expiry, or more than MaxStaleness passed since LastSuccess (or there was
+// never a successful check). It is on the decision path and allocates
+// nothing.
 func (f *Fetcher) Stale() bool {
-	last := f.LastSuccess()
-	return last.IsZero() || f.cfg.Clock().Sub(last) > f.cfg.MaxStaleness
+	now := f.cfg.Clock()
+	return f.expired(now) || f.unreached(now)
 }
 
 func (f *Fetcher) poll() {

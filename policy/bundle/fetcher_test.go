@@ -18,7 +18,7 @@ func TestFetcherETagCycle(t *testing.T) {
 	key := testKey(1)
 	srv := newBundleServer(t)
 	srv.publish(signedPair(t, key, "v1"))
-	h := newHarness(t, srv.url(), t.TempDir(), pub(key))
+	h := newHarness(t, srv, t.TempDir(), pub(key))
 	ctx := context.Background()
 	if err := h.f.Start(ctx); err != nil {
 		t.Fatal(err)
@@ -36,7 +36,7 @@ func TestFetcherETagCycle(t *testing.T) {
 	if got := h.rec.got(); !slices.Equal(got, []string{"v1", "v2"}) {
 		t.Fatalf("updates = %v, want [v1 v2]", got)
 	}
-	for result, want := range map[string]float64{resultOK: 2, resultNotModified: 1, resultNetwork: 0} {
+	for result, want := range map[string]float64{resultOK: 2, resultNotModified: 1, resultNetwork: 0, resultStatus: 0} {
 		if got := h.metric(t, "tollgate_bundle_fetch_total", result); got != want {
 			t.Errorf("fetch_total{result=%q} = %v, want %v", result, got, want)
 		}
@@ -74,14 +74,14 @@ func TestFetcherRejectsBadBundlesAndKeepsCurrent(t *testing.T) {
 		{"path traversal", traversal, Sign(traversal, key), 0, ErrUnsafePath, resultContent},
 		{"zip bomb", bomb, Sign(bomb, key), 0, ErrTooLarge, resultContent},
 		{"rejected by Validate", rejected, rejectedSig, 0, nil, resultContent},
-		{"signature server error", good, nil, http.StatusInternalServerError, nil, resultNetwork},
+		{"signature server error", good, nil, http.StatusInternalServerError, nil, resultStatus},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := newBundleServer(t)
 			srv.publish(signedPair(t, key, "v1"))
 			cache := t.TempDir()
-			h := newHarness(t, srv.url(), cache, pub(key))
+			h := newHarness(t, srv, cache, pub(key))
 			if err := h.f.Start(context.Background()); err != nil {
 				t.Fatal(err)
 			}
@@ -113,14 +113,14 @@ func TestFetcherStartFallsBackToLastKnownGood(t *testing.T) {
 	srv := newBundleServer(t)
 	srv.publish(signedPair(t, key, "v1"))
 	cache := t.TempDir()
-	first := newHarness(t, srv.url(), cache, pub(key))
+	first := newHarness(t, srv, cache, pub(key))
 	if err := first.f.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	_ = first.f.Close()
 	srv.Close()
 
-	second := newHarness(t, srv.url(), cache, pub(key))
+	second := newHarness(t, srv, cache, pub(key))
 	second.clock.Advance(30 * time.Second)
 	if err := second.f.Start(context.Background()); err != nil {
 		t.Fatalf("Start with the server down and a last-known-good = %v", err)
@@ -138,7 +138,7 @@ func TestFetcherStartFallsBackToLastKnownGood(t *testing.T) {
 		t.Errorf("fetch_total{error_network} = %v, want 1", got)
 	}
 
-	third := newHarness(t, srv.url(), cache, pub(testKey(9)))
+	third := newHarness(t, srv, cache, pub(testKey(9)))
 	if err := third.f.Start(context.Background()); !errors.Is(err, ErrNoBundle) || !errors.Is(err, ErrBadSignature) {
 		t.Fatalf("cache signed by an untrusted key: Start() = %v, want ErrNoBundle and ErrBadSignature", err)
 	}
@@ -149,7 +149,7 @@ func TestFetcherStartRejectsTamperedCache(t *testing.T) {
 	srv := newBundleServer(t)
 	srv.publish(signedPair(t, key, "v1"))
 	cache := t.TempDir()
-	first := newHarness(t, srv.url(), cache, pub(key))
+	first := newHarness(t, srv, cache, pub(key))
 	if err := first.f.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +163,7 @@ func TestFetcherStartRejectsTamperedCache(t *testing.T) {
 	if err := os.WriteFile(matches[0], data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	second := newHarness(t, srv.url(), cache, pub(key))
+	second := newHarness(t, srv, cache, pub(key))
 	if err := second.f.Start(context.Background()); !errors.Is(err, ErrNoBundle) || !errors.Is(err, ErrTampered) {
 		t.Fatalf("Start() = %v, want ErrNoBundle and ErrTampered", err)
 	}
@@ -177,7 +177,7 @@ func TestFetcherStartWithNothing(t *testing.T) {
 	srv.Close()
 	for name, cache := range map[string]string{"empty cache": t.TempDir(), "no cache dir": ""} {
 		t.Run(name, func(t *testing.T) {
-			h := newHarness(t, srv.url(), cache, pub(testKey(1)))
+			h := newHarness(t, srv, cache, pub(testKey(1)))
 			err := h.f.Start(context.Background())
 			if !errors.Is(err, ErrNoBundle) {
 				t.Fatalf("Start() = %v, want ErrNoBundle", err)
@@ -196,7 +196,7 @@ func TestFetcherStaleness(t *testing.T) {
 	key := testKey(1)
 	srv := newBundleServer(t)
 	srv.publish(signedPair(t, key, "v1"))
-	h := newHarness(t, srv.url(), "", pub(key))
+	h := newHarness(t, srv, "", pub(key))
 	if !h.f.Stale() {
 		t.Error("Stale() = false before any check")
 	}
@@ -247,8 +247,9 @@ func TestFetcherPolls(t *testing.T) {
 	srv := newBundleServer(t)
 	srv.publish(signedPair(t, key, "v1"))
 	rec := &recorder{updates: make(chan string, 16)}
-	f, err := NewFetcher(FetcherConfig{URL: srv.url(), PublicKeys: []ed25519.PublicKey{pub(key)},
-		Interval: 5 * time.Millisecond, Validate: rejectMarked, OnUpdate: rec.onUpdate})
+	f, err := NewFetcher(FetcherConfig{URL: srv.url(), Client: srv.Client(), PublicKeys: []ed25519.PublicKey{pub(key)},
+		Interval: 5 * time.Millisecond, Validate: rejectMarked, OnUpdate: rec.onUpdate,
+		Clock: (&fakeClock{t: testCreated.Add(2 * time.Hour)}).Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -272,7 +273,7 @@ func TestFetcherLifecycle(t *testing.T) {
 	key := testKey(1)
 	srv := newBundleServer(t)
 	srv.publish(signedPair(t, key, "v1"))
-	h := newHarness(t, srv.url(), "", pub(key))
+	h := newHarness(t, srv, "", pub(key))
 	if err := h.f.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -302,6 +303,7 @@ func TestNewFetcherConfigErrors(t *testing.T) {
 		{"no keys", func(c *FetcherConfig) { c.PublicKeys = nil }},
 		{"short key", func(c *FetcherConfig) { c.PublicKeys = []ed25519.PublicKey{{1}} }},
 		{"file URL", func(c *FetcherConfig) { c.URL = "file:///etc/s3cret" }},
+		{"plain http URL", func(c *FetcherConfig) { c.URL = "http://user:s3cret@bundles.example/b.tar.gz?token=s3cret" }},
 		{"relative URL", func(c *FetcherConfig) { c.URL = "/b.tar.gz?token=s3cret" }},
 		{"bad signature URL", func(c *FetcherConfig) { c.SignatureURL = "ftp://x/s3cret" }},
 		{"no Validate", func(c *FetcherConfig) { c.Validate = nil }},
@@ -329,7 +331,7 @@ func TestRedactAndSignatureURL(t *testing.T) {
 	if err == nil || s != nil {
 		t.Fatal("settings without keys must fail")
 	}
-	u, _ := parseHTTPURL("URL", "https://u:p@h.example/a/b.tar.gz?token=x#frag")
+	u, _ := parseHTTPURL("URL", "https://u:p@h.example/a/b.tar.gz?token=x#frag", false)
 	if got := redact(u); got != "https://h.example/a/b.tar.gz" {
 		t.Errorf("redact = %q", got)
 	}

@@ -39,10 +39,14 @@ func FuzzParseManifest(f *testing.F) {
 	f.Add([]byte(`{"version":"v1","created":"2024-06-01T10:00:00Z","files":{"a.cedar":"sha256:` +
 		"0000000000000000000000000000000000000000000000000000000000000000" + `"}}`))
 	f.Add([]byte(`{"version":"","files":null}`))
+	f.Add([]byte(`{"version":"v2","sequence":7,"created":"2024-06-01T10:00:00Z","expires":"2024-06-04T10:00:00Z","files":{}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := parseManifest(data)
 		if err != nil {
 			return
+		}
+		if m.Sequence == 0 || !m.Expires.After(m.Created) || m.Expires.Sub(m.Created) > MaxValidity {
+			t.Fatalf("accepted a manifest without a valid sequence and expiry: %+v", m)
 		}
 		for p := range m.Files {
 			if checkPath(p) != nil || !allowedPath(p) {

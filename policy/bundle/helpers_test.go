@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -47,11 +49,25 @@ func archiveOf(t testing.TB, version string, files map[string]string) []byte {
 		src = append(src, sourceFile{path: p, data: []byte(c)})
 	}
 	sort.Slice(src, func(i, j int) bool { return src[i].path < src[j].path })
-	out, err := build(src, version, time.Date(2024, 6, 1, 10, 0, 0, 0, time.UTC))
+	out, err := build(src, testOptions(version))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// testCreated is when the helpers' bundles are built.
+var testCreated = time.Date(2024, 6, 1, 10, 0, 0, 0, time.UTC)
+
+// testOptions builds version with the sequence named by its trailing
+// digits ("v2" is sequence 2; none is 1), valid for DefaultValidity.
+func testOptions(version string) BuildOptions {
+	digits := strings.TrimLeftFunc(version, func(r rune) bool { return r < '0' || r > '9' })
+	seq, err := strconv.ParseUint(digits, 10, 64)
+	if err != nil || seq == 0 {
+		seq = 1
+	}
+	return BuildOptions{Version: version, Sequence: seq, Created: testCreated, Expires: testCreated.Add(DefaultValidity)}
 }
 
 // rawEntry is one tar entry of a hand-made (possibly hostile) archive.
@@ -65,7 +81,8 @@ type rawEntry struct {
 // manifestEntry returns a manifest listing files with their true digests.
 func manifestEntry(t testing.TB, files map[string][]byte) rawEntry {
 	t.Helper()
-	m := &Manifest{Version: "v1", Created: time.Unix(0, 0), Files: map[string]string{}}
+	m := &Manifest{Version: "v1", Sequence: 1, Created: testCreated, Expires: testCreated.Add(DefaultValidity),
+		Files: map[string]string{}}
 	for p, d := range files {
 		m.Files[p] = digestOf(d)
 	}

@@ -18,21 +18,40 @@ const (
 	maxVersionLength = 128
 )
 
-// Manifest describes a bundle: its version, when it was built, and the
-// SHA-256 digest of every file it carries.
+// Validity bounds: how long after Created a bundle may be used.
+const (
+	// DefaultValidity is the validity `tollgate bundle build` signs when
+	// --expires is not given.
+	DefaultValidity = 72 * time.Hour
+	// MaxValidity is the longest validity a bundle may carry.
+	MaxValidity = 90 * 24 * time.Hour
+)
+
+// Manifest describes a bundle: its version, its place in the publisher's
+// sequence, when it was built and until when it may be used, and the
+// SHA-256 digest of every file it carries. It is inside the signed archive.
 type Manifest struct {
-	// Version is the bundle version chosen by its builder.
+	// Version is the bundle version chosen by its builder (a label).
 	Version string
+	// Sequence orders bundles: a Fetcher never accepts a bundle with a
+	// lower sequence than one it accepted, nor the same sequence with
+	// different content. At least 1.
+	Sequence uint64
 	// Created is when the bundle was built.
 	Created time.Time
+	// Expires is when the bundle stops being fresh, whatever the server
+	// says. After Created, at most MaxValidity later.
+	Expires time.Time
 	// Files maps each slash-separated path to "sha256:<lowercase hex>".
 	Files map[string]string
 }
 
 type manifestJSON struct {
-	Version string            `json:"version"`
-	Created string            `json:"created"`
-	Files   map[string]string `json:"files"`
+	Version  string            `json:"version"`
+	Sequence uint64            `json:"sequence,omitempty"`
+	Created  string            `json:"created"`
+	Expires  string            `json:"expires,omitempty"`
+	Files    map[string]string `json:"files"`
 }
 
 // digestOf returns "sha256:<hex>" for data.
@@ -43,7 +62,8 @@ func digestOf(data []byte) string {
 
 // marshal encodes m deterministically (map keys sorted by encoding/json).
 func (m *Manifest) marshal() ([]byte, error) {
-	w := manifestJSON{Version: m.Version, Created: m.Created.UTC().Format(time.RFC3339), Files: m.Files}
+	w := manifestJSON{Version: m.Version, Sequence: m.Sequence, Created: m.Created.UTC().Format(time.RFC3339),
+		Expires: m.Expires.UTC().Format(time.RFC3339), Files: m.Files}
 	out, err := json.MarshalIndent(w, "", "  ")
 	if err != nil {
 		return nil, err
@@ -65,14 +85,43 @@ func parseManifest(data []byte) (*Manifest, error) {
 	if err := checkVersion(w.Version); err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, manifestName, err)
 	}
-	created, err := time.Parse(time.RFC3339, w.Created)
-	if err != nil {
+	if w.Sequence == 0 && w.Expires == "" {
+		return nil, fmt.Errorf("%w: %w: %s has no \"sequence\" and no \"expires\" (built by an older tollgate): "+
+			"rebuild it with `tollgate bundle build` and sign it again", ErrInvalid, ErrLegacy, manifestName)
+	}
+	m := &Manifest{Version: w.Version, Sequence: w.Sequence, Files: w.Files}
+	var err error
+	if m.Created, err = time.Parse(time.RFC3339, w.Created); err != nil {
 		return nil, fmt.Errorf("%w: %s: \"created\" is not RFC 3339: %v", ErrInvalid, manifestName, err)
+	}
+	if m.Expires, err = time.Parse(time.RFC3339, w.Expires); err != nil {
+		return nil, fmt.Errorf("%w: %s: \"expires\" is not RFC 3339: %v", ErrInvalid, manifestName, err)
+	}
+	if err := m.checkFreshness(); err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, manifestName, err)
 	}
 	if err := checkFileDigests(w.Files); err != nil {
 		return nil, err
 	}
-	return &Manifest{Version: w.Version, Created: created, Files: w.Files}, nil
+	return m, nil
+}
+
+// checkFreshness checks the fields that order bundles and bound their use;
+// Build and Open both apply it.
+func (m *Manifest) checkFreshness() error {
+	switch {
+	case m.Sequence == 0:
+		return fmt.Errorf("\"sequence\" must be at least 1")
+	case m.Created.IsZero() || m.Expires.IsZero():
+		return fmt.Errorf("\"created\" and \"expires\" are required")
+	case !m.Expires.After(m.Created):
+		return fmt.Errorf("\"expires\" (%s) must be after \"created\" (%s)",
+			m.Expires.UTC().Format(time.RFC3339), m.Created.UTC().Format(time.RFC3339))
+	case m.Expires.Sub(m.Created) > MaxValidity:
+		return fmt.Errorf("\"expires\" is %s after \"created\", more than the maximum %s",
+			m.Expires.Sub(m.Created), MaxValidity)
+	}
+	return nil
 }
 
 func checkFileDigests(files map[string]string) error {

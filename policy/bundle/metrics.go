@@ -9,6 +9,9 @@ const (
 	resultOK          = "ok"
 	resultNotModified = "not_modified"
 	resultNetwork     = "error_network"
+	resultStatus      = "error_status"
+	resultRollback    = "error_rollback"
+	resultExpired     = "error_expired"
 	resultSignature   = "error_signature"
 	resultContent     = "error_content"
 )
@@ -24,7 +27,8 @@ func newMetrics(reg prometheus.Registerer, f *Fetcher) (*metrics, error) {
 		Namespace: "tollgate", Subsystem: "bundle", Name: "fetch_total",
 		Help: "Policy bundle checks against the server, by result.",
 	}, []string{"result"})}
-	for _, r := range []string{resultOK, resultNotModified, resultNetwork, resultSignature, resultContent} {
+	for _, r := range []string{resultOK, resultNotModified, resultNetwork, resultStatus, resultSignature,
+		resultContent, resultRollback, resultExpired} {
 		m.fetches.WithLabelValues(r)
 	}
 	lastSuccess := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
@@ -39,17 +43,27 @@ func newMetrics(reg prometheus.Registerer, f *Fetcher) (*metrics, error) {
 	})
 	stale := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Namespace: "tollgate", Subsystem: "bundle", Name: "stale",
-		Help: "1 when the bundle server has not been reached successfully within the staleness window.",
+		Help: "1 when the bundle in use is past its signed expiry, or the bundle server has not been reached successfully within the staleness window.",
 	}, func() float64 {
 		if f.Stale() {
 			return 1
 		}
 		return 0
 	})
+	expires := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Namespace: "tollgate", Subsystem: "bundle", Name: "expiry_timestamp_seconds",
+		Help: "Unix time at which the bundle in use expires (its signed \"expires\"; 0 if none).",
+	}, func() float64 {
+		t := f.Expires()
+		if t.IsZero() {
+			return 0
+		}
+		return float64(t.Unix())
+	})
 	if reg == nil {
 		return m, nil
 	}
-	cs := []prometheus.Collector{m.fetches, lastSuccess, stale}
+	cs := []prometheus.Collector{m.fetches, lastSuccess, stale, expires}
 	for i, c := range cs {
 		if err := reg.Register(c); err != nil {
 			for _, done := range cs[:i] {

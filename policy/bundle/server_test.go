@@ -17,7 +17,7 @@ import (
 )
 
 // bundleServer serves one archive and its signature, with ETags, over a real
-// HTTP server.
+// HTTPS (or, for redirect tests, plain HTTP) server.
 type bundleServer struct {
 	*httptest.Server
 	mu        sync.Mutex
@@ -28,6 +28,14 @@ type bundleServer struct {
 }
 
 func newBundleServer(t *testing.T) *bundleServer {
+	s := &bundleServer{}
+	s.Server = httptest.NewTLSServer(http.HandlerFunc(s.serve))
+	t.Cleanup(s.Close)
+	return s
+}
+
+// newPlainBundleServer serves over plain http.
+func newPlainBundleServer(t *testing.T) *bundleServer {
 	s := &bundleServer{}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.Close)
@@ -154,13 +162,13 @@ type harness struct {
 	clock *fakeClock
 }
 
-func newHarness(t *testing.T, url, cacheDir string, keys ...ed25519.PublicKey) *harness {
+func newHarness(t *testing.T, srv *bundleServer, cacheDir string, keys ...ed25519.PublicKey) *harness {
 	t.Helper()
 	h := &harness{logs: &syncBuffer{}, rec: &recorder{updates: make(chan string, 16)}, reg: prometheus.NewRegistry(),
 		clock: &fakeClock{t: time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)}}
 	var err error
 	h.f, err = NewFetcher(FetcherConfig{
-		URL: url, PublicKeys: keys, CacheDir: cacheDir, Interval: time.Hour, MaxStaleness: time.Minute,
+		URL: srv.url(), Client: srv.Client(), PublicKeys: keys, CacheDir: cacheDir, Interval: time.Hour, MaxStaleness: time.Minute,
 		Validate: rejectMarked, OnUpdate: h.rec.onUpdate, Registerer: h.reg, Clock: h.clock.Now,
 		Logger: slog.New(slog.NewTextHandler(h.logs, nil)),
 	})

@@ -69,5 +69,5 @@ func readRegular(rel, target string) (*sourceFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &sourceFile{path: rel, data: data, modTime: info.ModTime()}, nil
+	return &sourceFile{path: rel, data: data}, nil
 }

@@ -37,7 +37,7 @@ identity:
   bundles: [{ trust_domain: example.org, x509_pem: $PWD/examples/quickstart/bundle.pem }]
   trust_source_principal: true
 policy:
-  bundle: { url: http://127.0.0.1:18080/bundle.tar.gz, public_keys: [$W/keys/bundle-signing.pub],
+  bundle: { url: http://127.0.0.1:18080/bundle.tar.gz, allow_insecure_http: true, public_keys: [$W/keys/bundle-signing.pub],
             interval: 200ms, cache_dir: $W/cache, max_staleness: 1h, on_stale: deny }
 manifests: [$PWD/examples/governance/manifest.yaml]
 log: { level: warn, decisions: "off" }

@@ -121,7 +121,7 @@ func TestStaleness(t *testing.T) {
 	srv.setDown(true)
 	eventually(t, "readyz 503", func() bool { return readyStatus(t, p) == http.StatusServiceUnavailable })
 	v := readOrder(p, frontend)
-	if v.Allow || v.Code != "stale_policy" || v.HTTPStatus != http.StatusServiceUnavailable || v.Version != "s1" {
+	if v.Allow || v.Code != "stale_policy" || v.HTTPStatus != http.StatusForbidden || v.Version != "s1" {
 		t.Fatalf("stale: %+v", v)
 	}
 	srv.setDown(false)

@@ -126,9 +126,14 @@ func policyDir(t *testing.T, policies string) string {
 
 const readPolicy = `@id("storefront-reads") permit (principal in Team::"storefront", action == Action::"ReadOrder", resource);`
 
-// signedBundle builds and signs a bundle of policies at version.
+// signedBundle builds and signs a bundle of policies at version. Its
+// sequence is the build time in nanoseconds, so bundles built later in a
+// test are newer, as a publisher's are.
 func signedBundle(t *testing.T, s signer, version, policies string) ([]byte, []byte) {
-	archive, err := bundle.BuildAt(policyDir(t, policies), version, time.Unix(1700000000, 0))
+	now := time.Now()
+	archive, err := bundle.Build(policyDir(t, policies), bundle.BuildOptions{
+		Version: version, Sequence: uint64(now.UnixNano()), Created: now, Expires: now.Add(bundle.DefaultValidity),
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,6 +157,7 @@ func bundleConfig(t *testing.T, dir, url, pubFile, cacheDir, staleness, onStale 
 		"policy:",
 		"  bundle:",
 		"    url: " + url + "/bundle.tar.gz",
+		"    allow_insecure_http: true # httptest serves plain http",
 		"    public_keys: [" + pubFile + "]",
 		"    interval: 100ms",
 		"    cache_dir: " + cacheDir,

@@ -1,0 +1,115 @@
+package envoy
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"strings"
+	"testing"
+
+	authv3 "github.com/envoyproxy/go-control-plane/envoy/service/auth/v3"
+
+	"github.com/tollgate-authz/tollgate/authz"
+)
+
+// answer is what a client behind the proxy sees of a denial.
+type answer struct {
+	status  int
+	headers map[string]string
+	body    string
+}
+
+// agreedHeaders are the denial headers both listeners must set alike.
+var agreedHeaders = []string{"content-type", "x-tollgate-code", HeaderDecisionID, "grpc-status", "grpc-message"}
+
+func grpcAnswer(t *testing.T, d authz.Decision) answer {
+	t.Helper()
+	resp, err := dial(t, NewServer(&recorder{decision: d}, Options{})).Check(context.Background(), &authv3.CheckRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	den := resp.GetDeniedResponse()
+	a := answer{status: int(den.GetStatus().GetCode()), headers: map[string]string{}, body: den.GetBody()}
+	for _, h := range den.GetHeaders() {
+		a.headers[strings.ToLower(h.GetHeader().GetKey())] = h.GetHeader().GetValue()
+	}
+	return a
+}
+
+func httpAnswer(t *testing.T, d authz.Decision) answer {
+	t.Helper()
+	w := httptest.NewRecorder()
+	newHTTP(t, StyleEnvoy, &recorder{decision: d}).ServeHTTP(w, checkReq("GET", "/orders/1", "10.0.0.1:1", nil, ""))
+	a := answer{status: w.Code, headers: map[string]string{}, body: w.Body.String()}
+	for _, k := range agreedHeaders {
+		if v := w.Header().Get(k); v != "" {
+			a.headers[k] = v
+		}
+	}
+	return a
+}
+
+// A denial reads the same to the client whichever listener decided it:
+// status, code header, gRPC status and body (MCP denials differ only in
+// status, see TestHTTPDenials).
+func TestDenialsAgreeAcrossListeners(t *testing.T) {
+	tests := map[string]authz.Decision{
+		"forbidden":            {ID: "d", Outcome: authz.Forbidden, Code: "forbid", Reason: "denied by policy"},
+		"unauthenticated":      {ID: "d", Outcome: authz.Unauthenticated, Code: "identity_missing", Reason: "no identity"},
+		"bad request":          {ID: "d", Outcome: authz.BadRequest, Code: "bad_path", Reason: "bad path"},
+		"no policy":            {ID: "d", Outcome: authz.Unavailable, Code: "no_snapshot", Reason: "no policy is loaded"},
+		"grpc forbidden":       {ID: "d", Outcome: authz.Forbidden, Code: "no_permit", GRPC: true},
+		"grpc unauthenticated": {ID: "d", Outcome: authz.Unauthenticated, Code: "identity_missing", GRPC: true},
+		"grpc no policy":       {ID: "d", Outcome: authz.Unavailable, Code: "no_snapshot", GRPC: true},
+	}
+	for name, d := range tests {
+		t.Run(name, func(t *testing.T) {
+			g, h := grpcAnswer(t, d), httpAnswer(t, d)
+			if g.status != h.status || g.body != h.body {
+				t.Errorf("gRPC answers %d %q, HTTP answers %d %q", g.status, g.body, h.status, h.body)
+			}
+			for _, k := range agreedHeaders {
+				if g.headers[k] != h.headers[k] {
+					t.Errorf("%s: gRPC %q, HTTP %q", k, g.headers[k], h.headers[k])
+				}
+			}
+			if g.headers["x-tollgate-code"] != d.Code {
+				t.Errorf("x-tollgate-code %q, want %q", g.headers["x-tollgate-code"], d.Code)
+			}
+		})
+	}
+}
+
+// A panic while deciding is a 403 internal-error denial on a real HTTP
+// server, not a dropped connection (which Envoy's failure_mode_allow
+// reads as an allow).
+func TestHTTPPanicDenies(t *testing.T) {
+	for _, style := range []string{StyleEnvoy, StyleNginx, StyleCaddy, StyleTraefik} {
+		t.Run(style, func(t *testing.T) {
+			h, err := NewHTTPHandler(&recorder{panics: true}, HTTPOptions{Style: style,
+				TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv := httptest.NewServer(h)
+			defer srv.Close()
+			req, _ := http.NewRequest("GET", srv.URL+"/orders/1", nil)
+			for k, v := range caddyCheck() {
+				req.Header.Set(k, v)
+			}
+			req.Header.Set("X-Original-Method", "GET")
+			req.Header.Set("X-Original-Uri", "/orders/1")
+			resp, err := srv.Client().Do(req)
+			if err != nil {
+				t.Fatalf("the connection failed instead of a denial: %v", err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 403 || resp.Header.Get("X-Tollgate-Code") != authz.CodeInternal {
+				t.Fatalf("got %d %v %s", resp.StatusCode, resp.Header, body)
+			}
+		})
+	}
+}

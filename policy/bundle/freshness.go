@@ -1,0 +1,111 @@
+package bundle
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// highestFile, in CacheDir, records the highest accepted sequence and the
+// digest accepted at that sequence: "<sequence> sha256:<hex>\n". It is
+// written before the bundle itself, so a crash can leave it ahead of the
+// last-known-good (which is then refused: fail closed), never behind.
+const highestFile = "highest"
+
+// floor is the highest accepted bundle: nothing older, and nothing else at
+// the same sequence, is accepted after it.
+type floor struct {
+	sequence uint64
+	digest   string
+}
+
+// checkFresh refuses a bundle that is expired, older than the floor, or a
+// different bundle at the floor's sequence.
+func (f *Fetcher) checkFresh(m *Manifest, digest string) error {
+	if now := f.cfg.Clock(); !now.Before(m.Expires) {
+		return fail(resultExpired, "check freshness", fmt.Errorf("%w: version %s (sequence %d) expired at %s",
+			ErrExpired, m.Version, m.Sequence, m.Expires.UTC().Format(time.RFC3339)))
+	}
+	switch fl := f.floor; {
+	case m.Sequence < fl.sequence:
+		return fail(resultRollback, "check freshness", fmt.Errorf("%w: version %s has sequence %d, lower than the accepted %d",
+			ErrRollback, m.Version, m.Sequence, fl.sequence))
+	case m.Sequence == fl.sequence && digest != fl.digest:
+		return fail(resultRollback, "check freshness", fmt.Errorf("%w: version %s has sequence %d, already accepted with digest %s",
+			ErrRollback, m.Version, m.Sequence, fl.digest))
+	}
+	return nil
+}
+
+// Fresh returns nil while the bundle in use may be relied on, else why
+// not: its signed expiry passed, or the server was not reached
+// successfully (200 or 304) within MaxStaleness, or never.
+func (f *Fetcher) Fresh() error {
+	now := f.cfg.Clock()
+	if f.expired(now) {
+		return wrap(fmt.Errorf("%w: the policy bundle in use expired at %s", ErrExpired, f.Expires().UTC().Format(time.RFC3339)))
+	}
+	if !f.unreached(now) {
+		return nil
+	}
+	last := f.LastSuccess()
+	if last.IsZero() {
+		return wrap(errors.New("policy bundle is stale: the bundle server was never reached"))
+	}
+	return wrap(fmt.Errorf("policy bundle is stale: the bundle server was not reached for %s (max_staleness %s)",
+		now.Sub(last).Truncate(time.Second), f.cfg.MaxStaleness))
+}
+
+// expired reports whether the bundle in use is past its signed expiry.
+func (f *Fetcher) expired(now time.Time) bool {
+	exp := f.expires.Load()
+	return exp != 0 && now.Unix() >= exp
+}
+
+// unreached reports whether no check succeeded within MaxStaleness.
+func (f *Fetcher) unreached(now time.Time) bool {
+	last := f.lastSuccess.Load()
+	return last == 0 || now.Sub(time.Unix(0, last)) > f.cfg.MaxStaleness
+}
+
+// Expires is the signed expiry of the bundle in use; zero if none.
+func (f *Fetcher) Expires() time.Time {
+	if sec := f.expires.Load(); sec != 0 {
+		return time.Unix(sec, 0)
+	}
+	return time.Time{}
+}
+
+// loadFloor reads the persisted floor; a missing file is no floor, an
+// unreadable or malformed one is an error (never silently "no floor").
+func (f *Fetcher) loadFloor() error {
+	if f.cfg.CacheDir == "" {
+		return nil
+	}
+	path := filepath.Join(f.cfg.CacheDir, highestFile)
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	seq, digest, ok := strings.Cut(strings.TrimSuffix(string(data), "\n"), " ")
+	n, err := strconv.ParseUint(seq, 10, 64)
+	if !ok || err != nil || n == 0 || !validDigest(digest) {
+		return fmt.Errorf("%s: %w: want \"<sequence> sha256:<hex>\"; remove the cache directory only if you mean to forget which bundles were accepted",
+			path, ErrInvalid)
+	}
+	f.floor = floor{sequence: n, digest: digest}
+	return nil
+}
+
+// storeFloor persists the floor.
+func (f *Fetcher) storeFloor(dir string) error {
+	line := strconv.FormatUint(f.floor.sequence, 10) + " " + f.floor.digest + "\n"
+	return writeAtomic(dir, highestFile, []byte(line))
+}
