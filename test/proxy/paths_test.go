@@ -115,6 +115,7 @@ func runPathTricks(t *testing.T, e *env) {
 			status := rawRequest(t, e.proxyAddr, tr.method, tr.target, jwt)
 			uris := e.tools.takeURIs()
 			reached := len(uris) > 0
+			t.Logf("status %d, upstream asked for %q", status, uris)
 			if tr.reach == "yes" && (!reached || status != 200) || tr.reach == "no" && reached {
 				t.Fatalf("status %d, upstream asked for %q; want reach=%s", status, uris, tr.reach)
 			}
