@@ -73,12 +73,12 @@ func (e *PathError) Unwrap() error { return ErrBadPath }
 // ("/orders/7;x" is order 7, "..;" is ".."), other servers keep them.
 //
 // Matching is case sensitive unless the manifest says otherwise
-// (path_case: insensitive).
+// (path_case: insensitive); see also PathAmbiguousCase.
 //
-// In the result, a decoded "%", "?" or "#" is re-encoded (%25, %3F, %23) so
-// that the result is unambiguous and NormalizePath(result) == result; a
-// double-encoded "%252e" therefore stays the literal segment "%2e", never a
-// dot segment.
+// In the result, a decoded "?" or "#" (and, from ResolvePath, "%") is
+// re-encoded (%3F, %23, %25) so that the result is unambiguous and reads
+// back as itself. A double-encoded "%252e" is refused here; ResolvePath
+// keeps it as the literal segment "%2e", never a dot segment.
 func NormalizePath(raw string) (string, error) {
 	return pathResult(normalize(raw, false))
 }
