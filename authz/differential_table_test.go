@@ -14,8 +14,9 @@ import (
 // Tollgate applies the more specific route's policy (never the reverse).
 //
 // Sources: Tomcat/Jetty strip ";params" per segment before routing
-// (Servlet spec, getServletPath); Spring Security's StrictHttpFirewall
-// answers 400 to ";", "%3B", "//", "%2e" and "%25"; ASP.NET Core and
+// (Servlet spec, getServletPath) and resolve dot segments after decoding;
+// Spring Security's StrictHttpFirewall rejects ";", "%3B", "//", "%2e"
+// and "%25" (a refusal, written "400"); ASP.NET Core and
 // Express route case-insensitively by default, Spring, Starlette and
 // net/http case-sensitively; Express and Starlette route the raw path
 // without resolving dot segments; nginx proxy_pass without a URI part
