@@ -30,9 +30,8 @@ func BenchmarkMap(b *testing.B) {
 	var vals [8]string
 	b.ReportAllocs()
 	for b.Loop() {
-		path, _ := normalize(r.Path)
-		rt, v := m.match(r.Method, path, false, vals[:0])
-		if _, err := mp.build(r, &id, rt, v, path, testTime); err != nil {
+		lk := m.lookup(r.Method, r.Path, false, false, vals[:0])
+		if _, err := mp.build(r, &id, lk.rt, lk.vals, lk.path, testTime); err != nil {
 			b.Fatal(err)
 		}
 	}

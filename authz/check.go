@@ -75,17 +75,11 @@ func (e *Engine) decide(ctx context.Context, r *Request, d *Decision, st *checkS
 		return
 	}
 	d.Identity, st.source = &id, id.Source
-	path, code := normalize(r.Path)
-	if code != "" {
-		setOutcome(d, BadRequest, CodeBadPath, "malformed request path: "+string(code))
+	lk := e.manifest.Load().lookup(r.Method, r.Path, d.GRPC, r.ProxyNormalizedPath, st.vals[:0])
+	if unrouted(d, st, &lk) {
 		return
 	}
-	st.path = path
-	rt, vals := e.manifest.Load().match(r.Method, path, d.GRPC, st.vals[:0])
-	if rt == nil {
-		setOutcome(d, Forbidden, CodeNoRoute, "no route matches the request")
-		return
-	}
+	rt, vals, path := lk.rt, lk.vals, lk.path
 	now := r.Time
 	if now.IsZero() {
 		now = e.clock()
@@ -102,6 +96,23 @@ func (e *Engine) decide(ctx context.Context, r *Request, d *Decision, st *checkS
 	}
 	d.Resource = uidString(in.resource.UID)
 	applyPolicy(d, st, e.evaluate(in))
+}
+
+// unrouted denies a request whose path was refused or that no route
+// takes, and reports whether it did.
+func unrouted(d *Decision, st *checkState, lk *lookup) bool {
+	st.path = lk.path
+	switch {
+	case lk.badPath != "":
+		setOutcome(d, BadRequest, CodeBadPath, "malformed request path: "+string(lk.badPath))
+	case lk.methodMiss:
+		setOutcome(d, Forbidden, CodeNoRoute, "the route for this path does not declare the method")
+	case lk.rt == nil:
+		setOutcome(d, Forbidden, CodeNoRoute, "no route matches the request")
+	default:
+		return false
+	}
+	return true
 }
 
 // evaluate asks the policies about in, overlaying the principal and

@@ -16,10 +16,15 @@
 // # Route matching
 //
 // Path templates have literal segments, {name} (exactly one segment) and,
-// last only, {name...} (one or more segments). Matching is case sensitive
-// and runs on the normalised path. At the first segment where two matching
-// templates differ, a literal beats {name}, which beats {name...}; a route
-// that lists the request method beats one accepting any method. gRPC
+// last only, {name...} (one or more segments). Matching runs on the
+// normalised path, case sensitive unless the manifest declares
+// path_case: insensitive. A path the upstream could read differently is
+// refused rather than guessed at (see NormalizePath and ResolvePath). At
+// the first segment where two matching templates differ, a literal beats
+// {name}, which beats {name...}. The most specific template decides: a
+// route of it that lists the request method beats one accepting any
+// method, HEAD is served by a GET route, and a method it does not accept
+// is denied, never passed on to a weaker template. gRPC
 // routes (/pkg.Service/Method, or /pkg.Service/* for every method) match
 // only gRPC calls (POST, content-type application/grpc*) and take
 // precedence over path routes; they offer {service} and {method}

@@ -109,7 +109,7 @@ func NewEngine(cfg Config) (*Engine, error) {
 // denied with "no_route".
 func (e *Engine) SetManifest(m *Manifest) {
 	if m == nil {
-		m = &Manifest{table: newRouteTable()}
+		m = &Manifest{table: newRouteTable(false)}
 	}
 	e.manifest.Store(m)
 }

@@ -48,20 +48,33 @@ func ExampleEngine_Check() {
 	// Output:
 	// /orders/42?expand=items => allow permit Action::"ReadOrder" Order::"42" [frontend-reads-orders]
 	// /orders/13 => forbidden forbid Action::"ReadOrder" Order::"13" [no-order-13]
-	// /orders/%2e%2e/admin/users => forbidden no_permit Action::"Admin" Service::"orders" []
+	// /orders/%2e%2e/admin/users => bad_request bad_path   []
 	// /orders%2F42 => bad_request bad_path   []
 }
 
 func ExampleNormalizePath() {
-	for _, raw := range []string{"/orders/../admin", "//a/./b/?q=1", "/a/%252e%252e", "/a%2Fb"} {
+	for _, raw := range []string{"/orders/42?q=1", "/a%20b", "/orders/../admin", "/orders/7;x", "/a%2Fb"} {
 		p, err := authz.NormalizePath(raw)
 		fmt.Printf("%q %q %v\n", raw, p, err)
 	}
 	// Output:
-	// "/orders/../admin" "/admin" <nil>
-	// "//a/./b/?q=1" "/a/b" <nil>
-	// "/a/%252e%252e" "/a/%252e%252e" <nil>
+	// "/orders/42?q=1" "/orders/42" <nil>
+	// "/a%20b" "/a b" <nil>
+	// "/orders/../admin" "" authz: malformed request path: not_normalized
+	// "/orders/7;x" "" authz: malformed request path: path_param
 	// "/a%2Fb" "" authz: malformed request path: encoded_separator
+}
+
+func ExampleResolvePath() {
+	for _, raw := range []string{"/orders/../admin", "//a/./b?q=1", "/a/%252e%252e", "/a/b/"} {
+		p, err := authz.ResolvePath(raw)
+		fmt.Printf("%q %q %v\n", raw, p, err)
+	}
+	// Output:
+	// "/orders/../admin" "/admin" <nil>
+	// "//a/./b?q=1" "/a/b" <nil>
+	// "/a/%252e%252e" "/a/%252e%252e" <nil>
+	// "/a/b/" "" authz: malformed request path: not_normalized
 }
 
 func ExampleParseManifest() {

@@ -14,6 +14,8 @@ func FuzzMap(f *testing.F) {
 	f.Add("GET", "/orders/%2e%2e/admin/x", "", "", "")
 	f.Add("PUT", "//orders/42/?q#f", "text/plain", "x", "1.2.3.4")
 	f.Add("get", "/static/%252e/a", "", "-1", "::1")
+	f.Add("HEAD", "/Orders/42;x", "", "", "")
+	f.Add("POST", "/acme.orders.v1.Orders/GetOrder/", "application/grpc", "", "")
 	pol := loadPolicies(f, `@id("all") permit(principal, action, resource);`)
 	e := newTestEngine(f, pol)
 	m := e.Manifest()
@@ -48,6 +50,7 @@ func FuzzParseManifest(f *testing.F) {
 	f.Add([]byte("routes:\n  - match: {method: GET, path: '/orders/{id}'}\n    action: A\n    resource: {type: T, id: '{id}'}\n"))
 	f.Add([]byte("routes:\n  - match: {grpc: /a.B/*}\n    action: 'X::Action::\"y\"'\n    resource: {type: T, id: '{service}-{method}'}\n"))
 	f.Add([]byte("permit(principal, action, resource);"))
+	f.Add([]byte("path_case: insensitive\nroutes:\n  - match: {path: '/Admin/{r...}'}\n    action: A\n    resource: {type: T, id: '{r}'}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := ParseManifest("f.yaml", data)
 		if err != nil {

@@ -138,14 +138,6 @@ func (m *Manifest) HasAction(name string) bool {
 	return ok
 }
 
-// match finds the route for a request; a zero Manifest has no routes.
-func (m *Manifest) match(method, path string, grpc bool, vals []string) (*route, []string) {
-	if m == nil || m.table == nil {
-		return nil, vals
-	}
-	return m.table.match(method, path, grpc, vals)
-}
-
 // RouteMatch is the result of Manifest.Match.
 type RouteMatch struct {
 	Route    Route
@@ -154,15 +146,15 @@ type RouteMatch struct {
 }
 
 // Match reports the route, Cedar action and resource for a method and a
-// raw request path (normalised first). grpc says the request is a gRPC
-// call. It is meant for tools such as `tollgate check`; Engine.Check does
-// the same matching.
+// raw request path, read as NormalizePath does (a raw-forwarding proxy).
+// grpc says the request is a gRPC call. It is meant for tools such as
+// `tollgate check`; Engine.Check does the same matching.
 func (m *Manifest) Match(method, rawPath string, grpc bool) (RouteMatch, error) {
-	path, err := NormalizePath(rawPath)
-	if err != nil {
-		return RouteMatch{}, err
+	lk := m.lookup(method, rawPath, grpc, false, nil)
+	if lk.badPath != "" {
+		return RouteMatch{}, &PathError{Code: lk.badPath}
 	}
-	r, vals := m.match(method, path, grpc, nil)
+	r, vals := lk.rt, lk.vals
 	if r == nil {
 		return RouteMatch{}, wrap(ErrNoRoute)
 	}

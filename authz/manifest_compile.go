@@ -12,7 +12,7 @@ import (
 func grpcCaptureNames() []string { return []string{"service", "method"} }
 
 func compileManifest(d *decoder, raw *rawManifest) (*Manifest, error) {
-	m := &Manifest{file: d.file, service: raw.service, table: newRouteTable()}
+	m := &Manifest{file: d.file, service: raw.service, table: newRouteTable(raw.pathCase == "insensitive")}
 	shapes := map[string][]*route{}
 	names := map[string]*route{}
 	for i := range raw.routes {
@@ -27,7 +27,7 @@ func compileManifest(d *decoder, raw *rawManifest) (*Manifest, error) {
 		names[r.Name] = r
 		shape := r.GRPC
 		if shape == "" {
-			shape = shapeKey(r.segs)
+			shape = shapeKey(r.segs, m.table.foldCase)
 		}
 		for _, prev := range shapes[shape] {
 			if methodsOverlap(prev.Methods, r.Methods) {

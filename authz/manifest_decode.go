@@ -10,8 +10,10 @@ import (
 
 // rawManifest is the decoded but not yet validated manifest.
 type rawManifest struct {
-	service string
-	routes  []rawRoute
+	service      string
+	pathCase     string // "", "sensitive" or "insensitive"
+	pathCaseLine int
+	routes       []rawRoute
 }
 
 // rawRoute keeps the line of each field for validation errors. A route
@@ -37,11 +39,15 @@ func (d *decoder) decodeRoot(root *yaml.Node) (*rawManifest, error) {
 	raw := &rawManifest{}
 	var routes *yaml.Node
 	err := d.fields(root, "", map[string]func(*yaml.Node, string) error{
-		"service": d.str(&raw.service),
-		"routes":  func(n *yaml.Node, _ string) error { routes = n; return nil },
+		"service":   d.str(&raw.service),
+		"path_case": d.lined(d.str(&raw.pathCase), &raw.pathCaseLine),
+		"routes":    func(n *yaml.Node, _ string) error { routes = n; return nil },
 	})
 	if err != nil {
 		return nil, err
+	}
+	if raw.pathCaseLine != 0 && raw.pathCase != "sensitive" && raw.pathCase != "insensitive" {
+		return nil, d.errorf(raw.pathCaseLine, "path_case", "must be \"sensitive\" or \"insensitive\", not %q", raw.pathCase)
 	}
 	if routes == nil {
 		return nil, d.errorf(root.Line, "", "missing key \"routes\"")

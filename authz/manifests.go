@@ -134,17 +134,21 @@ func mergeManifests(ms []*Manifest) (*Manifest, error) {
 		}
 		return ms[0], nil
 	}
-	out := &Manifest{table: newRouteTable()}
+	out := &Manifest{table: newRouteTable(ms[0].foldCase())}
 	var names, services []string
 	seen := map[string][]*route{}
 	for _, m := range ms {
+		if m.foldCase() != out.table.foldCase {
+			return nil, &ManifestError{File: m.file, Key: "path_case", Msg: fmt.Sprintf(
+				"differs from %s: manifests served by one Tollgate must declare the same path_case", ms[0].file)}
+		}
 		names = append(names, m.file)
 		if m.service != "" && !slices.Contains(services, m.service) {
 			services = append(services, m.service)
 		}
 		for _, r := range m.routes {
 			r.File = m.file
-			if err := clash(seen, r); err != nil {
+			if err := clash(seen, r, out.table.foldCase); err != nil {
 				return nil, err
 			}
 			out.routes = append(out.routes, r)
@@ -163,8 +167,8 @@ func mergeManifests(ms []*Manifest) (*Manifest, error) {
 
 // clash reports a route that matches the same requests as one from another
 // file (routes of one file were already checked by ParseManifest).
-func clash(seen map[string][]*route, r *route) error {
-	shape := routeShape(r)
+func clash(seen map[string][]*route, r *route, fold bool) error {
+	shape := routeShape(r, fold)
 	for _, prev := range seen[shape] {
 		if methodsOverlap(prev.Methods, r.Methods) {
 			return &ManifestError{File: r.File, Line: r.Line, Key: "route " + r.Name, Msg: fmt.Sprintf(
@@ -178,12 +182,12 @@ func clash(seen map[string][]*route, r *route) error {
 
 // routeShape keys routes that match the same requests. Route kinds other
 // than HTTP paths and gRPC methods are keyed by name.
-func routeShape(r *route) string {
+func routeShape(r *route, fold bool) string {
 	switch {
 	case r.GRPC != "":
 		return "grpc " + r.GRPC
 	case r.Path != "":
-		return "path " + shapeKey(r.segs)
+		return "path " + shapeKey(r.segs, fold)
 	}
 	return "other " + r.Name
 }

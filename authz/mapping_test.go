@@ -60,7 +60,8 @@ func TestMapContext(t *testing.T) {
 		claims: []string{"sub", "groups", "n", "frac", "obj", "missing"},
 	}
 	m := ordersManifest(t)
-	rt, vals := m.match("GET", "/orders/42", false, nil)
+	lk := m.lookup("GET", "/orders/42", false, false, nil)
+	rt, vals := lk.rt, lk.vals
 	id := identity.Identity{ID: spiffeid.RequireFromString(frontend), Source: identity.SourceJWT, Claims: map[string]any{
 		"sub": "x", "groups": []any{"a", "b"}, "n": float64(7), "frac": 1.5, "obj": map[string]any{},
 	}}
@@ -126,7 +127,8 @@ func TestMapContext(t *testing.T) {
 
 func TestMapNoJWTForX509(t *testing.T) {
 	mp := mapper{claims: []string{"sub"}}
-	rt, vals := ordersManifest(t).match("GET", "/orders/42", false, nil)
+	lk := ordersManifest(t).lookup("GET", "/orders/42", false, false, nil)
+	rt, vals := lk.rt, lk.vals
 	id := identity.Identity{ID: spiffeid.RequireFromString(frontend), Source: identity.SourceX509, Claims: map[string]any{"sub": "x"}}
 	in, err := mp.build(req(frontend, "GET", "/orders/42"), &id, rt, vals, "/orders/42", testTime)
 	if err != nil {

@@ -18,7 +18,24 @@ const (
 	PathBadEscape        PathCode = "bad_escape"
 	PathEncodedSeparator PathCode = "encoded_separator"
 	PathBadUTF8          PathCode = "bad_utf8"
-	PathDotParam         PathCode = "dot_segment_param"
+	// PathParam: a ";" (raw or %3B) in a segment. Tomcat, Jetty and
+	// Spring strip ";params" from a segment before routing; others keep
+	// them: a path that could be read two ways is refused.
+	PathParam PathCode = "path_param"
+	// PathFragment: a "#" in the path. A request target has no fragment;
+	// nginx ends the path there, Go's server keeps it in the path.
+	PathFragment PathCode = "fragment"
+	// PathNotNormalized: the raw path is not its own normal form (dot
+	// segments, empty segments, a trailing slash, an escaped unreserved
+	// character or an escaped "%"), and nothing declared that the proxy
+	// normalises the path for the upstream as well.
+	PathNotNormalized PathCode = "not_normalized"
+	// PathGRPC: a gRPC call whose :path is not exactly /Service/Method.
+	PathGRPC PathCode = "grpc_path"
+	// PathAmbiguousCase: a path that another case folding (ASCII, as
+	// Express and ASP.NET do, or runtimes folding ı, ſ, K to ASCII) would
+	// route to another route than the manifest's own matching.
+	PathAmbiguousCase PathCode = "ambiguous_case"
 )
 
 // MaxPathLength is the longest raw path (query string excluded) that
@@ -36,43 +53,61 @@ func (e *PathError) Unwrap() error { return ErrBadPath }
 
 // NormalizePath turns a raw request target (Envoy's :path: query included,
 // not percent-decoded) into the canonical path that routes are matched
-// against and that policies see as context.path.
+// against and that policies see as context.path. It is the reading for a
+// proxy that forwards the raw path (nginx proxy_pass without a URI part,
+// Caddy, Traefik, Envoy without normalize_path): a path that is not already
+// in normal form is refused with PathNotNormalized, because the upstream
+// routes the raw path, not Tollgate's resolution of it.
 //
 // The steps are: refuse an empty path or one not starting with "/"; drop
-// the query string and fragment; refuse control characters, NUL and raw
-// backslashes; percent-decode exactly once, refusing invalid escapes and
-// invalid UTF-8; resolve "." and ".." segments (also when written %2E) per
-// RFC 3986, clamping at the root; collapse duplicate slashes; drop a
-// trailing slash except for "/".
+// the query string; refuse control characters, NUL, raw backslashes, "#"
+// and ";" path parameters; refuse a path that is not in normal
+// form (see ResolvePath for the reading of a normalising proxy);
+// percent-decode exactly once, refusing invalid escapes, invalid UTF-8 and
+// an encoded ";".
 //
 // An encoded slash or backslash (%2F, %5C) is refused: upstream servers
 // disagree on whether it separates segments, so a path that could be read
-// two ways is a bad request rather than a guess. For the same reason a dot
-// segment carrying a ";" parameter ("..;/", which some servlet containers
-// resolve as "..") is refused.
+// two ways is a bad request rather than a guess. For the same reason a
+// ";" is refused: servlet containers strip ";params" from a segment
+// ("/orders/7;x" is order 7, "..;" is ".."), other servers keep them.
 //
-// Matching is case sensitive: /Admin and /admin are different paths.
+// Matching is case sensitive unless the manifest says otherwise
+// (path_case: insensitive); see also PathAmbiguousCase.
 //
-// In the result, a decoded "%", "?" or "#" is re-encoded (%25, %3F, %23) so
-// that the result is unambiguous and NormalizePath(result) == result; a
-// double-encoded "%252e" therefore stays the literal segment "%2e", never a
-// dot segment.
+// In the result, a decoded "?" or "#" (and, from ResolvePath, "%") is
+// re-encoded (%3F, %23, %25) so that the result is unambiguous and reads
+// back as itself. A double-encoded "%252e" is refused here; ResolvePath
+// keeps it as the literal segment "%2e", never a dot segment.
 func NormalizePath(raw string) (string, error) {
-	p, code := normalize(raw)
+	return pathResult(normalize(raw, false))
+}
+
+// ResolvePath is NormalizePath for a proxy that normalises the path for
+// the upstream too (Envoy's normalize_path and merge_slashes): it resolves
+// "." and ".." segments (also when written %2E) per RFC 3986, clamping at
+// the root, and collapses duplicate slashes, as that proxy did. A trailing
+// slash, which such a proxy keeps, is still refused.
+func ResolvePath(raw string) (string, error) {
+	return pathResult(normalize(raw, true))
+}
+
+func pathResult(p string, code PathCode) (string, error) {
 	if code != "" {
 		return "", &PathError{Code: code}
 	}
 	return p, nil
 }
 
-func normalize(raw string) (string, PathCode) {
+// normalize is NormalizePath (proxyNormalized false) or ResolvePath.
+func normalize(raw string, proxyNormalized bool) (string, PathCode) {
 	switch {
 	case raw == "":
 		return "", PathEmpty
 	case raw[0] != '/':
 		return "", PathNotAbsolute
 	}
-	if i := strings.IndexAny(raw, "?#"); i >= 0 {
+	if i := strings.IndexByte(raw, '?'); i >= 0 {
 		raw = raw[:i]
 	}
 	if len(raw) > MaxPathLength {
@@ -84,10 +119,13 @@ func normalize(raw string) (string, PathCode) {
 	if isCanonical(raw) {
 		return raw, ""
 	}
+	if code := checkNormalForm(raw, proxyNormalized); code != "" {
+		return "", code
+	}
 	return resolve(raw)
 }
 
-// checkRaw refuses control characters and raw backslashes.
+// checkRaw refuses control characters, raw backslashes, ";" and "#".
 func checkRaw(p string) PathCode {
 	for i := 0; i < len(p); i++ {
 		switch c := p[i]; {
@@ -95,6 +133,10 @@ func checkRaw(p string) PathCode {
 			return PathControlChar
 		case c == '\\':
 			return PathBackslash
+		case c == ';':
+			return PathParam
+		case c == '#':
+			return PathFragment
 		}
 	}
 	return ""

@@ -34,9 +34,6 @@ func resolve(p string) (string, PathCode) {
 
 // decodeSegment percent-decodes one path segment exactly once.
 func decodeSegment(seg string) (string, PathCode) {
-	if isDotParam(seg) {
-		return "", PathDotParam
-	}
 	if !strings.Contains(seg, "%") {
 		if !utf8.ValidString(seg) {
 			return "", PathBadUTF8
@@ -58,6 +55,8 @@ func decodeSegment(seg string) (string, PathCode) {
 				return "", PathEncodedSeparator
 			case c < 0x20 || c == 0x7f:
 				return "", PathControlChar
+			case c == ';':
+				return "", PathParam
 			}
 		}
 		b.WriteByte(c)
@@ -66,17 +65,7 @@ func decodeSegment(seg string) (string, PathCode) {
 	if !utf8.ValidString(dec) {
 		return "", PathBadUTF8
 	}
-	if isDotParam(dec) {
-		return "", PathDotParam
-	}
 	return dec, ""
-}
-
-// isDotParam reports a "." or ".." segment carrying ";" parameters, which
-// some servers resolve as a dot segment and others do not.
-func isDotParam(seg string) bool {
-	before, _, found := strings.Cut(seg, ";")
-	return found && (before == "." || before == "..")
 }
 
 // joinCanonical joins decoded segments, re-encoding the bytes that would

@@ -13,9 +13,16 @@ type Request struct {
 	Method string // HTTP method (POST for gRPC)
 	// Path is the raw request target as the proxy saw it: not decoded,
 	// query string included (Envoy's :path).
-	Path   string
-	Host   string
-	Scheme string
+	Path string
+	// ProxyNormalizedPath is set by the adapter, never from the request,
+	// when the operator declared that the proxy normalises the path for
+	// the upstream as well (Envoy's normalize_path and merge_slashes; see
+	// listen.proxy_normalizes_path). Only then are dot segments and
+	// duplicate slashes resolved; otherwise such a path is refused,
+	// because the upstream would read the raw path.
+	ProxyNormalizedPath bool
+	Host                string
+	Scheme              string
 	// Headers holds request headers with lower-cased names. Values of
 	// repeated headers are comma-joined, as Envoy does.
 	Headers map[string]string

@@ -20,17 +20,30 @@ type route struct {
 
 // routeTable finds the route for a request.
 //
-// Precedence is deterministic. For gRPC requests, an exact gRPC method
-// beats a /pkg.Service/* wildcard, and both beat HTTP path routes. HTTP
-// path routes are compared segment by segment from the left: at the first
-// segment where two matching templates differ, a literal beats a {param},
-// which beats a {rest...}. Among routes with the same template, one that
-// lists the request method beats one that accepts any method. The manifest
-// rejects routes that would still tie.
+// Precedence is deterministic and, like an upstream router, by path first.
+// For gRPC calls, an exact gRPC method beats a /pkg.Service/* wildcard,
+// and both beat HTTP path routes. HTTP path routes are compared segment by
+// segment from the left: at the first segment where two matching templates
+// differ, a literal beats a {param}, which beats a {rest...}. The most
+// specific template that matches the path decides; among its routes, one
+// listing the request method beats one accepting any method, and HEAD is
+// served by a route listing GET when none lists HEAD. A method that the
+// deciding template does not accept is a miss: it never falls through to
+// a weaker template such as a {rest...} catch-all. The manifest rejects
+// routes that would still tie.
 type routeTable struct {
 	root        *trieNode
 	grpcExact   map[string]*route // "/pkg.Service/Method"
 	grpcService map[string]*route // "pkg.Service" for /pkg.Service/*
+	// foldCase matches literal segments ASCII case-insensitively
+	// (manifest key path_case: insensitive); they are stored lower-cased.
+	foldCase bool
+	// key maps a literal segment to its trie key: nil (exact), lowerASCII
+	// (foldCase) or foldKey (the shadow).
+	key func(string) string
+	// shadow holds the same routes keyed by foldKey, the loosest case
+	// folding an upstream applies (see ambiguousCase); nil in a shadow.
+	shadow *routeTable
 }
 
 type trieNode struct {
@@ -40,11 +53,24 @@ type trieNode struct {
 	routes []*route // routes whose template ends here
 }
 
-func newRouteTable() *routeTable {
-	return &routeTable{root: &trieNode{}, grpcExact: map[string]*route{}, grpcService: map[string]*route{}}
+// newRouteTable returns an empty table; foldCase is path_case: insensitive.
+func newRouteTable(foldCase bool) *routeTable {
+	t := bareTable(nil)
+	if foldCase {
+		t.foldCase, t.key = true, lowerASCII
+	}
+	t.shadow = bareTable(foldKey)
+	return t
+}
+
+func bareTable(key func(string) string) *routeTable {
+	return &routeTable{root: &trieNode{}, grpcExact: map[string]*route{}, grpcService: map[string]*route{}, key: key}
 }
 
 func (t *routeTable) add(r *route) {
+	if t.shadow != nil {
+		t.shadow.add(r)
+	}
 	if r.GRPC != "" {
 		svc, method, _ := strings.Cut(r.GRPC[1:], "/")
 		if method == "*" {
@@ -56,6 +82,9 @@ func (t *routeTable) add(r *route) {
 	}
 	n := t.root
 	for _, s := range r.segs {
+		if t.key != nil && s.kind == segLiteral {
+			s.text = t.key(s.text)
+		}
 		n = n.child(s)
 	}
 	n.routes = append(n.routes, r)
@@ -84,52 +113,76 @@ func (n *trieNode) child(s tmplSeg) *trieNode {
 }
 
 // match finds the route for a method and a canonical path (the output of
-// NormalizePath). Captured values are appended to vals.
-func (t *routeTable) match(method, path string, grpc bool, vals []string) (*route, []string) {
-	if grpc && method == "POST" {
+// NormalizePath). Captured values are appended to vals. methodMiss
+// reports that a route matches the path but none accepts the method.
+func (t *routeTable) match(method, path string, grpc bool, vals []string) (r *route, _ []string, methodMiss bool) {
+	if grpc {
 		svc, m, ok := strings.Cut(path[1:], "/")
-		if r := t.grpcExact[path]; r != nil {
-			return r, append(vals, svc, m)
+		r := t.grpcExact[path]
+		if r == nil && ok && m != "" && !strings.Contains(m, "/") {
+			r = t.grpcService[svc]
 		}
-		if r := t.grpcService[svc]; r != nil && ok && m != "" && !strings.Contains(m, "/") {
-			return r, append(vals, svc, m)
+		if r != nil {
+			if method != "POST" {
+				return nil, vals, true
+			}
+			return r, append(vals, svc, m), false
 		}
 	}
-	return t.root.match(method, path[1:], vals)
+	n, vals := t.root.find(path[1:], t.key, vals)
+	if n == nil {
+		return nil, vals, false
+	}
+	r = pickMethod(n.routes, method)
+	return r, vals, r == nil
 }
 
-func (n *trieNode) match(method, rest string, vals []string) (*route, []string) {
+// find returns the node of the most specific template matching the path.
+func (n *trieNode) find(rest string, key func(string) string, vals []string) (*trieNode, []string) {
 	if rest == "" {
-		return pickMethod(n.routes, method), vals
+		if len(n.routes) == 0 {
+			return nil, vals
+		}
+		return n, vals
 	}
 	seg, tail, _ := strings.Cut(rest, "/")
-	if c := n.lit[seg]; c != nil {
-		if r, v := c.match(method, tail, vals); r != nil {
-			return r, v
+	k := seg
+	if key != nil {
+		k = key(seg)
+	}
+	if c := n.lit[k]; c != nil {
+		if f, v := c.find(tail, key, vals); f != nil {
+			return f, v
 		}
 	}
 	if n.param != nil {
-		if r, v := n.param.match(method, tail, append(vals, unescapeSegment(seg))); r != nil {
-			return r, v
+		if f, v := n.param.find(tail, key, append(vals, unescapeSegment(seg))); f != nil {
+			return f, v
 		}
 	}
-	if n.rest != nil {
-		if r := pickMethod(n.rest.routes, method); r != nil {
-			return r, append(vals, unescapeSegment(rest))
-		}
+	if n.rest != nil && len(n.rest.routes) > 0 {
+		return n.rest, append(vals, unescapeSegment(rest))
 	}
 	return nil, vals
 }
 
-// pickMethod prefers a route listing the method over an any-method route.
+// pickMethod prefers a route listing the method over an any-method route;
+// HEAD is served by a route listing GET, as net/http, Express, Spring and
+// ASP.NET do, unless a route lists HEAD itself.
 func pickMethod(routes []*route, method string) *route {
-	var anyMethod *route
+	var get, anyMethod *route
 	for _, r := range routes {
-		if r.Methods == nil {
+		switch {
+		case r.Methods == nil:
 			anyMethod = r
-		} else if slices.Contains(r.Methods, method) {
+		case slices.Contains(r.Methods, method):
 			return r
+		case method == "HEAD" && slices.Contains(r.Methods, "GET"):
+			get = r
 		}
+	}
+	if get != nil {
+		return get
 	}
 	return anyMethod
 }

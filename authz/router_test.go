@@ -52,16 +52,14 @@ func TestMatchPrecedence(t *testing.T) {
 		{"GET", "/a/b/z", "lit-param", "q-z"},  // literal b beats {x} at segment 2
 		{"GET", "/a/b", "rest", "r-b"},         // {y} needs a third segment
 		{"GET", "/a/z/c/d", "rest", "r-z/c/d"}, // backtracks to rest
-		{"GET", "/a/b/c/", "lit", "lit"},       // trailing slash normalised
-		{"GET", "/a/x/../b/c", "lit", "lit"},
-		{"GET", "/a/%3F", "rest", "r-?"}, // captures are decoded
-		{"GET", "/a/%252e%252e/c", "param-lit", "p-%2e%2e"},
+		{"GET", "/a/%3F", "rest", "r-?"},       // captures are decoded
+		{"GET", "/a/%23%3F/c", "param-lit", "p-#?"},
 		{"GET", "/m/1", "get-only", "get-1"},
 		{"PUT", "/m/1", "any-method", "any-1"},
 		{"POST", "/m/special", "post-lit", "special"},
-		{"GET", "/m/special", "get-only", "get-special"}, // method filter first, then specificity
+		{"HEAD", "/m/1", "get-only", "get-1"}, // HEAD is served by GET
+		{"POST", "/m/1", "any-method", "any-1"},
 		{"GET", "/", "root", "root"},
-		{"GET", "//", "root", "root"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
@@ -93,9 +91,7 @@ func TestMatchOrders(t *testing.T) {
 		{"get", "/orders/42", false, "", ""}, // methods are case sensitive
 		{"GET", "/orders/export", false, `Action::"ExportOrders"`, `Service::"orders"`},
 		{"GET", "/orders", false, `Action::"ListOrders"`, `Service::"orders"`},
-		{"GET", "/Orders/42", false, "", ""}, // paths are case sensitive
 		{"GET", "/orders/42/items", false, "", ""},
-		{"GET", "/orders/../admin/x", false, `Action::"Admin"`, `Service::"orders"`},
 		{"GET", "/admin", false, "", ""}, // {rest...} needs at least one segment
 		{"GET", "/static/css/site.css", false, `Action::"ReadStatic"`, `Acme::Asset::"static/css/site.css"`},
 		{"POST", "/acme.orders.v1.Orders/GetOrder", true, `Action::"ReadOrder"`, `Service::"orders"`},
@@ -128,7 +124,9 @@ func TestMatchBadPath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := m.Match("GET", "/orders%2F42", false); !errors.Is(err, ErrBadPath) {
-		t.Fatalf("err = %v", err)
+	for _, p := range []string{"/orders%2F42", "/orders/../admin/x", "/orders/7;x", "/orders/7/", "/Orders/42"} {
+		if _, err := m.Match("GET", p, false); !errors.Is(err, ErrBadPath) {
+			t.Fatalf("%s: err = %v", p, err)
+		}
 	}
 }

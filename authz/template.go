@@ -105,12 +105,16 @@ func captureNames(segs []tmplSeg) []string {
 	return names
 }
 
-// shapeKey identifies templates that match exactly the same paths.
-func shapeKey(segs []tmplSeg) string {
+// shapeKey identifies templates that match exactly the same paths; with
+// fold, literals that differ only in ASCII case do.
+func shapeKey(segs []tmplSeg, fold bool) string {
 	var b strings.Builder
 	for _, s := range segs {
 		switch s.kind {
 		case segLiteral:
+			if fold {
+				s.text = lowerASCII(s.text)
+			}
 			b.WriteString("/" + s.text)
 		case segParam:
 			b.WriteString("/{}")

@@ -22,6 +22,10 @@ type Options struct {
 	// so MCP clients read the JSON-RPC error body).
 	MCPDenyStatus int
 	Logger        *slog.Logger
+	// ProxyNormalizesPath is the operator's declaration that Envoy
+	// normalises the path for the upstream (listen.proxy_normalizes_path);
+	// it sets authz.Request.ProxyNormalizedPath on every request.
+	ProxyNormalizesPath bool
 }
 
 // Server implements envoy.service.auth.v3.Authorization.
@@ -56,6 +60,7 @@ func (s *Server) Check(ctx context.Context, req *authv3.CheckRequest) (resp *aut
 		}
 	}()
 	r := toRequest(req)
+	r.ProxyNormalizedPath = s.opts.ProxyNormalizesPath
 	r.Credentials.Hop, r.Credentials.HopAddress = peerHop(ctx)
 	d := s.checker.Check(ctx, r)
 	return toResponse(&d, s.opts.MCPDenyStatus), nil

@@ -42,6 +42,9 @@ type offlineEnv struct {
 	claims   []string
 	check    authz.PolicyCheck // what the snapshot was checked against
 	cfg      *config.Config    // nil without --config
+	// proxyNormalizes is the config's listen.proxy_normalizes_path: the
+	// offline tools read paths as serve's gRPC listener does.
+	proxyNormalizes bool
 }
 
 // loadOffline loads dir and the manifests and checks them against each
@@ -63,6 +66,7 @@ func loadOffline(dir string, pf *policyFlags) (*offlineEnv, error) {
 		if cfg.Identity.JWT != nil {
 			env.claims = cfg.Identity.JWT.Claims
 		}
+		env.proxyNormalizes = cfg.Listen.ProxyNormalizesPath
 		if pf.window == 0 {
 			pf.window = cfg.Policy.MaxExceptionWindow
 		}

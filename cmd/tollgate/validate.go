@@ -60,6 +60,11 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	env.warnExpired(stderr)
+	if env.manifest != nil {
+		for _, w := range env.manifest.Warnings() {
+			fmt.Fprintln(stderr, w)
+		}
+	}
 	fmt.Fprintln(stdout, env.summary(pos[0]))
 	return exitOK
 }

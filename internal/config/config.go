@@ -32,6 +32,15 @@ type Listen struct {
 	// anyone who can reach the gRPC port can ask for decisions (see
 	// docs/security.md).
 	MTLS *ListenMTLS `yaml:"mtls"`
+	// ProxyNormalizesPath declares that the Envoy calling the ext_authz
+	// gRPC listener normalises the path for the upstream as well
+	// (http_connection_manager normalize_path: true and merge_slashes:
+	// true). Then Tollgate resolves dot segments and duplicate slashes as
+	// Envoy did. Default false: such a path is refused (bad_path,
+	// not_normalized), because the upstream would route the raw path. The
+	// HTTP mode (http_authz) never trusts it: nginx, Caddy and Traefik
+	// forward the raw path. Only true or false is accepted.
+	ProxyNormalizesPath bool `yaml:"proxy_normalizes_path"`
 	// Limits bound sizes, streams, keepalive and timeouts (limits.go).
 	Limits Limits `yaml:"limits"`
 }

@@ -35,6 +35,9 @@ func Parse(name string, data []byte) (*Config, error) {
 	if len(root.Content) == 0 {
 		return nil, fmt.Errorf("config: %s: %w: file is empty", name, ErrInvalid)
 	}
+	if err := checkBools(name, root.Content[0]); err != nil {
+		return nil, err
+	}
 	cfg := &Config{}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)

@@ -36,12 +36,19 @@ type env struct {
 // startEnv runs examples/<style>/tollgate.yaml with the examples/mcp
 // manifest and policies, a test CA in place of the example bundle, and the
 // tool server. The proxy is started by the caller.
-func startEnv(t *testing.T, style string) *env {
+func startEnv(t *testing.T, style string) *env { return startEnvWith(t, style, nil) }
+
+// startEnvWith is startEnv with a hook that may replace the copied
+// examples/mcp manifest and policies (in mcpDir) before Tollgate starts.
+func startEnvWith(t *testing.T, style string, setup func(t *testing.T, mcpDir string)) *env {
 	t.Helper()
 	root := t.TempDir()
 	e := &env{ca: testca.New(t, "example.org"), httpAddr: harness.FreeAddr(t), proxyAddr: harness.FreeAddr(t),
 		dir: filepath.Join(root, style)}
 	harness.CopyDir(t, examples+"mcp", filepath.Join(root, "mcp"))
+	if setup != nil {
+		setup(t, filepath.Join(root, "mcp"))
+	}
 	harness.WriteFile(t, root, "mcp/bundle.pem", e.ca.X509BundlePEM())
 	harness.WriteFile(t, e.dir, "jwks.json", e.ca.JWKS())
 	cfg := strings.NewReplacer("127.0.0.1:9191", "{{GRPC}}", "127.0.0.1:9192", "{{ADMIN}}",

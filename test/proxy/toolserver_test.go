@@ -22,6 +22,7 @@ type toolServer struct {
 	addr string
 	mu   sync.Mutex
 	hits []hit
+	uris []string // every raw request target, as the server was asked
 }
 
 func startToolServer(t *testing.T, addr string) *toolServer {
@@ -37,7 +38,14 @@ func startToolServer(t *testing.T, addr string) *toolServer {
 		ts.record(hit{Path: r.URL.Path, SPIFFEID: r.Header.Get("X-Spiffe-Id")})
 		_, _ = w.Write([]byte("ok\n"))
 	})
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	// Record the raw target before ServeMux cleans, redirects or routes it.
+	recordURI := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ts.mu.Lock()
+		ts.uris = append(ts.uris, r.RequestURI)
+		ts.mu.Unlock()
+		mux.ServeHTTP(w, r)
+	})
+	srv := &http.Server{Handler: recordURI, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.Serve(lis) }()
 	t.Cleanup(func() { _ = srv.Close() })
 	return ts
@@ -86,6 +94,15 @@ func (ts *toolServer) take() []hit {
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
 	h := ts.hits
-	ts.hits = nil
+	ts.hits, ts.uris = nil, nil
 	return h
+}
+
+// takeURIs returns and forgets the raw request targets (and the hits).
+func (ts *toolServer) takeURIs() []string {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	u := ts.uris
+	ts.hits, ts.uris = nil, nil
+	return u
 }
