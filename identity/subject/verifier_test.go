@@ -1,0 +1,98 @@
+package subject_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/tollgate-authz/tollgate/identity/subject"
+	"github.com/tollgate-authz/tollgate/internal/testca"
+)
+
+func TestVerify(t *testing.T) {
+	is, other := testca.NewIssuer(t), testca.NewIssuer(t)
+	v, err := subject.New(context.Background(), subject.Config{Issuers: []subject.Issuer{
+		{URL: is.URL, Audiences: []string{"tollgate", "other-aud"}, Algs: []string{"ES256"}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	cases := []struct {
+		name   string
+		tok    string
+		reason subject.Reason // "" means accepted
+	}{
+		{"valid", is.Token(map[string]any{"sub": "alice", "aud": "tollgate"}), ""},
+		{"bearer prefix", "Bearer " + is.Token(map[string]any{"sub": "alice", "aud": []string{"x", "other-aud"}}), ""},
+		{"expired", is.Token(map[string]any{"sub": "alice", "aud": "tollgate", "exp": now.Add(-time.Minute).Unix()}), subject.ReasonExpired},
+		{"no exp", is.Token(map[string]any{"sub": "alice", "aud": "tollgate", "exp": nil}), subject.ReasonExpired},
+		{"not yet valid", is.Token(map[string]any{"sub": "alice", "aud": "tollgate", "nbf": now.Add(time.Minute).Unix()}), subject.ReasonNotYet},
+		{"wrong audience", is.Token(map[string]any{"sub": "alice", "aud": "someone-else"}), subject.ReasonAudience},
+		{"no audience", is.Token(map[string]any{"sub": "alice"}), subject.ReasonAudience},
+		{"unknown issuer", other.Token(map[string]any{"sub": "alice", "aud": "tollgate"}), subject.ReasonIssuer},
+		{"other key claims our issuer", other.Token(map[string]any{"iss": is.URL, "sub": "alice", "aud": "tollgate"}), subject.ReasonInvalid},
+		{"no sub", is.Token(map[string]any{"aud": "tollgate"}), subject.ReasonInvalid},
+		{"bad act", is.Token(map[string]any{"sub": "alice", "aud": "tollgate", "act": "agent"}), subject.ReasonInvalid},
+		{"garbage", "a.b.c", subject.ReasonInvalid},
+		{"two parts", "a.b", subject.ReasonInvalid},
+		{"empty", "", subject.ReasonInvalid},
+		{"bearer only", "Bearer ", subject.ReasonInvalid},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := v.Verify(context.Background(), tc.tok)
+			if tc.reason == "" {
+				if err != nil || s.ID != "alice" {
+					t.Fatalf("want alice accepted, got %v, %v", s, err)
+				}
+				return
+			}
+			var se *subject.Error
+			if !errors.As(err, &se) || se.Reason != tc.reason || subject.ReasonOf(err) != tc.reason {
+				t.Fatalf("want reason %q, got %v", tc.reason, err)
+			}
+		})
+	}
+}
+
+func TestVerifyStaticJWKS(t *testing.T) {
+	is := testca.NewIssuer(t)
+	f := filepath.Join(t.TempDir(), "jwks.json")
+	if err := os.WriteFile(f, is.JWKS(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// The URL is not reachable: static keys need no discovery.
+	v, err := subject.New(context.Background(), subject.Config{Issuers: []subject.Issuer{
+		{URL: "https://idp.invalid", Audiences: []string{"tollgate"}, JWKSFile: f, Algs: []string{"ES256"}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := v.Verify(context.Background(), is.Token(map[string]any{"iss": "https://idp.invalid", "sub": "bob", "aud": "tollgate"}))
+	if err != nil || s.ID != "bob" {
+		t.Fatalf("got %v, %v", s, err)
+	}
+}
+
+func TestNewRefusesBadConfig(t *testing.T) {
+	is := testca.NewIssuer(t)
+	for name, cfg := range map[string]subject.Config{
+		"no issuers":   {},
+		"no audience":  {Issuers: []subject.Issuer{{URL: is.URL}}},
+		"alg none":     {Issuers: []subject.Issuer{{URL: is.URL, Audiences: []string{"a"}, Algs: []string{"none"}}}},
+		"alg HS256":    {Issuers: []subject.Issuer{{URL: is.URL, Audiences: []string{"a"}, Algs: []string{"HS256"}}}},
+		"no discovery": {Issuers: []subject.Issuer{{URL: "http://127.0.0.1:1", Audiences: []string{"a"}}}},
+		"listed twice": {Issuers: []subject.Issuer{{URL: is.URL, Audiences: []string{"a"}}, {URL: is.URL, Audiences: []string{"a"}}}},
+		"missing jwks": {Issuers: []subject.Issuer{{URL: is.URL, Audiences: []string{"a"}, JWKSFile: "/nonexistent"}}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := subject.New(context.Background(), cfg); err == nil {
+				t.Fatal("want an error")
+			}
+		})
+	}
+}
