@@ -25,6 +25,7 @@ const (
 // mcpCall is what authorizing the messages of one MCP request needs.
 type mcpCall struct {
 	id   *identity.Identity
+	dl   *delegated // the subject the caller acts for, or nil
 	rt   *route
 	vals []string
 	path string
@@ -53,7 +54,7 @@ func (e *Engine) decideMCP(r *Request, d *Decision, st *checkState, c *mcpCall) 
 	for _, id := range body.RequestIDs() {
 		d.MCP.IDs = append(d.MCP.IDs, string(id))
 	}
-	if c.base, err = e.mapper.context(r, c.id, c.path, c.now, 1); err != nil {
+	if c.base, err = e.mapper.context(r, c.id, c.dl, c.path, c.now, 1); err != nil {
 		setOutcome(d, BadRequest, CodeBadSignal, err.Error())
 		return
 	}
@@ -104,7 +105,7 @@ func (e *Engine) mcpMessage(d *Decision, st *checkState, c *mcpCall, m *mcp.Mess
 	c.base["mcp"] = mcpContext(mr, m) // NewRecord copies the map
 	in := assembleFor(c.principal, t.action, t.resource, c.base)
 	prev := d.Policies
-	applyPolicy(d, st, e.evaluate(in))
+	applyPolicy(d, st, e.evaluate(in, c.dl))
 	if d.Outcome != Allow {
 		return false, true
 	}
