@@ -20,7 +20,8 @@ const MaxTokenBytes = 16 << 10
 // DefaultAlgs are the signing algorithms accepted when an issuer names none.
 var DefaultAlgs = []string{"RS256", "ES256"}
 
-var allowedAlgs = []string{"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
+// AllowedAlgs are the signing algorithms an issuer may name: asymmetric only.
+var AllowedAlgs = []string{"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
 
 // Issuer is one trusted token issuer.
 type Issuer struct {
@@ -91,8 +92,8 @@ func (v *Verifier) newIssuer(ctx context.Context, is Issuer) (*issuer, error) {
 		algs = DefaultAlgs
 	}
 	for _, a := range algs {
-		if !slices.Contains(allowedAlgs, a) {
-			return nil, fmt.Errorf("%w: algorithm %q is not allowed (use one of %v)", ErrConfig, a, allowedAlgs)
+		if !slices.Contains(AllowedAlgs, a) {
+			return nil, fmt.Errorf("%w: algorithm %q is not allowed (use one of %v)", ErrConfig, a, AllowedAlgs)
 		}
 	}
 	if is.URL == "" || len(is.Audiences) == 0 {
