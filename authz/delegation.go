@@ -49,6 +49,10 @@ type Delegation struct {
 	// ClientIDsAttribute is the Workload attribute of IAM's entity data
 	// listing the OAuth client ids of that workload (default client_ids).
 	ClientIDsAttribute string
+	// Entities is IAM's entity data, for ClientIDsAttribute; nil uses the
+	// engine's Policies when they implement EntityLookup. Without either,
+	// only the SPIFFE ID itself binds.
+	Entities EntityLookup
 }
 
 // DelegationContext is what delegation adds to the Cedar context; the
@@ -66,11 +70,14 @@ func (d *Delegation) Context() *DelegationContext {
 	return &DelegationContext{EntityType: d.EntityType, Claims: d.Claims}
 }
 
-func validateDelegation(d *Delegation) (*Delegation, error) {
+func validateDelegation(d *Delegation, pol Policies) (*Delegation, error) {
 	if d == nil {
 		return nil, nil
 	}
 	c := *d
+	if lk, ok := pol.(EntityLookup); ok && c.Entities == nil {
+		c.Entities = lk
+	}
 	c.Header = strings.ToLower(c.Header)
 	switch {
 	case c.Header == "" || c.Verifier == nil:
@@ -133,11 +140,10 @@ func (e *Engine) isCaller(id *identity.Identity) func(string) bool {
 		if v == me {
 			return true
 		}
-		lk, ok := e.policies.(EntityLookup)
-		if !ok {
+		if e.deleg.Entities == nil {
 			return false
 		}
-		w, ok := lk.Entity(types.NewEntityUID(WorkloadType, types.String(me)))
+		w, ok := e.deleg.Entities.Entity(types.NewEntityUID(WorkloadType, types.String(me)))
 		if !ok {
 			return false
 		}

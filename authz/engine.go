@@ -85,7 +85,7 @@ func NewEngine(cfg Config) (*Engine, error) {
 	if err != nil {
 		return nil, wrap(fmt.Errorf("%w: %w", ErrConfig, err))
 	}
-	deleg, err := validateDelegation(cfg.Delegation)
+	deleg, err := validateDelegation(cfg.Delegation, cfg.Policies)
 	if err != nil {
 		return nil, wrap(fmt.Errorf("%w: %w", ErrConfig, err))
 	}
