@@ -1,10 +1,14 @@
 package authz
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -35,7 +39,7 @@ when { !(context has on_behalf_of) };
 ]`
 )
 
-func delegationEngine(t *testing.T) (*Engine, *testca.Issuer) {
+func delegationEngine(t *testing.T, logTo ...io.Writer) (*Engine, *testca.Issuer) {
 	t.Helper()
 	dir := t.TempDir()
 	for name, text := range map[string]string{"deleg.cedar": delegPols, "entities.json": delegEntities} {
@@ -55,7 +59,10 @@ func delegationEngine(t *testing.T) (*Engine, *testca.Issuer) {
 	}
 	cfg := testConfig(t, snap)
 	cfg.Delegation = &Delegation{Header: userHdr, Verifier: v, Claims: []string{"email", "acr"},
-		Bind: []subject.Claim{subject.BindAct, subject.BindAZP, subject.BindClientID}}
+		Bind: []subject.Claim{subject.BindAct, subject.BindAZP, subject.BindClientID}, LogClaims: []string{"acr"}}
+	if len(logTo) > 0 {
+		cfg.Logger = slog.New(NewJSONLineHandler(logTo[0], nil))
+	}
 	e, err := NewEngine(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -128,5 +135,35 @@ func TestDelegationShape(t *testing.T) {
 	}
 	if err := CheckPolicies(snap, PolicyCheck{Manifest: ordersManifest(t)}); err == nil {
 		t.Fatal("without delegation, on_behalf_of is never produced: want an error")
+	}
+}
+
+// The decision log names the subject and the chain, and the claims marked
+// safe to log; never the token or other claims.
+func TestDelegationLog(t *testing.T) {
+	var buf bytes.Buffer
+	e, is := delegationEngine(t, &buf)
+	tok := is.Token(map[string]any{"sub": "alice", "aud": "tollgate", "email": "alice@example.org", "acr": "mfa",
+		"act": map[string]any{"sub": aiAgent, "act": map[string]any{"sub": "spiffe://example.org/planner"}}})
+	r := req(aiAgent, "GET", "/orders/1")
+	r.Headers[userHdr] = tok
+	if d := e.Check(context.Background(), r); d.Code != "permit" {
+		t.Fatalf("code %q", d.Code)
+	}
+	bad := req(aiAgent, "GET", "/orders/1")
+	bad.Headers[userHdr] = tok[:len(tok)-4] + "AAAA"
+	if d := e.Check(context.Background(), bad); d.Code != "delegation_invalid" {
+		t.Fatalf("tampered token: code %q", d.Code)
+	}
+	out := buf.String()
+	for _, want := range []string{`"subject":"User::\"alice\""`, `"delegation":["` + aiAgent + `","spiffe://example.org/planner"]`, `"subject_claims":{"acr":"mfa"}`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log lacks %s:\n%s", want, out)
+		}
+	}
+	for _, leak := range []string{tok[:20], tok[len(tok)-20:], "alice@example.org"} {
+		if strings.Contains(out, leak) {
+			t.Errorf("log leaks %q", leak)
+		}
 	}
 }
