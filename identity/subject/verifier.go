@@ -30,7 +30,7 @@ type Issuer struct {
 	// Audiences: a token must name at least one in aud.
 	Audiences []string
 	// JWKSFile, when set, is a static JWKS; otherwise keys come from
-	// OIDC discovery at URL and are cached and refreshed by go-oidc.
+	// OIDC discovery at URL, cached and refreshed (remoteKeys).
 	JWKSFile string
 	// Algs are the accepted signing algorithms (default DefaultAlgs).
 	Algs []string
@@ -51,6 +51,7 @@ type Config struct {
 type Verifier struct {
 	issuers map[string]*issuer
 	now     func() time.Time
+	client  *http.Client
 }
 
 type issuer struct {
@@ -68,11 +69,11 @@ func New(ctx context.Context, cfg Config) (*Verifier, error) {
 	if v.now == nil {
 		v.now = time.Now
 	}
-	client := cfg.HTTPClient
-	if client == nil {
-		client = &http.Client{Timeout: 10 * time.Second}
+	v.client = cfg.HTTPClient
+	if v.client == nil {
+		v.client = &http.Client{Timeout: 10 * time.Second}
 	}
-	ctx = oidc.ClientContext(ctx, client)
+	ctx = oidc.ClientContext(ctx, v.client)
 	for _, is := range cfg.Issuers {
 		iv, err := v.newIssuer(ctx, is)
 		if err != nil {
@@ -113,7 +114,17 @@ func (v *Verifier) newIssuer(ctx context.Context, is Issuer) (*issuer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("discovery: %w", err)
 	}
-	return &issuer{v: p.VerifierContext(ctx, oc), auds: is.Audiences}, nil
+	var meta struct {
+		JWKSURI string `json:"jwks_uri"`
+	}
+	if err := p.Claims(&meta); err != nil || meta.JWKSURI == "" {
+		return nil, fmt.Errorf("discovery: no jwks_uri")
+	}
+	keys, err := newRemoteKeys(ctx, meta.JWKSURI, v.client, v.now)
+	if err != nil {
+		return nil, err
+	}
+	return &issuer{v: oidc.NewVerifier(is.URL, keys, oc), auds: is.Audiences}, nil
 }
 
 // Verify checks raw (a JWT, optionally prefixed "Bearer ") and returns the

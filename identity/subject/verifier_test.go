@@ -96,3 +96,54 @@ func TestNewRefusesBadConfig(t *testing.T) {
 		})
 	}
 }
+
+// Forged tokens naming a configured issuer must not make Tollgate fetch
+// the issuer's JWKS once per request: refreshes on an unknown key are
+// rate limited.
+func TestForgedTokensDoNotAmplifyJWKSFetches(t *testing.T) {
+	is, forger := testca.NewIssuer(t), testca.NewIssuer(t)
+	v, err := subject.New(context.Background(), subject.Config{Issuers: []subject.Issuer{
+		{URL: is.URL, Audiences: []string{"tollgate"}, Algs: []string{"ES256"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.Verify(context.Background(), is.Token(map[string]any{"sub": "a", "aud": "tollgate"})); err != nil {
+		t.Fatal(err)
+	}
+	before := is.JWKSFetches.Load()
+	for range 50 {
+		forged := forger.Token(map[string]any{"iss": is.URL, "sub": "a", "aud": "tollgate"})
+		if _, err := v.Verify(context.Background(), forged); subject.ReasonOf(err) != subject.ReasonInvalid {
+			t.Fatalf("forged token: %v", err)
+		}
+	}
+	if n := is.JWKSFetches.Load() - before; n > 1 {
+		t.Fatalf("50 forged tokens caused %d JWKS fetches", n)
+	}
+	// A genuine token still verifies.
+	if _, err := v.Verify(context.Background(), is.Token(map[string]any{"sub": "a", "aud": "tollgate"})); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A rotated key is picked up once MinKeyRefresh has passed since the last
+// fetch.
+func TestKeyRotation(t *testing.T) {
+	is := testca.NewIssuer(t)
+	now := time.Now()
+	clock := func() time.Time { return now }
+	v, err := subject.New(context.Background(), subject.Config{Now: clock, Issuers: []subject.Issuer{
+		{URL: is.URL, Audiences: []string{"tollgate"}, Algs: []string{"ES256"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	is.Rotate()
+	tok := is.Token(map[string]any{"sub": "a", "aud": "tollgate"})
+	if _, err := v.Verify(context.Background(), tok); subject.ReasonOf(err) != subject.ReasonInvalid {
+		t.Fatalf("within MinKeyRefresh the new key is not fetched yet: %v", err)
+	}
+	now = now.Add(subject.MinKeyRefresh)
+	if _, err := v.Verify(context.Background(), tok); err != nil {
+		t.Fatalf("after MinKeyRefresh: %v", err)
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -17,11 +19,14 @@ import (
 // tokens signed with its ES256 key. It mints what a real provider will
 // not (expired tokens, odd act chains).
 type Issuer struct {
-	URL  string
-	key  *ecdsa.PrivateKey
-	kid  string
-	srv  *httptest.Server
-	tbak testing.TB
+	URL string
+	// JWKSFetches counts requests for the JWKS.
+	JWKSFetches atomic.Int64
+	mu          sync.Mutex
+	key         *ecdsa.PrivateKey
+	kid         string
+	srv         *httptest.Server
+	tbak        testing.TB
 }
 
 // NewIssuer starts an issuer; it stops when the test ends.
@@ -42,13 +47,30 @@ func NewIssuer(tb testing.TB) *Issuer {
 			"id_token_signing_alg_values_supported": []string{"ES256"},
 		})
 	})
-	mux.HandleFunc("/jwks", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write(is.JWKS()) })
+	mux.HandleFunc("/jwks", func(w http.ResponseWriter, _ *http.Request) {
+		is.JWKSFetches.Add(1)
+		_, _ = w.Write(is.JWKS())
+	})
 	tb.Cleanup(is.srv.Close)
 	return is
 }
 
+// Rotate replaces the signing key (and its kid); the JWKS then holds only
+// the new key.
+func (is *Issuer) Rotate() {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		is.tbak.Fatal(err)
+	}
+	is.mu.Lock()
+	is.key, is.kid = key, randomKID(is.tbak)
+	is.mu.Unlock()
+}
+
 // JWKS is the issuer's public key set.
 func (is *Issuer) JWKS() []byte {
+	is.mu.Lock()
+	defer is.mu.Unlock()
 	b, err := json.Marshal(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: &is.key.PublicKey, KeyID: is.kid, Algorithm: "ES256", Use: "sig"}}})
 	if err != nil {
 		is.tbak.Fatal(err)
@@ -70,8 +92,11 @@ func (is *Issuer) Token(claims map[string]any) string {
 	if err != nil {
 		is.tbak.Fatal(err)
 	}
-	opts := (&jose.SignerOptions{}).WithType("at+jwt").WithHeader("kid", is.kid)
-	s, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.ES256, Key: is.key}, opts)
+	is.mu.Lock()
+	key, kid := is.key, is.kid
+	is.mu.Unlock()
+	opts := (&jose.SignerOptions{}).WithType("at+jwt").WithHeader("kid", kid)
+	s, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.ES256, Key: key}, opts)
 	if err != nil {
 		is.tbak.Fatal(err)
 	}
