@@ -88,6 +88,10 @@ func validateDelegation(d *Delegation, pol Policies) (*Delegation, error) {
 	if c.EntityType == "" {
 		c.EntityType = DefaultSubjectType
 	}
+	if c.EntityType == WorkloadType {
+		// The subject would overlay, or stand in for, a principal.
+		return nil, fmt.Errorf("delegation entity type must not be %s", WorkloadType)
+	}
 	if c.ClientIDsAttribute == "" {
 		c.ClientIDsAttribute = DefaultClientIDsAttribute
 	}

@@ -167,3 +167,60 @@ func TestDelegationLog(t *testing.T) {
 		}
 	}
 }
+
+// MCP tool calls see the subject too: the per-message Cedar requests carry
+// on_behalf_of, and the subject entity's groups come from IAM's data.
+func TestDelegationMCP(t *testing.T) {
+	dir := t.TempDir()
+	pols := `@id("search-for-sre") permit (principal, action == Action::"github.search_issues", resource)
+when { context has on_behalf_of && context.on_behalf_of in Group::"sre" };`
+	for name, text := range map[string]string{"p.cedar": pols, "entities.json": delegEntities} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	snap, err := policy.LoadDir(dir, policy.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := LoadManifest("testdata/mcp.manifest.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	is := testca.NewIssuer(t)
+	v, err := subject.New(context.Background(), subject.Config{Issuers: []subject.Issuer{{URL: is.URL, Audiences: []string{"tollgate"}, Algs: []string{"ES256"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := NewEngine(Config{Identifier: fakeIdentifier{}, Policies: snap, Manifest: m, Clock: func() time.Time { return testTime },
+		Delegation: &Delegation{Header: userHdr, Verifier: v, Bind: []subject.Claim{subject.BindAZP}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for user, code := range map[string]string{"alice": "permit", "bob": "no_permit", "": "no_permit"} {
+		r := mcpReq("/mcp", call(1, "search_issues", `{}`))
+		if user != "" {
+			r.Headers[userHdr] = is.Token(map[string]any{"sub": user, "aud": "tollgate", "azp": aiAgent})
+		}
+		if d := e.Check(context.Background(), r); d.Code != code {
+			t.Errorf("user %q: code %q (%s), want %q", user, d.Code, d.Reason, code)
+		}
+	}
+}
+
+func TestDelegationConfigRefused(t *testing.T) {
+	v := &subject.Verifier{}
+	bind := []subject.Claim{subject.BindAZP}
+	for name, d := range map[string]*Delegation{
+		"no header":        {Verifier: v, Bind: bind},
+		"no verifier":      {Header: userHdr, Bind: bind},
+		"no binding":       {Header: userHdr, Verifier: v},
+		"subject Workload": {Header: userHdr, Verifier: v, Bind: bind, EntityType: WorkloadType},
+	} {
+		cfg := testConfig(t, ordersPolicies(t))
+		cfg.Delegation = d
+		if _, err := NewEngine(cfg); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
