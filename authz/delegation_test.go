@@ -224,3 +224,17 @@ func TestDelegationConfigRefused(t *testing.T) {
 		}
 	}
 }
+
+// A signal must not stand in for the subject: a header signal named
+// on_behalf_of would let the client name its own user when no token is
+// sent. The delegation context keys are reserved whether delegation is on
+// or not.
+func TestDelegationKeysAreReserved(t *testing.T) {
+	for _, name := range []string{"on_behalf_of", "delegation", "delegation_length", "subject"} {
+		cfg := testConfig(t, ordersPolicies(t))
+		cfg.Signals = []Signal{{Name: name, From: FromHeader, Key: "x-" + name, Type: TypeString}}
+		if _, err := NewEngine(cfg); err == nil {
+			t.Errorf("signal %q accepted", name)
+		}
+	}
+}
