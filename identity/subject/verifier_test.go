@@ -147,3 +147,18 @@ func TestKeyRotation(t *testing.T) {
 		t.Fatalf("after MinKeyRefresh: %v", err)
 	}
 }
+
+// An issuer's algorithms are the only ones accepted: a token signed with
+// another (even an asymmetric one Tollgate knows) is invalid.
+func TestVerifyAlgorithmNotConfigured(t *testing.T) {
+	is := testca.NewIssuer(t) // signs ES256
+	v, err := subject.New(context.Background(), subject.Config{Issuers: []subject.Issuer{
+		{URL: is.URL, Audiences: []string{"tollgate"}, Algs: []string{"RS256"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = v.Verify(context.Background(), is.Token(map[string]any{"sub": "a", "aud": "tollgate"}))
+	if subject.ReasonOf(err) != subject.ReasonInvalid || err == nil {
+		t.Fatalf("ES256 token for an RS256 issuer: %v", err)
+	}
+}
