@@ -52,7 +52,7 @@ func TestDelegationExample(t *testing.T) {
 	}
 
 	is := testca.NewIssuer(t)
-	v, err := subject.New(context.Background(), subject.Config{Issuers: []subject.Issuer{{URL: is.URL, Audiences: d.Issuers[0].Audiences, Algs: d.Issuers[0].Algorithms}}})
+	v, err := subject.New(context.Background(), subject.Config{Issuers: []subject.Issuer{{URL: is.URL, Audiences: d.Issuers[0].Audiences, Algs: d.Issuers[0].Algorithms, Types: d.Issuers[0].TokenTypes}}})
 	if err != nil {
 		t.Fatal(err)
 	}

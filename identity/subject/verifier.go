@@ -34,6 +34,10 @@ type Issuer struct {
 	JWKSFile string
 	// Algs are the accepted signing algorithms (default DefaultAlgs).
 	Algs []string
+	// Types, when set, are the accepted JWS typ headers (e.g. at+jwt for
+	// RFC 9068 access tokens, so an ID token is not taken for one);
+	// compared without case and without an "application/" prefix.
+	Types []string
 }
 
 // Config configures a Verifier.
@@ -55,8 +59,9 @@ type Verifier struct {
 }
 
 type issuer struct {
-	v    *oidc.IDTokenVerifier
-	auds []string
+	v     *oidc.IDTokenVerifier
+	auds  []string
+	types []string
 }
 
 // New builds a Verifier. It runs discovery for every issuer without a
@@ -108,7 +113,7 @@ func (v *Verifier) newIssuer(ctx context.Context, is Issuer) (*issuer, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &issuer{v: oidc.NewVerifier(is.URL, ks, oc), auds: is.Audiences}, nil
+		return &issuer{v: oidc.NewVerifier(is.URL, ks, oc), auds: is.Audiences, types: is.Types}, nil
 	}
 	p, err := oidc.NewProvider(ctx, is.URL)
 	if err != nil {
@@ -124,7 +129,7 @@ func (v *Verifier) newIssuer(ctx context.Context, is Issuer) (*issuer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &issuer{v: oidc.NewVerifier(is.URL, keys, oc), auds: is.Audiences}, nil
+	return &issuer{v: oidc.NewVerifier(is.URL, keys, oc), auds: is.Audiences, types: is.Types}, nil
 }
 
 // Verify checks raw (a JWT, optionally prefixed "Bearer ") and returns the
@@ -138,13 +143,16 @@ func (v *Verifier) Verify(ctx context.Context, raw string) (*Subject, error) {
 	if tok == "" || len(tok) > MaxTokenBytes {
 		return nil, fail(ReasonInvalid, "token is empty or longer than %d bytes", MaxTokenBytes)
 	}
-	iss, err := peekIssuer(tok)
+	iss, typ, err := peek(tok)
 	if err != nil {
 		return nil, err
 	}
 	is, ok := v.issuers[iss]
 	if !ok {
 		return nil, fail(ReasonIssuer, "the token's issuer is not configured")
+	}
+	if len(is.types) > 0 && !slices.ContainsFunc(is.types, func(t string) bool { return sameType(t, typ) }) {
+		return nil, fail(ReasonInvalid, "the token's typ is not an accepted type")
 	}
 	idt, err := is.v.Verify(ctx, tok)
 	if err != nil {
@@ -171,26 +179,42 @@ func (v *Verifier) Verify(ctx context.Context, raw string) (*Subject, error) {
 	return s, nil
 }
 
-// peekIssuer reads iss from the unverified payload, only to choose the
-// verifier; the chosen verifier checks it again after the signature.
-func peekIssuer(tok string) (string, error) {
+// peek reads iss from the unverified payload, only to choose the
+// verifier (which checks it again after the signature), and typ from the
+// protected header, which the signature covers.
+func peek(tok string) (iss, typ string, err error) {
 	parts := strings.Split(tok, ".")
 	if len(parts) != 3 {
-		return "", fail(ReasonInvalid, "not a compact JWS")
+		return "", "", fail(ReasonInvalid, "not a compact JWS")
 	}
-	b, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		return "", fail(ReasonInvalid, "payload is not base64url")
+	var h struct {
+		Typ any `json:"typ"`
 	}
 	var c struct {
 		Iss any `json:"iss"`
 	}
-	if err := json.Unmarshal(b, &c); err != nil {
-		return "", fail(ReasonInvalid, "payload is not a JSON object")
+	if !decodeSegment(parts[0], &h) || !decodeSegment(parts[1], &c) {
+		return "", "", fail(ReasonInvalid, "header or payload is not a base64url JSON object")
 	}
 	iss, ok := c.Iss.(string)
 	if !ok || iss == "" {
-		return "", fail(ReasonInvalid, "iss is missing or not a string")
+		return "", "", fail(ReasonInvalid, "iss is missing or not a string")
 	}
-	return iss, nil
+	typ, _ = h.Typ.(string)
+	return iss, typ, nil
+}
+
+func decodeSegment(seg string, v any) bool {
+	b, err := base64.RawURLEncoding.DecodeString(seg)
+	return err == nil && json.Unmarshal(b, v) == nil
+}
+
+// sameType compares JWS typ values as RFC 7515 says: without case, and
+// "application/" may be left out.
+func sameType(a, b string) bool {
+	trim := func(s string) string {
+		s = strings.ToLower(s)
+		return strings.TrimPrefix(s, "application/")
+	}
+	return trim(a) == trim(b)
 }

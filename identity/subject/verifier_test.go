@@ -162,3 +162,20 @@ func TestVerifyAlgorithmNotConfigured(t *testing.T) {
 		t.Fatalf("ES256 token for an RS256 issuer: %v", err)
 	}
 }
+
+// With Types, a token of another typ (an ID token, say) is refused.
+func TestVerifyTokenTypes(t *testing.T) {
+	is := testca.NewIssuer(t)
+	v, err := subject.New(context.Background(), subject.Config{Issuers: []subject.Issuer{
+		{URL: is.URL, Audiences: []string{"tollgate"}, Algs: []string{"ES256"}, Types: []string{"at+jwt"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	claims := func() map[string]any { return map[string]any{"sub": "a", "aud": "tollgate"} }
+	for typ, ok := range map[string]bool{"at+jwt": true, "application/AT+JWT": true, "JWT": false, "": false} {
+		_, err := v.Verify(context.Background(), is.TokenWithType(typ, claims()))
+		if ok != (err == nil) || (err != nil && subject.ReasonOf(err) != subject.ReasonInvalid) {
+			t.Errorf("typ %q: %v", typ, err)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/tollgate-authz/tollgate/identity/subject"
 )
@@ -21,6 +22,7 @@ import (
 //	        audiences: [tollgate]       # at least one
 //	        jwks: idp-jwks.json         # optional: static keys, no discovery
 //	        algorithms: [RS256]         # default [RS256, ES256]
+//	        token_types: [at+jwt]       # optional: accepted JWS typ values (default any)
 //	    bind: [act, azp, client_id]     # default; the first present decides
 //	    claims: [email]                 # copied into context.subject
 //	    log_claims: [email]             # subset of claims written to the decision log
@@ -43,6 +45,9 @@ type DelegationIssuer struct {
 	Audiences  []string `yaml:"audiences"`
 	JWKS       string   `yaml:"jwks"`
 	Algorithms []string `yaml:"algorithms"`
+	// TokenTypes, when set, are the accepted JWS typ headers (at+jwt
+	// for RFC 9068 access tokens), so an ID token is not taken for one.
+	TokenTypes []string `yaml:"token_types"`
 }
 
 func (d *Delegation) applyDefaults() {
@@ -85,6 +90,11 @@ func (c *Config) validateDelegation(f *fileErrs, d *Delegation) {
 		seen[is.Issuer] = true
 		if len(is.Audiences) == 0 || slices.Contains(is.Audiences, "") {
 			f.add(ip+".audiences", "at least one non-empty audience is required (an empty list would skip the audience check)")
+		}
+		for j, ty := range is.TokenTypes {
+			if ty == "" || strings.ContainsAny(ty, " ,") {
+				f.add(fmt.Sprintf("%s.token_types[%d]", ip, j), "must be a JWS typ value such as at+jwt, not %q", ty)
+			}
 		}
 		for j, a := range is.Algorithms {
 			if !slices.Contains(subject.AllowedAlgs, a) {

@@ -18,6 +18,7 @@ const delegConfig = `identity:
         audiences: [tollgate]
         jwks: idp-jwks.json
         algorithms: [RS256]
+        token_types: [at+jwt]
     claims: [email, acr]
     log_claims: [acr]
 policy:
@@ -46,12 +47,13 @@ func TestParseDelegationErrors(t *testing.T) {
 		{"no header", "    header: X-User-Token\n", "", "t.yaml:7: identity.delegation.header"},
 		{"authorization header", "header: X-User-Token", "header: Authorization", "identity.delegation.header: Authorization carries other credentials"},
 		{"bad header", "header: X-User-Token", "header: 'x user'", "identity.delegation.header"},
-		{"no issuers", "    issuers:\n      - issuer: https://idp.example.com\n        audiences: [tollgate]\n        jwks: idp-jwks.json\n        algorithms: [RS256]\n", "", "identity.delegation.issuers"},
+		{"no issuers", "    issuers:\n      - issuer: https://idp.example.com\n        audiences: [tollgate]\n        jwks: idp-jwks.json\n        algorithms: [RS256]\n        token_types: [at+jwt]\n", "", "identity.delegation.issuers"},
 		{"http issuer", "issuer: https://idp.example.com", "issuer: http://idp.example.com", "t.yaml:9: identity.delegation.issuers[0].issuer"},
 		{"no audiences", "        audiences: [tollgate]\n", "", "identity.delegation.issuers[0].audiences"},
 		{"empty audience", "audiences: [tollgate]", "audiences: ['']", "identity.delegation.issuers[0].audiences"},
 		{"alg none", "algorithms: [RS256]", "algorithms: [none]", "t.yaml:12: identity.delegation.issuers[0].algorithms[0]"},
 		{"alg HS256", "algorithms: [RS256]", "algorithms: [RS256, HS256]", "identity.delegation.issuers[0].algorithms[1]"},
+		{"empty token type", "token_types: [at+jwt]", "token_types: ['']", "t.yaml:13: identity.delegation.issuers[0].token_types[0]"},
 		{"bad bind", "    claims: [email, acr]", "    bind: [sub]\n    claims: [email, acr]", "identity.delegation.bind[0]"},
 		{"bind twice", "    claims: [email, acr]", "    bind: [azp, azp]\n    claims: [email, acr]", "identity.delegation.bind[1]"},
 		{"log claim not configured", "log_claims: [acr]", "log_claims: [sub]", "identity.delegation.log_claims[0]"},

@@ -20,7 +20,8 @@ func buildDelegation(ctx context.Context, d *config.Delegation, entities authz.E
 	}
 	sc := subject.Config{}
 	for _, is := range d.Issuers {
-		sc.Issuers = append(sc.Issuers, subject.Issuer{URL: is.Issuer, Audiences: is.Audiences, JWKSFile: is.JWKS, Algs: is.Algorithms})
+		sc.Issuers = append(sc.Issuers, subject.Issuer{URL: is.Issuer, Audiences: is.Audiences, JWKSFile: is.JWKS, Algs: is.Algorithms,
+			Types: is.TokenTypes})
 	}
 	v, err := subject.New(ctx, sc)
 	if err != nil {

@@ -78,8 +78,12 @@ func (is *Issuer) JWKS() []byte {
 	return b
 }
 
-// Token signs claims; iss defaults to the issuer, exp to an hour ahead.
-func (is *Issuer) Token(claims map[string]any) string {
+// Token signs claims with typ at+jwt; iss defaults to the issuer, exp to
+// an hour ahead.
+func (is *Issuer) Token(claims map[string]any) string { return is.TokenWithType("at+jwt", claims) }
+
+// TokenWithType is Token with the given JWS typ header.
+func (is *Issuer) TokenWithType(typ string, claims map[string]any) string {
 	c := map[string]any{"iss": is.URL, "exp": time.Now().Add(time.Hour).Unix(), "iat": time.Now().Unix()}
 	for k, v := range claims {
 		if v == nil {
@@ -95,7 +99,7 @@ func (is *Issuer) Token(claims map[string]any) string {
 	is.mu.Lock()
 	key, kid := is.key, is.kid
 	is.mu.Unlock()
-	opts := (&jose.SignerOptions{}).WithType("at+jwt").WithHeader("kid", kid)
+	opts := (&jose.SignerOptions{}).WithType(jose.ContentType(typ)).WithHeader("kid", kid)
 	s, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.ES256, Key: key}, opts)
 	if err != nil {
 		is.tbak.Fatal(err)
