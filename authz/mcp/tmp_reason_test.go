@@ -1,0 +1,3 @@
+package mcp
+
+const ReasonAmbiguousMember Reason = "ambiguous_member"
