@@ -10,8 +10,10 @@ import (
 )
 
 // arguments converts params.arguments to a Cedar record. Absent or null
-// arguments give an empty record; any other non-object is bad_params.
-func arguments(params *strictjson.Value, index int) (types.Record, error) {
+// arguments give an empty record; any other non-object is bad_params, and
+// arguments nested deeper than maxDepth (the arguments object is 1) are
+// too_deep.
+func arguments(params *strictjson.Value, index, maxDepth int) (types.Record, error) {
 	args := params.Lookup("arguments")
 	if args == nil || args.Kind == strictjson.Null {
 		return types.Record{}, nil
@@ -19,7 +21,26 @@ func arguments(params *strictjson.Value, index int) (types.Record, error) {
 	if args.Kind != strictjson.Object {
 		return types.Record{}, newError(ReasonBadParams, index, `"params.arguments" must be an object, got %s`, args.Kind)
 	}
+	if d := depth(args, maxDepth); d > maxDepth {
+		return types.Record{}, newError(ReasonTooDeep, index, `"params.arguments" nests more than %d arrays/objects deep`, maxDepth)
+	}
 	return record(args), nil
+}
+
+// depth returns the nesting depth of v's containers (a scalar is 0),
+// stopping once it exceeds limit.
+func depth(v *strictjson.Value, limit int) int {
+	if limit < 0 || (v.Kind != strictjson.Array && v.Kind != strictjson.Object) {
+		return 0
+	}
+	deepest := 0
+	for i := range v.Elems {
+		deepest = max(deepest, depth(&v.Elems[i], limit-1))
+	}
+	for i := range v.Members {
+		deepest = max(deepest, depth(&v.Members[i].Val, limit-1))
+	}
+	return deepest + 1
 }
 
 // cedarValue converts a JSON value; ok is false for null, which has no

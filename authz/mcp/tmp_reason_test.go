@@ -1,3 +1,0 @@
-package mcp
-
-const ReasonAmbiguousMember Reason = "ambiguous_member"
