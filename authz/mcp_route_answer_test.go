@@ -50,3 +50,27 @@ func TestMCPDenialKeepsID(t *testing.T) {
 		})
 	}
 }
+
+// TestMCPDeniedNotificationIsNotAnswered: nothing answers a notification or
+// a client's response, so their denials carry NoAnswer.
+func TestMCPDeniedNotificationIsNotAnswered(t *testing.T) {
+	e := newMCPEngine(t, nil, nil)
+	for _, tt := range []struct {
+		body     string
+		noAnswer bool
+	}{
+		{`{"jsonrpc":"2.0","method":"notifications/roots/list_changed"}`, true},
+		{`{"jsonrpc":"2.0","method":"tools/call"}`, true}, // bad_params, but a notification
+		{`{"jsonrpc":"2.0","id":4,"result":{}}`, true},
+		{`[{"jsonrpc":"2.0","method":"notifications/roots/list_changed"},{"jsonrpc":"2.0","method":"notifications/progress"}]`, true},
+		{`{"jsonrpc":"2.0","id":1,"method":"tools/call"}`, false},
+		{`{"jsonrpc":"2.0","id":1,"method":"admin/x"}`, false},
+		{`{"jsonrpc":"2.0","method":"tools/call","params":{"Name":"x"}}`, false}, // ambiguous: maybe a request
+		{`{"jsonrpc":"2.0",`, false},
+	} {
+		d := e.Check(context.Background(), mcpReq("/mcp", tt.body))
+		if d.Allowed() || d.MCP == nil || d.MCP.NoAnswer != tt.noAnswer || d.MCP.JSONRPC() == tt.noAnswer {
+			t.Errorf("%s: %v/%s NoAnswer=%v, want a denial with NoAnswer=%v", tt.body, d.Outcome, d.Code, d.MCP != nil && d.MCP.NoAnswer, tt.noAnswer)
+		}
+	}
+}

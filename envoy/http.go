@@ -173,7 +173,7 @@ func (h *HTTPHandler) denial(d *authz.Decision) (int, []byte) {
 	if h.opts.Style == StyleNginx && status != http.StatusUnauthorized {
 		status = http.StatusForbidden
 	}
-	if d.MCP != nil {
+	if d.MCP.JSONRPC() {
 		return status, mcpErrorBody(d)
 	}
 	return status, DenyBody(d)

@@ -72,7 +72,7 @@ func denial(d *authz.Decision, mcpDenyStatus int) (int, []byte, []*corev3.Header
 		overwrite(HeaderDecisionID, d.ID),
 	}
 	switch {
-	case d.MCP != nil:
+	case d.MCP.JSONRPC(): // a denied notification gets only the status below
 		return mcpDenyStatus, mcpErrorBody(d), headers
 	case d.GRPC:
 		headers = append(headers[1:],

@@ -62,6 +62,9 @@ type Error struct {
 	// a valid id, so the answer can name them. Both are zero otherwise.
 	Batch bool
 	IDs   []json.RawMessage
+	// NoAnswer is set when the body was JSON and nothing in it expects an
+	// answer (only notifications and responses).
+	NoAnswer bool
 }
 
 func (e *Error) Error() string {

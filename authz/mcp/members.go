@@ -75,14 +75,28 @@ func withIDs(err error, root *strictjson.Value, batch bool) error {
 		return err
 	}
 	e.Batch = batch
-	if !batch {
-		e.IDs = appendRequestID(nil, root)
-		return e
+	elems := []strictjson.Value{*root}
+	if batch {
+		elems = root.Elems
 	}
-	for i := range root.Elems {
-		e.IDs = appendRequestID(e.IDs, &root.Elems[i])
+	// A message with an ambiguous member might be a request to the server:
+	// it is answered.
+	e.NoAnswer = e.Code != ReasonAmbiguousMember
+	for i := range elems {
+		e.IDs = appendRequestID(e.IDs, &elems[i])
+		e.NoAnswer = e.NoAnswer && silent(&elems[i])
 	}
 	return e
+}
+
+// silent reports a message that expects no answer, even to an error: a
+// notification (no "id") or a response.
+func silent(v *strictjson.Value) bool {
+	if v.Kind != strictjson.Object {
+		return false
+	}
+	response := (v.Lookup("result") != nil || v.Lookup("error") != nil) && v.Lookup("method") == nil
+	return v.Lookup("id") == nil || response
 }
 
 // appendRequestID appends the id of v when v is an object with a valid id
