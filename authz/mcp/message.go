@@ -52,13 +52,15 @@ func parseMessage(v *strictjson.Value, index int, opts Options) (Message, error)
 
 // response validates a JSON-RPC response object.
 func response(v *strictjson.Value, m Message, index int) (Message, error) {
-	switch rpcErr := v.Lookup("error"); {
+	switch result, rpcErr := v.Lookup("result"), v.Lookup("error"); {
 	case v.Lookup("method") != nil || v.Lookup("params") != nil:
 		return Message{}, newError(ReasonInvalidRequest, index, `a message cannot have both "method"/"params" and "result"/"error"`)
-	case v.Lookup("result") != nil && rpcErr != nil:
+	case result != nil && rpcErr != nil:
 		return Message{}, newError(ReasonInvalidRequest, index, `a response cannot have both "result" and "error"`)
-	case rpcErr != nil && rpcErr.Kind != strictjson.Object:
-		return Message{}, newError(ReasonInvalidRequest, index, `member "error" must be an object`)
+	case rpcErr != nil && rpcErr.Kind != strictjson.Object, result != nil && result.Kind != strictjson.Object:
+		// An MCP result is an object; a null one reads as no result at
+		// all to a decoder into "any" (mcp-go), making this a request.
+		return Message{}, newError(ReasonInvalidRequest, index, `member "result" or "error" must be an object`)
 	case m.ID == nil:
 		return Message{}, newError(ReasonInvalidRequest, index, `a response must have an "id" member`)
 	}
