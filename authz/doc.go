@@ -62,6 +62,7 @@
 //     max_body_bytes: 1048576   # default 1 MiB
 //     max_values: 16384         # JSON values in the body; default 16384
 //     max_argument_depth: 16    # nesting of params.arguments; default 16
+//     argument_names: exact     # or fold; default exact
 //
 // A manifest declares, it never grants: every message that is not refused
 // is decided by IAM's policy. tools/call of tool T is
@@ -82,7 +83,12 @@
 //
 // context.mcp holds server, method and arguments (params.arguments of
 // tools/call and prompts/get as a typed record; empty otherwise), plus
-// tool, uri and prompt when the message has them.
+// tool, uri and prompt when the message has them. Argument keys are as
+// sent (argument_names: exact), or folded to lower case at every depth
+// (argument_names: fold, see mcp.FoldName) for a tool server that binds
+// arguments case-insensitively, such as mcp-go's typed handlers over
+// encoding/json: then {"Repo": ...} is context.mcp.arguments.repo, as
+// that server reads it.
 //
 // Bad bodies are BadRequest denials: a body marked partial by the proxy or
 // whose length differs from Content-Length, or that the proxy did not send

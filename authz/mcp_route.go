@@ -40,6 +40,10 @@ type MCPRoute struct {
 	// MaxValues and MaxArgumentDepth bound the body (see mcp.Options).
 	MaxValues        int
 	MaxArgumentDepth int
+	// FoldArgumentNames (argument_names: fold) gives policy the argument
+	// keys folded, as a server that binds them case-insensitively reads
+	// them (see mcp.Options.FoldArgumentNames).
+	FoldArgumentNames bool
 }
 
 func (m *MCPRoute) clone() *MCPRoute {

@@ -46,7 +46,8 @@ func (e *Engine) decideMCP(ctx context.Context, r *Request, d *Decision, st *che
 		setOutcome(d, BadRequest, code, reason)
 		return
 	}
-	body, err := mcp.ParseContext(ctx, r.Body, mcp.Options{MaxBytes: mr.MaxBodyBytes, MaxValues: mr.MaxValues, MaxArgumentDepth: mr.MaxArgumentDepth})
+	body, err := mcp.ParseContext(ctx, r.Body, mcp.Options{MaxBytes: mr.MaxBodyBytes, MaxValues: mr.MaxValues,
+		MaxArgumentDepth: mr.MaxArgumentDepth, FoldArgumentNames: mr.FoldArgumentNames})
 	if err != nil {
 		mcpRejected(d, st, err)
 		return

@@ -52,6 +52,13 @@ func (d *decoder) mcpBasics(raw *rawMCP, key string, mr *mcpRoute) error {
 	default:
 		return d.errorf(max(raw.responsesLine, raw.line), key+".responses", "must be policy or deny, not %q", raw.responses)
 	}
+	switch raw.argNames {
+	case "", "exact":
+	case "fold":
+		mr.FoldArgumentNames = true
+	default:
+		return d.errorf(raw.line, key+".argument_names", "must be exact or fold, not %q", raw.argNames)
+	}
 	mr.Server, mr.MaxBodyBytes = raw.server, raw.maxBody
 	mr.MaxValues, mr.MaxArgumentDepth = raw.maxValues, raw.maxArgDepth
 	if mr.MaxBodyBytes == 0 {

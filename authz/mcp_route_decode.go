@@ -10,7 +10,7 @@ import (
 type rawMCP struct {
 	line                                   int
 	server, mode, action, prefix, toolType string
-	responses                              string
+	responses, argNames                    string
 	tools                                  []string
 	methods                                []rawMCPMethod
 	maxBody, maxValues, maxArgDepth        int
@@ -46,6 +46,7 @@ func (d *decoder) mcpFields(r *rawRoute) func(*yaml.Node, string) error {
 			"max_values":         d.positiveInt(&m.maxValues),
 			"max_argument_depth": d.positiveInt(&m.maxArgDepth),
 			"methods":            d.mcpMethods(m),
+			"argument_names":     d.str(&m.argNames),
 		})
 	}
 }

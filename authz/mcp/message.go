@@ -74,11 +74,11 @@ func methodParams(m *Message, params *strictjson.Value, index int, opts Options)
 	switch m.Method {
 	case "tools/call":
 		if m.Tool, err = requiredString(params, "name", index); err == nil {
-			m.Arguments, err = arguments(params, index, opts.MaxArgumentDepth)
+			m.Arguments, err = arguments(params, index, opts)
 		}
 	case "prompts/get":
 		if m.Prompt, err = requiredString(params, "name", index); err == nil {
-			m.Arguments, err = arguments(params, index, opts.MaxArgumentDepth)
+			m.Arguments, err = arguments(params, index, opts)
 		}
 	case "resources/read", "resources/subscribe", "resources/unsubscribe":
 		m.URI, err = requiredString(params, "uri", index)

@@ -33,6 +33,12 @@ type Options struct {
 	// MaxArgumentDepth is the deepest nesting of arrays and objects in
 	// params.arguments converted to Cedar; the arguments object is 1.
 	MaxArgumentDepth int
+	// FoldArgumentNames gives policy every key of params.arguments, at any
+	// depth, in its folded form (FoldName), for tool servers that bind
+	// arguments case-insensitively (encoding/json structs: mcp-go's typed
+	// handlers): {"Repo": ...} is then context.mcp.arguments.repo, as the
+	// server reads it. Keys equal under folding are refused anyway.
+	FoldArgumentNames bool
 }
 
 func (o Options) withDefaults() Options {
