@@ -53,7 +53,7 @@ func (e *Engine) decideMCP(ctx context.Context, r *Request, d *Decision, st *che
 		return
 	}
 	st.mcp.messages = len(body.Messages)
-	answerIDs(d.MCP, body.Batch, body.RequestIDs(), !body.Batch && !body.Messages[0].Notification && !body.Messages[0].Response)
+	answerIDs(d.MCP, body.Batch, body.RequestIDs(), false)
 	if c.base, err = e.mapper.context(r, c.id, c.path, c.now, 1); err != nil {
 		setOutcome(d, BadRequest, CodeBadSignal, err.Error())
 		return
@@ -76,8 +76,8 @@ func (e *Engine) decideMCP(ctx context.Context, r *Request, d *Decision, st *che
 
 // answerIDs records what a JSON-RPC answer to a denial names: the request
 // ids, or no answer at all when nothing in the body expects one (only
-// notifications and responses). answered says that a single message
-// expects an answer even without a valid id.
+// notifications and responses). answered says that the body expects an
+// answer even without a valid request id (a rejected body).
 func answerIDs(info *MCPInfo, batch bool, ids []json.RawMessage, answered bool) {
 	info.Batch = batch
 	for _, id := range ids {
