@@ -95,7 +95,14 @@ type MCPInfo struct {
 	// RPCCode is the JSON-RPC error code of a denial: -32001 for policy
 	// and manifest denials, -32700/-32600/-32602 for rejected bodies.
 	RPCCode int
+	// NoAnswer is set when nothing in the body expects a JSON-RPC answer
+	// (notifications and responses only): a denial is then only the
+	// HTTP or gRPC status, with no JSON-RPC error body.
+	NoAnswer bool
 }
+
+// JSONRPC reports whether a denial is answered with a JSON-RPC error body.
+func (m *MCPInfo) JSONRPC() bool { return m != nil && !m.NoAnswer }
 
 // Allowed reports whether the request may proceed: an allow always names
 // the verified identity it was decided for, so one without is a denial.

@@ -90,6 +90,10 @@ func addMCPShape(sh *policy.Shape, r *mcpRoute) {
 	for _, p := range r.prefixes {
 		add(p.m)
 	}
+	for _, m := range r.protocol {
+		add(m)
+	}
+	add(r.response)
 }
 
 func shapeAttr(a ctxAttr) *policy.Attr {

@@ -105,7 +105,7 @@ func denied(d *authz.Decision, mcpStatus int) deniedAnswer {
 	hs := make([][2]string, 2, 5)
 	hs[0], hs[1] = [2]string{HeaderDecisionID, d.ID}, [2]string{HeaderCode, d.Code}
 	switch {
-	case d.MCP != nil:
+	case d.MCP.JSONRPC(): // a denied notification or response gets the plain denial below
 		return deniedAnswer{mcpStatus, append(hs, [2]string{"content-type", "application/json"}), mcpErrorBody(d)}
 	case d.GRPC:
 		hs = append(hs, [2]string{"content-type", "application/grpc"},
