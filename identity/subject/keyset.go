@@ -36,19 +36,20 @@ type remoteKeys struct {
 	client *http.Client
 	now    func() time.Time
 
-	mu      sync.Mutex
-	keys    []jose.JSONWebKey
-	tried   time.Time // last fetch attempt
-	fetched time.Time // last successful fetch
+	mu       sync.Mutex
+	keys     []jose.JSONWebKey
+	tried    time.Time // last fetch attempt
+	fetched  time.Time // last successful fetch
+	fetching bool
 }
 
 func newRemoteKeys(ctx context.Context, url string, client *http.Client, now func() time.Time) (*remoteKeys, error) {
 	r := &remoteKeys{url: url, client: client, now: now}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if err := r.fetch(ctx); err != nil {
+	keys, err := r.fetch(ctx)
+	if err != nil {
 		return nil, err
 	}
+	r.keys, r.tried, r.fetched = keys, now(), now()
 	return r, nil
 }
 
@@ -75,13 +76,25 @@ func (r *remoteKeys) VerifySignature(ctx context.Context, raw string) ([]byte, e
 
 // keysFor returns the cached keys, refreshing them first when they are
 // old, or when kid is unknown and the last attempt is MinKeyRefresh ago.
+// One caller fetches; the others go on with the cached keys meanwhile, so
+// a slow issuer never stalls every request.
 func (r *remoteKeys) keysFor(ctx context.Context, kid string) []jose.JSONWebKey {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	now := r.now()
 	stale := now.Sub(r.fetched) > MaxKeyAge
-	if (stale || !hasKey(r.keys, kid)) && now.Sub(r.tried) >= MinKeyRefresh {
-		_ = r.fetch(ctx) // on failure the cached keys stay in use
+	if r.fetching || (!stale && hasKey(r.keys, kid)) || now.Sub(r.tried) < MinKeyRefresh {
+		keys := r.keys
+		r.mu.Unlock()
+		return keys
+	}
+	r.fetching, r.tried = true, now
+	r.mu.Unlock()
+	keys, err := r.fetch(ctx)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.fetching = false
+	if err == nil { // on failure the cached keys stay in use
+		r.keys, r.fetched = keys, r.now()
 	}
 	return r.keys
 }
@@ -95,26 +108,25 @@ func hasKey(keys []jose.JSONWebKey, kid string) bool {
 	return false
 }
 
-// fetch replaces the keys; r.mu is held.
-func (r *remoteKeys) fetch(ctx context.Context) error {
-	r.tried = r.now()
+// fetch reads the JWKS; r.mu is not held.
+func (r *remoteKeys) fetch(ctx context.Context) ([]jose.JSONWebKey, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.url, nil)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	resp, err := r.client.Do(req)
 	if err != nil {
-		return fmt.Errorf("jwks: %w", err)
+		return nil, fmt.Errorf("jwks: %w", err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("jwks: %s answered %s", r.url, resp.Status)
+		return nil, fmt.Errorf("jwks: %s answered %s", r.url, resp.Status)
 	}
 	var set jose.JSONWebKeySet
 	if err := json.NewDecoder(io.LimitReader(resp.Body, maxJWKSBytes)).Decode(&set); err != nil {
-		return fmt.Errorf("jwks: %w", err)
+		return nil, fmt.Errorf("jwks: %w", err)
 	}
 	keys := set.Keys[:0]
 	for _, k := range set.Keys {
@@ -123,10 +135,9 @@ func (r *remoteKeys) fetch(ctx context.Context) error {
 		}
 	}
 	if len(keys) == 0 {
-		return fmt.Errorf("jwks: %s holds no public signing keys", r.url)
+		return nil, fmt.Errorf("jwks: %s holds no public signing keys", r.url)
 	}
-	r.keys, r.fetched = keys, r.now()
-	return nil
+	return keys, nil
 }
 
 func joseAlgs() []jose.SignatureAlgorithm {

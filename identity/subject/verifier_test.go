@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -177,5 +178,44 @@ func TestVerifyTokenTypes(t *testing.T) {
 		if ok != (err == nil) || (err != nil && subject.ReasonOf(err) != subject.ReasonInvalid) {
 			t.Errorf("typ %q: %v", typ, err)
 		}
+	}
+}
+
+// A slow JWKS refresh (set off by a token with an unknown key) does not
+// stall requests whose key is already known.
+func TestSlowRefreshDoesNotStall(t *testing.T) {
+	is, forger := testca.NewIssuer(t), testca.NewIssuer(t)
+	now := time.Now()
+	var mu sync.Mutex
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	v, err := subject.New(context.Background(), subject.Config{Now: clock, Issuers: []subject.Issuer{
+		{URL: is.URL, Audiences: []string{"tollgate"}, Algs: []string{"ES256"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	now = now.Add(subject.MinKeyRefresh)
+	mu.Unlock()
+	release := is.BlockJWKS()
+	defer release()
+	fetches := is.JWKSFetches.Load()
+	go func() {
+		_, _ = v.Verify(context.Background(), forger.Token(map[string]any{"iss": is.URL, "sub": "a", "aud": "tollgate"}))
+	}()
+	for is.JWKSFetches.Load() == fetches {
+		time.Sleep(time.Millisecond)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := v.Verify(context.Background(), is.Token(map[string]any{"sub": "a", "aud": "tollgate"}))
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("a token with a known key waited for the JWKS refresh")
 	}
 }

@@ -22,6 +22,7 @@ type Issuer struct {
 	URL string
 	// JWKSFetches counts requests for the JWKS.
 	JWKSFetches atomic.Int64
+	block       atomic.Pointer[chan struct{}]
 	mu          sync.Mutex
 	key         *ecdsa.PrivateKey
 	kid         string
@@ -49,10 +50,21 @@ func NewIssuer(tb testing.TB) *Issuer {
 	})
 	mux.HandleFunc("/jwks", func(w http.ResponseWriter, _ *http.Request) {
 		is.JWKSFetches.Add(1)
+		if c := is.block.Load(); c != nil {
+			<-*c
+		}
 		_, _ = w.Write(is.JWKS())
 	})
 	tb.Cleanup(is.srv.Close)
 	return is
+}
+
+// BlockJWKS makes JWKS requests hang until the returned release is
+// called (a slow issuer).
+func (is *Issuer) BlockJWKS() (release func()) {
+	c := make(chan struct{})
+	is.block.Store(&c)
+	return func() { is.block.Store(nil); close(c) }
 }
 
 // Rotate replaces the signing key (and its kid); the JWKS then holds only
