@@ -31,6 +31,8 @@ type checkState struct {
 	evalErrors []policy.EvalError
 	vals       [8]string
 	mcp        mcpLog
+	// subjectClaims are the subject token claims marked safe to log.
+	subjectClaims map[string]any
 }
 
 // Check decides one request. It never panics and never allows a request
@@ -75,6 +77,10 @@ func (e *Engine) decide(ctx context.Context, r *Request, d *Decision, st *checkS
 		return
 	}
 	d.Identity, st.source = &id, id.Source
+	dl, ok := e.delegate(ctx, r, &id, d, st)
+	if !ok {
+		return
+	}
 	lk := e.manifest.Load().lookup(r.Method, r.Path, d.GRPC, r.ProxyNormalizedPath, st.vals[:0])
 	if unrouted(d, st, &lk) {
 		return
@@ -85,17 +91,17 @@ func (e *Engine) decide(ctx context.Context, r *Request, d *Decision, st *checkS
 		now = e.clock()
 	}
 	if rt.mcp != nil {
-		e.decideMCP(ctx, r, d, st, &mcpCall{id: &id, rt: rt, vals: vals, path: path, now: now})
+		e.decideMCP(ctx, r, d, st, &mcpCall{id: &id, dl: dl, rt: rt, vals: vals, path: path, now: now})
 		return
 	}
 	st.action, d.Action = rt.Action, uidString(rt.action)
-	in, err := e.mapper.build(r, &id, rt, vals, path, now)
+	in, err := e.mapper.build(r, &id, dl, rt, vals, path, now)
 	if err != nil {
 		setOutcome(d, BadRequest, CodeBadSignal, err.Error())
 		return
 	}
 	d.Resource = uidString(in.resource.UID)
-	applyPolicy(d, st, e.evaluate(in))
+	applyPolicy(d, st, e.evaluate(in, dl))
 }
 
 // unrouted denies a request whose path was refused or that no route
@@ -116,12 +122,18 @@ func unrouted(d *Decision, st *checkState, lk *lookup) bool {
 }
 
 // evaluate asks the policies about in, overlaying the principal and
-// resource entities (once when the caller asked about itself).
-func (e *Engine) evaluate(in cedarInput) policy.Decision {
-	if in.resource.UID == in.principal.UID {
-		return e.policies.Evaluate(in.req, in.principal)
+// resource entities (once when the caller asked about itself) and the
+// subject the caller acts for, whose parents come from IAM's data.
+func (e *Engine) evaluate(in cedarInput, dl *delegated) policy.Decision {
+	extra := [3]types.Entity{in.principal}
+	n := 1
+	if in.resource.UID != in.principal.UID {
+		extra[n], n = in.resource, n+1
 	}
-	return e.policies.Evaluate(in.req, in.principal, in.resource)
+	if dl != nil && dl.entity.UID != in.principal.UID && dl.entity.UID != in.resource.UID {
+		extra[n], n = dl.entity, n+1
+	}
+	return e.policies.Evaluate(in.req, extra[:n]...)
 }
 
 // versioner is implemented by policy.Store.

@@ -61,6 +61,13 @@ type Decision struct {
 	Action   string             // Cedar action ID, empty when unmatched
 	Resource string             // Cedar resource UID, e.g. Order::"42"
 
+	// Subject is the Cedar UID of the party the caller acts for, e.g.
+	// User::"alice", from a verified and bound subject token; empty
+	// without one.
+	Subject string
+	// Delegation is the token's act chain, outermost (the caller) first.
+	Delegation []string
+
 	Policies      []string // determining policy @ids
 	PolicyVersion string
 	Exceptions    []string // exception tickets among the determining policies

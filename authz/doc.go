@@ -6,6 +6,16 @@
 // policies (through Policies). It allows only on an explicit, error-free
 // permit: every missing input, error or ambiguity is a denial.
 //
+// # Delegation
+//
+// With Config.Delegation, a request may also carry a subject token: the
+// party the workload acts for. The engine verifies it (SubjectVerifier),
+// checks it was issued to the caller (subject.Bind), and adds the subject
+// to the Cedar request as context.on_behalf_of, with the act chain as
+// context.delegation and context.delegation_length. A present but refused
+// token denies with a delegation_<reason> code; an absent one leaves
+// those attributes out.
+//
 // # Separation of authorship
 //
 // App teams write the manifest: for each route of their service, the Cedar

@@ -41,6 +41,9 @@ type Config struct {
 	Signals []Signal
 	// JWTClaims are the JWT-SVID claims copied into context.jwt.
 	JWTClaims []string
+	// Delegation enables subject tokens (the party a workload acts for);
+	// nil ignores them.
+	Delegation *Delegation
 	// Logger receives the decision log: one INFO line per Check. nil
 	// discards it.
 	Logger *slog.Logger
@@ -60,6 +63,7 @@ type Engine struct {
 	policies   Policies
 	manifest   atomic.Pointer[Manifest]
 	mapper     mapper
+	deleg      *Delegation
 	log        *slog.Logger
 	metrics    *metrics
 	clock      func() time.Time
@@ -81,9 +85,14 @@ func NewEngine(cfg Config) (*Engine, error) {
 	if err != nil {
 		return nil, wrap(fmt.Errorf("%w: %w", ErrConfig, err))
 	}
+	deleg, err := validateDelegation(cfg.Delegation, cfg.Policies)
+	if err != nil {
+		return nil, wrap(fmt.Errorf("%w: %w", ErrConfig, err))
+	}
 	e := &Engine{
 		identifier: cfg.Identifier,
 		policies:   cfg.Policies,
+		deleg:      deleg,
 		mapper:     mapper{signals: sigs, claims: append([]string(nil), cfg.JWTClaims...)},
 		log:        cfg.Logger,
 		clock:      cfg.Clock,
@@ -99,6 +108,9 @@ func NewEngine(cfg Config) (*Engine, error) {
 	}
 	if e.metrics, err = newMetrics(cfg.Registerer); err != nil {
 		return nil, wrap(err)
+	}
+	if deleg != nil {
+		e.mapper.subjectClaims = append([]string(nil), deleg.Claims...)
 	}
 	e.manifest.Store(cfg.Manifest)
 	return e, nil

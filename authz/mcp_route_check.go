@@ -27,6 +27,7 @@ const (
 // mcpCall is what authorizing the messages of one MCP request needs.
 type mcpCall struct {
 	id   *identity.Identity
+	dl   *delegated // the subject the caller acts for, or nil
 	rt   *route
 	vals []string
 	path string
@@ -54,7 +55,7 @@ func (e *Engine) decideMCP(ctx context.Context, r *Request, d *Decision, st *che
 	}
 	st.mcp.messages = len(body.Messages)
 	answerIDs(d.MCP, body.Batch, body.RequestIDs(), false)
-	if c.base, err = e.mapper.context(r, c.id, c.path, c.now, 1); err != nil {
+	if c.base, err = e.mapper.context(r, c.id, c.dl, c.path, c.now, 1); err != nil {
 		setOutcome(d, BadRequest, CodeBadSignal, err.Error())
 		return
 	}
@@ -107,7 +108,7 @@ func (e *Engine) mcpMessage(d *Decision, st *checkState, c *mcpCall, m *mcp.Mess
 	c.base["mcp"] = mcpContext(mr, m) // NewRecord copies the map
 	in := assembleFor(c.principal, t.action, t.resource, c.base)
 	prev := d.Policies
-	applyPolicy(d, st, e.evaluate(in))
+	applyPolicy(d, st, e.evaluate(in, c.dl))
 	if d.Outcome != Allow {
 		return false
 	}

@@ -46,10 +46,14 @@ const never = "requests on this route could never be authorized: "
 // when the schema declares it. All problems are returned together (errors.Join). A nil schema or
 // manifest checks nothing.
 func CheckManifest(m *Manifest, s *resolved.Schema, signals []Signal, jwtClaims []string) error {
+	return checkManifest(m, s, mapperContext(signals, jwtClaims, nil, false))
+}
+
+// checkManifest is CheckManifest against the context provided.
+func checkManifest(m *Manifest, s *resolved.Schema, provided map[string]ctxAttr) error {
 	if m == nil || s == nil {
 		return nil
 	}
-	provided := mapperContext(signals, jwtClaims, false)
 	var errs []error
 	for _, r := range m.routes {
 		if r.mcp != nil {

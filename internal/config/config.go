@@ -72,6 +72,9 @@ type Identity struct {
 	JWT *JWT `yaml:"jwt"`
 	// XFCC enables x-forwarded-client-cert from trusted hops.
 	XFCC *XFCC `yaml:"xfcc"`
+	// Delegation enables subject tokens: the party a workload acts for
+	// (delegation.go). Default off: the header is ignored.
+	Delegation *Delegation `yaml:"delegation"`
 }
 
 // Bundle is one trust domain's bundle files.

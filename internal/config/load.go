@@ -115,6 +115,9 @@ func (c *Config) applyDefaults() {
 	if w := c.Identity.WorkloadAPI; w != nil && w.StartTimeout == 0 {
 		w.StartTimeout = 30 * time.Second
 	}
+	if d := c.Identity.Delegation; d != nil {
+		d.applyDefaults()
+	}
 	if x := c.Identity.XFCC; x != nil && x.Element == "" {
 		x.Element = "last"
 	}
@@ -143,6 +146,11 @@ func (c *Config) resolvePaths(base string) {
 		abs(&b.X509PEM)
 		abs(&b.JWKS)
 		abs(&b.SPIFFEBundle)
+	}
+	if d := c.Identity.Delegation; d != nil {
+		for i := range d.Issuers {
+			abs(&d.Issuers[i].JWKS)
+		}
 	}
 	for i := range c.Identity.Federation {
 		abs(&c.Identity.Federation[i].CAFile)

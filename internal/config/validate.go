@@ -139,6 +139,9 @@ func (c *Config) validateIdentity(f *fileErrs) {
 	if w := id.WorkloadAPI; w != nil {
 		validateWorkloadAPI(f, w)
 	}
+	if d := id.Delegation; d != nil {
+		c.validateDelegation(f, d)
+	}
 	for i, fed := range id.Federation {
 		c.validateFederation(f, fmt.Sprintf("identity.federation[%d]", i), fed)
 	}
