@@ -18,7 +18,8 @@ import (
 // exit codes
 const (
 	exitOK     = 0
-	exitError  = 1 // bad usage, bad input, failure
+	exitError  = 1 // bad input, failure
+	exitUsage  = 2 // bad usage: unknown command or flag, wrong arguments
 	exitDenied = 3 // tollgate check: the request was denied
 )
 

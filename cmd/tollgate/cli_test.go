@@ -1,0 +1,78 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// everyCommand is every command and subcommand, as a user types it.
+var everyCommand = [][]string{
+	{}, {"serve"}, {"check"}, {"explain"}, {"validate"}, {"test"}, {"version"},
+	{"bundle"}, {"bundle", "build"}, {"bundle", "sign"}, {"bundle", "verify"}, {"bundle", "keygen"},
+}
+
+// TestHelpExitsZero: --help and -h print the project's usage (not Go's
+// "Usage of ...") on stdout and exit 0, for every command.
+func TestHelpExitsZero(t *testing.T) {
+	for _, cmd := range everyCommand {
+		for _, h := range []string{"--help", "-h"} {
+			args := append(append([]string{}, cmd...), h)
+			t.Run(strings.Join(args, " "), func(t *testing.T) {
+				code, out, errOut := runCLI(t, args...)
+				if code != exitOK {
+					t.Errorf("exit %d, want 0\n%s%s", code, out, errOut)
+				}
+				if !strings.Contains(out, "usage: tollgate") {
+					t.Errorf("stdout has no project usage line:\n%s", out)
+				}
+				if strings.Contains(out+errOut, "Usage of") {
+					t.Errorf("Go's default usage printed:\n%s%s", out, errOut)
+				}
+			})
+		}
+	}
+}
+
+// TestUnknownFlagExitsTwo: an unknown flag exits 2 with a one-line hint
+// naming the flag and how to get help.
+func TestUnknownFlagExitsTwo(t *testing.T) {
+	for _, cmd := range everyCommand {
+		args := append(append([]string{}, cmd...), "--no-such-flag")
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			code, out, errOut := runCLI(t, args...)
+			if code != exitUsage {
+				t.Errorf("exit %d, want %d\n%s%s", code, exitUsage, out, errOut)
+			}
+			lines := strings.Split(strings.TrimSpace(errOut), "\n")
+			if len(lines) != 1 || !strings.Contains(lines[0], "no-such-flag") || !strings.Contains(lines[0], "--help") {
+				t.Errorf("want one line naming the flag and --help, got:\n%s", errOut)
+			}
+		})
+	}
+}
+
+// TestUsageErrorsExitTwo: a missing command or argument is a usage error.
+func TestUsageErrorsExitTwo(t *testing.T) {
+	for _, args := range [][]string{{}, {"no-such-command"}, {"validate"}, {"test"}, {"bundle"},
+		{"bundle", "nope"}, {"bundle", "sign"}, {"check", "stray-argument"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			if code, out, errOut := runCLI(t, args...); code != exitUsage {
+				t.Errorf("exit %d, want %d\n%s%s", code, exitUsage, out, errOut)
+			}
+		})
+	}
+}
+
+func TestVersion(t *testing.T) {
+	for _, args := range [][]string{{"version"}, {"--version"}} {
+		code, out, errOut := runCLI(t, args...)
+		if code != exitOK || !strings.HasPrefix(out, "tollgate ") {
+			t.Fatalf("%v: exit %d\n%s%s", args, code, out, errOut)
+		}
+		for _, want := range []string{"revision", "modified"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%v: %q missing from %q", args, want, out)
+			}
+		}
+	}
+}
