@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"net/url"
@@ -30,10 +29,10 @@ type checkFlags struct {
 	offline                                                                    offlineFlags
 }
 
-func parseCheckFlags(args []string, stderr io.Writer) (*checkFlags, error) {
-	f := &checkFlags{}
-	fs := flag.NewFlagSet("tollgate check", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+// parseCheckFlags parses check's flags; when done, the command ends with code.
+func parseCheckFlags(name string, args []string, stdout, stderr io.Writer) (f *checkFlags, code int, done bool) {
+	f = &checkFlags{}
+	fs := newFlagSet(name, checkUsage)
 	fs.StringVar(&f.addr, "addr", "127.0.0.1:9191", "Tollgate's gRPC address (host:port or unix:///path)")
 	fs.StringVar(&f.spiffeID, "spiffe-id", "", "caller SPIFFE ID, sent as source.principal (as if Envoy terminated mTLS)")
 	fs.StringVar(&f.certFile, "cert", "", "PEM file of the caller's X.509-SVID leaf, sent as source.certificate")
@@ -48,11 +47,11 @@ func parseCheckFlags(args []string, stderr io.Writer) (*checkFlags, error) {
 	fs.Var(&f.exts, "ext", "context extension key=value (repeatable)")
 	fs.DurationVar(&f.timeout, "timeout", 5*time.Second, "timeout")
 	f.offline.register(fs)
-	fs.Usage = func() { fmt.Fprintln(stderr, checkUsage); fs.PrintDefaults() }
-	if err := fs.Parse(args); err != nil {
-		return nil, err
+	pos, code, done := parseCLI(fs, args, stdout, stderr)
+	if !done && len(pos) != 0 {
+		return nil, usageError(stderr, name, fmt.Sprintf("unexpected argument %q: check takes only flags", pos[0])), true
 	}
-	return f, nil
+	return f, code, done
 }
 
 const checkUsage = `usage: tollgate check [--addr A] --spiffe-id ID [--method M] [--path P] [--ext k=v]... [-H 'k: v']...
@@ -66,9 +65,9 @@ the error kind and attribute of a forbid_error. Offline, an --ext no signal read
 Exit status: 0 allowed, 3 denied, 1 error.`
 
 func runCheck(args []string, stdout, stderr io.Writer) int {
-	f, err := parseCheckFlags(args, stderr)
-	if err != nil {
-		return exitError
+	f, code, done := parseCheckFlags("tollgate check", args, stdout, stderr)
+	if done {
+		return code
 	}
 	if f.offline.enabled {
 		return runOfflineCheck(f, stdout, stderr)

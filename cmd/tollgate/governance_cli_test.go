@@ -59,7 +59,7 @@ func TestValidate(t *testing.T) {
 				"1 expired exception(s)"}},
 		{"refused exception fails validate", []string{"validate", "testdata/exc_refused", "--max-exception-window", "168h"}, exitError,
 			[]string{`exc.cedar:1:1: policy @id("break-glass")`, "more than the allowed 168h0m0s", "FAIL:"}},
-		{"no directory", []string{"validate"}, exitError, []string{"usage: tollgate validate"}},
+		{"no directory", []string{"validate"}, exitUsage, []string{"want 1 argument(s), got 0", "tollgate validate --help"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -12,7 +12,11 @@ package main
 import (
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
+
+	"github.com/tollgate-authz/tollgate/internal/suggest"
 )
 
 // exit codes
@@ -46,15 +50,19 @@ func main() {
 
 func run(args []string, stdout, stderr io.Writer) int {
 	cmds := commands()
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	switch {
+	case len(args) == 0:
 		usage(stderr, cmds)
-		return exitError
+		return exitUsage
+	case isHelp(args[0]):
+		usage(stdout, cmds)
+		return exitOK
+	case args[0] == "--version" || args[0] == "-version":
+		return runVersion(args[1:], stdout, stderr)
 	}
 	c, ok := cmds[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "tollgate: unknown command %q\n", args[0])
-		usage(stderr, cmds)
-		return exitError
+		return usageError(stderr, "tollgate", fmt.Sprintf("unknown command %q%s", args[0], suggest.Hint(args[0], slices.Collect(maps.Keys(cmds)))))
 	}
 	return c.run(args[1:], stdout, stderr)
 }
@@ -64,12 +72,6 @@ func usage(w io.Writer, cmds map[string]command) {
 	for _, name := range []string{"serve", "check", "explain", "validate", "test", "bundle", "version"} {
 		fmt.Fprintf(w, "  %-9s %s\n", name, cmds[name].summary)
 	}
-}
-
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
-
-func runVersion(_ []string, stdout, _ io.Writer) int {
-	fmt.Fprintln(stdout, "tollgate", version)
-	return exitOK
+	fmt.Fprintln(w, "\n'tollgate <command> --help' describes a command's flags.\n"+
+		"Exit status: 0 ok (check: allowed), 1 error, 2 bad usage, 3 check: denied.")
 }

@@ -27,28 +27,25 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+const validateUsage = `usage: tollgate validate DIR|BUNDLE [--manifest FILE|DIR]... [--config tollgate.yaml] [--max-exception-window D]
+
+Checks syntax, @ids, the schema, entity data, governed exceptions and the manifests; with
+--config (signals, JWT claims, manifests, policy.require_schema) also that every policy reads
+only context attributes, and names only entity types, actions and entities, that Tollgate's
+requests can have, with or without a schema. serve, test, bundle build and verify run the same checks.`
+
 // runValidate checks a policy directory (syntax, @id, schema, entity data,
 // governed exceptions) and the manifests against its schema, offline.
 func runValidate(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("tollgate validate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: tollgate validate DIR|BUNDLE [--manifest FILE|DIR]... [--config tollgate.yaml] [--max-exception-window D]")
-		fmt.Fprintln(stderr, "\nChecks syntax, @ids, the schema, entity data, governed exceptions and the manifests; with\n"+
-			"--config (signals, JWT claims, manifests, policy.require_schema) also that every policy reads\n"+
-			"only context attributes, and names only entity types, actions and entities, that Tollgate's\n"+
-			"requests can have, with or without a schema. serve, test, bundle build and verify run the same checks.")
-		fs.PrintDefaults()
-	}
+	fs := newFlagSet("tollgate validate", validateUsage)
 	var pf policyFlags
 	pf.register(fs)
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
-		return exitError
+	pos, code, done := parseCLI(fs, args, stdout, stderr)
+	if done {
+		return code
 	}
 	if len(pos) != 1 {
-		fs.Usage()
-		return exitError
+		return wantArgs(stderr, fs.Name(), "1", len(pos))
 	}
 	env, err := loadOffline(pos[0], &pf)
 	if err != nil {
