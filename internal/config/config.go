@@ -18,6 +18,10 @@ type Config struct {
 
 	// File is the path the configuration was read from.
 	File string `yaml:"-"`
+	// Warnings are "FILE:LINE: key: message" lines about a config that
+	// loads but deserves attention (a deprecated key, an acknowledged
+	// risk). serve logs them at WARN; validate prints them.
+	Warnings []string `yaml:"-"`
 }
 
 // Listen names the listeners.
