@@ -35,6 +35,9 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	}
 	server.TuneGC(cfg.Runtime.GCPercent, cfg.Runtime.MemoryLimitMiB<<20)
 	logger := newLogger(stderr, cfg.Log.Level)
+	for _, w := range cfg.Warnings {
+		logger.Warn("configuration warning", "warning", w)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	srv, err := server.New(ctx, cfg, logger)

@@ -56,6 +56,11 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "FAIL: %s: %d problem(s)\n", pos[0], len(errs))
 		return exitError
 	}
+	if env.cfg != nil {
+		for _, w := range env.cfg.Warnings {
+			fmt.Fprintln(stderr, "warning:", w)
+		}
+	}
 	env.warnExpired(stderr)
 	if env.manifest != nil {
 		for _, w := range env.manifest.Warnings() {

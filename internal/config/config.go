@@ -72,6 +72,13 @@ type Identity struct {
 	// TrustSourcePrincipal accepts Envoy's source.principal. Enable it
 	// only when Envoy terminates the caller's mTLS itself.
 	TrustSourcePrincipal bool `yaml:"trust_source_principal"`
+	// TrustSourcePrincipalFromAnyCaller acknowledges that
+	// trust_source_principal is set on a gRPC listener other hosts can
+	// reach (not a unix socket or loopback) without listen.mtls naming its
+	// callers in allowed_ids: anyone who reaches the port then chooses
+	// their own identity. Without it such a config is refused. Default
+	// false; only true or false is accepted.
+	TrustSourcePrincipalFromAnyCaller bool `yaml:"trust_source_principal_from_any_caller"`
 	// JWT enables JWT-SVIDs in Authorization: Bearer.
 	JWT *JWT `yaml:"jwt"`
 	// XFCC enables x-forwarded-client-cert from trusted hops.

@@ -23,8 +23,12 @@ type fileErrs struct {
 // add records an error for the key at path, e.g. "identity.jwt.audiences"
 // or "signals[1].type".
 func (f *fileErrs) add(path, format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	f.errs = append(f.errs, fmt.Errorf("%s:%d: %s: %s", f.name, lineOf(f.root, path), path, msg))
+	f.errs = append(f.errs, errors.New(f.at(path, format, args...)))
+}
+
+// at formats "FILE:LINE: path: message", as add does, for a warning.
+func (f *fileErrs) at(path, format string, args ...any) string {
+	return fmt.Sprintf("%s:%d: %s: %s", f.name, lineOf(f.root, path), path, fmt.Sprintf(format, args...))
 }
 
 func (f *fileErrs) err() error {
@@ -74,6 +78,7 @@ func (c *Config) validate(f *fileErrs) error {
 	c.validateListen(f)
 	c.validateLimits(f)
 	c.validateIdentity(f)
+	c.validateSourcePrincipal(f)
 	c.validatePolicy(f)
 	if len(c.Manifests) == 0 {
 		f.add("manifests", "at least one app-team manifest is required")
