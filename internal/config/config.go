@@ -132,9 +132,13 @@ type JWT struct {
 type XFCC struct {
 	// TrustedHops lists SPIFFE IDs of proxies allowed to send XFCC.
 	TrustedHops []string `yaml:"trusted_hops"`
-	// TrustedAddresses lists source addresses (CIDRs) of proxies allowed to
-	// send XFCC.
-	TrustedAddresses []string `yaml:"trusted_addresses"`
+	// TrustedAddresses is identity.xfcc.trusted_proxies: source addresses
+	// (CIDRs) of proxies allowed to send XFCC. The key is named as
+	// http_authz.trusted_proxies, the same idea.
+	TrustedAddresses []string `yaml:"trusted_proxies"`
+	// DeprecatedTrustedAddresses is the old name of trusted_proxies. It
+	// still loads, with a warning; setting both is an error.
+	DeprecatedTrustedAddresses []string `yaml:"trusted_addresses"`
 	// Element is "last" (default: the client closest to the trusted hop) or "first".
 	Element string `yaml:"element"`
 	// AllowURIOnly accepts an element with a URI but no Cert.

@@ -1,9 +1,12 @@
 package config
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"time"
+
+	"github.com/tollgate-authz/tollgate/internal/suggest"
 )
 
 // Keys lists every configuration key, walked by reflection over the yaml
@@ -17,26 +20,57 @@ func Keys() []string {
 	return keys
 }
 
-// keysOf maps a struct type's name, as yaml.v3 spells it in "field X not
-// found in type config.T", to the keys that struct accepts.
-func keysOf() map[string][]string {
-	out := map[string][]string{}
-	var visit func(reflect.Type)
-	visit = func(t reflect.Type) {
-		t = elem(t)
-		if t.Kind() != reflect.Struct || out[t.String()] != nil {
+// section is one struct of the config: where it sits and the keys it takes.
+type section struct {
+	path string // "identity.bundles[]"; "" at the top level
+	keys []string
+}
+
+// sections maps a struct type's name, as yaml.v3 spells it in "field X not
+// found in type config.T", to its section. A type used in two places keeps
+// the first path.
+func sections() map[string]*section {
+	out := map[string]*section{"config.Config": {}}
+	top := out["config.Config"]
+	walkKeys("", reflect.TypeFor[Config](), func(path string, t reflect.Type) {
+		parent, name := "", path
+		if i := strings.LastIndexByte(path, '.'); i >= 0 {
+			parent, name = path[:i], path[i+1:]
+		}
+		if parent == "" {
+			top.keys = append(top.keys, name)
+		}
+		st := elem(t)
+		if st.Kind() != reflect.Struct || st == reflect.TypeFor[time.Time]() || out[st.String()] != nil {
 			return
 		}
-		out[t.String()] = []string{}
-		for _, f := range reflect.VisibleFields(t) {
-			if name := yamlName(f); name != "" {
-				out[t.String()] = append(out[t.String()], name)
-				visit(f.Type)
+		p := path
+		if t.Kind() == reflect.Slice {
+			p += "[]"
+		}
+		sec := &section{path: p}
+		for _, f := range reflect.VisibleFields(st) {
+			if n := yamlName(f); n != "" {
+				sec.keys = append(sec.keys, n)
 			}
 		}
-	}
-	visit(reflect.TypeFor[Config]())
+		out[st.String()] = sec
+	})
 	return out
+}
+
+// unknownKey is the message for key, unknown in the struct yaml.v3 names,
+// with a did-you-mean hint from that struct's keys.
+func unknownKey(key, typeName string) string {
+	sec := sections()[typeName]
+	if sec == nil {
+		return fmt.Sprintf("unknown key %q", key)
+	}
+	where := "at the top level"
+	if sec.path != "" {
+		where = "in " + sec.path
+	}
+	return fmt.Sprintf("unknown key %q (%s)%s", key, where, suggest.Hint(key, sec.keys))
 }
 
 // walkKeys calls visit for each key under t, depth first, in field order.
@@ -74,4 +108,3 @@ func yamlName(f reflect.StructField) string {
 	}
 	return name
 }
-

@@ -71,8 +71,7 @@ func wrapYAML(name string, err error) error {
 	msgs := make([]string, 0, len(te.Errors))
 	for _, e := range te.Errors {
 		if m := unknownField.FindStringSubmatch(e); m != nil {
-			section := strings.ToLower(strings.TrimPrefix(m[3], "config."))
-			msgs = append(msgs, fmt.Sprintf("%s:%s: unknown key %q (in %s)", name, m[1], m[2], section))
+			msgs = append(msgs, fmt.Sprintf("%s:%s: %s", name, m[1], unknownKey(m[2], m[3])))
 			continue
 		}
 		if m := yamlLine.FindStringSubmatch(e); m != nil {
