@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tollgate-authz/tollgate/internal/config"
+	"github.com/tollgate-authz/tollgate/internal/server"
 	"github.com/tollgate-authz/tollgate/policy"
 )
 
@@ -28,11 +30,14 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 const validateUsage = `usage: tollgate validate DIR|BUNDLE [--manifest FILE|DIR]... [--config tollgate.yaml] [--max-exception-window D]
+       tollgate validate --config tollgate.yaml   (the config's policy.dir)
 
 Checks syntax, @ids, the schema, entity data, governed exceptions and the manifests; with
 --config (signals, JWT claims, manifests, policy.require_schema) also that every policy reads
 only context attributes, and names only entity types, actions and entities, that Tollgate's
-requests can have, with or without a schema. serve, test, bundle build and verify run the same checks.`
+requests can have, with or without a schema. serve, test, bundle build and verify run the same checks.
+With --config it also checks, as serve does before it listens, every file the config names:
+trust bundle files, federation CA files, the bundle public keys, the decision log's directory.`
 
 // runValidate checks a policy directory (syntax, @id, schema, entity data,
 // governed exceptions) and the manifests against its schema, offline.
@@ -44,22 +49,25 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 	if done {
 		return code
 	}
-	if len(pos) != 1 {
-		return wantArgs(stderr, fs.Name(), "1", len(pos))
+	if len(pos) > 1 || (len(pos) == 0 && pf.config == "") {
+		return usageError(stderr, fs.Name(), fmt.Sprintf("want one DIR|BUNDLE (or --config naming policy.dir), got %d argument(s)", len(pos)))
 	}
-	env, err := loadOffline(pos[0], &pf)
+	if pf.config != "" {
+		if err := preflight(pf.config); err != nil {
+			return failValidate(stderr, err, "config "+pf.config)
+		}
+	}
+	dir := ""
+	if len(pos) == 1 {
+		dir = pos[0]
+	}
+	dir, err := policySource(dir, pf.config)
 	if err != nil {
-		errs := flattenErrs(err)
-		for _, e := range errs {
-			fmt.Fprintln(stderr, e)
-		}
-		fmt.Fprintf(stderr, "FAIL: %s: %d problem(s)\n", pos[0], len(errs))
-		return exitError
+		return failValidate(stderr, err, "config "+pf.config)
 	}
-	if env.cfg != nil {
-		for _, w := range env.cfg.Warnings {
-			fmt.Fprintln(stderr, "warning:", w)
-		}
+	env, err := loadOffline(dir, &pf)
+	if err != nil {
+		return failValidate(stderr, err, dir)
 	}
 	env.warnExpired(stderr)
 	if env.manifest != nil {
@@ -67,8 +75,29 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, w)
 		}
 	}
-	fmt.Fprintln(stdout, env.summary(pos[0]))
+	fmt.Fprintln(stdout, env.summary(dir))
 	return exitOK
+}
+
+// preflight loads the config and checks, as serve does before it
+// listens, every file it names: trust bundles, CA files, bundle keys.
+func preflight(file string) error {
+	cfg, err := config.Load(file)
+	if err == nil {
+		err = server.Preflight(cfg)
+	}
+	return err
+}
+
+// failValidate prints each problem and a summary naming the inputs at
+// fault (what, unless err says).
+func failValidate(stderr io.Writer, err error, what string) int {
+	errs := flattenErrs(err)
+	for _, e := range errs {
+		fmt.Fprintln(stderr, e)
+	}
+	fmt.Fprintf(stderr, "FAIL: %s: %d problem(s)\n", blame(err, what), len(errs))
+	return exitError
 }
 
 // loadStrict loads dir like serve does, but also fails on a refused
@@ -107,7 +136,11 @@ func (env *offlineEnv) summary(dir string) string {
 		b.WriteString(", schema-valid")
 	}
 	if env.manifest != nil {
-		fmt.Fprintf(&b, "; manifests %s: %d routes fit the schema", env.manifest.File(), len(env.manifest.Routes()))
+		fit := "fit the schema"
+		if env.snap.Schema() == nil {
+			fit = "checked (no schema to fit)"
+		}
+		fmt.Fprintf(&b, "; manifests %s: %d routes %s", env.manifest.File(), len(env.manifest.Routes()), fit)
 	}
 	b.WriteString("; policies " + env.check.String())
 	return b.String()

@@ -94,3 +94,34 @@ func TestValidateSummaryIsConsistent(t *testing.T) {
 func replace(old, new string) func(string) string {
 	return func(s string) string { return strings.Replace(s, old, new, 1) }
 }
+
+// TestValidateGovernanceExample: the governance config is valid once the
+// public key it names exists (its README creates it before validating),
+// and refused, naming the key, while it does not.
+func TestValidateGovernanceExample(t *testing.T) {
+	data, err := os.ReadFile(exampleConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, abs := t.TempDir(), func(p string) string { a, _ := filepath.Abs(p); return a }
+	cfg := strings.NewReplacer("../quickstart/bundle.pem", abs("../../examples/quickstart/bundle.pem"),
+		"keys/bundle-signing.pub", filepath.Join(dir, "bundle-signing.pub"), "cache_dir: .cache", "cache_dir: "+dir,
+		"  - manifest.yaml", "  - "+abs(exampleManifest)).Replace(string(data))
+	file := filepath.Join(dir, "tollgate.yaml")
+	if err := os.WriteFile(file, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, "validate", exampleDir, "--config", file)
+	if code != exitError || !strings.Contains(errOut, "policy.bundle.public_keys") || !strings.Contains(errOut, "FAIL: config") {
+		t.Fatalf("missing key: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, o, e := runCLI(t, "bundle", "keygen", "--out", dir); code != exitOK {
+		t.Fatalf("keygen: %s%s", o, e)
+	}
+	code, out, errOut = runCLI(t, "validate", exampleDir, "--config", file)
+	for _, want := range []string{"ok: ", "version 2025-01.1", "3 policies", "schema-valid", "3 routes fit the schema"} {
+		if code != exitOK || !strings.Contains(out, want) {
+			t.Errorf("exit %d, output lacks %q\n%s%s", code, want, out, errOut)
+		}
+	}
+}

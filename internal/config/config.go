@@ -1,7 +1,10 @@
 package config
 
 import (
+	"fmt"
 	"time"
+
+	"gopkg.in/yaml.v3"
 )
 
 // Config is the whole tollgate serve configuration.
@@ -22,6 +25,18 @@ type Config struct {
 	// loads but deserves attention (a deprecated key, an acknowledged
 	// risk). serve logs them at WARN; validate prints them.
 	Warnings []string `yaml:"-"`
+
+	// root is the decoded YAML, to point later errors at a key's line.
+	root *yaml.Node
+}
+
+// Locate is "FILE:LINE: path" for a key such as "identity.bundles[0]", for
+// errors found after loading (a bundle file serve cannot read, say).
+func (c *Config) Locate(path string) string {
+	if c.root == nil {
+		return c.File + ": " + path
+	}
+	return fmt.Sprintf("%s:%d: %s", c.File, lineOf(c.root, path), path)
 }
 
 // Listen names the listeners.

@@ -44,7 +44,7 @@ func Parse(name string, data []byte) (*Config, error) {
 	if err := dec.Decode(cfg); err != nil {
 		return nil, wrapYAML(name, err)
 	}
-	cfg.File = name
+	cfg.File, cfg.root = name, root.Content[0]
 	cfg.applyDefaults()
 	cfg.resolvePaths(filepath.Dir(name))
 	if err := cfg.validate(&fileErrs{name: name, root: root.Content[0]}); err != nil {
