@@ -10,19 +10,20 @@ import (
 
 // Sentinel errors. Load wraps them in *LoadError; test with errors.Is.
 var (
-	ErrRead          = errors.New("cannot read policy source")
-	ErrNoPolicies    = errors.New("no policies: this version would deny every request (set policy.allow_empty: true if that is intended)")
-	ErrEmptyFile     = errors.New("policy file holds no policy (half-written or truncated?); add its policies or delete it")
-	ErrUnsettled     = errors.New("the policy directory is still changing")
-	ErrParse         = errors.New("syntax error")
-	ErrMissingID     = errors.New(`missing @id("...") annotation`)
-	ErrDuplicateID   = errors.New("duplicate @id")
-	ErrException     = errors.New("invalid governed exception")
-	ErrEntities      = errors.New("invalid entity data")
-	ErrEntityCycle   = errors.New("entity hierarchy has a cycle")
-	ErrSchema        = errors.New("schema error")
-	ErrSchemaInvalid = errors.New("does not conform to schema")
-	ErrWatcher       = errors.New("invalid watcher options")
+	ErrRead              = errors.New("cannot read policy source")
+	ErrNoPolicies        = errors.New("no policies: this version would deny every request (set policy.allow_empty: true if that is intended)")
+	ErrEmptyFile         = errors.New("policy file holds no policy (half-written or truncated?); add its policies or delete it")
+	ErrUnsettled         = errors.New("the policy directory is still changing")
+	ErrParse             = errors.New("syntax error")
+	ErrMissingID         = errors.New(`missing @id("...") annotation`)
+	ErrDuplicateID       = errors.New("duplicate @id")
+	ErrException         = errors.New("invalid governed exception")
+	ErrEntities          = errors.New("invalid entity data")
+	ErrEntityCycle       = errors.New("entity hierarchy has a cycle")
+	ErrSchema            = errors.New("schema error")
+	ErrSchemaInvalid     = errors.New("does not conform to schema")
+	ErrWatcher           = errors.New("invalid watcher options")
+	ErrChangedDuringRead = errors.New("the policy directory changed while it was read")
 )
 
 // LoadError is one problem found while loading a policy source. Its message
