@@ -24,6 +24,7 @@ var (
 	ErrSchemaInvalid     = errors.New("does not conform to schema")
 	ErrWatcher           = errors.New("invalid watcher options")
 	ErrChangedDuringRead = errors.New("the policy directory changed while it was read")
+	ErrClosed            = errors.New("the watcher was closed")
 )
 
 // LoadError is one problem found while loading a policy source. Its message
