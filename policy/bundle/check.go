@@ -23,6 +23,12 @@ func fail(result, step string, err error) *stepError {
 
 // check performs one conditional fetch, counts and logs its outcome.
 func (f *Fetcher) check(ctx context.Context) error {
+	_, err := f.checkResult(ctx)
+	return err
+}
+
+// checkResult is check, with the result it counted (see metrics.go).
+func (f *Fetcher) checkResult(ctx context.Context) (string, error) {
 	f.checkMu.Lock()
 	defer f.checkMu.Unlock()
 	result, err := f.fetch(ctx)
@@ -36,7 +42,7 @@ func (f *Fetcher) check(ctx context.Context) error {
 		err = fmt.Errorf("fetch from %s: %w", f.logURL, err)
 	}
 	f.metrics.fetches.WithLabelValues(result).Inc()
-	return err
+	return result, err
 }
 
 // fetch downloads, verifies and applies the bundle if it changed.

@@ -68,9 +68,15 @@ func (f *Fetcher) Start(ctx context.Context) error {
 	}
 	ctx, cancel := f.bind(ctx)
 	defer cancel()
-	if err := f.check(ctx); err != nil {
-		f.cfg.Logger.Warn("policy bundle server unavailable at start; trying last-known-good",
-			"url", f.logURL, "error", err)
+	if result, err := f.checkResult(ctx); err != nil {
+		msg := "policy bundle server answered but its bundle was refused at start; trying last-known-good"
+		switch result {
+		case resultNetwork:
+			msg = "policy bundle server unavailable at start; trying last-known-good"
+		case resultStatus:
+			msg = "policy bundle server answered with an error status at start; trying last-known-good"
+		}
+		f.cfg.Logger.Warn(msg, "url", f.logURL, "result", result, "error", err)
 		if lerr := f.loadLastKnownGood(); lerr != nil {
 			return wrap(fmt.Errorf("%w: server: %w; last-known-good: %w", ErrNoBundle, err, lerr))
 		}
