@@ -1,6 +1,7 @@
 package main
 
 import (
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -74,5 +75,24 @@ func TestVersion(t *testing.T) {
 				t.Errorf("%v: %q missing from %q", args, want, out)
 			}
 		}
+	}
+}
+
+// TestVersionLine reads the module version and VCS stamp from the build
+// information, and -ldflags values win.
+func TestVersionLine(t *testing.T) {
+	bi := &debug.BuildInfo{GoVersion: "go1.26", Main: debug.Module{Version: "v1.2.3"}, Settings: []debug.BuildSetting{
+		{Key: "vcs.revision", Value: "abc123"}, {Key: "vcs.modified", Value: "true"}, {Key: "vcs.time", Value: "2026-01-02T03:04:05Z"}}}
+	want := "tollgate v1.2.3 (revision abc123, modified true, committed 2026-01-02T03:04:05Z, go1.26)"
+	if got := versionLine(bi, true); got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	if got := versionLine(nil, false); got != "tollgate unknown (revision unknown, modified unknown, committed unknown, unknown)" {
+		t.Errorf("no build info: %q", got)
+	}
+	version, revision = "v9", "def456"
+	defer func() { version, revision = "", "" }()
+	if got := versionLine(bi, true); !strings.HasPrefix(got, "tollgate v9 (revision def456, modified true") {
+		t.Errorf("ldflags: %q", got)
 	}
 }

@@ -6,9 +6,12 @@ import (
 	"runtime/debug"
 )
 
-// version overrides the module version when set at build time with
-// -ldflags "-X main.version=v1.2.3".
-var version = ""
+// version, revision and modified override the build information when set
+// at build time, for builds Go cannot stamp (a git worktree, a source
+// tarball, -buildvcs=false):
+//
+//	go build -ldflags "-X main.version=v1.2.3 -X main.revision=$(git rev-parse HEAD) -X main.modified=false"
+var version, revision, modified = "", "", ""
 
 const versionUsage = `usage: tollgate version (or tollgate --version)
 
@@ -31,7 +34,7 @@ func runVersion(args []string, stdout, stderr io.Writer) int {
 // versionLine is "tollgate VERSION (revision REV, modified BOOL, committed
 // TIME, GOVERSION)"; what the build did not record reads "unknown".
 func versionLine(bi *debug.BuildInfo, ok bool) string {
-	v, rev, modified, at, gov := "unknown", "unknown", "unknown", "unknown", "unknown"
+	v, rev, mod, at, gov := "unknown", "unknown", "unknown", "unknown", "unknown"
 	if ok {
 		if bi.Main.Version != "" {
 			v = bi.Main.Version
@@ -42,14 +45,19 @@ func versionLine(bi *debug.BuildInfo, ok bool) string {
 			case "vcs.revision":
 				rev = s.Value
 			case "vcs.modified":
-				modified = s.Value
+				mod = s.Value
 			case "vcs.time":
 				at = s.Value
 			}
 		}
 	}
-	if version != "" {
-		v = version
+	v, rev, mod = orElse(version, v), orElse(revision, rev), orElse(modified, mod)
+	return fmt.Sprintf("tollgate %s (revision %s, modified %s, committed %s, %s)", v, rev, mod, at, gov)
+}
+
+func orElse(set, def string) string {
+	if set != "" {
+		return set
 	}
-	return fmt.Sprintf("tollgate %s (revision %s, modified %s, committed %s, %s)", v, rev, modified, at, gov)
+	return def
 }
