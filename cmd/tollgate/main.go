@@ -7,6 +7,11 @@
 //	tollgate validate DIR [--manifest F]     validate policies, schema, entities and manifests
 //	tollgate test DIR                        run IAM's policy test suites
 //	tollgate bundle build|sign|verify|keygen signed policy bundles
+//	tollgate version                         module version and VCS revision
+//	tollgate completion bash|zsh|fish        shell completion script
+//
+// --help or -h on any command prints its usage and exits 0; a bad flag or
+// argument exits 2.
 package main
 
 import (
@@ -34,13 +39,14 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"serve":    {"run the ext_authz server", runServe},
-		"check":    {"send one CheckRequest (or --offline: decide one locally)", runCheck},
-		"explain":  {"decide one request locally and say why (check --offline --explain)", runExplain},
-		"validate": {"validate a policy directory and manifests", runValidate},
-		"test":     {"run policy test suites", runTest},
-		"bundle":   {"build, sign and verify policy bundles", runBundle},
-		"version":  {"print the version", runVersion},
+		"serve":      {"run the ext_authz server", runServe},
+		"check":      {"send one CheckRequest (or --offline: decide one locally)", runCheck},
+		"explain":    {"decide one request locally and say why (check --offline --explain)", runExplain},
+		"validate":   {"validate a policy directory and manifests", runValidate},
+		"test":       {"run policy test suites", runTest},
+		"bundle":     {"build, sign and verify policy bundles", runBundle},
+		"version":    {"print the version", runVersion},
+		"completion": {"print a shell completion script (bash, zsh, fish)", runCompletion},
 	}
 }
 
@@ -69,8 +75,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 func usage(w io.Writer, cmds map[string]command) {
 	fmt.Fprintln(w, "usage: tollgate <command> [flags]")
-	for _, name := range []string{"serve", "check", "explain", "validate", "test", "bundle", "version"} {
-		fmt.Fprintf(w, "  %-9s %s\n", name, cmds[name].summary)
+	for _, name := range commandNames {
+		fmt.Fprintf(w, "  %-10s %s\n", name, cmds[name].summary)
 	}
 	fmt.Fprintln(w, "\n'tollgate <command> --help' describes a command's flags.\n"+
 		"Exit status: 0 ok (check: allowed), 1 error, 2 bad usage, 3 check: denied.")
