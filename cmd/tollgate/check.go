@@ -27,6 +27,7 @@ type checkFlags struct {
 	headers, exts                                                              multiFlag
 	timeout                                                                    time.Duration
 	offline                                                                    offlineFlags
+	output                                                                     outputFlag
 }
 
 // parseCheckFlags parses check's flags; when done, the command ends with code.
@@ -47,9 +48,15 @@ func parseCheckFlags(name string, args []string, stdout, stderr io.Writer) (f *c
 	fs.Var(&f.exts, "ext", "context extension key=value (repeatable)")
 	fs.DurationVar(&f.timeout, "timeout", 5*time.Second, "timeout")
 	f.offline.register(fs)
+	f.output = "text"
+	fs.Var(&f.output, "output", "text or json (one JSON object with the decision, for scripts)")
 	pos, code, done := parseCLI(fs, args, stdout, stderr)
-	if !done && len(pos) != 0 {
+	switch {
+	case done:
+	case len(pos) != 0:
 		return nil, usageError(stderr, name, fmt.Sprintf("unexpected argument %q: check takes only flags", pos[0])), true
+	case f.output.json() && f.offline.explain:
+		return nil, usageError(stderr, name, "--explain prints text; leave out --output json"), true
 	}
 	return f, code, done
 }
@@ -62,7 +69,8 @@ const checkUsage = `usage: tollgate check [--addr A] --spiffe-id ID [--method M]
 --explain (and explain) also says why: near-miss permits with the failing condition and its
 values (secret signals redacted), the principal's ancestors, the nearest routes of a no_route,
 the error kind and attribute of a forbid_error. Offline, an --ext no signal reads is an error.
-Exit status: 0 allowed, 3 denied, 1 error.`
+--output json prints the decision as one JSON object.
+Exit status: 0 allowed, 3 denied, 1 error, 2 bad usage.`
 
 func runCheck(args []string, stdout, stderr io.Writer) int {
 	f, code, done := parseCheckFlags("tollgate check", args, stdout, stderr)
@@ -81,6 +89,11 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, "tollgate check:", err)
 		return exitError
+	}
+	if f.output.json() {
+		r := responseResult(resp)
+		printJSON(stdout, r)
+		return r.exit()
 	}
 	return printCheckResponse(stdout, resp)
 }

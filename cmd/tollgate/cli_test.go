@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -94,5 +95,43 @@ func TestVersionLine(t *testing.T) {
 	defer func() { version, revision = "", "" }()
 	if got := versionLine(bi, true); !strings.HasPrefix(got, "tollgate v9 (revision def456, modified true") {
 		t.Errorf("ldflags: %q", got)
+	}
+}
+
+// TestOutputJSON: check, validate and test print one JSON document with
+// --output json, with the same exit codes as text.
+func TestOutputJSON(t *testing.T) {
+	check := []string{"check", "--offline", "--config", "../../examples/quickstart/tollgate.yaml",
+		"--spiffe-id", "spiffe://example.org/ns/shop/sa/frontend", "--output", "json"}
+	tests := []struct {
+		args []string
+		code int
+		want []string
+	}{
+		{append(check, "--path", "/orders/42"), exitOK, []string{`"allowed": true`, `"code": "permit"`, `"policies": [`}},
+		{append(check, "--path", "/nowhere"), exitDenied, []string{`"allowed": false`, `"code": "no_route"`}},
+		{[]string{"validate", exampleDir, "--manifest", exampleManifest, "--output", "json"}, exitOK,
+			[]string{`"ok": true`, `"version": "2025-01.1"`, `"routes": 3`, `"schema": true`}},
+		{[]string{"validate", exampleDir, "--manifest", "testdata/manifests/smuggle_permit.yaml", "--output", "json"}, exitError,
+			[]string{`"ok": false`, `"failed_inputs": "manifests"`, `cannot grant access`}},
+		{[]string{"test", exampleDir, "--config", exampleConfig, "--output", "json"}, exitOK, []string{`"passed"`}},
+	}
+	for _, tt := range tests {
+		code, out, errOut := runCLI(t, tt.args...)
+		if code != tt.code {
+			t.Errorf("%v: exit %d, want %d\n%s%s", tt.args, code, tt.code, out, errOut)
+		}
+		var v map[string]any
+		if err := json.Unmarshal([]byte(out), &v); err != nil {
+			t.Errorf("%v: stdout is not one JSON object: %v\n%s", tt.args, err, out)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%v: stdout lacks %s\n%s", tt.args, w, out)
+			}
+		}
+	}
+	if code, _, _ := runCLI(t, "validate", exampleDir, "--output", "yaml"); code != exitUsage {
+		t.Errorf("--output yaml: exit %d, want %d", code, exitUsage)
 	}
 }

@@ -88,6 +88,7 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&f.verbose, "v", false, "print passing cases too (text format)")
 	fs.StringVar(&f.run, "run", "", "run only the cases whose \"suite/case\" name matches this regular expression")
 	fs.StringVar(&f.format, "format", "text", "output: text, json or junit (JUnit XML for CI)")
+	fs.StringVar(&f.format, "output", "text", "the same as --format (as check and validate spell it)")
 	fs.BoolVar(&f.coverage, "coverage", false, "list policies no case exercised and policies that never determined a result")
 	pos, code, done := parseCLI(fs, args, stdout, stderr)
 	if done {

@@ -5,8 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strings"
-	"time"
 
 	"github.com/tollgate-authz/tollgate/internal/config"
 	"github.com/tollgate-authz/tollgate/internal/server"
@@ -45,6 +43,8 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("tollgate validate", validateUsage)
 	var pf policyFlags
 	pf.register(fs)
+	output := outputFlag("text")
+	fs.Var(&output, "output", "text or json (one JSON object with the result, problems and warnings)")
 	pos, code, done := parseCLI(fs, args, stdout, stderr)
 	if done {
 		return code
@@ -52,9 +52,23 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 	if len(pos) > 1 || (len(pos) == 0 && pf.config == "") {
 		return usageError(stderr, fs.Name(), fmt.Sprintf("want one DIR|BUNDLE (or --config naming policy.dir), got %d argument(s)", len(pos)))
 	}
+	res := validate(pos, &pf)
+	if output.json() {
+		printJSON(stdout, res)
+	} else {
+		res.printText(stdout, stderr)
+	}
+	if !res.OK {
+		return exitError
+	}
+	return exitOK
+}
+
+// validate runs every check; the result holds what passed or failed.
+func validate(pos []string, pf *policyFlags) *validateResult {
 	if pf.config != "" {
 		if err := preflight(pf.config); err != nil {
-			return failValidate(stderr, err, "config "+pf.config)
+			return failed(err, "config "+pf.config)
 		}
 	}
 	dir := ""
@@ -63,20 +77,13 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 	}
 	dir, err := policySource(dir, pf.config)
 	if err != nil {
-		return failValidate(stderr, err, "config "+pf.config)
+		return failed(err, "config "+pf.config)
 	}
-	env, err := loadOffline(dir, &pf)
+	env, err := loadOffline(dir, pf)
 	if err != nil {
-		return failValidate(stderr, err, dir)
+		return failed(err, dir)
 	}
-	env.warnExpired(stderr)
-	if env.manifest != nil {
-		for _, w := range env.manifest.Warnings() {
-			fmt.Fprintln(stderr, w)
-		}
-	}
-	fmt.Fprintln(stdout, env.summary(dir))
-	return exitOK
+	return env.result(dir)
 }
 
 // preflight loads the config and checks, as serve does before it
@@ -87,17 +94,6 @@ func preflight(file string) error {
 		err = server.Preflight(cfg)
 	}
 	return err
-}
-
-// failValidate prints each problem and a summary naming the inputs at
-// fault (what, unless err says).
-func failValidate(stderr io.Writer, err error, what string) int {
-	errs := flattenErrs(err)
-	for _, e := range errs {
-		fmt.Fprintln(stderr, e)
-	}
-	fmt.Fprintf(stderr, "FAIL: %s: %d problem(s)\n", blame(err, what), len(errs))
-	return exitError
 }
 
 // loadStrict loads dir like serve does, but also fails on a refused
@@ -111,37 +107,3 @@ func loadStrict(dir string, opts policy.Options) (*policy.Snapshot, error) {
 	return snap, err
 }
 
-// warnExpired prints one warning per expired exception: it no longer
-// applies (serve loads the rest of the directory), but should be removed.
-func (env *offlineEnv) warnExpired(w io.Writer) {
-	for _, x := range env.snap.ExpiredExceptions(env.snap.LoadedAt()) {
-		m, _ := env.snap.Policy(x.PolicyID)
-		fmt.Fprintf(w, "warning: %s:%d:%d: policy @id(%q): exception %s expired at %s and no longer applies; remove it\n",
-			m.File, m.Line, m.Column, x.PolicyID, x.Ticket, x.Expires.UTC().Format(time.RFC3339))
-	}
-}
-
-func (env *offlineEnv) summary(dir string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "ok: %s: version %s (%s), %d policies", dir, env.snap.Version(), env.snap.Hash(), env.snap.Len())
-	if n := len(env.snap.ActiveExceptions(env.snap.LoadedAt())); n > 0 {
-		fmt.Fprintf(&b, ", %d exception(s)", n)
-	}
-	if n := len(env.snap.ExpiredExceptions(env.snap.LoadedAt())); n > 0 {
-		fmt.Fprintf(&b, ", %d expired exception(s)", n)
-	}
-	if env.snap.Schema() == nil {
-		b.WriteString(", no schema")
-	} else {
-		b.WriteString(", schema-valid")
-	}
-	if env.manifest != nil {
-		fit := "fit the schema"
-		if env.snap.Schema() == nil {
-			fit = "checked (no schema to fit)"
-		}
-		fmt.Fprintf(&b, "; manifests %s: %d routes %s", env.manifest.File(), len(env.manifest.Routes()), fit)
-	}
-	b.WriteString("; policies " + env.check.String())
-	return b.String()
-}
