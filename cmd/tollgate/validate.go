@@ -106,4 +106,3 @@ func loadStrict(dir string, opts policy.Options) (*policy.Snapshot, error) {
 	}
 	return snap, err
 }
-
