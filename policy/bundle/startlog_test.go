@@ -28,3 +28,30 @@ func TestStartLogSaysWhetherTheServerAnswered(t *testing.T) {
 		t.Errorf("an unreachable server is not logged as unavailable:\n%s", h.logs.String())
 	}
 }
+
+// TestRepeatingCheckFailureLoggedOnce: a server that stays down is logged
+// at ERROR when the failure starts, not on every poll, and its recovery is
+// logged with the number of failed checks.
+func TestRepeatingCheckFailureLoggedOnce(t *testing.T) {
+	key := testKey(1)
+	srv := newBundleServer(t)
+	srv.publish(signedPair(t, key, "v1"))
+	h := newHarness(t, srv, t.TempDir(), pub(key))
+	if err := h.f.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	srv.setDown(true)
+	for range 4 {
+		_ = h.f.CheckNow(context.Background())
+	}
+	if n := strings.Count(h.logs.String(), "level=ERROR"); n != 1 {
+		t.Errorf("%d ERROR lines for one outage, want 1:\n%s", n, h.logs.String())
+	}
+	srv.setDown(false)
+	if err := h.f.CheckNow(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(h.logs.String(), "failed_checks=4") {
+		t.Errorf("recovery not logged with the count:\n%s", h.logs.String())
+	}
+}
