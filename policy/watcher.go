@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/tollgate-authz/tollgate/internal/failrun"
 )
 
 // DefaultInterval is how often a Watcher polls when no interval is given.
@@ -46,9 +48,9 @@ type Watcher struct {
 	done   chan struct{}
 	once   sync.Once
 
-	mu       sync.Mutex // serialises reloads
-	last     string     // fingerprint of the source last loaded (or tried)
-	failures failures   // the current run of failed reloads (log.go)
+	mu       sync.Mutex  // serialises reloads
+	last     string      // fingerprint of the source last loaded (or tried)
+	failures failrun.Run // the current run of failed reloads (log.go)
 }
 
 // NewWatcher loads the source once and starts polling. It returns an error

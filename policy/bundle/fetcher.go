@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/tollgate-authz/tollgate/internal/failrun"
 )
 
 var _ io.Closer = (*Fetcher)(nil)
@@ -21,11 +23,12 @@ type Fetcher struct {
 	ctx  context.Context // cancelled by Close
 	stop context.CancelFunc
 
-	checkMu   sync.Mutex // serialises checks; guards the four below
+	checkMu   sync.Mutex // serialises checks; guards the five below
 	etag      string
 	digest    string // of the bundle in use
 	persisted string // digest of the last-known-good on disk
 	floor     floor  // the highest accepted bundle
+	failures  failrun.Run
 
 	lastSuccess atomic.Int64 // unix nanoseconds; 0 means never
 	expires     atomic.Int64 // unix seconds (manifest precision) of the bundle in use; 0 means none
