@@ -35,6 +35,16 @@ func TestHelpExitsZero(t *testing.T) {
 	}
 }
 
+// TestHelpCommand: "tollgate help CMD [SUB]" is "tollgate CMD [SUB] --help".
+func TestHelpCommand(t *testing.T) {
+	for _, args := range [][]string{{"help"}, {"help", "validate"}, {"help", "bundle", "build"}} {
+		code, out, errOut := runCLI(t, args...)
+		if code != exitOK || !strings.Contains(out, "usage: tollgate "+strings.Join(args[1:], " ")) {
+			t.Errorf("%v: exit %d\n%s%s", args, code, out, errOut)
+		}
+	}
+}
+
 // TestUnknownFlagExitsTwo: an unknown flag exits 2 with a one-line hint
 // naming the flag and how to get help.
 func TestUnknownFlagExitsTwo(t *testing.T) {

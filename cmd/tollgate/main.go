@@ -60,6 +60,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case len(args) == 0:
 		usage(stderr, cmds)
 		return exitUsage
+	case isHelp(args[0]) && len(args) > 1 && cmds[args[1]].run != nil:
+		return cmds[args[1]].run(append(args[2:], "--help"), stdout, stderr) // tollgate help bundle build
 	case isHelp(args[0]):
 		usage(stdout, cmds)
 		return exitOK
