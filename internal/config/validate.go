@@ -23,12 +23,8 @@ type fileErrs struct {
 // add records an error for the key at path, e.g. "identity.jwt.audiences"
 // or "signals[1].type".
 func (f *fileErrs) add(path, format string, args ...any) {
-	f.errs = append(f.errs, errors.New(f.at(path, format, args...)))
-}
-
-// at formats "FILE:LINE: path: message", as add does, for a warning.
-func (f *fileErrs) at(path, format string, args ...any) string {
-	return fmt.Sprintf("%s:%d: %s: %s", f.name, lineOf(f.root, path), path, fmt.Sprintf(format, args...))
+	msg := fmt.Sprintf(format, args...)
+	f.errs = append(f.errs, fmt.Errorf("%s:%d: %s: %s", f.name, lineOf(f.root, path), path, msg))
 }
 
 func (f *fileErrs) err() error {
