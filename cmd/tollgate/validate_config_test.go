@@ -125,3 +125,15 @@ func TestValidateGovernanceExample(t *testing.T) {
 		}
 	}
 }
+
+// TestValidatePrintsConfigWarnings: a deprecated key loads, and validate
+// says so with file, line and the new name.
+func TestValidatePrintsConfigWarnings(t *testing.T) {
+	cfg := quickstartConfig(t, replace("  trust_source_principal: true",
+		"  trust_source_principal: true\n  xfcc: { trusted_addresses: [127.0.0.1/32] }"))
+	code, out, errOut := runCLI(t, "validate", "--config", cfg)
+	if code != exitOK || !strings.Contains(errOut, "warning: ") || !strings.Contains(errOut, "tollgate.yaml:") ||
+		!strings.Contains(errOut, "identity.xfcc.trusted_proxies") {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+}
