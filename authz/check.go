@@ -162,7 +162,11 @@ func identityFailed(d *Decision, st *checkState, err error) {
 	}
 	reason := identityReason(identity.ReasonOf(err))
 	if reason == identity.ReasonMissing {
-		setOutcome(d, Unauthenticated, "identity_missing", "no identity credential presented")
+		msg := "no identity credential presented"
+		if errors.Is(err, identity.ErrPrincipalIgnored) {
+			msg = "no verifiable identity credential: the source principal is ignored (identity.trust_source_principal is false)"
+		}
+		setOutcome(d, Unauthenticated, "identity_missing", msg)
 		return
 	}
 	setOutcome(d, Unauthenticated, "identity_"+string(reason), "identity verification failed: "+string(reason))

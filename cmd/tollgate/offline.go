@@ -57,7 +57,7 @@ func loadOffline(dir string, pf *policyFlags) (*offlineEnv, error) {
 	if pf.config != "" {
 		cfg, err := config.Load(pf.config)
 		if err != nil {
-			return nil, err
+			return nil, inputsFailed(err, "config "+pf.config)
 		}
 		env.cfg = cfg
 		requireSchema = cfg.Policy.RequireSchema
@@ -85,13 +85,13 @@ func loadOffline(dir string, pf *policyFlags) (*offlineEnv, error) {
 		env.manifest, merr = authz.LoadManifests(manifests...)
 	}
 	if err := errors.Join(perr, merr); err != nil {
-		return nil, err
+		return nil, inputsFailed(err, failedName(perr, "policies "+dir), failedName(merr, "manifests"))
 	}
 	env.snap = snap
 	env.check = authz.PolicyCheck{Manifest: env.manifest, Signals: env.signals, JWTClaims: env.claims,
 		Delegation: env.deleg, NoConfig: pf.config == "", RequireSchema: requireSchema}
 	if err := authz.CheckPolicies(snap, env.check); err != nil {
-		return nil, err
+		return nil, inputsFailed(err, "policies "+dir+" together with the manifests and config")
 	}
 	return env, nil
 }

@@ -44,7 +44,7 @@ func Parse(name string, data []byte) (*Config, error) {
 	if err := dec.Decode(cfg); err != nil {
 		return nil, wrapYAML(name, err)
 	}
-	cfg.File = name
+	cfg.File, cfg.root = name, root.Content[0]
 	cfg.applyDefaults()
 	cfg.resolvePaths(filepath.Dir(name))
 	if err := cfg.validate(&fileErrs{name: name, root: root.Content[0]}); err != nil {
@@ -71,8 +71,7 @@ func wrapYAML(name string, err error) error {
 	msgs := make([]string, 0, len(te.Errors))
 	for _, e := range te.Errors {
 		if m := unknownField.FindStringSubmatch(e); m != nil {
-			section := strings.ToLower(strings.TrimPrefix(m[3], "config."))
-			msgs = append(msgs, fmt.Sprintf("%s:%s: unknown key %q (in %s)", name, m[1], m[2], section))
+			msgs = append(msgs, fmt.Sprintf("%s:%s: %s", name, m[1], unknownKey(m[2], m[3])))
 			continue
 		}
 		if m := yamlLine.FindStringSubmatch(e); m != nil {
