@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/cedar-policy/cedar-go/types"
 )
@@ -78,11 +80,31 @@ func closeAncestors(file string, d *entityData) error {
 	if len(errs) > 0 {
 		return errors.Join(errs...)
 	}
+	shared := map[string]types.EntityUIDSet{}
 	for uid, e := range d.entities {
-		e.Parents = types.NewEntityUIDSet(c.anc[uid]...)
+		e.Parents = sharedSet(shared, c.anc[uid])
 		d.entities[uid] = e
 	}
 	return nil
+}
+
+// sharedSet returns the (immutable) set of anc, one set for every entity
+// with the same ancestors: in IAM's data, most entities share their
+// ancestry with their siblings.
+func sharedSet(shared map[string]types.EntityUIDSet, anc []types.EntityUID) types.EntityUIDSet {
+	slices.SortFunc(anc, func(a, b types.EntityUID) int {
+		return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.ID, b.ID))
+	})
+	var key strings.Builder
+	for _, a := range anc {
+		key.WriteString(strconv.Quote(a.String()))
+	}
+	set, ok := shared[key.String()]
+	if !ok {
+		set = types.NewEntityUIDSet(anc...)
+		shared[key.String()] = set
+	}
+	return set
 }
 
 type closer struct {

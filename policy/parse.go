@@ -57,7 +57,7 @@ func (out *parsed) add(file string, p *cedar.Policy, rules exceptionRules) error
 		return le
 	}
 	meta := &Meta{ID: id, File: file, Line: pos.Line, Column: pos.Column,
-		Effect: effectOf(p), Annotations: ann, Exception: exc}
+		Effect: effectOf(p), Exception: exc} // Annotations: built on demand (describe)
 	e := &entry{id: cedar.PolicyID(id), policy: p, meta: meta}
 	out.byID[id] = e
 	out.entries = append(out.entries, e)
