@@ -34,8 +34,9 @@ func parseEntities(f *sourceFile) (*entityData, error) {
 		return nil, fail(1, "expected a JSON array of entities")
 	}
 	var errs []error
+	lines := &lineCounter{data: f.data, line: 1}
 	for dec.More() {
-		line := lineAt(f.data, int(dec.InputOffset()))
+		line := lines.at(int(dec.InputOffset()))
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
 			return nil, errors.Join(append(errs, fail(line, "%v", err))...)
@@ -52,18 +53,32 @@ func parseEntities(f *sourceFile) (*entityData, error) {
 		out.entities[e.UID], out.lines[e.UID] = e, line
 	}
 	if _, err := dec.Token(); err != nil {
-		errs = append(errs, fail(lineAt(f.data, int(dec.InputOffset())), "%v", err))
+		errs = append(errs, fail(lines.at(int(dec.InputOffset())), "%v", err))
 	}
 	return out, errors.Join(errs...)
 }
 
-// lineAt returns the 1-based line of the first value at or after offset,
+// lineCounter answers lineAt for increasing offsets in one pass over the
+// data, not one pass per entity (which is quadratic in the file size).
+type lineCounter struct {
+	data []byte
+	off  int // bytes counted so far
+	line int // line at off
+}
+
+// at returns the 1-based line of the first value at or after offset,
 // skipping the whitespace and comma before it.
-func lineAt(data []byte, offset int) int {
-	for offset < len(data) && bytes.IndexByte([]byte(" \t\r\n,"), data[offset]) >= 0 {
+func (c *lineCounter) at(offset int) int {
+	for offset < len(c.data) && bytes.IndexByte([]byte(" \t\r\n,"), c.data[offset]) >= 0 {
 		offset++
 	}
-	return bytes.Count(data[:min(offset, len(data))], []byte("\n")) + 1
+	offset = min(offset, len(c.data))
+	if offset < c.off {
+		c.off, c.line = 0, 1
+	}
+	c.line += bytes.Count(c.data[c.off:offset], []byte("\n"))
+	c.off = offset
+	return c.line
 }
 
 // closeAncestors replaces every entity's Parents with all of its ancestors,
