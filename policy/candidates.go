@@ -52,6 +52,7 @@ func (ix *index) lookup(req cedar.Request, data types.EntityMap, ents types.Enti
 	}
 	c.buf = ix.scoped(c.buf, ix.principalEq, ix.principalIn, req.Principal, ents, extra, c)
 	c.buf = ix.scoped(c.buf, ix.resourceEq, ix.resourceIn, req.Resource, ents, extra, c)
+	c.buf = ix.byPrincipalAttr(c.buf, req.Principal, ents)
 	c.buf = append(c.buf, ix.byAction[req.Action]...)
 	c.buf = append(c.buf, ix.residue...)
 	slices.Sort(c.buf)

@@ -62,6 +62,12 @@ func genAttrs(p *picker) types.Record {
 	if p.n(4) == 0 {
 		m["big"] = types.Long(9223372036854775807)
 	}
+	switch p.n(4) {
+	case 0, 1:
+		m["ns"] = types.String(fmt.Sprintf("n%d", p.n(3)))
+	case 2:
+		m["ns"] = types.Long(p.n(3)) // not a string: never equal to one
+	}
 	return types.NewRecord(m)
 }
 
@@ -135,6 +141,9 @@ func genActionScope(p *picker) string {
 // genCond returns a condition; several error on some requests (a missing
 // attribute, a missing context key, an overflow).
 func genCond(p *picker) string {
+	if c := genAttrCond(p); c != "" {
+		return c
+	}
 	switch p.n(9) {
 	case 0:
 		return fmt.Sprintf(" when { principal.level > %d }", p.n(4))
@@ -148,6 +157,34 @@ func genCond(p *picker) string {
 		return fmt.Sprintf(" when { principal in %s }", genUID(p, "Group"))
 	case 5:
 		return fmt.Sprintf(" when { resource in %s } unless { context has flag && context.flag }", genUID(p, "Folder"))
+	}
+	return ""
+}
+
+// genAttrCond returns conditions on principal.ns: the indexable
+// `has && ==` prefix, and near misses the index must not treat as one.
+func genAttrCond(p *picker) string {
+	ns := fmt.Sprintf("n%d", p.n(4))
+	rest := []string{"", " && principal.level > 1", " && context.flag"}[p.n(3)]
+	switch p.n(12) {
+	case 0, 1:
+		return fmt.Sprintf(" when { principal has ns && principal.ns == %q%s }", ns, rest)
+	case 2:
+		return fmt.Sprintf(" when { (principal has ns && %q == principal.ns)%s } unless { context has flag && context.flag }", ns, rest)
+	case 3:
+		return fmt.Sprintf(" when { principal.ns == %q%s }", ns, rest) // errors without ns
+	case 4:
+		return fmt.Sprintf(" when { principal has level && principal.ns == %q }", ns) // errors
+	case 5:
+		return fmt.Sprintf(" unless { principal has ns && principal.ns == %q }", ns)
+	case 6:
+		return fmt.Sprintf(" when { context.flag } when { principal has ns && principal.ns == %q }", ns)
+	case 7:
+		return fmt.Sprintf(" when { principal has ns && (principal.ns == %q || principal.level > 2) }", ns)
+	case 8:
+		return " when { principal has ns && principal.ns == 1 }"
+	case 9:
+		return fmt.Sprintf(" when { resource has ns && resource.ns == %q%s }", ns, rest)
 	}
 	return ""
 }

@@ -12,8 +12,9 @@ import (
 // index narrows evaluation to the policies whose scope can match a request.
 // Each included policy sits in exactly one bucket, chosen by its most
 // selective scope constraint, in this order: principal ==, resource ==,
-// principal in, resource in, action; a policy constraining none of these
-// (only `is`, or nothing) is in the residue, evaluated for every request.
+// principal in, resource in, a principal string attribute its condition
+// requires (see principalAttrKey), action; a policy constraining none of
+// these is in the residue, evaluated for every request.
 // A request's candidates are the union of the buckets it can hit, in load
 // order, so the answer is the same as a scan over every policy.
 type index struct {
@@ -26,10 +27,12 @@ type index struct {
 	// byAction holds, per action UID, the policies whose action scope (and
 	// no more selective scope) matches it, directly or through a group.
 	byAction map[types.EntityUID][]int32
-	residue  []int32
-	allPos   []int32
-	all      *policyIter // every included policy: the full scan
-	pool     sync.Pool   // of *candidates
+	// principalAttr holds policies by attribute name, then required value.
+	principalAttr map[types.String]map[types.String][]int32
+	residue       []int32
+	allPos        []int32
+	all           *policyIter // every included policy: the full scan
+	pool          sync.Pool   // of *candidates
 }
 
 // buildIndex indexes the entries for which include is true. Action groups
@@ -38,7 +41,7 @@ func buildIndex(entries []*entry, data types.EntityMap, include func(*entry) boo
 	ix := &index{entries: entries,
 		principalEq: map[types.EntityUID][]int32{}, principalIn: map[types.EntityUID][]int32{},
 		resourceEq: map[types.EntityUID][]int32{}, resourceIn: map[types.EntityUID][]int32{},
-		byAction: map[types.EntityUID][]int32{}}
+		byAction: map[types.EntityUID][]int32{}, principalAttr: map[types.String]map[types.String][]int32{}}
 	ix.pool.New = func() any { return newCandidates(entries) }
 	var desc map[types.EntityUID][]types.EntityUID // built on first action group
 	for i, e := range entries {
@@ -66,6 +69,11 @@ func (ix *index) place(pos int32, p *xast.Policy, desc map[types.EntityUID][]typ
 		ix.principalIn[u] = append(ix.principalIn[u], pos)
 	} else if u, ok := inScope(p.Resource); ok {
 		ix.resourceIn[u] = append(ix.resourceIn[u], pos)
+	} else if attr, lit, ok := principalAttrKey(p); ok {
+		if ix.principalAttr[attr] == nil {
+			ix.principalAttr[attr] = map[types.String][]int32{}
+		}
+		ix.principalAttr[attr][lit] = append(ix.principalAttr[attr][lit], pos)
 	} else if keys, ok := actionKeys(p.Action, desc); ok {
 		for _, k := range keys {
 			if l := ix.byAction[k]; len(l) == 0 || l[len(l)-1] != pos {
