@@ -16,6 +16,9 @@
 #
 # SIZES is a list of POLICIES:ENTITIES; SHAPES of eq, team, folder, when,
 # mixed (see test/bench/scalegen). ROUNDS and DURATION go to ghz.sh.
+# PER_FILE is how many generated policies go in one .cedar file (default
+# 1000; 0 puts them all in one file, which raises peak RSS: see
+# docs/benchmarks.md).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
@@ -39,7 +42,7 @@ for size in $SIZES; do
   n=${size%:*} m=${size#*:}
   for shape in $SHAPES; do
     dir="$work/$shape-$n-$m"
-    "$work/scalegen" -shape "$shape" -policies "$n" -entities "$m" -out "$dir"
+    "$work/scalegen" -shape "$shape" -policies "$n" -entities "$m" -per-file "${PER_FILE:-1000}" -out "$dir"
     echo "== $shape: $n policies, $m entities"
     POLICIES="$dir" ./test/bench/ghz.sh | tee "$dir.ghz"
     TOLLGATE_SCALE_DIR="$dir" go test ./policy -run '^$' -bench '^BenchmarkScale$' -benchtime "$BENCHTIME" | tee "$dir.bench"

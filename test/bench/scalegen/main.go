@@ -4,7 +4,7 @@
 // and generated entities. The quickstart's allowed request (the storefront
 // reading Order 42) stays allowed under every shape.
 //
-//	scalegen -shape mixed -policies 10000 -entities 10000 -out DIR
+//	scalegen -shape mixed -policies 10000 -entities 10000 [-per-file 1000] -out DIR
 //
 // Shapes (issue 9):
 //
@@ -31,11 +31,12 @@ func main() {
 	m := flag.Int("entities", 10000, "generated entities (workloads; orders too for folder shapes)")
 	quick := flag.String("quickstart", "examples/quickstart/policies", "the quickstart policy directory")
 	out := flag.String("out", "", "output directory (created)")
+	perFile := flag.Int("per-file", 1000, "generated policies per file (0: one file)")
 	flag.Parse()
 	if *out == "" || *n < 10 || *m < 10 {
 		log.Fatal("scalegen: -out is required; -policies and -entities must be at least 10")
 	}
-	g := &gen{n: *n, m: *m}
+	g := &gen{n: *n, m: *m, perFile: *perFile}
 	if err := g.shape(*shape); err != nil {
 		log.Fatal(err)
 	}
@@ -46,7 +47,9 @@ func main() {
 
 type gen struct {
 	n, m     int
-	policies strings.Builder
+	policies []string // generated policy files
+	cur      strings.Builder
+	perFile  int
 	entities []string
 	next     int // policy counter
 	folders  bool
@@ -85,9 +88,19 @@ func workload(k, teams int) string {
 func (g *gen) teams() int { return max(1, g.m/10) }
 
 func (g *gen) policy(format string, args ...any) {
-	fmt.Fprintf(&g.policies, "@id(\"gen-%d\")\n", g.next)
-	fmt.Fprintf(&g.policies, format+";\n", args...)
+	fmt.Fprintf(&g.cur, "@id(\"gen-%d\")\n", g.next)
+	fmt.Fprintf(&g.cur, format+";\n", args...)
 	g.next++
+	if g.perFile > 0 && g.next%g.perFile == 0 {
+		g.flush()
+	}
+}
+
+func (g *gen) flush() {
+	if g.cur.Len() > 0 {
+		g.policies = append(g.policies, g.cur.String())
+		g.cur.Reset()
+	}
 }
 
 func (g *gen) eq(n int) {
@@ -175,10 +188,14 @@ func (g *gen) write(quick, out string) error {
 	if err != nil {
 		return err
 	}
+	g.flush()
 	base := strings.TrimSuffix(strings.TrimSpace(string(ents)), "]")
 	all := base + ",\n" + strings.Join(g.entities, ",\n") + "\n]\n"
-	for name, data := range map[string]string{"orders.cedar": string(orders),
-		"generated.cedar": g.policies.String(), "entities.json": all} {
+	files := map[string]string{"orders.cedar": string(orders), "entities.json": all}
+	for i, p := range g.policies {
+		files[fmt.Sprintf("generated-%04d.cedar", i)] = p
+	}
+	for name, data := range files {
 		if err := os.WriteFile(filepath.Join(out, name), []byte(data), 0o644); err != nil {
 			return err
 		}
