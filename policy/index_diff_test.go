@@ -145,3 +145,45 @@ func mergeRecordsRef(base, top types.Record) types.Record {
 	}
 	return types.NewRecord(m)
 }
+
+// Concurrent Checks share the index's pooled candidate lists: each still
+// gets its own answer (run with -race).
+func TestIndexConcurrent(t *testing.T) {
+	p := &picker{b: []byte("\x05\x01\x07\x03\x02\x09\x04\x06\x08\x0b\x0a\x0c\x11\x13\x17\x19\x1d\x1f\x25\x29")}
+	u := genUniverse(p)
+	s, err := Load(mapFS(u.files()), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type check struct {
+		r     cedar.Request
+		extra []types.Entity
+		want  Decision
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	var checks []check
+	for range 64 {
+		b := make([]byte, 64)
+		for i := range b {
+			b[i] = byte(r.Uint32())
+		}
+		rq, extra := genRequest(&picker{b: b})
+		checks = append(checks, check{rq, extra, s.evaluateAll(rq, extra...)})
+	}
+	done := make(chan struct{})
+	for w := range 8 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range 400 {
+				c := checks[(i*7+w)%len(checks)]
+				if got := s.Evaluate(c.r, c.extra...); !sameDecision(got, c.want) {
+					t.Errorf("worker %d: %+v, want %+v", w, got, c.want)
+					return
+				}
+			}
+		}()
+	}
+	for range 8 {
+		<-done
+	}
+}
