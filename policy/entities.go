@@ -174,16 +174,25 @@ func cyclePath(path []types.EntityUID, back types.EntityUID) string {
 }
 
 // sortedUIDs returns the entity UIDs in file order (schema actions last).
+// Lines are looked up once per entity, not once per comparison.
 func (d *entityData) sortedUIDs() []types.EntityUID {
-	uids := make([]types.EntityUID, 0, len(d.entities))
-	for uid := range d.entities {
-		uids = append(uids, uid)
+	type at struct {
+		line int
+		uid  types.EntityUID
 	}
-	slices.SortFunc(uids, func(a, b types.EntityUID) int {
-		if c := cmp.Compare(d.lines[a], d.lines[b]); c != 0 {
+	list := make([]at, 0, len(d.entities))
+	for uid := range d.entities {
+		list = append(list, at{d.lines[uid], uid})
+	}
+	slices.SortFunc(list, func(a, b at) int {
+		if c := cmp.Compare(a.line, b.line); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.String(), b.String())
+		return cmp.Compare(a.uid.String(), b.uid.String())
 	})
+	uids := make([]types.EntityUID, len(list))
+	for i, a := range list {
+		uids[i] = a.uid
+	}
 	return uids
 }
