@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/cedar-policy/cedar-go/types"
 )
@@ -96,8 +95,9 @@ func closeAncestors(file string, d *entityData) error {
 		return errors.Join(errs...)
 	}
 	shared := map[string]types.EntityUIDSet{}
+	var key []byte
 	for uid, e := range d.entities {
-		e.Parents = sharedSet(shared, c.anc[uid])
+		e.Parents, key = sharedSet(shared, c.anc[uid], key)
 		d.entities[uid] = e
 	}
 	return nil
@@ -105,21 +105,24 @@ func closeAncestors(file string, d *entityData) error {
 
 // sharedSet returns the (immutable) set of anc, one set for every entity
 // with the same ancestors: in IAM's data, most entities share their
-// ancestry with their siblings.
-func sharedSet(shared map[string]types.EntityUIDSet, anc []types.EntityUID) types.EntityUIDSet {
+// ancestry with their siblings. key is scratch space, returned for reuse.
+func sharedSet(shared map[string]types.EntityUIDSet, anc []types.EntityUID, key []byte) (types.EntityUIDSet, []byte) {
 	slices.SortFunc(anc, func(a, b types.EntityUID) int {
 		return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.ID, b.ID))
 	})
-	var key strings.Builder
-	for _, a := range anc {
-		key.WriteString(strconv.Quote(a.String()))
+	key = key[:0]
+	for _, a := range anc { // length-prefixed, so that no two lists share a key
+		key = strconv.AppendInt(key, int64(len(a.Type)), 10)
+		key = append(append(key, ':'), a.Type...)
+		key = strconv.AppendInt(key, int64(len(a.ID)), 10)
+		key = append(append(key, ':'), a.ID...)
 	}
-	set, ok := shared[key.String()]
-	if !ok {
-		set = types.NewEntityUIDSet(anc...)
-		shared[key.String()] = set
+	if set, ok := shared[string(key)]; ok {
+		return set, key
 	}
-	return set
+	set := types.NewEntityUIDSet(anc...)
+	shared[string(key)] = set
+	return set, key
 }
 
 type closer struct {
