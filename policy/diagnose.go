@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"math"
 	"strings"
 
 	"github.com/cedar-policy/cedar-go"
@@ -47,7 +48,7 @@ func (s *Snapshot) Diagnose(id string, req cedar.Request, extra ...types.Entity)
 	for _, c := range full.Conditions {
 		parts := []xast.IsNode{c.Body}
 		if c.Condition == xast.ConditionWhen {
-			parts = conjuncts(c.Body)
+			parts = conjuncts(c.Body, nil, math.MaxInt)
 		}
 		for _, part := range parts {
 			q := scope
@@ -67,14 +68,6 @@ func (s *Snapshot) Diagnose(id string, req cedar.Request, extra ...types.Entity)
 		}
 	}
 	return Miss{}, false
-}
-
-// conjuncts splits a && b && c into its parts, in evaluation order.
-func conjuncts(n xast.IsNode) []xast.IsNode {
-	if a, ok := n.(xast.NodeTypeAnd); ok {
-		return append(conjuncts(a.Left), conjuncts(a.Right)...)
-	}
-	return []xast.IsNode{n}
 }
 
 // cedarText is an expression as Cedar text.

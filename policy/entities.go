@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/cedar-policy/cedar-go/types"
 )
@@ -32,8 +33,9 @@ func parseEntities(f *sourceFile) (*entityData, error) {
 		return nil, fail(1, "expected a JSON array of entities")
 	}
 	var errs []error
+	lines := &lineCounter{data: f.data, line: 1}
 	for dec.More() {
-		line := lineAt(f.data, int(dec.InputOffset()))
+		line := lines.at(int(dec.InputOffset()))
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
 			return nil, errors.Join(append(errs, fail(line, "%v", err))...)
@@ -50,18 +52,32 @@ func parseEntities(f *sourceFile) (*entityData, error) {
 		out.entities[e.UID], out.lines[e.UID] = e, line
 	}
 	if _, err := dec.Token(); err != nil {
-		errs = append(errs, fail(lineAt(f.data, int(dec.InputOffset())), "%v", err))
+		errs = append(errs, fail(lines.at(int(dec.InputOffset())), "%v", err))
 	}
 	return out, errors.Join(errs...)
 }
 
-// lineAt returns the 1-based line of the first value at or after offset,
+// lineCounter answers lineAt for increasing offsets in one pass over the
+// data, not one pass per entity (which is quadratic in the file size).
+type lineCounter struct {
+	data []byte
+	off  int // bytes counted so far
+	line int // line at off
+}
+
+// at returns the 1-based line of the first value at or after offset,
 // skipping the whitespace and comma before it.
-func lineAt(data []byte, offset int) int {
-	for offset < len(data) && bytes.IndexByte([]byte(" \t\r\n,"), data[offset]) >= 0 {
+func (c *lineCounter) at(offset int) int {
+	for offset < len(c.data) && bytes.IndexByte([]byte(" \t\r\n,"), c.data[offset]) >= 0 {
 		offset++
 	}
-	return bytes.Count(data[:min(offset, len(data))], []byte("\n")) + 1
+	offset = min(offset, len(c.data))
+	if offset < c.off {
+		c.off, c.line = 0, 1
+	}
+	c.line += bytes.Count(c.data[c.off:offset], []byte("\n"))
+	c.off = offset
+	return c.line
 }
 
 // closeAncestors replaces every entity's Parents with all of its ancestors,
@@ -78,11 +94,35 @@ func closeAncestors(file string, d *entityData) error {
 	if len(errs) > 0 {
 		return errors.Join(errs...)
 	}
+	shared := map[string]types.EntityUIDSet{}
+	var key []byte
 	for uid, e := range d.entities {
-		e.Parents = types.NewEntityUIDSet(c.anc[uid]...)
+		e.Parents, key = sharedSet(shared, c.anc[uid], key)
 		d.entities[uid] = e
 	}
 	return nil
+}
+
+// sharedSet returns the (immutable) set of anc, one set for every entity
+// with the same ancestors: in IAM's data, most entities share their
+// ancestry with their siblings. key is scratch space, returned for reuse.
+func sharedSet(shared map[string]types.EntityUIDSet, anc []types.EntityUID, key []byte) (types.EntityUIDSet, []byte) {
+	slices.SortFunc(anc, func(a, b types.EntityUID) int {
+		return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.ID, b.ID))
+	})
+	key = key[:0]
+	for _, a := range anc { // length-prefixed, so that no two lists share a key
+		key = strconv.AppendInt(key, int64(len(a.Type)), 10)
+		key = append(append(key, ':'), a.Type...)
+		key = strconv.AppendInt(key, int64(len(a.ID)), 10)
+		key = append(append(key, ':'), a.ID...)
+	}
+	if set, ok := shared[string(key)]; ok {
+		return set, key
+	}
+	set := types.NewEntityUIDSet(anc...)
+	shared[string(key)] = set
+	return set, key
 }
 
 type closer struct {
@@ -137,16 +177,25 @@ func cyclePath(path []types.EntityUID, back types.EntityUID) string {
 }
 
 // sortedUIDs returns the entity UIDs in file order (schema actions last).
+// Lines are looked up once per entity, not once per comparison.
 func (d *entityData) sortedUIDs() []types.EntityUID {
-	uids := make([]types.EntityUID, 0, len(d.entities))
-	for uid := range d.entities {
-		uids = append(uids, uid)
+	type at struct {
+		line int
+		uid  types.EntityUID
 	}
-	slices.SortFunc(uids, func(a, b types.EntityUID) int {
-		if c := cmp.Compare(d.lines[a], d.lines[b]); c != 0 {
+	list := make([]at, 0, len(d.entities))
+	for uid := range d.entities {
+		list = append(list, at{d.lines[uid], uid})
+	}
+	slices.SortFunc(list, func(a, b at) int {
+		if c := cmp.Compare(a.line, b.line); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.String(), b.String())
+		return cmp.Compare(a.uid.String(), b.uid.String())
 	})
+	uids := make([]types.EntityUID, len(list))
+	for i, a := range list {
+		uids[i] = a.uid
+	}
 	return uids
 }

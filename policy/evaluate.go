@@ -19,20 +19,27 @@ func (s *Snapshot) Evaluate(req cedar.Request, extra ...types.Entity) Decision {
 		return Decision{Reason: ReasonInvalidRequest, Version: s.label,
 			Errors: []EvalError{{Kind: ErrorDuplicateEntity}}}
 	}
-	it := s.current().ix.lookup(req.Action, s.entities, extra)
-	return s.authorize(it, req, extra)
+	entities := s.entityView(extra)
+	ix := s.current().ix
+	it := ix.lookup(req, s.entities, entities, extra)
+	defer ix.release(it)
+	return s.authorize(it, entities, req)
 }
 
-// evaluateAll is Evaluate without the action index (for equivalence tests).
+// evaluateAll is Evaluate without the index (for equivalence tests).
 func (s *Snapshot) evaluateAll(req cedar.Request, extra ...types.Entity) Decision {
-	return s.authorize(s.current().ix.all, req, extra)
+	return s.authorize(s.current().ix.all, s.entityView(extra), req)
 }
 
-func (s *Snapshot) authorize(it *policyIter, req cedar.Request, extra []types.Entity) Decision {
-	var entities types.EntityGetter = s.entities
+// entityView is IAM's entity data with the request's extra entities laid over.
+func (s *Snapshot) entityView(extra []types.Entity) types.EntityGetter {
 	if len(extra) > 0 {
-		entities = newOverlay(s.entities, extra)
+		return newOverlay(s.entities, extra)
 	}
+	return s.entities
+}
+
+func (s *Snapshot) authorize(it cedar.PolicyIterator, entities types.EntityGetter, req cedar.Request) Decision {
 	ok, diag := cedar.Authorize(it, entities, req)
 	d := Decision{Version: s.label}
 	var erroredForbids []string

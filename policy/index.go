@@ -2,52 +2,104 @@ package policy
 
 import (
 	"iter"
-	"slices"
+	"sync"
 
 	"github.com/cedar-policy/cedar-go"
 	"github.com/cedar-policy/cedar-go/types"
 	xast "github.com/cedar-policy/cedar-go/x/exp/ast"
 )
 
-// index narrows evaluation to the policies whose action scope can match a
-// request's action, keeping load order.
+// index narrows evaluation to the policies whose scope can match a request.
+// Each included policy sits in exactly one bucket, chosen by its most
+// selective scope constraint, in this order: principal ==, resource ==,
+// principal in, resource in, a principal string attribute its condition
+// requires (see principalAttrKey), action; a policy constraining none of
+// these is in the residue, evaluated for every request.
+// A request's candidates are the union of the buckets it can hit, in load
+// order, so the answer is the same as a scan over every policy.
 type index struct {
-	// byAction holds, per action UID, the policies constraining the action
-	// to it (directly or through an action group), merged with unscoped.
-	byAction map[types.EntityUID]*policyIter
-	unscoped *policyIter // policies with an unconstrained action scope
-	all      *policyIter // every included policy: the full scan
+	entries []*entry
+	// principalEq and resourceEq hold policies by the UID their scope
+	// requires; principalIn and resourceIn by the group their scope names
+	// (`in G` and `is T in G`).
+	principalEq, principalIn map[types.EntityUID][]int32
+	resourceEq, resourceIn   map[types.EntityUID][]int32
+	// byAction holds, per action UID, the policies whose action scope (and
+	// no more selective scope) matches it, directly or through a group.
+	byAction map[types.EntityUID][]int32
+	// principalAttr holds policies by attribute name, then required value.
+	principalAttr map[types.String]map[types.String][]int32
+	residue       []int32
+	allPos        []int32
+	all           *policyIter // every included policy: the full scan
+	pool          sync.Pool   // of *candidates
 }
 
 // buildIndex indexes the entries for which include is true. Action groups
 // come from the (ancestor-closed) entity data.
 func buildIndex(entries []*entry, data types.EntityMap, include func(*entry) bool) *index {
-	ix := &index{byAction: map[types.EntityUID]*policyIter{}}
-	desc := descendants(data)
-	specific := map[types.EntityUID][]int32{}
-	var all, unscoped []int32
+	ix := &index{entries: entries,
+		principalEq: map[types.EntityUID][]int32{}, principalIn: map[types.EntityUID][]int32{},
+		resourceEq: map[types.EntityUID][]int32{}, resourceIn: map[types.EntityUID][]int32{},
+		byAction: map[types.EntityUID][]int32{}, principalAttr: map[types.String]map[types.String][]int32{}}
+	ix.pool.New = func() any { return newCandidates(entries) }
+	var desc map[types.EntityUID][]types.EntityUID // built on first action group
 	for i, e := range entries {
 		if !include(e) {
 			continue
 		}
 		pos := int32(i)
-		all = append(all, pos)
-		keys, scoped := actionKeys(e.policy.AST().Action, desc)
-		if !scoped {
-			unscoped = append(unscoped, pos)
-			continue
+		ix.allPos = append(ix.allPos, pos)
+		if desc == nil {
+			desc = descendants(data)
 		}
+		ix.place(pos, (*xast.Policy)(e.policy.AST()), desc)
+	}
+	ix.all = newPolicyIter(entries, ix.allPos)
+	return ix
+}
+
+// place puts one policy in its bucket.
+func (ix *index) place(pos int32, p *xast.Policy, desc map[types.EntityUID][]types.EntityUID) {
+	if u, ok := eqScope(p.Principal); ok {
+		ix.principalEq[u] = append(ix.principalEq[u], pos)
+	} else if u, ok := eqScope(p.Resource); ok {
+		ix.resourceEq[u] = append(ix.resourceEq[u], pos)
+	} else if u, ok := inScope(p.Principal); ok {
+		ix.principalIn[u] = append(ix.principalIn[u], pos)
+	} else if u, ok := inScope(p.Resource); ok {
+		ix.resourceIn[u] = append(ix.resourceIn[u], pos)
+	} else if attr, lit, ok := principalAttrKey(p); ok {
+		if ix.principalAttr[attr] == nil {
+			ix.principalAttr[attr] = map[types.String][]int32{}
+		}
+		ix.principalAttr[attr][lit] = append(ix.principalAttr[attr][lit], pos)
+	} else if keys, ok := actionKeys(p.Action, desc); ok {
 		for _, k := range keys {
-			if l := specific[k]; len(l) == 0 || l[len(l)-1] != pos {
-				specific[k] = append(l, pos)
+			if l := ix.byAction[k]; len(l) == 0 || l[len(l)-1] != pos {
+				ix.byAction[k] = append(l, pos)
 			}
 		}
+	} else {
+		ix.residue = append(ix.residue, pos)
 	}
-	for k, l := range specific {
-		ix.byAction[k] = newPolicyIter(entries, mergeSorted(l, unscoped))
+}
+
+func eqScope(scope any) (types.EntityUID, bool) {
+	if s, ok := scope.(xast.ScopeTypeEq); ok {
+		return s.Entity, true
 	}
-	ix.all, ix.unscoped = newPolicyIter(entries, all), newPolicyIter(entries, unscoped)
-	return ix
+	return types.EntityUID{}, false
+}
+
+func inScope(scope any) (types.EntityUID, bool) {
+	switch s := scope.(type) {
+	case xast.ScopeTypeIn:
+		return s.Entity, true
+	case xast.ScopeTypeIsIn:
+		return s.Entity, true
+	}
+	return types.EntityUID{}, false
 }
 
 // actionKeys returns the action UIDs a policy's action scope can match, or
@@ -77,32 +129,6 @@ func descendants(data types.EntityMap) map[types.EntityUID][]types.EntityUID {
 		}
 	}
 	return desc
-}
-
-func mergeSorted(a, b []int32) []int32 {
-	out := make([]int32, 0, len(a)+len(b))
-	out = append(out, a...)
-	out = append(out, b...)
-	slices.Sort(out)
-	return slices.Compact(out)
-}
-
-// lookup returns the policies to evaluate for a request. When a per-request
-// entity could change the request action's ancestry, it falls back to the
-// full scan so that decisions never differ from evaluating everything.
-func (ix *index) lookup(action types.EntityUID, data types.EntityMap, extra []types.Entity) *policyIter {
-	if len(extra) > 0 {
-		anc := data[action].Parents
-		for i := range extra {
-			if extra[i].UID == action || anc.Contains(extra[i].UID) {
-				return ix.all
-			}
-		}
-	}
-	if it, ok := ix.byAction[action]; ok {
-		return it
-	}
-	return ix.unscoped
 }
 
 // policyIter is a cedar.PolicyIterator over selected entries. The sequence

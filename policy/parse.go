@@ -73,7 +73,7 @@ func parseFile(file string, list []*cedar.Policy, rules exceptionRules) (entries
 			continue
 		}
 		meta := &Meta{ID: id, File: file, Line: pos.Line, Column: pos.Column,
-			Effect: effectOf(p), Annotations: ann, Exception: exc}
+			Effect: effectOf(p), Exception: exc} // Annotations: built on demand (describe)
 		entries = append(entries, &entry{id: cedar.PolicyID(id), policy: p, meta: meta})
 	}
 	return entries, excErrs, errs

@@ -53,14 +53,14 @@ func (s *Snapshot) Policy(id string) (Meta, bool) {
 	if !ok {
 		return Meta{}, false
 	}
-	return e.meta.clone(), true
+	return e.describe(), true
 }
 
 // Policies returns every policy in load order (file path, then position).
 func (s *Snapshot) Policies() []Meta {
 	out := make([]Meta, len(s.entries))
 	for i, e := range s.entries {
-		out[i] = e.meta.clone()
+		out[i] = e.describe()
 	}
 	return out
 }
@@ -76,6 +76,14 @@ func (s *Snapshot) Entity(uid types.EntityUID) (types.Entity, bool) {
 // they apply to and which context attributes they declare (AppliesTo).
 // Callers must not modify it.
 func (s *Snapshot) Schema() *resolved.Schema { return s.schema }
+
+// describe returns a copy of the policy's Meta with its annotations, which
+// are kept only once, in the parsed policy.
+func (e *entry) describe() Meta {
+	m := e.meta.clone()
+	m.Annotations = annotations(e.policy)
+	return m
+}
 
 // ActiveExceptions returns the governed exceptions in force at now.
 func (s *Snapshot) ActiveExceptions(now time.Time) []Exception {

@@ -6,6 +6,7 @@
 #   ./test/bench/ghz.sh                 # 3 rounds of noop, noop-tuned, tollgate; 10s each
 #   ROUNDS=5 DURATION=10s ./test/bench/ghz.sh
 #   SCENARIO=mcp ./test/bench/ghz.sh     # x509 (default), jwt, xfcc, health, mcp
+#   POLICIES=DIR ./test/bench/ghz.sh     # another policy directory (test/bench/scale.sh)
 #
 # For each run it reports the server's CPU seconds per request (utime+stime
 # from /proc/PID/stat before and after the load, divided by ghz's count)
@@ -46,7 +47,7 @@ case $SCENARIO in
   health|mcp) example=examples/mcp ;;
   *) echo "unknown SCENARIO $SCENARIO (x509, jwt, xfcc, health, mcp)" >&2; exit 2 ;;
 esac
-cp -r "$example/policies" "$work/policies"
+cp -r "${POLICIES:-$example/policies}" "$work/policies"
 cp "$example/manifest.yaml" "$work/manifest.yaml"
 
 base=$((20000 + RANDOM % 30000))
@@ -93,10 +94,15 @@ start_server() { # name; sets server_pid and addr
       wait_port "$addr" ;;
     noop-tuned) "$work/noopauthz" -tuned -listen "$noop_addr" >"$work/noop.log" 2>&1 & server_pid=$! addr=$noop_addr
       wait_port "$addr" ;;
-    tollgate) (cd "$work" && exec ./tollgate serve --config tollgate.yaml >"$work/tollgate.log" 2>&1) &
+    tollgate) started=$(date +%s.%N)
+      (cd "$work" && exec ./tollgate serve --config tollgate.yaml >"$work/tollgate.log" 2>&1) &
       server_pid=$! addr=$grpc_addr
       wait_port "$addr"
-      for _ in $(seq 1 200); do curl -fs "http://$admin_addr/readyz" >/dev/null && return 0; sleep 0.05; done
+      for _ in $(seq 1 2400); do
+        curl -fs "http://$admin_addr/readyz" >/dev/null &&
+          awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { print b - a }' >>"$work/ready.txt" && return 0
+        sleep 0.05
+      done
       echo "tollgate not ready:" >&2; cat "$work/tollgate.log" >&2; exit 1 ;;
   esac
 }
@@ -121,7 +127,10 @@ run_one() { # name round
   before=$(cpu_ticks "$server_pid")
   ghz_run "$addr" -z "$DURATION" --format json >"$work/$name-$2.json"
   after=$(cpu_ticks "$server_pid")
-  [[ $name == tollgate ]] && check_allowed
+  if [[ $name == tollgate ]]; then
+    check_allowed
+    awk '/^VmHWM/ { print $2 / 1024 }' "/proc/$server_pid/status" >>"$work/vmhwm.txt"
+  fi
   stop_server
   # Only calls cut off when the duration ends may fail (at most one per
   # worker); CPU per request divides by the OK answers.
@@ -155,4 +164,6 @@ for s in noop noop-tuned tollgate; do
 done
 printf 'ratio tollgate/noop (CPU per request): %.2f\n' "$(awk -v t="$(col tollgate 3)" -v n="$(col noop 3)" 'BEGIN { print t / n }')"
 printf 'ratio tollgate/noop-tuned (CPU per request): %.2f\n' "$(awk -v t="$(col tollgate 3)" -v n="$(col noop-tuned 3)" 'BEGIN { print t / n }')"
+printf 'tollgate peak RSS (VmHWM, max over rounds): %.0f MiB\n' "$(sort -g "$work/vmhwm.txt" | tail -1)"
+printf 'tollgate start to ready (median, incl. policy load): %.2f s\n' "$(median <"$work/ready.txt")"
 echo "decision log lines (last run): $(wc -l <"$work/decisions.log")"

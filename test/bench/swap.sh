@@ -3,9 +3,11 @@
 # another while ghz sends Checks; reports failed Checks, swap time, p99 in
 # steady state vs during the swap, and peak RSS. About 30s. Loopback only.
 #   test/bench/swap.sh [N_POLICIES]
+#   CHECKS=80000 test/bench/swap.sh 100000   # more Checks, so the load outlasts a long swap
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${1:-10000}
+CHECKS=${CHECKS:-10000}
 GHZ=${GHZ:-.tools/bin/ghz}
 W=$(mktemp -d)
 PIDS=()
@@ -51,11 +53,12 @@ version() { curl -s http://127.0.0.1:19392/metrics | sed -n 's/^tollgate_policy_
 
 load 5000 "$W/steady.json"
 D0=$(denied)
-load 10000 "$W/swap.json" & LOAD=$!
+load "$CHECKS" "$W/swap.json" & LOAD=$!
 sleep 3
 T0=$(date +%s.%N); publish v2
 until [ "$(version)" = v2 ]; do sleep 0.01; done
 T1=$(date +%s.%N)
+kill -0 $LOAD 2>/dev/null || echo "warning: the load ended before the swap did; raise CHECKS" >&2
 wait $LOAD
 D1=$(denied)
 python3 - "$W/steady.json" "$W/swap.json" "$T0" "$T1" "$((D1 - D0))" "$(grep VmHWM /proc/$TG/status | awk '{print $2}')" "$N" <<'PY'

@@ -1,0 +1,143 @@
+package policy
+
+import (
+	"iter"
+	"slices"
+
+	"github.com/cedar-policy/cedar-go"
+	"github.com/cedar-policy/cedar-go/types"
+)
+
+// candidates is the per-request cedar.PolicyIterator over the policies a
+// request can match, in load order. It comes from the index's pool, so a
+// Check builds no map and, once warm, allocates no slice.
+type candidates struct {
+	entries []*entry
+	list    []int32 // what All yields: buf, or the index's full scan
+	buf     []int32
+	anc     []types.EntityUID // scratch for the rare ancestor walk
+	seq     iter.Seq2[cedar.PolicyID, *cedar.Policy]
+}
+
+var _ cedar.PolicyIterator = (*candidates)(nil)
+
+func newCandidates(entries []*entry) *candidates {
+	c := &candidates{entries: entries}
+	c.seq = func(yield func(cedar.PolicyID, *cedar.Policy) bool) {
+		for _, i := range c.list {
+			e := c.entries[i]
+			if !yield(e.id, e.policy) {
+				return
+			}
+		}
+	}
+	return c
+}
+
+// All implements cedar.PolicyIterator.
+func (c *candidates) All() iter.Seq2[cedar.PolicyID, *cedar.Policy] { return c.seq }
+
+// maxPooledCandidates bounds the buffer a pooled candidates keeps.
+const maxPooledCandidates = 1 << 14
+
+// lookup returns the candidate policies for req. ents is the entity view the
+// evaluation uses (the data, or the overlay of extra on it). When a
+// per-request entity could change the action's ancestry, it falls back to
+// the full scan. Give the result back with release.
+func (ix *index) lookup(req cedar.Request, data types.EntityMap, ents types.EntityGetter, extra []types.Entity) *candidates {
+	c := ix.pool.Get().(*candidates)
+	if changesAncestry(req.Action, data, extra) {
+		c.list = ix.allPos
+		return c
+	}
+	c.buf = ix.scoped(c.buf, ix.principalEq, ix.principalIn, req.Principal, ents, extra, c)
+	c.buf = ix.scoped(c.buf, ix.resourceEq, ix.resourceIn, req.Resource, ents, extra, c)
+	c.buf = ix.byPrincipalAttr(c.buf, req.Principal, ents)
+	c.buf = append(c.buf, ix.byAction[req.Action]...)
+	c.buf = append(c.buf, ix.residue...)
+	slices.Sort(c.buf)
+	c.buf = slices.Compact(c.buf)
+	c.list = c.buf
+	return c
+}
+
+func (ix *index) release(c *candidates) {
+	c.list = nil
+	if cap(c.buf) > maxPooledCandidates {
+		return
+	}
+	c.buf, c.anc = c.buf[:0], c.anc[:0]
+	ix.pool.Put(c)
+}
+
+// changesAncestry reports whether an extra entity is the action or one of
+// its ancestors in the data.
+func changesAncestry(action types.EntityUID, data types.EntityMap, extra []types.Entity) bool {
+	if len(extra) == 0 {
+		return false
+	}
+	anc := data[action].Parents
+	for i := range extra {
+		if extra[i].UID == action || anc.Contains(extra[i].UID) {
+			return true
+		}
+	}
+	return false
+}
+
+// scoped appends the policies a principal (or resource) uid can match by
+// its == and in buckets: uid itself and each of its ancestors.
+func (ix *index) scoped(buf []int32, eq, in map[types.EntityUID][]int32, uid types.EntityUID,
+	ents types.EntityGetter, extra []types.Entity, c *candidates) []int32 {
+	buf = append(buf, eq[uid]...)
+	if len(in) == 0 {
+		return buf
+	}
+	buf = append(buf, in[uid]...)
+	e, _ := ents.Get(uid)
+	if ancestorIsExtra(uid, e.Parents, extra) {
+		c.anc = walkAncestors(c.anc[:0], uid, ents)
+		for _, a := range c.anc {
+			buf = append(buf, in[a]...)
+		}
+		return buf
+	}
+	for a := range e.Parents.All() {
+		buf = append(buf, in[a]...)
+	}
+	return buf
+}
+
+// ancestorIsExtra reports whether a per-request entity other than uid is
+// among parents. Parents are closed through the data, so otherwise they are
+// exactly the ancestors Cedar's `in` can reach.
+func ancestorIsExtra(uid types.EntityUID, parents types.EntityUIDSet, extra []types.Entity) bool {
+	for i := range extra {
+		if extra[i].UID != uid && parents.Contains(extra[i].UID) {
+			return true
+		}
+	}
+	return false
+}
+
+// walkAncestors appends every entity reachable from uid through parents in
+// ents, the way Cedar's `in` walks them.
+func walkAncestors(out []types.EntityUID, uid types.EntityUID, ents types.EntityGetter) []types.EntityUID {
+	start := len(out)
+	todo := []types.EntityUID{uid}
+	for len(todo) > 0 {
+		cur := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		e, ok := ents.Get(cur)
+		if !ok {
+			continue
+		}
+		for p := range e.Parents.All() {
+			if p != uid && !slices.Contains(out[start:], p) {
+				out = append(out, p)
+				todo = append(todo, p)
+			}
+		}
+	}
+	return out
+}
