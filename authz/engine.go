@@ -37,6 +37,10 @@ type Config struct {
 	Identifier Identifier // required
 	Policies   Policies   // required
 	Manifest   *Manifest  // required; replace later with SetManifest
+	// Shadow, when set, is a candidate policy set each request is also
+	// evaluated against. Its answer is never acted on: disagreements with
+	// Policies are counted and logged (see shadow.go).
+	Shadow Policies
 	// Signals are runtime values copied into the Cedar context.
 	Signals []Signal
 	// JWTClaims are the JWT-SVID claims copied into context.jwt.
