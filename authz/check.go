@@ -31,6 +31,7 @@ type checkState struct {
 	evalErrors []policy.EvalError
 	vals       [8]string
 	mcp        mcpLog
+	shadow     *shadowLog // the shadow policies' answer, when it disagreed
 }
 
 // Check decides one request. It never panics and never allows a request
@@ -95,7 +96,7 @@ func (e *Engine) decide(ctx context.Context, r *Request, d *Decision, st *checkS
 		return
 	}
 	d.Resource = uidString(in.resource.UID)
-	applyPolicy(d, st, e.evaluate(in))
+	applyPolicy(d, st, e.evaluate(in, st))
 }
 
 // unrouted denies a request whose path was refused or that no route
@@ -115,13 +116,20 @@ func unrouted(d *Decision, st *checkState, lk *lookup) bool {
 	return true
 }
 
-// evaluate asks the policies about in, overlaying the principal and
-// resource entities (once when the caller asked about itself).
-func (e *Engine) evaluate(in cedarInput) policy.Decision {
+// evaluate asks the policies about in, and the shadow policies if any.
+func (e *Engine) evaluate(in cedarInput, st *checkState) policy.Decision {
+	pd := ask(e.policies, in)
+	e.shadowEvaluate(in, st, &pd)
+	return pd
+}
+
+// ask evaluates in against p, overlaying the principal and resource
+// entities (once when the caller asked about itself).
+func ask(p Policies, in cedarInput) policy.Decision {
 	if in.resource.UID == in.principal.UID {
-		return e.policies.Evaluate(in.req, in.principal)
+		return p.Evaluate(in.req, in.principal)
 	}
-	return e.policies.Evaluate(in.req, in.principal, in.resource)
+	return p.Evaluate(in.req, in.principal, in.resource)
 }
 
 // versioner is implemented by policy.Store.

@@ -13,14 +13,19 @@ func (e *Engine) record(ctx context.Context, r *Request, d *Decision, st *checkS
 	if d.Identity != nil {
 		td = d.Identity.ID.TrustDomain().Name()
 	}
-	action := "none"
-	if st.action == MCPToolLabel || st.action != "" && e.manifest.Load().HasAction(st.action) {
-		action = st.action
-	}
-	e.metrics.observe(labelKey{d.Outcome.String(), action, boundedCode(d.Code), td}, d.Duration.Seconds())
+	e.metrics.observe(labelKey{d.Outcome.String(), e.actionLabel(st.action), boundedCode(d.Code), td}, d.Duration.Seconds())
 	if e.log.Enabled(ctx, slog.LevelInfo) {
 		e.logDecision(ctx, r, d, st)
 	}
+}
+
+// actionLabel bounds a manifest action for a metric label: one of the
+// manifest's actions, the MCP tool label, or "none".
+func (e *Engine) actionLabel(action string) string {
+	if action == MCPToolLabel || action != "" && e.manifest.Load().HasAction(action) {
+		return action
+	}
+	return "none"
 }
 
 // evalErrorLog is one policy evaluation error in the decision log: the
@@ -62,7 +67,8 @@ func (e *Engine) logDecision(ctx context.Context, r *Request, d *Decision, st *c
 		slog.Any("eval_errors", evalErrors(st.evalErrors)),
 		slog.Int64("latency_us", d.Duration.Microseconds()),
 	}
-	e.log.LogAttrs(ctx, slog.LevelInfo, "decision", append(attrs[:], st.mcp.attrs()...)...)
+	all := append(attrs[:], st.mcp.attrs()...)
+	e.log.LogAttrs(ctx, slog.LevelInfo, "decision", append(all, st.shadow.attrs()...)...)
 }
 
 func nonNil(s []string) []string {

@@ -62,6 +62,7 @@ type Config struct {
 type Engine struct {
 	identifier Identifier
 	policies   Policies
+	shadow     *shadow // nil: no shadow policies
 	manifest   atomic.Pointer[Manifest]
 	mapper     mapper
 	log        *slog.Logger
@@ -102,6 +103,10 @@ func NewEngine(cfg Config) (*Engine, error) {
 		return nil, wrap(err)
 	}
 	if e.metrics, err = newMetrics(cfg.Registerer); err != nil {
+		return nil, wrap(err)
+	}
+	if e.shadow, err = newShadow(cfg.Shadow, cfg.Registerer); err != nil {
+		e.metrics.unregister(cfg.Registerer)
 		return nil, wrap(err)
 	}
 	e.manifest.Store(cfg.Manifest)

@@ -104,7 +104,7 @@ func (e *Engine) mcpMessage(d *Decision, st *checkState, c *mcpCall, m *mcp.Mess
 	c.base["mcp"] = mcpContext(mr, m) // NewRecord copies the map
 	in := assembleFor(c.principal, t.action, t.resource, c.base)
 	prev := d.Policies
-	applyPolicy(d, st, e.evaluate(in))
+	applyPolicy(d, st, e.evaluate(in, st))
 	if d.Outcome != Allow {
 		return false, true
 	}

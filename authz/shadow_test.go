@@ -139,4 +139,3 @@ func TestShadowCannotChangeEnforcement(t *testing.T) {
 		}
 	}
 }
-
