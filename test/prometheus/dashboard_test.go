@@ -24,6 +24,7 @@ identity:
   bundles: [{ trust_domain: example.org, x509_pem: bundle.pem }]
 policy:
   max_exception_window: 2h
+  shadow: { dir: candidate, reload_interval: 1s }
   bundle:
     url: %URL%/bundle.tar.gz
     allow_insecure_http: true # httptest serves plain http
@@ -111,7 +112,8 @@ func TestDashboardQueriesReturnSeries(t *testing.T) {
 }
 
 // startBundleTollgate runs tollgate on a signed bundle of the quickstart
-// policies plus an exception that expires in an hour.
+// policies plus an exception that expires in an hour, with a shadow
+// candidate directory.
 func startBundleTollgate(t *testing.T) (*harness.Proc, *testca.CA) {
 	t.Helper()
 	dir := t.TempDir()
@@ -122,6 +124,11 @@ func startBundleTollgate(t *testing.T) (*harness.Proc, *testca.CA) {
 		t.Fatal(err)
 	}
 	harness.WriteFile(t, dir, "manifest.yaml", m)
+	// The candidate freezes order 42, which the enforced policies let the
+	// storefront read: every such read is a shadow disagreement.
+	harness.CopyDir(t, "../../examples/quickstart/policies", filepath.Join(dir, "candidate"))
+	harness.WriteFile(t, filepath.Join(dir, "candidate"), "freeze.cedar",
+		[]byte(`@id("freeze-42") forbid (principal, action, resource == Order::"42");`+"\n"))
 	archive, sig := signedQuickstartBundle(t, dir)
 	url := serveBundle(t, archive, sig)
 	p := harness.Start(t, dir, strings.ReplaceAll(bundleTollgateConfig, "%URL%", url))
