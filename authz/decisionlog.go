@@ -7,6 +7,12 @@ import (
 	"github.com/tollgate-authz/tollgate/policy"
 )
 
+// DecisionLogSchemaVersion is the version of the decision line's schema
+// (docs/decision-log.md), written as "schema_version" on every line. It
+// changes when a field is removed or changes meaning; added fields do not
+// change it.
+const DecisionLogSchemaVersion = 1
+
 // record writes the decision log line and the metrics for one Check.
 func (e *Engine) record(ctx context.Context, r *Request, d *Decision, st *checkState) {
 	td := "none"
