@@ -31,7 +31,8 @@ type checkState struct {
 	evalErrors []policy.EvalError
 	vals       [8]string
 	mcp        mcpLog
-	shadow     *shadowLog // the shadow policies' answer, when it disagreed
+	shadow     *shadowLog   // the shadow policies' answer, when it disagreed
+	context    types.Record // the Cedar context of the deciding evaluation
 }
 
 // Check decides one request. It never panics and never allows a request
@@ -118,6 +119,7 @@ func unrouted(d *Decision, st *checkState, lk *lookup) bool {
 
 // evaluate asks the policies about in, and the shadow policies if any.
 func (e *Engine) evaluate(in cedarInput, st *checkState) policy.Decision {
+	st.context = in.req.Context
 	pd := ask(e.policies, in)
 	e.shadowEvaluate(in, st, &pd)
 	return pd

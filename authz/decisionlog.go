@@ -56,6 +56,7 @@ func (e *Engine) logDecision(ctx context.Context, r *Request, d *Decision, st *c
 		host = logHost(r.Host)
 	}
 	attrs := [...]slog.Attr{
+		slog.Int("schema_version", DecisionLogSchemaVersion),
 		slog.String("decision_id", d.ID),
 		slog.String("outcome", d.Outcome.String()),
 		slog.String("code", d.Code),
@@ -73,7 +74,7 @@ func (e *Engine) logDecision(ctx context.Context, r *Request, d *Decision, st *c
 		slog.Any("eval_errors", evalErrors(st.evalErrors)),
 		slog.Int64("latency_us", d.Duration.Microseconds()),
 	}
-	all := append(attrs[:], st.mcp.attrs()...)
+	all := append(append(attrs[:], e.contextAttrs(st.context)...), st.mcp.attrs()...)
 	e.log.LogAttrs(ctx, slog.LevelInfo, "decision", append(all, st.shadow.attrs()...)...)
 }
 
