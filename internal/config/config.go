@@ -203,7 +203,9 @@ type Signal struct {
 	Key  string `yaml:"key"`
 	Type string `yaml:"type"`
 	// Secret marks a value that must not be shown: tollgate check
-	// --offline --explain prints it as [redacted]. Default false.
+	// --offline --explain prints it as [redacted], and the decision log
+	// leaves it out of "context" (naming it in "context_redacted").
+	// Default false: the value is logged.
 	Secret bool `yaml:"secret"`
 }
 
