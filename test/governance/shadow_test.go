@@ -39,9 +39,11 @@ func TestShadowPolicySet(t *testing.T) {
 		t.Fatalf("frontend: %+v", v)
 	}
 	var line struct {
-		Outcome  string   `json:"outcome"`
-		Policies []string `json:"policies"`
-		Shadow   struct {
+		SchemaVersion int            `json:"schema_version"`
+		Context       map[string]any `json:"context"`
+		Outcome       string         `json:"outcome"`
+		Policies      []string       `json:"policies"`
+		Shadow        struct {
 			Outcome  string   `json:"outcome"`
 			Policies []string `json:"policies"`
 		} `json:"shadow"`
@@ -57,6 +59,10 @@ func TestShadowPolicySet(t *testing.T) {
 	if line.Outcome != "forbidden" || len(line.Policies) != 0 || line.Shadow.Outcome != "allow" ||
 		strings.Join(line.Shadow.Policies, ",") != "analyst-reads" {
 		t.Fatalf("decision line: %+v", line)
+	}
+	// The line holds what replay needs (docs/decision-log.md).
+	if line.SchemaVersion != 1 || line.Context["path"] != "/orders/42" || line.Context["method"] != "GET" {
+		t.Fatalf("decision line lacks the replay fields: %+v", line)
 	}
 }
 
