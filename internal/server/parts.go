@@ -38,7 +38,7 @@ func buildParts(ctx context.Context, cfg *config.Config, logger *slog.Logger, re
 		err = p.buildPolicy(ctx, cfg, reg)
 	}
 	if err == nil {
-		err = p.buildShadow(ctx, cfg)
+		err = p.buildShadow(ctx, cfg, reg)
 	}
 	if err == nil {
 		err = p.buildEngine(cfg, reg)

@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/tollgate-authz/tollgate/internal/config"
+	"github.com/tollgate-authz/tollgate/policy"
 )
 
 // buildShadow starts the policy.shadow source, if configured: the same
@@ -17,7 +20,7 @@ import (
 // tollgate_shadow_disagreements_total. A shadow that cannot start is a
 // startup error; later bad versions are refused and the last good one
 // stays, as for the enforced source.
-func (p *parts) buildShadow(ctx context.Context, cfg *config.Config) error {
+func (p *parts) buildShadow(ctx context.Context, cfg *config.Config, reg prometheus.Registerer) error {
 	if cfg.Policy.Shadow == nil {
 		return nil
 	}
@@ -26,7 +29,26 @@ func (p *parts) buildShadow(ctx context.Context, cfg *config.Config) error {
 		return fmt.Errorf("server: policy.shadow: %w", err)
 	}
 	p.shadow = src
+	if reg != nil {
+		if err := reg.Register(shadowInfo{src.store}); err != nil {
+			return fmt.Errorf("server: register tollgate_shadow_policy_info: %w", err)
+		}
+	}
 	return nil
+}
+
+var shadowInfoDesc = prometheus.NewDesc("tollgate_shadow_policy_info",
+	"Set to 1 for the shadow (candidate) policy snapshot; absent while none is loaded.", []string{"version", "hash"}, nil)
+
+// shadowInfo reads the shadow store's snapshot at scrape time.
+type shadowInfo struct{ store *policy.Store }
+
+func (shadowInfo) Describe(ch chan<- *prometheus.Desc) { ch <- shadowInfoDesc }
+
+func (s shadowInfo) Collect(ch chan<- prometheus.Metric) {
+	if cur := s.store.Current(); cur != nil {
+		ch <- prometheus.MustNewConstMetric(shadowInfoDesc, prometheus.GaugeValue, 1, cur.Version(), cur.Hash())
+	}
 }
 
 // shadowConfig is cfg with policy.shadow as the policy source.
