@@ -1,7 +1,6 @@
 package authz
 
 import (
-	"encoding/json"
 	"log/slog"
 	"slices"
 
@@ -16,18 +15,15 @@ const (
 
 // contextAttrs returns the "context" and "context_redacted" attributes:
 // the Cedar context the policies saw, as Cedar JSON (replay reads it back
-// with types.Record.UnmarshalJSON), without the values of secret signals,
+// with types.Record.UnmarshalJSON; invalid UTF-8 is written as U+FFFD, as
+// everywhere in the line), without the values of secret signals,
 // JWT claims and MCP tool arguments, whose keys are listed in
 // context_redacted instead. A decision made before a Cedar request existed
 // logs an empty context.
 func (e *Engine) contextAttrs(ctx types.Record) []slog.Attr {
 	logged, redacted := e.redactContext(ctx)
-	b, err := logged.MarshalJSON()
-	if err != nil {
-		b = []byte("{}")
-	}
 	return []slog.Attr{
-		slog.Any("context", json.RawMessage(b)),
+		slog.Any("context", cedarJSON{logged}),
 		slog.Any("context_redacted", redacted),
 	}
 }

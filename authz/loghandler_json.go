@@ -84,12 +84,8 @@ func appendAny(b []byte, x any) []byte {
 		}
 	case error:
 		return appendJSONString(b, t.Error())
-	case json.RawMessage:
-		// Only the engine logs raw JSON (the Cedar context, from
-		// types.Record.MarshalJSON): already valid and compact.
-		if json.Valid(t) {
-			return append(b, t...)
-		}
+	case cedarJSON:
+		return t.appendJSON(b)
 	}
 	j, err := json.Marshal(x)
 	if err != nil {
