@@ -31,7 +31,7 @@ func BenchmarkMap(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		lk := m.lookup(r.Method, r.Path, false, false, vals[:0])
-		if _, err := mp.build(r, &id, lk.rt, lk.vals, lk.path, testTime); err != nil {
+		if _, err := mp.build(r, &id, nil, lk.rt, lk.vals, lk.path, testTime); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -33,6 +33,8 @@ type checkState struct {
 	mcp        mcpLog
 	shadow     *shadowLog   // the shadow policies' answer, when it disagreed
 	context    types.Record // the Cedar context of the deciding evaluation
+	// subjectClaims are the subject token claims marked safe to log.
+	subjectClaims map[string]any
 }
 
 // Check decides one request. It never panics and never allows a request
@@ -77,6 +79,10 @@ func (e *Engine) decide(ctx context.Context, r *Request, d *Decision, st *checkS
 		return
 	}
 	d.Identity, st.source = &id, id.Source
+	dl, ok := e.delegate(ctx, r, &id, d, st)
+	if !ok {
+		return
+	}
 	lk := e.manifest.Load().lookup(r.Method, r.Path, d.GRPC, r.ProxyNormalizedPath, st.vals[:0])
 	if unrouted(d, st, &lk) {
 		return
@@ -87,17 +93,17 @@ func (e *Engine) decide(ctx context.Context, r *Request, d *Decision, st *checkS
 		now = e.clock()
 	}
 	if rt.mcp != nil {
-		e.decideMCP(r, d, st, &mcpCall{id: &id, rt: rt, vals: vals, path: path, now: now})
+		e.decideMCP(ctx, r, d, st, &mcpCall{id: &id, dl: dl, rt: rt, vals: vals, path: path, now: now})
 		return
 	}
 	st.action, d.Action = rt.Action, uidString(rt.action)
-	in, err := e.mapper.build(r, &id, rt, vals, path, now)
+	in, err := e.mapper.build(r, &id, dl, rt, vals, path, now)
 	if err != nil {
 		setOutcome(d, BadRequest, CodeBadSignal, err.Error())
 		return
 	}
 	d.Resource = uidString(in.resource.UID)
-	applyPolicy(d, st, e.evaluate(in, st))
+	applyPolicy(d, st, e.evaluate(in, st, dl))
 }
 
 // unrouted denies a request whose path was refused or that no route
@@ -117,21 +123,23 @@ func unrouted(d *Decision, st *checkState, lk *lookup) bool {
 	return true
 }
 
-// evaluate asks the policies about in, and the shadow policies if any.
-func (e *Engine) evaluate(in cedarInput, st *checkState) policy.Decision {
+// evaluate asks the policies about in, overlaying the principal and
+// resource entities (once when the caller asked about itself) and the
+// subject the caller acts for, whose parents come from IAM's data; then
+// the shadow policies, if any, with the same entities.
+func (e *Engine) evaluate(in cedarInput, st *checkState, dl *delegated) policy.Decision {
 	st.context = in.req.Context
-	pd := ask(e.policies, in)
-	e.shadowEvaluate(in, st, &pd)
-	return pd
-}
-
-// ask evaluates in against p, overlaying the principal and resource
-// entities (once when the caller asked about itself).
-func ask(p Policies, in cedarInput) policy.Decision {
-	if in.resource.UID == in.principal.UID {
-		return p.Evaluate(in.req, in.principal)
+	extra := [3]types.Entity{in.principal}
+	n := 1
+	if in.resource.UID != in.principal.UID {
+		extra[n], n = in.resource, n+1
 	}
-	return p.Evaluate(in.req, in.principal, in.resource)
+	if dl != nil && dl.entity.UID != in.principal.UID && dl.entity.UID != in.resource.UID {
+		extra[n], n = dl.entity, n+1
+	}
+	pd := e.policies.Evaluate(in.req, extra[:n]...)
+	e.shadowEvaluate(in.req, extra[:n], st, &pd)
+	return pd
 }
 
 // versioner is implemented by policy.Store.
@@ -160,7 +168,11 @@ func identityFailed(d *Decision, st *checkState, err error) {
 	}
 	reason := identityReason(identity.ReasonOf(err))
 	if reason == identity.ReasonMissing {
-		setOutcome(d, Unauthenticated, "identity_missing", "no identity credential presented")
+		msg := "no identity credential presented"
+		if errors.Is(err, identity.ErrPrincipalIgnored) {
+			msg = "no verifiable identity credential: the source principal is ignored (identity.trust_source_principal is false)"
+		}
+		setOutcome(d, Unauthenticated, "identity_missing", msg)
 		return
 	}
 	setOutcome(d, Unauthenticated, "identity_"+string(reason), "identity verification failed: "+string(reason))

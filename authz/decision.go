@@ -61,6 +61,13 @@ type Decision struct {
 	Action   string             // Cedar action ID, empty when unmatched
 	Resource string             // Cedar resource UID, e.g. Order::"42"
 
+	// Subject is the Cedar UID of the party the caller acts for, e.g.
+	// User::"alice", from a verified and bound subject token; empty
+	// without one.
+	Subject string
+	// Delegation is the token's act chain, outermost (the caller) first.
+	Delegation []string
+
 	Policies      []string // determining policy @ids
 	PolicyVersion string
 	Exceptions    []string // exception tickets among the determining policies
@@ -88,7 +95,14 @@ type MCPInfo struct {
 	// RPCCode is the JSON-RPC error code of a denial: -32001 for policy
 	// and manifest denials, -32700/-32600/-32602 for rejected bodies.
 	RPCCode int
+	// NoAnswer is set when nothing in the body expects a JSON-RPC answer
+	// (notifications and responses only): a denial is then only the
+	// HTTP or gRPC status, with no JSON-RPC error body.
+	NoAnswer bool
 }
+
+// JSONRPC reports whether a denial is answered with a JSON-RPC error body.
+func (m *MCPInfo) JSONRPC() bool { return m != nil && !m.NoAnswer }
 
 // Allowed reports whether the request may proceed: an allow always names
 // the verified identity it was decided for, so one without is a denial.

@@ -65,6 +65,8 @@ func (e *Engine) logDecision(ctx context.Context, r *Request, d *Decision, st *c
 		slog.String("identity_source", string(st.source)),
 		slog.String("action", d.Action),
 		slog.String("resource", d.Resource),
+		slog.String("subject", d.Subject),
+		slog.Any("delegation", nonNil(d.Delegation)),
 		slog.String("method", method),
 		slog.String("path", st.path),
 		slog.String("host", host),
@@ -74,8 +76,12 @@ func (e *Engine) logDecision(ctx context.Context, r *Request, d *Decision, st *c
 		slog.Any("eval_errors", evalErrors(st.evalErrors)),
 		slog.Int64("latency_us", d.Duration.Microseconds()),
 	}
-	all := append(append(attrs[:], e.contextAttrs(st.context)...), st.mcp.attrs()...)
-	e.log.LogAttrs(ctx, slog.LevelInfo, "decision", append(all, st.shadow.attrs()...)...)
+	out := append(append(attrs[:], e.contextAttrs(st.context)...), st.mcp.attrs()...)
+	if st.subjectClaims != nil {
+		// Only the claims marked safe to log (delegation.log_claims).
+		out = append(out, slog.Any("subject_claims", st.subjectClaims))
+	}
+	e.log.LogAttrs(ctx, slog.LevelInfo, "decision", append(out, st.shadow.attrs()...)...)
 }
 
 func nonNil(s []string) []string {

@@ -6,6 +6,16 @@
 // policies (through Policies). It allows only on an explicit, error-free
 // permit: every missing input, error or ambiguity is a denial.
 //
+// # Delegation
+//
+// With Config.Delegation, a request may also carry a subject token: the
+// party the workload acts for. The engine verifies it (SubjectVerifier),
+// checks it was issued to the caller (subject.Bind), and adds the subject
+// to the Cedar request as context.on_behalf_of, with the act chain as
+// context.delegation and context.delegation_length. A present but refused
+// token denies with a delegation_<reason> code; an absent one leaves
+// those attributes out.
+//
 // # Separation of authorship
 //
 // App teams write the manifest: for each route of their service, the Cedar
@@ -45,10 +55,11 @@
 //
 // A route with an mcp block (instead of action and resource) is an MCP
 // Streamable HTTP endpoint. Its body is parsed strictly by package mcp
-// (duplicate keys, at any depth and after case folding, are refused; see
-// that package) and every JSON-RPC message is authorized on its own; a
-// batch is allowed only when every element is, and a denial names the
-// element ("batch element 2: ...").
+// (duplicate keys, at any depth and after case folding, member names that
+// only fold to a protocol member, control characters in keys, unsafe ids
+// and bodies over a value budget are refused; see that package) and every
+// JSON-RPC message is authorized on its own; a batch is allowed only when
+// every element is, and a denial names the element ("batch element 2: ...").
 //
 //   - match: { method: POST, path: /mcp }
 //     mcp:
@@ -57,36 +68,53 @@
 //     action_prefix: "github."  # per_tool; default "<server>."
 //     action: CallTool          # tool_resource; default CallTool
 //     tool_type: Tool           # Cedar type of tools; default Tool
-//     tools: [search_issues]    # optional: tools declared for metric labels
+//     tools: [search_issues]    # optional: tools declared for metric labels and the schema check
 //     methods:
 //     tools/list: { action: ListTools }
 //     resources/read: { action: ReadResource, resource: { type: McpResource, id: "{uri}" } }
-//     initialize: allow
-//     notifications/*: allow
-//     responses: deny           # JSON-RPC responses from the client; default deny
+//     logging/setLevel: deny
+//     responses: policy         # or deny; default policy (Action::"mcp:response")
 //     max_body_bytes: 1048576   # default 1 MiB
+//     max_values: 16384         # JSON values in the body; default 16384
+//     max_argument_depth: 16    # nesting of params.arguments; default 16
+//     argument_names: exact     # or fold; default exact
 //
-// tools/call of tool T is Action::"<action_prefix>T" (per_tool) or the one
-// action (tool_resource), on resource Tool::"<server>/T" in both modes. A
-// method listed with an action is authorized by policy on the resource
-// given (default McpServer::"<server>"; id templates may use the route's
-// captures and {server}, {method}, {uri}, {prompt}). allow lets a method
-// through with a verified identity and no policy (code mcp_allowed); deny,
-// and every method not listed, is refused (mcp_method_denied). An exact
-// name beats the longest "prefix/*" pattern. tools/call cannot be listed:
-// it is always decided per tool by policy.
+// A manifest declares, it never grants: every message that is not refused
+// is decided by IAM's policy. tools/call of tool T is
+// Action::"<action_prefix>T" (per_tool) or the one action (tool_resource),
+// on resource Tool::"<server>/T" in both modes. A method listed with an
+// action is authorized by policy on the resource given (default
+// McpServer::"<server>"; id templates may use the route's captures and
+// {server}, {method}, {uri}, {prompt}). A method of the MCP specification
+// that methods does not list (initialize, ping, notifications/initialized,
+// tools/list, ...) is Action::"mcp:<method>" on McpServer::"<server>", and
+// a JSON-RPC response from the client is Action::"mcp:response" (unless
+// responses: deny): IAM ships a baseline permit for the protocol methods
+// its servers need. deny refuses a method (mcp_method_denied), as it does
+// any method that is neither listed nor in the specification. An exact name
+// beats the longest "prefix/*" pattern, which beats the protocol default.
+// tools/call cannot be listed: it is always decided per tool by policy.
+// "allow" is a manifest error.
 //
 // context.mcp holds server, method and arguments (params.arguments of
 // tools/call and prompts/get as a typed record; empty otherwise), plus
-// tool, uri and prompt when the message has them.
+// tool, uri and prompt when the message has them. Argument keys are as
+// sent (argument_names: exact), or folded to lower case at every depth
+// (argument_names: fold, see mcp.FoldName) for a tool server that binds
+// arguments case-insensitively, such as mcp-go's typed handlers over
+// encoding/json: then {"Repo": ...} is context.mcp.arguments.repo, as
+// that server reads it.
 //
 // Bad bodies are BadRequest denials: a body marked partial by the proxy or
 // whose length differs from Content-Length, or that the proxy did not send
 // (nginx and Caddy never do), is mcp_truncated; one over max_body_bytes is
 // mcp_too_large; a body mcp.Parse rejects is mcp_<reason> (mcp_invalid_json,
-// mcp_duplicate_key, mcp_bad_version, mcp_missing_method, ...).
-// Decision.MCP carries the request ids so the adapter answers with
-// JSON-RPC errors. Tool names are client input: they appear in the decision
+// mcp_duplicate_key, mcp_ambiguous_member, mcp_too_many_values,
+// mcp_bad_version, mcp_missing_method, ...). Decision.MCP carries the
+// request ids (also of a rejected body, when it was JSON) so the adapter
+// answers with JSON-RPC errors; when the body holds only notifications and
+// responses, nothing is answered but the HTTP or gRPC status
+// (MCPInfo.NoAnswer). Tool names are client input: they appear in the decision
 // log (mcp.tool) but the action metric label is the declared action, or
 // "mcp_tool" for a per_tool call to a tool not listed in tools.
 //

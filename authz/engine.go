@@ -45,6 +45,9 @@ type Config struct {
 	Signals []Signal
 	// JWTClaims are the JWT-SVID claims copied into context.jwt.
 	JWTClaims []string
+	// Delegation enables subject tokens (the party a workload acts for);
+	// nil ignores them.
+	Delegation *Delegation
 	// Logger receives the decision log: one INFO line per Check. nil
 	// discards it.
 	Logger *slog.Logger
@@ -65,6 +68,7 @@ type Engine struct {
 	shadow     *shadow // nil: no shadow policies
 	manifest   atomic.Pointer[Manifest]
 	mapper     mapper
+	deleg      *Delegation
 	log        *slog.Logger
 	metrics    *metrics
 	clock      func() time.Time
@@ -86,9 +90,14 @@ func NewEngine(cfg Config) (*Engine, error) {
 	if err != nil {
 		return nil, wrap(fmt.Errorf("%w: %w", ErrConfig, err))
 	}
+	deleg, err := validateDelegation(cfg.Delegation, cfg.Policies)
+	if err != nil {
+		return nil, wrap(fmt.Errorf("%w: %w", ErrConfig, err))
+	}
 	e := &Engine{
 		identifier: cfg.Identifier,
 		policies:   cfg.Policies,
+		deleg:      deleg,
 		mapper:     mapper{signals: sigs, claims: append([]string(nil), cfg.JWTClaims...)},
 		log:        cfg.Logger,
 		clock:      cfg.Clock,
@@ -108,6 +117,9 @@ func NewEngine(cfg Config) (*Engine, error) {
 	if e.shadow, err = newShadow(cfg.Shadow, cfg.Registerer); err != nil {
 		e.metrics.unregister(cfg.Registerer)
 		return nil, wrap(err)
+	}
+	if deleg != nil {
+		e.mapper.subjectClaims = append([]string(nil), deleg.Claims...)
 	}
 	e.manifest.Store(cfg.Manifest)
 	return e, nil

@@ -15,6 +15,6 @@ import (
 func FixedContext(method, path, host string, now time.Time) types.RecordMap {
 	var m mapper
 	ctx, _ := m.context(&Request{Method: method, Host: host, Scheme: "https", TLS: true},
-		&identity.Identity{}, path, now, 0) // no signals: it cannot fail
+		&identity.Identity{}, nil, path, now, 0) // no signals: it cannot fail
 	return ctx
 }

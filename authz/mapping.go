@@ -15,10 +15,13 @@ const WorkloadType types.EntityType = "Workload"
 
 // mapper builds the Cedar request for a verified identity and a matched route.
 type mapper struct {
-	signals    []Signal
-	claims     []string
-	principals principalCache // principal entities by SPIFFE ID
-	contexts   sync.Pool      // types.RecordMap, reused by build
+	signals []Signal
+	claims  []string
+	// subjectClaims are the subject token claims copied into
+	// context.subject.
+	subjectClaims []string
+	principals    principalCache // principal entities by SPIFFE ID
+	contexts      sync.Pool      // types.RecordMap, reused by build
 }
 
 // cedarInput is a Cedar request plus the principal and resource entities
@@ -29,8 +32,8 @@ type cedarInput struct {
 	resource  types.Entity
 }
 
-func (m *mapper) build(r *Request, id *identity.Identity, rt *route, vals []string, path string, now time.Time) (cedarInput, error) {
-	ctx, err := m.context(r, id, path, now, 0)
+func (m *mapper) build(r *Request, id *identity.Identity, dl *delegated, rt *route, vals []string, path string, now time.Time) (cedarInput, error) {
+	ctx, err := m.context(r, id, dl, path, now, 0)
 	if err != nil {
 		return cedarInput{}, err
 	}
@@ -48,7 +51,7 @@ func (m *mapper) release(ctx types.RecordMap) {
 
 // context builds the request's Cedar context; extra reserves room for
 // attributes the caller adds.
-func (m *mapper) context(r *Request, id *identity.Identity, path string, now time.Time, extra int) (types.RecordMap, error) {
+func (m *mapper) context(r *Request, id *identity.Identity, dl *delegated, path string, now time.Time, extra int) (types.RecordMap, error) {
 	ctx, _ := m.contexts.Get().(types.RecordMap)
 	if ctx == nil {
 		ctx = make(types.RecordMap, 9+len(m.signals)+extra)
@@ -67,6 +70,9 @@ func (m *mapper) context(r *Request, id *identity.Identity, path string, now tim
 	}
 	if id.Source == identity.SourceJWT && len(m.claims) > 0 {
 		ctx["jwt"] = claimsRecord(id.Claims, m.claims)
+	}
+	if dl != nil {
+		addDelegation(ctx, dl, m.subjectClaims)
 	}
 	return ctx, nil
 }

@@ -101,7 +101,7 @@ func TestMapContext(t *testing.T) {
 			if tt.edit != nil {
 				tt.edit(r)
 			}
-			in, err := mp.build(r, &id, rt, vals, "/orders/42", testTime)
+			in, err := mp.build(r, &id, nil, rt, vals, "/orders/42", testTime)
 			if tt.wantErr {
 				if err == nil {
 					t.Fatal("want a bad signal error")
@@ -130,7 +130,7 @@ func TestMapNoJWTForX509(t *testing.T) {
 	lk := ordersManifest(t).lookup("GET", "/orders/42", false, false, nil)
 	rt, vals := lk.rt, lk.vals
 	id := identity.Identity{ID: spiffeid.RequireFromString(frontend), Source: identity.SourceX509, Claims: map[string]any{"sub": "x"}}
-	in, err := mp.build(req(frontend, "GET", "/orders/42"), &id, rt, vals, "/orders/42", testTime)
+	in, err := mp.build(req(frontend, "GET", "/orders/42"), &id, nil, rt, vals, "/orders/42", testTime)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,11 +30,20 @@ type MCPRoute struct {
 	ActionPrefix string // per_tool: the action is ActionPrefix + tool
 	ToolType     string // Cedar type of the tool resource (default Tool)
 	Tools        []string
-	// Methods maps a method name or "prefix/*" pattern to "allow",
-	// "deny" or the action name it is authorized as.
-	Methods        map[string]string
-	AllowResponses bool
-	MaxBodyBytes   int
+	// Methods maps a method name or "prefix/*" pattern to "deny" or the
+	// action name it is authorized as. A manifest never allows.
+	Methods map[string]string
+	// DenyResponses refuses JSON-RPC responses from the client; otherwise
+	// each is Action::"mcp:response", decided by policy.
+	DenyResponses bool
+	MaxBodyBytes  int
+	// MaxValues and MaxArgumentDepth bound the body (see mcp.Options).
+	MaxValues        int
+	MaxArgumentDepth int
+	// FoldArgumentNames (argument_names: fold) gives policy the argument
+	// keys folded, as a server that binds them case-insensitively reads
+	// them (see mcp.Options.FoldArgumentNames).
+	FoldArgumentNames bool
 }
 
 func (m *MCPRoute) clone() *MCPRoute {
@@ -47,12 +56,12 @@ func (m *MCPRoute) clone() *MCPRoute {
 	return &c
 }
 
-// mcpVerdict says how a method is authorized.
+// mcpVerdict says how a method is authorized. There is no "allow": a
+// manifest declares, it never grants.
 type mcpVerdict int
 
 const (
-	mcpDeny   mcpVerdict = iota // not allowed by the manifest
-	mcpAllow                    // allowed by the manifest, no policy asked
+	mcpDeny   mcpVerdict = iota // refused by the manifest (or not known)
 	mcpPolicy                   // mapped to an action; policy decides
 )
 
@@ -72,7 +81,9 @@ type mcpRoute struct {
 	toolType    types.EntityType
 	tools       map[string]bool
 	exact       map[string]*mcpMethod
-	prefixes    []mcpPrefix // longest first
+	prefixes    []mcpPrefix           // longest first
+	protocol    map[string]*mcpMethod // MCPProtocolAction defaults
+	response    *mcpMethod            // nil when responses are denied
 	actionNames []string
 }
 
@@ -86,7 +97,8 @@ type mcpPrefix struct {
 func mcpCaptureNames() []string { return []string{"server", "method", "uri", "prompt"} }
 
 // method finds the rule for an MCP method: an exact entry beats the
-// longest matching "prefix/*" pattern. nil means denied.
+// longest matching "prefix/*" pattern, which beats the protocol default.
+// nil means denied.
 func (r *mcpRoute) method(name string) *mcpMethod {
 	if m := r.exact[name]; m != nil {
 		return m
@@ -96,5 +108,5 @@ func (r *mcpRoute) method(name string) *mcpMethod {
 			return p.m
 		}
 	}
-	return nil
+	return r.protocol[name]
 }

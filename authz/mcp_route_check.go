@@ -1,6 +1,8 @@
 package authz
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -13,18 +15,19 @@ import (
 )
 
 // Decision codes of MCP routes, besides "mcp_<reason>" for a body that
-// mcp.Parse rejects (mcp_invalid_json, mcp_duplicate_key, ...).
+// mcp.Parse rejects (mcp_invalid_json, mcp_duplicate_key, ...). Every
+// allow is a policy's "permit": a manifest never allows.
 const (
-	CodeMCPAllowed        = "mcp_allowed"         // every message allowed by the manifest alone
 	CodeMCPTruncated      = "mcp_truncated"       // the body did not reach Tollgate whole
 	CodeMCPTooLarge       = "mcp_too_large"       // over the route's max_body_bytes
-	CodeMCPMethodDenied   = "mcp_method_denied"   // a method the route does not allow
+	CodeMCPMethodDenied   = "mcp_method_denied"   // a method the route denies or does not know
 	CodeMCPResponseDenied = "mcp_response_denied" // a JSON-RPC response on a route that denies them
 )
 
 // mcpCall is what authorizing the messages of one MCP request needs.
 type mcpCall struct {
 	id   *identity.Identity
+	dl   *delegated // the subject the caller acts for, or nil
 	rt   *route
 	vals []string
 	path string
@@ -36,7 +39,7 @@ type mcpCall struct {
 
 // decideMCP authorizes every JSON-RPC message of an MCP request; the first
 // denied message denies the whole request.
-func (e *Engine) decideMCP(r *Request, d *Decision, st *checkState, c *mcpCall) {
+func (e *Engine) decideMCP(ctx context.Context, r *Request, d *Decision, st *checkState, c *mcpCall) {
 	mr := c.rt.mcp
 	d.MCP = &MCPInfo{ID: "null", RPCCode: mcp.CodeInvalidRequest}
 	st.mcp.index = -1
@@ -44,28 +47,24 @@ func (e *Engine) decideMCP(r *Request, d *Decision, st *checkState, c *mcpCall) 
 		setOutcome(d, BadRequest, code, reason)
 		return
 	}
-	body, err := mcp.Parse(r.Body, mcp.Options{MaxBytes: mr.MaxBodyBytes})
+	body, err := mcp.ParseContext(ctx, r.Body, mcp.Options{MaxBytes: mr.MaxBodyBytes, MaxValues: mr.MaxValues,
+		MaxArgumentDepth: mr.MaxArgumentDepth, FoldArgumentNames: mr.FoldArgumentNames})
 	if err != nil {
 		mcpRejected(d, st, err)
 		return
 	}
-	d.MCP.Batch, st.mcp.messages = body.Batch, len(body.Messages)
-	for _, id := range body.RequestIDs() {
-		d.MCP.IDs = append(d.MCP.IDs, string(id))
-	}
-	if c.base, err = e.mapper.context(r, c.id, c.path, c.now, 1); err != nil {
+	st.mcp.messages = len(body.Messages)
+	answerIDs(d.MCP, body.Batch, body.RequestIDs(), false)
+	if c.base, err = e.mapper.context(r, c.id, c.dl, c.path, c.now, 1); err != nil {
 		setOutcome(d, BadRequest, CodeBadSignal, err.Error())
 		return
 	}
 	defer e.mapper.release(c.base)
 	c.principal = e.mapper.principals.get(c.id)
-	evaluated := false
 	for i := range body.Messages {
 		m := &body.Messages[i]
 		st.mcp.method, st.mcp.tool = m.Method, m.Tool
-		ok, ev := e.mcpMessage(d, st, c, m)
-		evaluated = evaluated || ev
-		if !ok {
+		if !e.mcpMessage(d, st, c, m) {
 			d.MCP.ID, d.MCP.RPCCode = rawID(m.ID), mcp.CodePermissionDenied
 			if body.Batch {
 				st.mcp.index = i
@@ -74,46 +73,51 @@ func (e *Engine) decideMCP(r *Request, d *Decision, st *checkState, c *mcpCall) 
 			return
 		}
 	}
-	if !evaluated && len(body.Messages) > 0 {
-		setOutcome(d, Allow, CodeMCPAllowed, "allowed by the route's MCP method rules")
-	}
 }
 
-// mcpMessage authorizes one message; evaluated reports that policy was asked.
-func (e *Engine) mcpMessage(d *Decision, st *checkState, c *mcpCall, m *mcp.Message) (ok, evaluated bool) {
-	mr := c.rt.mcp
-	if m.Response {
-		if mr.AllowResponses {
-			return true, false
-		}
-		d.Policies = nil
-		setOutcome(d, Forbidden, CodeMCPResponseDenied, "JSON-RPC responses are not accepted on this route")
-		return false, false
+// answerIDs records what a JSON-RPC answer to a denial names: the request
+// ids, or no answer at all when nothing in the body expects one (only
+// notifications and responses). answered says that the body expects an
+// answer even without a valid request id (a rejected body).
+func answerIDs(info *MCPInfo, batch bool, ids []json.RawMessage, answered bool) {
+	info.Batch = batch
+	for _, id := range ids {
+		info.IDs = append(info.IDs, string(id))
 	}
+	if !batch && len(ids) == 1 {
+		info.ID = string(ids[0])
+	}
+	info.NoAnswer = len(ids) == 0 && !answered
+}
+
+// mcpMessage authorizes one message.
+func (e *Engine) mcpMessage(d *Decision, st *checkState, c *mcpCall, m *mcp.Message) bool {
+	mr := c.rt.mcp
 	t := mr.target(m, c.vals)
-	switch t.verdict {
-	case mcpAllow:
-		return true, false
-	case mcpDeny:
+	if t.verdict != mcpPolicy {
 		// Policies that allowed earlier elements did not decide this.
 		d.Policies = nil
-		setOutcome(d, Forbidden, CodeMCPMethodDenied, "the MCP method is not allowed on this route")
-		return false, false
+		if m.Response {
+			setOutcome(d, Forbidden, CodeMCPResponseDenied, "JSON-RPC responses are not accepted on this route")
+		} else {
+			setOutcome(d, Forbidden, CodeMCPMethodDenied, "the MCP method is not allowed on this route")
+		}
+		return false
 	}
 	st.action, d.Action, d.Resource = t.label, uidString(t.action), uidString(t.resource)
 	c.base["mcp"] = mcpContext(mr, m) // NewRecord copies the map
 	in := assembleFor(c.principal, t.action, t.resource, c.base)
 	prev := d.Policies
-	applyPolicy(d, st, e.evaluate(in, st))
+	applyPolicy(d, st, e.evaluate(in, st, c.dl))
 	if d.Outcome != Allow {
-		return false, true
+		return false
 	}
 	for _, p := range prev {
 		if !slices.Contains(d.Policies, p) {
 			d.Policies = append(d.Policies, p)
 		}
 	}
-	return true, true
+	return true
 }
 
 // mcpTarget is how one message is authorized.
@@ -138,6 +142,9 @@ func (r *mcpRoute) target(m *mcp.Message, vals []string) mcpTarget {
 		return t
 	}
 	rule := r.method(m.Method)
+	if m.Response {
+		rule = r.response
+	}
 	if rule == nil {
 		return mcpTarget{verdict: mcpDeny}
 	}
@@ -193,6 +200,7 @@ func mcpRejected(d *Decision, st *checkState, err error) {
 	msg := "invalid MCP body: " + string(reason)
 	var me *mcp.Error
 	if errors.As(err, &me) {
+		answerIDs(d.MCP, me.Batch, me.IDs, !me.NoAnswer)
 		st.mcp.detail = me.Msg // offsets and key paths, never values
 		if me.Index >= 0 {
 			st.mcp.index = me.Index
@@ -212,13 +220,14 @@ func rawID(id []byte) string {
 // isMCPCode reports the bounded MCP decision codes.
 func isMCPCode(code string) bool {
 	switch code {
-	case CodeMCPAllowed, CodeMCPTruncated, CodeMCPTooLarge, CodeMCPMethodDenied, CodeMCPResponseDenied:
+	case CodeMCPTruncated, CodeMCPTooLarge, CodeMCPMethodDenied, CodeMCPResponseDenied:
 		return true
 	}
 	switch mcp.Reason(code[min(len(code), 4):]) {
 	case mcp.ReasonTooLarge, mcp.ReasonInvalidJSON, mcp.ReasonDuplicateKey, mcp.ReasonTooDeep,
 		mcp.ReasonBadVersion, mcp.ReasonMissingMethod, mcp.ReasonBadParams, mcp.ReasonBadID,
-		mcp.ReasonEmptyBatch, mcp.ReasonBatchTooLarge, mcp.ReasonInvalidRequest:
+		mcp.ReasonEmptyBatch, mcp.ReasonBatchTooLarge, mcp.ReasonInvalidRequest,
+		mcp.ReasonAmbiguousMember, mcp.ReasonTooManyValues, mcp.ReasonCanceled:
 		return len(code) > 4 && code[:4] == "mcp_"
 	}
 	return false

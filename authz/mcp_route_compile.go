@@ -30,6 +30,7 @@ func (d *decoder) compileMCP(rr *rawRoute, r *route) error {
 			return err
 		}
 	}
+	mr.protocolRules()
 	slices.SortFunc(mr.prefixes, func(a, b mcpPrefix) int { return len(b.prefix) - len(a.prefix) })
 	slices.Sort(mr.actionNames)
 	mr.actionNames = slices.Compact(mr.actionNames)
@@ -42,15 +43,32 @@ func (d *decoder) mcpBasics(raw *rawMCP, key string, mr *mcpRoute) error {
 		return d.errorf(raw.line, key+".server", "required: a tool namespace without \"/\", such as github")
 	}
 	switch raw.responses {
-	case "", "deny":
+	case "", "policy":
+	case "deny":
+		mr.DenyResponses = true
 	case "allow":
-		mr.AllowResponses = true
+		return d.errorf(max(raw.responsesLine, raw.line), key+".responses", "%s: omit it (a response is Action::%q, decided by policy) or write deny",
+			neverGrants, MCPResponseAction)
 	default:
-		return d.errorf(raw.line, key+".responses", "must be allow or deny, not %q", raw.responses)
+		return d.errorf(max(raw.responsesLine, raw.line), key+".responses", "must be policy or deny, not %q", raw.responses)
+	}
+	switch raw.argNames {
+	case "", "exact":
+	case "fold":
+		mr.FoldArgumentNames = true
+	default:
+		return d.errorf(raw.line, key+".argument_names", "must be exact or fold, not %q", raw.argNames)
 	}
 	mr.Server, mr.MaxBodyBytes = raw.server, raw.maxBody
+	mr.MaxValues, mr.MaxArgumentDepth = raw.maxValues, raw.maxArgDepth
 	if mr.MaxBodyBytes == 0 {
 		mr.MaxBodyBytes = mcp.DefaultMaxBytes
+	}
+	if mr.MaxValues == 0 {
+		mr.MaxValues = mcp.DefaultMaxValues
+	}
+	if mr.MaxArgumentDepth == 0 {
+		mr.MaxArgumentDepth = mcp.DefaultMaxArgumentDepth
 	}
 	mr.ToolType = raw.toolType
 	if mr.ToolType == "" {
@@ -110,12 +128,13 @@ func (d *decoder) mcpMethodRule(mm *rawMCPMethod, captures []string, mr *mcpRout
 		if err := d.mcpPolicyRule(mm, captures, mr, rule); err != nil {
 			return err
 		}
-	case mm.verdict == "allow":
-		rule.verdict = mcpAllow
 	case mm.verdict == "deny":
 		rule.verdict = mcpDeny
+	case mm.verdict == "allow":
+		return d.errorf(mm.line, mm.key, "%s: map the method to an action ({action: ...}; a protocol method left out is Action::\"%s<method>\") and let IAM's policy permit it, or write deny",
+			neverGrants, MCPProtocolPrefix)
 	default:
-		return d.errorf(mm.line, mm.key, "must be allow, deny or {action: ..., resource: ...}, not %q", mm.verdict)
+		return d.errorf(mm.line, mm.key, "must be deny or {action: ..., resource: ...}, not %q", mm.verdict)
 	}
 	if p, ok := strings.CutSuffix(mm.name, "*"); ok {
 		mr.prefixes = append(mr.prefixes, mcpPrefix{prefix: p, m: rule})
@@ -164,6 +183,9 @@ func checkMCPMethodName(name string) error {
 	}
 	return nil
 }
+
+// neverGrants starts the error for a manifest that tries to allow.
+const neverGrants = `"allow" is not accepted: a manifest declares, it never grants`
 
 type errString string
 

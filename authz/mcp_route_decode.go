@@ -10,10 +10,11 @@ import (
 type rawMCP struct {
 	line                                   int
 	server, mode, action, prefix, toolType string
-	responses                              string
+	responses, argNames                    string
 	tools                                  []string
 	methods                                []rawMCPMethod
-	maxBody                                int
+	maxBody, maxValues, maxArgDepth        int
+	responsesLine                          int
 	prefixSet                              bool
 	serverLine, modeLine                   int
 	actionLine, prefixLine                 int
@@ -34,15 +35,18 @@ func (d *decoder) mcpFields(r *rawRoute) func(*yaml.Node, string) error {
 		m := &rawMCP{line: n.Line}
 		r.mcp = m
 		return d.fields(n, key, map[string]func(*yaml.Node, string) error{
-			"server":         d.lined(d.str(&m.server), &m.serverLine),
-			"mode":           d.lined(d.str(&m.mode), &m.modeLine),
-			"action":         d.lined(d.str(&m.action), &m.actionLine),
-			"action_prefix":  d.lined(d.setStr(&m.prefix, &m.prefixSet), &m.prefixLine),
-			"tool_type":      d.str(&m.toolType),
-			"tools":          d.strList(&m.tools),
-			"responses":      d.str(&m.responses),
-			"max_body_bytes": d.positiveInt(&m.maxBody),
-			"methods":        d.mcpMethods(m),
+			"server":             d.lined(d.str(&m.server), &m.serverLine),
+			"mode":               d.lined(d.str(&m.mode), &m.modeLine),
+			"action":             d.lined(d.str(&m.action), &m.actionLine),
+			"action_prefix":      d.lined(d.setStr(&m.prefix, &m.prefixSet), &m.prefixLine),
+			"tool_type":          d.str(&m.toolType),
+			"tools":              d.strList(&m.tools),
+			"responses":          d.lined(d.str(&m.responses), &m.responsesLine),
+			"max_body_bytes":     d.positiveInt(&m.maxBody),
+			"max_values":         d.positiveInt(&m.maxValues),
+			"max_argument_depth": d.positiveInt(&m.maxArgDepth),
+			"methods":            d.mcpMethods(m),
+			"argument_names":     d.str(&m.argNames),
 		})
 	}
 }

@@ -78,12 +78,14 @@ func TestMCPCheck(t *testing.T) {
 		{name: "tool resource deny", path: "/docs/mcp", body: call(1, "drop", `{}`), outcome: Forbidden, code: "no_permit", resource: `Tool::"docs/drop"`},
 		{name: "tools/list mapped", body: `{"jsonrpc":"2.0","id":"a","method":"tools/list"}`, outcome: Allow, action: `Action::"ListTools"`, resource: `McpServer::"github"`},
 		{name: "resources/read uri", body: `{"jsonrpc":"2.0","id":3,"method":"resources/read","params":{"uri":"repo://acme/readme"}}`, outcome: Allow, resource: `McpResource::"repo://acme/readme"`},
-		{name: "initialize allowed by manifest", body: `{"jsonrpc":"2.0","id":0,"method":"initialize","params":{}}`, outcome: Allow, code: CodeMCPAllowed},
-		{name: "notification allowed", body: `{"jsonrpc":"2.0","method":"notifications/initialized"}`, outcome: Allow, code: CodeMCPAllowed},
+		{name: "initialize by the baseline permit", body: `{"jsonrpc":"2.0","id":0,"method":"initialize","params":{}}`, outcome: Allow, code: "permit", action: `Action::"mcp:initialize"`, resource: `McpServer::"github"`},
+		{name: "notification by the baseline permit", body: `{"jsonrpc":"2.0","method":"notifications/initialized"}`, outcome: Allow, code: "permit", action: `Action::"mcp:notifications/initialized"`},
+		{name: "protocol method without permit", body: `{"jsonrpc":"2.0","id":1,"method":"prompts/list"}`, outcome: Forbidden, code: "no_permit", action: `Action::"mcp:prompts/list"`},
 		{name: "denied method", body: `{"jsonrpc":"2.0","id":1,"method":"logging/setLevel","params":{}}`, outcome: Forbidden, code: CodeMCPMethodDenied},
-		{name: "unlisted method", body: `{"jsonrpc":"2.0","id":1,"method":"prompts/get","params":{"name":"x"}}`, outcome: Forbidden, code: CodeMCPMethodDenied},
-		{name: "unlisted on tool_resource route", path: "/docs/mcp", body: `{"jsonrpc":"2.0","id":1,"method":"tools/list"}`, outcome: Forbidden, code: CodeMCPMethodDenied},
-		{name: "response denied", body: `{"jsonrpc":"2.0","id":1,"result":{}}`, outcome: Forbidden, code: CodeMCPResponseDenied},
+		{name: "unknown method", body: `{"jsonrpc":"2.0","id":1,"method":"admin/shutdown","params":{"name":"x"}}`, outcome: Forbidden, code: CodeMCPMethodDenied},
+		{name: "protocol default on tool_resource route", path: "/docs/mcp", body: `{"jsonrpc":"2.0","id":1,"method":"tools/list"}`, outcome: Forbidden, code: "no_permit", action: `Action::"mcp:tools/list"`, resource: `McpServer::"docs"`},
+		{name: "response without permit", body: `{"jsonrpc":"2.0","id":1,"result":{}}`, outcome: Forbidden, code: "no_permit", action: `Action::"mcp:response"`},
+		{name: "response denied by manifest", path: "/docs/mcp", body: `{"jsonrpc":"2.0","id":1,"result":{}}`, outcome: Forbidden, code: CodeMCPResponseDenied},
 		{name: "batch allowed", body: "[" + call(1, "search_issues", `{}`) + "," + `{"jsonrpc":"2.0","method":"notifications/progress"}` + "]", outcome: Allow, code: "permit"},
 		{name: "batch one denied", body: "[" + call(1, "search_issues", `{}`) + "," + call(2, "delete_repo", `{}`) + "]", outcome: Forbidden, code: "no_permit", reason: "batch element 1"},
 		{name: "truncated", r: truncated, outcome: BadRequest, code: CodeMCPTruncated},
@@ -131,7 +133,7 @@ func TestMCPCheck(t *testing.T) {
 
 func TestMCPBatchIDs(t *testing.T) {
 	e := newMCPEngine(t, nil, nil)
-	body := "[" + call(7, "search_issues", `{}`) + `,{"jsonrpc":"2.0","method":"notifications/x"},` + call(8, "delete_repo", `{}`) + "]"
+	body := "[" + call(7, "search_issues", `{}`) + `,{"jsonrpc":"2.0","method":"notifications/progress"},` + call(8, "delete_repo", `{}`) + "]"
 	d := e.Check(context.Background(), mcpReq("/mcp", body))
 	if d.Allowed() || !d.MCP.Batch || d.MCP.ID != "8" || strings.Join(d.MCP.IDs, ",") != "7,8" {
 		t.Fatalf("got %+v %+v", d, d.MCP)
@@ -191,7 +193,7 @@ func TestMCPManifestErrors(t *testing.T) {
 		{"missing server", base + "    mcp: { mode: per_tool }\n", "mcp.server"},
 		{"action with mcp", base + "    action: X\n    mcp: { server: s, mode: per_tool }\n", "remove \"action\""},
 		{"action in per_tool", base + "    mcp: { server: s, mode: per_tool, action: X }\n", "use action_prefix"},
-		{"bad verdict", base + "    mcp: { server: s, mode: per_tool, methods: { ping: maybe } }\n", "must be allow, deny"},
+		{"bad verdict", base + "    mcp: { server: s, mode: per_tool, methods: { ping: maybe } }\n", "must be deny or"},
 		{"bad pattern", base + "    mcp: { server: s, mode: per_tool, methods: { \"notif*\": allow } }\n", "must end in"},
 		{"bad template", base + "    mcp: { server: s, mode: per_tool, methods: { resources/read: { action: R, resource: { type: T, id: \"{nope}\" } } } }\n", "resource.id"},
 		{"bad max", base + "    mcp: { server: s, mode: per_tool, max_body_bytes: -1 }\n", "positive integer"},

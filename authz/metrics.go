@@ -8,6 +8,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/tollgate-authz/tollgate/identity"
+	"github.com/tollgate-authz/tollgate/identity/subject"
 )
 
 // metrics holds the decision metrics. Every label is bounded: decision is
@@ -78,6 +79,9 @@ func boundedCode(code string) string {
 		return code
 	}
 	if isMCPCode(code) {
+		return code
+	}
+	if r, ok := strings.CutPrefix(code, "delegation_"); ok && subject.ReasonOf(&subject.Error{Reason: subject.Reason(r)}) == subject.Reason(r) {
 		return code
 	}
 	if r, ok := strings.CutPrefix(code, "identity_"); ok && identity.Reason(r) == identityReason(identity.Reason(r)) {

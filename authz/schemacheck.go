@@ -41,19 +41,29 @@ const never = "requests on this route could never be authorized: "
 // exists, applies to principal type Workload and to the route's resource
 // type, which exists; and the context the mapper builds (with these signals
 // and JWT claims) fits the context the schema declares for the action.
-// All problems are returned together (errors.Join). A nil schema or
+// An MCP route is checked for each action it can ask about (see
+// mcpRoute.schemaActions); a protocol action Action::"mcp:<method>" only
+// when the schema declares it. All problems are returned together (errors.Join). A nil schema or
 // manifest checks nothing.
 func CheckManifest(m *Manifest, s *resolved.Schema, signals []Signal, jwtClaims []string) error {
+	return checkManifest(m, s, mapperContext(signals, jwtClaims, nil, false))
+}
+
+// checkManifest is CheckManifest against the context provided.
+func checkManifest(m *Manifest, s *resolved.Schema, provided map[string]ctxAttr) error {
 	if m == nil || s == nil {
 		return nil
 	}
-	provided := mapperContext(signals, jwtClaims, false)
 	var errs []error
 	for _, r := range m.routes {
-		if r.action.Type == "" {
-			continue // a route kind whose actions come from each message (MCP)
+		if r.mcp != nil {
+			errs = append(errs, checkMCPRoute(m, r, s, provided)...)
+			continue
 		}
-		for _, msg := range checkRoute(r, s, provided) {
+		if r.action.Type == "" {
+			continue
+		}
+		for _, msg := range checkAction(r.action, r.resType, s, provided) {
 			errs = append(errs, &SchemaMismatchError{File: routeFile(m, r), Line: r.Line,
 				Route: r.Name, Action: r.action.String(), Msg: msg})
 		}
@@ -68,8 +78,10 @@ func routeFile(m *Manifest, r *route) string {
 	return m.file
 }
 
-func checkRoute(r *route, s *resolved.Schema, provided map[string]ctxAttr) []string {
-	a, ok := s.Actions[r.action]
+// checkAction checks that action exists, applies to Workload principals
+// and resources of resType, and takes the context Tollgate provides.
+func checkAction(action types.EntityUID, resType types.EntityType, s *resolved.Schema, provided map[string]ctxAttr) []string {
+	a, ok := s.Actions[action]
 	switch {
 	case !ok:
 		return []string{never + "the action is not declared in the schema"}
@@ -81,11 +93,11 @@ func checkRoute(r *route, s *resolved.Schema, provided map[string]ctxAttr) []str
 		msgs = append(msgs, never+fmt.Sprintf("the action does not apply to principal type %s (it applies to %v)",
 			WorkloadType, a.AppliesTo.Principals))
 	}
-	if !knownEntityType(s, r.resType) {
-		msgs = append(msgs, never+fmt.Sprintf("resource type %s is not declared in the schema", r.resType))
-	} else if !slices.Contains(a.AppliesTo.Resources, r.resType) {
+	if !knownEntityType(s, resType) {
+		msgs = append(msgs, never+fmt.Sprintf("resource type %s is not declared in the schema", resType))
+	} else if !slices.Contains(a.AppliesTo.Resources, resType) {
 		msgs = append(msgs, never+fmt.Sprintf("the action does not apply to resource type %s (it applies to %v)",
-			r.resType, a.AppliesTo.Resources))
+			resType, a.AppliesTo.Resources))
 	}
 	return append(msgs, checkContext(a.AppliesTo.Context, provided)...)
 }

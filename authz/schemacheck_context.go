@@ -13,18 +13,19 @@ type ctxAttr struct {
 	always bool // present on every request of the route
 	fits   func(resolved.IsType) bool
 	want   string             // the Cedar type, for messages
-	claims map[string]bool    // for jwt: the configured claim names
+	claims map[string]bool    // for jwt and subject: the configured claim names
 	sub    map[string]ctxAttr // for a record: its attributes
 	open   bool               // a record whose attributes the request chooses
 }
 
 // mapperContext describes the context mapper.build produces (keep the two
 // in step): fixed request attributes, then signals and JWT claims, which
-// may be absent on any given request. With mcp, it adds context.mcp as
+// may be absent on any given request; with deleg, the subject a workload
+// acts for (addDelegation), absent without a token. With mcp, it adds context.mcp as
 // mcpContext builds it for MCP routes. It is the one description of the
 // context: the manifest schema check and the policy shape check (Shape)
 // both derive from it.
-func mapperContext(signals []Signal, claims []string, mcp bool) map[string]ctxAttr {
+func mapperContext(signals []Signal, claims []string, deleg *DelegationContext, mcp bool) map[string]ctxAttr {
 	str := ctxAttr{always: true, fits: isType[resolved.StringType], want: "String"}
 	out := map[string]ctxAttr{
 		"method": str, "path": str, "host": str, "scheme": str,
@@ -43,20 +44,53 @@ func mapperContext(signals []Signal, claims []string, mcp bool) map[string]ctxAt
 		}
 	}
 	if len(claims) > 0 {
-		set := map[string]bool{}
-		for _, c := range claims {
-			set[c] = true
-		}
-		jwt := ctxAttr{fits: isType[resolved.RecordType], want: "record", claims: set, sub: map[string]ctxAttr{}}
-		for c := range set {
-			jwt.sub[c] = ctxAttr{want: "claim", open: true} // a claim's type is the token's
-		}
-		out["jwt"] = jwt
+		out["jwt"] = claimsAttr(claims)
+	}
+	if deleg != nil {
+		addDelegationAttrs(out, deleg)
 	}
 	if mcp {
 		out["mcp"] = mcpContextAttr()
 	}
 	return out
+}
+
+// claimsAttr describes a record of configured token claims (claimsRecord).
+func claimsAttr(claims []string) ctxAttr {
+	set := map[string]bool{}
+	for _, c := range claims {
+		set[c] = true
+	}
+	a := ctxAttr{fits: isType[resolved.RecordType], want: "record", claims: set, sub: map[string]ctxAttr{}}
+	for c := range set {
+		a.sub[c] = ctxAttr{want: "claim", open: true} // a claim's type is the token's
+	}
+	return a
+}
+
+// addDelegationAttrs describes what addDelegation builds (keep the two in
+// step): all absent on a request without a subject token.
+func addDelegationAttrs(out map[string]ctxAttr, d *DelegationContext) {
+	et := d.EntityType
+	if et == "" {
+		et = DefaultSubjectType
+	}
+	// The subject's attributes are IAM's data, not the request's.
+	out["on_behalf_of"] = ctxAttr{fits: isEntity(et), want: string(et), open: true}
+	out["delegation"] = ctxAttr{fits: isStringSet, want: "Set<String>"}
+	out["delegation_length"] = ctxAttr{fits: isType[resolved.LongType], want: "Long"}
+	if len(d.Claims) > 0 {
+		out["subject"] = claimsAttr(d.Claims)
+	}
+}
+
+func isEntity(et types.EntityType) func(resolved.IsType) bool {
+	return func(t resolved.IsType) bool { e, ok := t.(resolved.EntityType); return ok && types.EntityType(e) == et }
+}
+
+func isStringSet(t resolved.IsType) bool {
+	s, ok := t.(resolved.SetType)
+	return ok && isType[resolved.StringType](s.Element)
 }
 
 // mcpContextAttr describes context.mcp as mcpContext builds it (keep the
@@ -107,20 +141,20 @@ func checkContext(declared resolved.RecordType, provided map[string]ctxAttr) []s
 			msgs = append(msgs, never+fmt.Sprintf("the schema requires context.%s, which is absent from some requests; "+
 				"declare it optional (%s?) and test it with `has`", name, name))
 		case p.claims != nil:
-			msgs = append(msgs, checkClaims(decl.Type.(resolved.RecordType), p.claims)...)
+			msgs = append(msgs, checkClaims(name, decl.Type.(resolved.RecordType), p.claims)...)
 		}
 	}
 	return msgs
 }
 
-func checkClaims(declared resolved.RecordType, claims map[string]bool) []string {
+func checkClaims(record string, declared resolved.RecordType, claims map[string]bool) []string {
 	var msgs []string
 	for k, a := range declared {
 		switch {
 		case !claims[string(k)] && !a.Optional:
-			msgs = append(msgs, never+fmt.Sprintf("the schema requires context.jwt.%s, which is not a configured claim", k))
+			msgs = append(msgs, never+fmt.Sprintf("the schema requires context.%s.%s, which is not a configured claim", record, k))
 		case !a.Optional:
-			msgs = append(msgs, never+fmt.Sprintf("the schema requires context.jwt.%s, but a token may omit it; declare it optional", k))
+			msgs = append(msgs, never+fmt.Sprintf("the schema requires context.%s.%s, but a token may omit it; declare it optional", record, k))
 		}
 	}
 	sort.Strings(msgs)

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"log/slog"
 
+	"github.com/cedar-policy/cedar-go"
+	"github.com/cedar-policy/cedar-go/types"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/tollgate-authz/tollgate/policy"
@@ -59,14 +61,14 @@ func (l *shadowLog) attrs() []slog.Attr {
 	)}
 }
 
-// shadowEvaluate asks the shadow about in and records a disagreement with
+// shadowEvaluate asks the shadow about req, with the same overlay entities, and records a disagreement with
 // the enforced decision.
-func (e *Engine) shadowEvaluate(in cedarInput, st *checkState, enforced *policy.Decision) {
+func (e *Engine) shadowEvaluate(req cedar.Request, extra []types.Entity, st *checkState, enforced *policy.Decision) {
 	if e.shadow == nil {
 		return
 	}
 	defer func() { _ = recover() }() // the shadow's failure is not the request's
-	sd := ask(e.shadow.policies, in)
+	sd := e.shadow.policies.Evaluate(req, extra...)
 	ea, sa := permits(enforced), permits(&sd)
 	if ea == sa {
 		return

@@ -1,6 +1,7 @@
 package authz
 
 import (
+	"cmp"
 	"fmt"
 
 	"github.com/cedar-policy/cedar-go/types"
@@ -14,6 +15,9 @@ type PolicyCheck struct {
 	Manifest  *Manifest // nil: no manifests known (offline tools only)
 	Signals   []Signal
 	JWTClaims []string
+	// Delegation is what subject tokens add to the context; nil when
+	// delegation is off.
+	Delegation *DelegationContext
 	// NoConfig: the signals and JWT claims are unknown (an offline tool run
 	// without --config), so context attributes are not checked.
 	NoConfig bool
@@ -32,7 +36,7 @@ func CheckPolicies(snap *policy.Snapshot, c PolicyCheck) error {
 	if err := snap.CheckSchemaRequired(c.RequireSchema); err != nil {
 		return err
 	}
-	if err := CheckManifest(c.Manifest, snap.Schema(), c.Signals, c.JWTClaims); err != nil {
+	if err := checkManifest(c.Manifest, snap.Schema(), mapperContext(c.Signals, c.JWTClaims, c.Delegation, false)); err != nil {
 		return err
 	}
 	return snap.CheckShape(ContextShape(c))
@@ -46,6 +50,9 @@ func ContextShape(c PolicyCheck) *policy.Shape {
 	hasMCP := false
 	if m := c.Manifest; m != nil {
 		sh.EntityTypes = map[types.EntityType]bool{WorkloadType: true}
+		if d := c.Delegation; d != nil {
+			sh.EntityTypes[cmp.Or(d.EntityType, DefaultSubjectType)] = true
+		}
 		sh.Actions = map[types.EntityUID]bool{}
 		for _, r := range m.routes {
 			if r.mcp != nil {
@@ -58,7 +65,7 @@ func ContextShape(c PolicyCheck) *policy.Shape {
 		}
 	}
 	if !c.NoConfig {
-		sh.Context = shapeAttr(ctxAttr{want: "record", sub: mapperContext(c.Signals, c.JWTClaims, hasMCP)})
+		sh.Context = shapeAttr(ctxAttr{want: "record", sub: mapperContext(c.Signals, c.JWTClaims, c.Delegation, hasMCP)})
 	}
 	return sh
 }
@@ -83,6 +90,10 @@ func addMCPShape(sh *policy.Shape, r *mcpRoute) {
 	for _, p := range r.prefixes {
 		add(p.m)
 	}
+	for _, m := range r.protocol {
+		add(m)
+	}
+	add(r.response)
 }
 
 func shapeAttr(a ctxAttr) *policy.Attr {

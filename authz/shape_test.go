@@ -62,7 +62,11 @@ func TestContextShapeFromConfigAndManifests(t *testing.T) {
 		!sh.Context.Attrs["mcp"].Attrs["arguments"].Open {
 		t.Errorf("signal, claim or mcp.arguments wrong: %+v", sh.Context.Attrs)
 	}
-	for _, a := range []string{"ListTools", "ReadResource"} {
+	// Every action an MCP route can produce is in the shape, including the
+	// protocol methods it does not map and client responses, so IAM's
+	// baseline permit for them is never refused as unknown.
+	for _, a := range []string{"ListTools", "ReadResource", MCPProtocolPrefix + "initialize",
+		MCPProtocolPrefix + "notifications/initialized", MCPResponseAction} {
 		if !sh.Actions[types.NewEntityUID("Action", types.String(a))] {
 			t.Errorf("MCP method action %s missing from %v", a, sh.Actions)
 		}

@@ -43,7 +43,8 @@ var errBadSignal = errors.New("bad signal")
 // reservedContextKeys are set by the mapper and cannot be signal names.
 func isReservedContextKey(k string) bool {
 	switch k {
-	case "method", "path", "host", "scheme", "source_address", "time", "tls", "jwt":
+	case "method", "path", "host", "scheme", "source_address", "time", "tls", "jwt",
+		"on_behalf_of", "delegation", "delegation_length", "subject": // delegation.go
 		return true
 	}
 	return false

@@ -105,7 +105,7 @@ func denied(d *authz.Decision, mcpStatus int) deniedAnswer {
 	hs := make([][2]string, 2, 5)
 	hs[0], hs[1] = [2]string{HeaderDecisionID, d.ID}, [2]string{HeaderCode, d.Code}
 	switch {
-	case d.MCP != nil:
+	case d.MCP.JSONRPC(): // a denied notification or response gets the plain denial below
 		return deniedAnswer{mcpStatus, append(hs, [2]string{"content-type", "application/json"}), mcpErrorBody(d)}
 	case d.GRPC:
 		hs = append(hs, [2]string{"content-type", "application/grpc"},
@@ -171,7 +171,7 @@ func overwrite(key, value string) *corev3.HeaderValueOption {
 // dynamicMetadata is what Envoy's access log can read under
 // %DYNAMIC_METADATA(envoy.filters.http.ext_authz:...)%.
 func dynamicMetadata(d *authz.Decision) *structpb.Struct {
-	n := 8 + len(d.Policies) + len(d.Exceptions)
+	n := 10 + len(d.Policies) + len(d.Exceptions) + len(d.Delegation)
 	sv := newStringValues(n)
 	f := make(map[string]*structpb.Value, 8)
 	f["decision_id"] = sv.add(d.ID)
@@ -185,6 +185,11 @@ func dynamicMetadata(d *authz.Decision) *structpb.Struct {
 	}
 	if len(d.Exceptions) > 0 {
 		f["exceptions"] = sv.list(d.Exceptions)
+	}
+	if d.Subject != "" {
+		// The verified subject and its act chain; never the token.
+		f["subject"] = sv.add(d.Subject)
+		f["delegation"] = sv.list(d.Delegation)
 	}
 	return &structpb.Struct{Fields: f}
 }

@@ -27,6 +27,11 @@ const (
 // request carries no credential at all.
 var ErrNoIdentity = errors.New("no identity credential presented")
 
+// ErrPrincipalIgnored (which is also ErrNoIdentity) is returned when the
+// only credential is Envoy's source principal and
+// Config.TrustSourcePrincipal is false, so the caller learns why.
+var ErrPrincipalIgnored = fmt.Errorf("%w: the source principal is ignored (identity.trust_source_principal is false)", ErrNoIdentity)
+
 // Error is a verification failure with a bounded reason.
 type Error struct {
 	Source Source // empty when no credential was presented

@@ -16,7 +16,8 @@ func TestVerifyPrincipal(t *testing.T) {
 		{"trusted principal", on, Credentials{SourcePrincipal: "spiffe://example.org/ns/a"}, want{id: "spiffe://example.org/ns/a", source: SourcePrincipal}},
 		{"untrusted domain", on, Credentials{SourcePrincipal: "spiffe://other.org/ns/a"}, want{reason: ReasonUntrustedDomain, is: ErrUntrustedDomain}},
 		{"not a SPIFFE ID", on, Credentials{SourcePrincipal: "web.example.org"}, want{reason: ReasonMalformed, is: ErrMalformed}},
-		{"principal mode disabled", off, Credentials{SourcePrincipal: "spiffe://example.org/ns/a"}, want{reason: ReasonMissing, is: ErrNoIdentity}},
+		{"principal mode disabled", off, Credentials{SourcePrincipal: "spiffe://example.org/ns/a"}, want{reason: ReasonMissing, is: ErrPrincipalIgnored}},
+		{"nothing at all", off, Credentials{}, want{reason: ReasonMissing, is: ErrNoIdentity}},
 		{"certificate beats principal", on, Credentials{
 			PeerCertificate: on.ca.NewX509SVID("/cert").EnvoyLeaf(), SourcePrincipal: "spiffe://example.org/ns/a",
 		}, want{id: "spiffe://example.org/cert", source: SourceX509}},

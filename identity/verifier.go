@@ -76,6 +76,9 @@ func (v *Verifier) verify(ctx context.Context, c Credentials) (Identity, *Error)
 		}
 		return v.verifyJWT(token)
 	}
+	if c.SourcePrincipal != "" {
+		return Identity{}, fail("", ReasonMissing, ErrPrincipalIgnored, "")
+	}
 	return Identity{}, fail("", ReasonMissing, ErrNoIdentity, "")
 }
 

@@ -27,7 +27,7 @@ func (w *Watcher) settledLoad(old *Snapshot) (*Snapshot, error) {
 	}
 	for range maxSettleRounds {
 		if !w.wait(w.ctx, w.settle) {
-			return nil, wrap(detail(ErrWatcher, "closed while waiting for the policy directory to settle"))
+			return nil, wrap(detail(ErrClosed, "while waiting for the policy directory to settle"))
 		}
 		next, err := w.loadConsistent()
 		if err != nil {
@@ -71,7 +71,7 @@ func (w *Watcher) loadConsistent() (*Snapshot, error) {
 	before := w.fingerprint()
 	next, err := w.load()
 	if err == nil && w.fingerprint() != before {
-		err = wrap(detail(ErrWatcher, "the policy directory changed while it was read; will retry"))
+		err = wrap(detail(ErrChangedDuringRead, "will retry"))
 	}
 	return next, err
 }

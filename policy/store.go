@@ -21,6 +21,15 @@ func NewStore(m *Metrics) *Store { return &Store{metrics: m} }
 // Current returns the snapshot in force, or nil.
 func (s *Store) Current() *Snapshot { return s.cur.Load() }
 
+// Entity looks uid up in the entity data of the snapshot in force; false
+// when there is no snapshot.
+func (s *Store) Entity(uid types.EntityUID) (types.Entity, bool) {
+	if snap := s.Current(); snap != nil {
+		return snap.Entity(uid)
+	}
+	return types.Entity{}, false
+}
+
 // Swap puts next in force and returns the previous snapshot.
 func (s *Store) Swap(next *Snapshot) *Snapshot {
 	old := s.cur.Swap(next)

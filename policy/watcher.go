@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/tollgate-authz/tollgate/internal/failrun"
 )
 
 // DefaultInterval is how often a Watcher polls when no interval is given.
@@ -46,8 +48,9 @@ type Watcher struct {
 	done   chan struct{}
 	once   sync.Once
 
-	mu   sync.Mutex // serialises reloads
-	last string     // fingerprint of the source last loaded (or tried)
+	mu       sync.Mutex  // serialises reloads
+	last     string      // fingerprint of the source last loaded (or tried)
+	failures failrun.Run // the current run of failed reloads (log.go)
 }
 
 // NewWatcher loads the source once and starts polling. It returns an error
@@ -72,7 +75,7 @@ func NewWatcher(store *Store, opts WatcherOptions) (*Watcher, error) {
 		opts.Interval = DefaultInterval
 	}
 	fp := w.fingerprint()
-	if err := w.ReloadNow(); err != nil {
+	if err := w.reload(true); err != nil {
 		if store.Current() == nil {
 			w.cancel()
 			return nil, err
@@ -129,17 +132,22 @@ func (w *Watcher) poll() {
 // while it was being read (files are read one by one), or that kept
 // changing, is an error too, so a mix of old and new files, or a file
 // caught half-written, is never swapped in.
-func (w *Watcher) ReloadNow() error {
+func (w *Watcher) ReloadNow() error { return w.reload(false) }
+
+// reload is ReloadNow; at start a failure is the caller's to report.
+func (w *Watcher) reload(start bool) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	old := w.store.Current()
 	next, err := w.settledLoad(old)
 	w.store.metrics.reload(err)
 	if err != nil {
-		w.log.Error("policy reload failed; keeping the last good snapshot",
-			"error", err, "version", versionOf(old))
+		if !start {
+			w.logFailure(err, old)
+		}
 		return err
 	}
+	w.logRecovery(next)
 	if old != nil && old.Hash() == next.Hash() {
 		w.log.Debug("policy source unchanged", "version", old.Version(), "hash", old.Hash())
 		return nil

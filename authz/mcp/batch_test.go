@@ -65,7 +65,8 @@ func assertIDs(t *testing.T, got []json.RawMessage, want []string) {
 
 func TestOptionsDefaults(t *testing.T) {
 	got := Options{MaxBytes: -1}.withDefaults()
-	want := Options{MaxBytes: DefaultMaxBytes, MaxDepth: DefaultMaxDepth, MaxBatch: DefaultMaxBatch}
+	want := Options{MaxBytes: DefaultMaxBytes, MaxDepth: DefaultMaxDepth, MaxBatch: DefaultMaxBatch,
+		MaxValues: DefaultMaxValues, MaxArgumentDepth: DefaultMaxArgumentDepth}
 	if got != want {
 		t.Errorf("withDefaults() = %+v, want %+v", got, want)
 	}

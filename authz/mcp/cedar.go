@@ -3,6 +3,7 @@ package mcp
 import (
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/cedar-policy/cedar-go/types"
 
@@ -10,8 +11,11 @@ import (
 )
 
 // arguments converts params.arguments to a Cedar record. Absent or null
-// arguments give an empty record; any other non-object is bad_params.
-func arguments(params *strictjson.Value, index int) (types.Record, error) {
+// arguments give an empty record; any other non-object is bad_params, and
+// arguments nested deeper than maxDepth (the arguments object is 1) are
+// too_deep.
+func arguments(params *strictjson.Value, index int, opts Options) (types.Record, error) {
+	maxDepth := opts.MaxArgumentDepth
 	args := params.Lookup("arguments")
 	if args == nil || args.Kind == strictjson.Null {
 		return types.Record{}, nil
@@ -19,12 +23,35 @@ func arguments(params *strictjson.Value, index int) (types.Record, error) {
 	if args.Kind != strictjson.Object {
 		return types.Record{}, newError(ReasonBadParams, index, `"params.arguments" must be an object, got %s`, args.Kind)
 	}
-	return record(args), nil
+	if d := depth(args, maxDepth); d > maxDepth {
+		return types.Record{}, newError(ReasonTooDeep, index, `"params.arguments" nests more than %d arrays/objects deep`, maxDepth)
+	}
+	return converter{fold: opts.FoldArgumentNames}.record(args), nil
 }
+
+// depth returns the nesting depth of v's containers (a scalar is 0),
+// stopping once it exceeds limit.
+func depth(v *strictjson.Value, limit int) int {
+	if limit < 0 || (v.Kind != strictjson.Array && v.Kind != strictjson.Object) {
+		return 0
+	}
+	deepest := 0
+	for i := range v.Elems {
+		deepest = max(deepest, depth(&v.Elems[i], limit-1))
+	}
+	for i := range v.Members {
+		deepest = max(deepest, depth(&v.Members[i].Val, limit-1))
+	}
+	return deepest + 1
+}
+
+// converter turns JSON values into Cedar values; fold writes every object
+// key in its folded form (see FoldName).
+type converter struct{ fold bool }
 
 // cedarValue converts a JSON value; ok is false for null, which has no
 // Cedar counterpart and is omitted.
-func cedarValue(v *strictjson.Value) (val types.Value, ok bool) {
+func (c converter) cedarValue(v *strictjson.Value) (val types.Value, ok bool) {
 	switch v.Kind {
 	case strictjson.Bool:
 		return types.Boolean(v.Bool), true
@@ -35,25 +62,46 @@ func cedarValue(v *strictjson.Value) (val types.Value, ok bool) {
 	case strictjson.Array:
 		elems := make([]types.Value, 0, len(v.Elems))
 		for i := range v.Elems {
-			if e, ok := cedarValue(&v.Elems[i]); ok {
+			if e, ok := c.cedarValue(&v.Elems[i]); ok {
 				elems = append(elems, e)
 			}
 		}
 		return types.NewSet(elems...), true
 	case strictjson.Object:
-		return record(v), true
+		return c.record(v), true
 	}
 	return nil, false
 }
 
-func record(v *strictjson.Value) types.Record {
+func (c converter) record(v *strictjson.Value) types.Record {
 	m := make(types.RecordMap, len(v.Members))
 	for i := range v.Members {
-		if val, ok := cedarValue(&v.Members[i].Val); ok {
-			m[types.String(v.Members[i].Key)] = val
+		if val, ok := c.cedarValue(&v.Members[i].Val); ok {
+			key := v.Members[i].Key
+			if c.fold {
+				key = FoldName(key)
+			}
+			m[types.String(key)] = val
 		}
 	}
 	return types.NewRecord(m)
+}
+
+// FoldName returns the form of an object key that Options.FoldArgumentNames
+// gives policy: each rune replaced by the lower case of the smallest rune
+// of its Unicode simple case-folding orbit. Two keys that encoding/json
+// would match to the same struct field (bytes.EqualFold: "Repo", "REPO",
+// "repo"; "ſ" and "s"; the Kelvin sign and "k") fold to the same name.
+func FoldName(s string) string {
+	return strings.Map(func(r rune) rune {
+		for {
+			r2 := unicode.SimpleFold(r)
+			if r2 <= r {
+				return unicode.ToLower(r2)
+			}
+			r = r2
+		}
+	}, s)
 }
 
 // maxExponent bounds the exponent of a number literal; beyond it, a

@@ -20,11 +20,31 @@
 //     surrogate unpaired, and any data after the top-level value
 //     (invalid_json). encoding/json would silently replace the first and
 //     third with U+FFFD.
-//   - Bodies over Options.MaxBytes (too_large) and nesting over
-//     Options.MaxDepth (too_deep).
+//   - Member names a consumer could read as a protocol member although they
+//     are not spelled exactly so (ambiguous_member): in the message
+//     ("jsonrpc", "id", "method", "params", "result", "error") and in params
+//     ("name", "arguments", "uri", "_meta", and the other params members of
+//     the MCP specification), any name equal under the case folding
+//     encoding/json applies to struct fields (bytes.EqualFold: "Method",
+//     "Arguments", "paramſ" with U+017F, "tas\u212a" with the Kelvin sign).
+//     Go MCP servers that decode with encoding/json (mcp-go, the go-sdk
+//     before its fix for CVE-2026-27896) read those as the protocol
+//     member, which Tollgate's exact lookup would not see. Any key, at any
+//     depth, with a control character (U+0000-U+001F, U+007F-U+009F; raw
+//     or \u-escaped) is refused too: the go-sdk up to v1.4.0 read
+//     "name\u0000" as "name" (GHSA-q382-vc8q-7jhj).
+//   - Bodies over Options.MaxBytes (too_large), nesting over
+//     Options.MaxDepth (too_deep), more JSON values than Options.MaxValues
+//     (too_many_values), params.arguments nested deeper than
+//     Options.MaxArgumentDepth (too_deep), and a parse whose context ended
+//     (canceled). The value count bounds the memory and time a body costs
+//     before policy runs, whatever its shape.
 //
 // Each message must have "jsonrpc":"2.0" (bad_version) and an "id", if
-// present, that is a string, number or null (bad_id). A request needs a
+// present, that is a string or an integer written without fraction or
+// exponent within ±(2^53-1) (bad_id): MCP forbids a null id, the go-sdk
+// reads "id":null as a notification, and it reads number ids through
+// float64, so 1.5 or 2^53+1 would be another id to it. A request needs a
 // non-empty string "method" (missing_method) and "params", if present, must
 // be an object or array (bad_params). tools/call and prompts/get need a
 // non-empty string params.name, resources/read, resources/subscribe and
@@ -37,9 +57,9 @@
 // An MCP client may POST a JSON-RPC response (an object with "result" or
 // "error" and no "method") to answer a server-initiated request, such as
 // sampling or elicitation. Parse returns it as a Message with Response set
-// and only ID filled in, so the engine can allow or deny responses by
-// configuration. A response needs an "id" and exactly one of "result" and
-// "error"; mixing request and response members is invalid_request.
+// and only ID filled in, so that policy can decide it. A response needs an
+// "id" and exactly one of "result" and "error" (an object); a message with
+// both "method" and "result" or "error" is invalid_request.
 //
 // # Arguments as Cedar values
 //

@@ -1,6 +1,7 @@
 package mcp
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 )
@@ -21,22 +22,31 @@ const (
 	ReasonEmptyBatch     Reason = "empty_batch"     // the body is []
 	ReasonBatchTooLarge  Reason = "batch_too_large" // more than Options.MaxBatch elements
 	ReasonInvalidRequest Reason = "invalid_request" // not an object, or mixes request and response members
+	// ReasonAmbiguousMember is a member name that a consumer could read as
+	// another: a protocol member not spelled exactly (Method, Arguments,
+	// paramſ), or any key with a control character (name\u0000).
+	ReasonAmbiguousMember Reason = "ambiguous_member"
+	ReasonTooManyValues   Reason = "too_many_values" // more JSON values than Options.MaxValues
+	ReasonCanceled        Reason = "canceled"        // the request's context ended while parsing
 )
 
 // Sentinel errors, one per Reason. Every error returned by Parse is an
 // *Error, and errors.Is(err, ErrXxx) reports its reason.
 var (
-	ErrTooLarge       = errors.New("mcp: body too large")
-	ErrInvalidJSON    = errors.New("mcp: invalid JSON")
-	ErrDuplicateKey   = errors.New("mcp: duplicate object key")
-	ErrTooDeep        = errors.New("mcp: nesting too deep")
-	ErrBadVersion     = errors.New("mcp: jsonrpc version is not \"2.0\"")
-	ErrMissingMethod  = errors.New("mcp: missing method")
-	ErrBadParams      = errors.New("mcp: bad params")
-	ErrBadID          = errors.New("mcp: bad id")
-	ErrEmptyBatch     = errors.New("mcp: empty batch")
-	ErrBatchTooLarge  = errors.New("mcp: batch too large")
-	ErrInvalidRequest = errors.New("mcp: invalid request")
+	ErrTooLarge        = errors.New("mcp: body too large")
+	ErrInvalidJSON     = errors.New("mcp: invalid JSON")
+	ErrDuplicateKey    = errors.New("mcp: duplicate object key")
+	ErrTooDeep         = errors.New("mcp: nesting too deep")
+	ErrBadVersion      = errors.New("mcp: jsonrpc version is not \"2.0\"")
+	ErrMissingMethod   = errors.New("mcp: missing method")
+	ErrBadParams       = errors.New("mcp: bad params")
+	ErrBadID           = errors.New("mcp: bad id")
+	ErrEmptyBatch      = errors.New("mcp: empty batch")
+	ErrBatchTooLarge   = errors.New("mcp: batch too large")
+	ErrInvalidRequest  = errors.New("mcp: invalid request")
+	ErrAmbiguousMember = errors.New("mcp: ambiguous member name")
+	ErrTooManyValues   = errors.New("mcp: too many JSON values")
+	ErrCanceled        = errors.New("mcp: parsing canceled")
 )
 
 // Error is a rejected body. Msg is meant for logs and operators: it names
@@ -47,6 +57,14 @@ type Error struct {
 	Code  Reason
 	Msg   string
 	Index int // batch element, or -1 for the whole body
+	// Batch and IDs describe the rejected body when it was JSON: whether
+	// it was a batch, and the ids of its elements that are requests with
+	// a valid id, so the answer can name them. Both are zero otherwise.
+	Batch bool
+	IDs   []json.RawMessage
+	// NoAnswer is set when the body was JSON and nothing in it expects an
+	// answer (only notifications and responses).
+	NoAnswer bool
 }
 
 func (e *Error) Error() string {
@@ -81,6 +99,12 @@ func (r Reason) sentinel() error {
 		return ErrEmptyBatch
 	case ReasonBatchTooLarge:
 		return ErrBatchTooLarge
+	case ReasonAmbiguousMember:
+		return ErrAmbiguousMember
+	case ReasonTooManyValues:
+		return ErrTooManyValues
+	case ReasonCanceled:
+		return ErrCanceled
 	}
 	return ErrInvalidRequest
 }
@@ -100,7 +124,7 @@ func ReasonOf(err error) Reason {
 // for bad_params, and CodeInvalidRequest otherwise.
 func (r Reason) RPCCode() int {
 	switch r {
-	case ReasonTooLarge, ReasonInvalidJSON, ReasonDuplicateKey, ReasonTooDeep:
+	case ReasonTooLarge, ReasonInvalidJSON, ReasonDuplicateKey, ReasonTooDeep, ReasonTooManyValues:
 		return CodeParseError
 	case ReasonBadParams:
 		return CodeInvalidParams

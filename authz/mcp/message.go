@@ -8,9 +8,12 @@ import (
 
 // parseMessage validates one JSON-RPC message; index is its batch position
 // or -1.
-func parseMessage(v *strictjson.Value, index int) (Message, error) {
+func parseMessage(v *strictjson.Value, index int, opts Options) (Message, error) {
 	if v.Kind != strictjson.Object {
 		return Message{}, newError(ReasonInvalidRequest, index, "a JSON-RPC message must be an object, got %s", v.Kind)
+	}
+	if err := exactMembers(v, envelopeMembers, "", index); err != nil {
+		return Message{}, err
 	}
 	if ver := v.Lookup("jsonrpc"); ver == nil || ver.Kind != strictjson.String || ver.Str != "2.0" {
 		return Message{}, newError(ReasonBadVersion, index, `member "jsonrpc" must be the string "2.0"`)
@@ -18,8 +21,9 @@ func parseMessage(v *strictjson.Value, index int) (Message, error) {
 	var m Message
 	id := v.Lookup("id")
 	if id != nil {
-		if id.Kind != strictjson.String && id.Kind != strictjson.Number && id.Kind != strictjson.Null {
-			return Message{}, newError(ReasonBadID, index, `member "id" must be a string, number or null, got %s`, id.Kind)
+		if !validID(id) {
+			return Message{}, newError(ReasonBadID, index,
+				`member "id" must be a string or an integer within ±(2^53-1) written without fraction or exponent, got %s`, id.Kind)
 		}
 		m.ID = bytes.Clone(id.Raw)
 	}
@@ -34,22 +38,29 @@ func parseMessage(v *strictjson.Value, index int) (Message, error) {
 	m.Notification = id == nil
 	params := v.Lookup("params")
 	if params == nil {
-		return m, methodParams(&m, nil, index)
+		return m, methodParams(&m, nil, index, opts)
 	}
 	if params.Kind != strictjson.Object && params.Kind != strictjson.Array {
 		return Message{}, newError(ReasonBadParams, index, `member "params" must be an object or array, got %s`, params.Kind)
 	}
+	if err := exactMembers(params, paramsMembers, "params.", index); err != nil {
+		return Message{}, err
+	}
 	m.RawParams = bytes.Clone(params.Raw)
-	return m, methodParams(&m, params, index)
+	return m, methodParams(&m, params, index, opts)
 }
 
 // response validates a JSON-RPC response object.
 func response(v *strictjson.Value, m Message, index int) (Message, error) {
-	switch {
+	switch result, rpcErr := v.Lookup("result"), v.Lookup("error"); {
 	case v.Lookup("method") != nil || v.Lookup("params") != nil:
 		return Message{}, newError(ReasonInvalidRequest, index, `a message cannot have both "method"/"params" and "result"/"error"`)
-	case v.Lookup("result") != nil && v.Lookup("error") != nil:
+	case result != nil && rpcErr != nil:
 		return Message{}, newError(ReasonInvalidRequest, index, `a response cannot have both "result" and "error"`)
+	case rpcErr != nil && rpcErr.Kind != strictjson.Object, result != nil && result.Kind != strictjson.Object:
+		// An MCP result is an object; a null one reads as no result at
+		// all to a decoder into "any" (mcp-go), making this a request.
+		return Message{}, newError(ReasonInvalidRequest, index, `member "result" or "error" must be an object`)
 	case m.ID == nil:
 		return Message{}, newError(ReasonInvalidRequest, index, `a response must have an "id" member`)
 	}
@@ -58,16 +69,16 @@ func response(v *strictjson.Value, m Message, index int) (Message, error) {
 
 // methodParams extracts what policy needs from the params of the methods
 // that name a tool, resource or prompt. params is nil when absent.
-func methodParams(m *Message, params *strictjson.Value, index int) error {
+func methodParams(m *Message, params *strictjson.Value, index int, opts Options) error {
 	var err error
 	switch m.Method {
 	case "tools/call":
 		if m.Tool, err = requiredString(params, "name", index); err == nil {
-			m.Arguments, err = arguments(params, index)
+			m.Arguments, err = arguments(params, index, opts)
 		}
 	case "prompts/get":
 		if m.Prompt, err = requiredString(params, "name", index); err == nil {
-			m.Arguments, err = arguments(params, index)
+			m.Arguments, err = arguments(params, index, opts)
 		}
 	case "resources/read", "resources/subscribe", "resources/unsubscribe":
 		m.URI, err = requiredString(params, "uri", index)

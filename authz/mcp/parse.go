@@ -1,6 +1,7 @@
 package mcp
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"strconv"
@@ -12,9 +13,11 @@ import (
 
 // Defaults for zero (or negative) Options fields.
 const (
-	DefaultMaxBytes = 1 << 20
-	DefaultMaxDepth = 32
-	DefaultMaxBatch = 64
+	DefaultMaxBytes         = 1 << 20
+	DefaultMaxDepth         = 32
+	DefaultMaxBatch         = 64
+	DefaultMaxValues        = 16384
+	DefaultMaxArgumentDepth = 16
 )
 
 // Options bounds what Parse accepts. A zero or negative field takes its
@@ -23,18 +26,32 @@ type Options struct {
 	MaxBytes int // largest body, in bytes
 	MaxDepth int // deepest nesting of arrays and objects; the top level is 1
 	MaxBatch int // most elements in a batch
+	// MaxValues is the most JSON values in the whole body (every scalar,
+	// array and object counts one; keys do not). It bounds the work and
+	// memory of a body, whatever its shape, before policy runs.
+	MaxValues int
+	// MaxArgumentDepth is the deepest nesting of arrays and objects in
+	// params.arguments converted to Cedar; the arguments object is 1.
+	MaxArgumentDepth int
+	// FoldArgumentNames gives policy every key of params.arguments, at any
+	// depth, in its folded form (FoldName), for tool servers that bind
+	// arguments case-insensitively (encoding/json structs: mcp-go's typed
+	// handlers): {"Repo": ...} is then context.mcp.arguments.repo, as the
+	// server reads it. Keys equal under folding are refused anyway.
+	FoldArgumentNames bool
 }
 
 func (o Options) withDefaults() Options {
-	if o.MaxBytes <= 0 {
-		o.MaxBytes = DefaultMaxBytes
+	def := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
 	}
-	if o.MaxDepth <= 0 {
-		o.MaxDepth = DefaultMaxDepth
-	}
-	if o.MaxBatch <= 0 {
-		o.MaxBatch = DefaultMaxBatch
-	}
+	def(&o.MaxBytes, DefaultMaxBytes)
+	def(&o.MaxDepth, DefaultMaxDepth)
+	def(&o.MaxBatch, DefaultMaxBatch)
+	def(&o.MaxValues, DefaultMaxValues)
+	def(&o.MaxArgumentDepth, DefaultMaxArgumentDepth)
 	return o
 }
 
@@ -85,21 +102,27 @@ func (b *Body) RequestIDs() []json.RawMessage {
 	return ids
 }
 
-// Parse strictly parses an MCP JSON-RPC 2.0 request body. Any error is an
-// *Error with a bounded Reason; a caller must treat it as a denial.
+// Parse is ParseContext without a context.
 func Parse(body []byte, opts Options) (*Body, error) {
+	return ParseContext(context.Background(), body, opts)
+}
+
+// ParseContext strictly parses an MCP JSON-RPC 2.0 request body, and stops
+// with ReasonCanceled when ctx ends. Any error is an *Error with a bounded
+// Reason; a caller must treat it as a denial.
+func ParseContext(ctx context.Context, body []byte, opts Options) (*Body, error) {
 	opts = opts.withDefaults()
 	if len(body) > opts.MaxBytes {
 		return nil, newError(ReasonTooLarge, -1, "body is %d bytes, limit is %d", len(body), opts.MaxBytes)
 	}
-	root, err := strictjson.Parse(body, opts.MaxDepth)
+	root, err := strictjson.Parse(ctx, body, strictjson.Limits{MaxDepth: opts.MaxDepth, MaxValues: opts.MaxValues})
 	if err != nil {
 		return nil, jsonError(err)
 	}
 	if root.Kind != strictjson.Array {
-		m, err := parseMessage(&root, -1)
+		m, err := parseMessage(&root, -1, opts)
 		if err != nil {
-			return nil, err
+			return nil, withIDs(err, &root, false)
 		}
 		return &Body{Messages: []Message{m}}, nil
 	}
@@ -107,12 +130,12 @@ func Parse(body []byte, opts Options) (*Body, error) {
 	case n == 0:
 		return nil, newError(ReasonEmptyBatch, -1, "batch has no elements")
 	case n > opts.MaxBatch:
-		return nil, newError(ReasonBatchTooLarge, -1, "batch has %d elements, limit is %d", n, opts.MaxBatch)
+		return nil, withIDs(newError(ReasonBatchTooLarge, -1, "batch has %d elements, limit is %d", n, opts.MaxBatch), &root, true)
 	}
 	b := &Body{Batch: true, Messages: make([]Message, len(root.Elems))}
 	for i := range root.Elems {
-		if b.Messages[i], err = parseMessage(&root.Elems[i], i); err != nil {
-			return nil, err
+		if b.Messages[i], err = parseMessage(&root.Elems[i], i, opts); err != nil {
+			return nil, withIDs(err, &root, true)
 		}
 	}
 	return b, nil
@@ -129,8 +152,14 @@ func jsonError(err error) error {
 	switch {
 	case errors.Is(err, strictjson.ErrDuplicateKey):
 		code = ReasonDuplicateKey
+	case errors.Is(err, strictjson.ErrBadKey):
+		code = ReasonAmbiguousMember
 	case errors.Is(err, strictjson.ErrTooDeep):
 		code = ReasonTooDeep
+	case errors.Is(err, strictjson.ErrTooMany):
+		code = ReasonTooManyValues
+	case errors.Is(err, strictjson.ErrCanceled):
+		code = ReasonCanceled
 	}
 	index := -1
 	if len(je.Path) > 0 {

@@ -5,45 +5,67 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/tollgate-authz/tollgate/internal/suggest"
 	"github.com/tollgate-authz/tollgate/policy"
 	"github.com/tollgate-authz/tollgate/policy/bundle"
 )
+
+var bundleUsages = map[string]string{
+	"build":  "usage: tollgate bundle build DIR -o bundle.tar.gz [--version V] [--sequence N] [--expires 72h] [--config tollgate.yaml] [--manifest F]...",
+	"sign":   "usage: tollgate bundle sign bundle.tar.gz --key private.pem",
+	"verify": "usage: tollgate bundle verify bundle.tar.gz --pub public.pem [--config tollgate.yaml] [--manifest F]...",
+	"keygen": "usage: tollgate bundle keygen --out DIR",
+}
+
+const bundleUsage = `usage: tollgate bundle build|sign|verify|keygen [flags]
+       tollgate bundle build DIR -o bundle.tar.gz [--version V] [--sequence N] [--expires 72h] [--config tollgate.yaml] [--manifest F]...
+       tollgate bundle sign bundle.tar.gz --key private.pem
+       tollgate bundle verify bundle.tar.gz --pub public.pem [--config tollgate.yaml] [--manifest F]...
+       tollgate bundle keygen --out DIR
+
+'tollgate bundle SUBCOMMAND --help' describes its flags.`
 
 // runBundle dispatches `tollgate bundle build|sign|verify|keygen`.
 func runBundle(args []string, stdout, stderr io.Writer) int {
 	subs := map[string]func([]string, io.Writer, io.Writer) int{
 		"build": bundleBuild, "sign": bundleSign, "verify": bundleVerify, "keygen": bundleKeygen,
 	}
-	if len(args) == 0 || subs[args[0]] == nil {
-		fmt.Fprintln(stderr, "usage: tollgate bundle build DIR -o bundle.tar.gz [--version V] [--sequence N] [--expires 72h] [--config tollgate.yaml] [--manifest F]...")
-		fmt.Fprintln(stderr, "       tollgate bundle sign bundle.tar.gz --key private.pem")
-		fmt.Fprintln(stderr, "       tollgate bundle verify bundle.tar.gz --pub public.pem [--config tollgate.yaml] [--manifest F]...")
-		fmt.Fprintln(stderr, "       tollgate bundle keygen --out DIR")
-		return exitError
+	switch {
+	case len(args) == 0:
+		fmt.Fprintln(stderr, bundleUsage)
+		return exitUsage
+	case isHelp(args[0]):
+		fmt.Fprintln(stdout, bundleUsage)
+		return exitOK
+	case subs[args[0]] == nil:
+		return usageError(stderr, "tollgate bundle", fmt.Sprintf("unknown subcommand %q%s", args[0],
+			suggest.Hint(args[0], slices.Collect(maps.Keys(subs)))))
 	}
 	return subs[args[0]](args[1:], stdout, stderr)
 }
 
-// bundleFlags parses a subcommand's flags and wants exactly npos positionals.
-func bundleFlags(name string, args []string, npos int, stderr io.Writer, def func(*flag.FlagSet)) bool {
-	fs := flag.NewFlagSet("tollgate bundle "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+// bundleFlags parses a subcommand's flags and wants exactly npos
+// positionals, which it moves to the front of args. When done, the
+// subcommand ends with code.
+func bundleFlags(name string, args []string, npos int, stdout, stderr io.Writer, def func(*flag.FlagSet)) (code int, done bool) {
+	fs := newFlagSet("tollgate bundle "+name, bundleUsages[name])
 	def(fs)
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
-		return false
+	pos, code, done := parseCLI(fs, args, stdout, stderr)
+	if done {
+		return code, true
 	}
 	if len(pos) != npos {
-		fmt.Fprintf(stderr, "tollgate bundle %s: want %d argument(s), got %d\n", name, npos, len(pos))
-		return false
+		return wantArgs(stderr, fs.Name(), fmt.Sprint(npos), len(pos)), true
 	}
 	copy(args, pos)
-	return true
+	return exitOK, false
 }
 
 func bundleBuild(args []string, stdout, stderr io.Writer) int {
@@ -52,7 +74,7 @@ func bundleBuild(args []string, stdout, stderr io.Writer) int {
 	now := time.Now()
 	opts := bundle.BuildOptions{Created: now}
 	validity := bundle.DefaultValidity
-	if !bundleFlags("build", args, 1, stderr, func(fs *flag.FlagSet) {
+	if code, done := bundleFlags("build", args, 1, stdout, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&out, "o", "bundle.tar.gz", "output archive")
 		fs.StringVar(&opts.Version, "version", "", "bundle version (default: the directory's VERSION file)")
 		fs.Uint64Var(&opts.Sequence, "sequence", uint64(now.Unix()),
@@ -62,8 +84,8 @@ func bundleBuild(args []string, stdout, stderr io.Writer) int {
 		fs.DurationVar(&window.window, "max-exception-window", 0, "longest an exception may be approved for")
 		fs.StringVar(&window.config, "config", "", "tollgate.yaml: check as serve would (exception window, signals, manifests, require_schema)")
 		fs.Var(&window.manifests, "manifest", "app-team manifest file or directory (repeatable)")
-	}) {
-		return exitError
+	}); done {
+		return code
 	}
 	opts.Expires = now.Add(validity)
 	dir, version := args[0], opts.Version
@@ -105,10 +127,10 @@ func checkBuildVersion(dir, version string) error {
 
 func bundleSign(args []string, stdout, stderr io.Writer) int {
 	var keyFile string
-	if !bundleFlags("sign", args, 1, stderr, func(fs *flag.FlagSet) {
+	if code, done := bundleFlags("sign", args, 1, stdout, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&keyFile, "key", "", "ed25519 private key (PEM, PKCS#8)")
-	}) {
-		return exitError
+	}); done {
+		return code
 	}
 	key, err := bundle.LoadPrivateKey(keyFile)
 	if err != nil {
@@ -130,12 +152,12 @@ func bundleSign(args []string, stdout, stderr io.Writer) int {
 func bundleVerify(args []string, stdout, stderr io.Writer) int {
 	var pubs multiFlag
 	pf := new(policyFlags)
-	if !bundleFlags("verify", args, 1, stderr, func(fs *flag.FlagSet) {
+	if code, done := bundleFlags("verify", args, 1, stdout, stderr, func(fs *flag.FlagSet) {
 		fs.Var(&pubs, "pub", "trusted ed25519 public key (PEM; repeatable)")
 		fs.StringVar(&pf.config, "config", "", "tollgate.yaml: check the content as serve would (exception window, signals, manifests, require_schema)")
 		fs.Var(&pf.manifests, "manifest", "app-team manifest file or directory (repeatable)")
-	}) {
-		return exitError
+	}); done {
+		return code
 	}
 	if err := verifyBundle(args[0], pubs, stdout, pf); err != nil {
 		printErrors(stderr, "tollgate bundle verify", err)
@@ -184,10 +206,10 @@ func verifyBundle(path string, pubs []string, stdout io.Writer, pf *policyFlags)
 
 func bundleKeygen(args []string, stdout, stderr io.Writer) int {
 	var out string
-	if !bundleFlags("keygen", args, 0, stderr, func(fs *flag.FlagSet) {
+	if code, done := bundleFlags("keygen", args, 0, stdout, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&out, "out", ".", "directory for bundle-signing.key (0600) and bundle-signing.pub")
-	}) {
-		return exitError
+	}); done {
+		return code
 	}
 	priv, pub := filepath.Join(out, "bundle-signing.key"), filepath.Join(out, "bundle-signing.pub")
 	err := os.MkdirAll(out, 0o700)

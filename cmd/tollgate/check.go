@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"net/url"
@@ -28,12 +27,13 @@ type checkFlags struct {
 	headers, exts                                                              multiFlag
 	timeout                                                                    time.Duration
 	offline                                                                    offlineFlags
+	output                                                                     outputFlag
 }
 
-func parseCheckFlags(args []string, stderr io.Writer) (*checkFlags, error) {
-	f := &checkFlags{}
-	fs := flag.NewFlagSet("tollgate check", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+// parseCheckFlags parses check's flags; when done, the command ends with code.
+func parseCheckFlags(name string, args []string, stdout, stderr io.Writer) (f *checkFlags, code int, done bool) {
+	f = &checkFlags{}
+	fs := newFlagSet(name, checkUsage)
 	fs.StringVar(&f.addr, "addr", "127.0.0.1:9191", "Tollgate's gRPC address (host:port or unix:///path)")
 	fs.StringVar(&f.spiffeID, "spiffe-id", "", "caller SPIFFE ID, sent as source.principal (as if Envoy terminated mTLS)")
 	fs.StringVar(&f.certFile, "cert", "", "PEM file of the caller's X.509-SVID leaf, sent as source.certificate")
@@ -48,11 +48,17 @@ func parseCheckFlags(args []string, stderr io.Writer) (*checkFlags, error) {
 	fs.Var(&f.exts, "ext", "context extension key=value (repeatable)")
 	fs.DurationVar(&f.timeout, "timeout", 5*time.Second, "timeout")
 	f.offline.register(fs)
-	fs.Usage = func() { fmt.Fprintln(stderr, checkUsage); fs.PrintDefaults() }
-	if err := fs.Parse(args); err != nil {
-		return nil, err
+	f.output = "text"
+	fs.Var(&f.output, "output", "text or json (one JSON object with the decision, for scripts)")
+	pos, code, done := parseCLI(fs, args, stdout, stderr)
+	switch {
+	case done:
+	case len(pos) != 0:
+		return nil, usageError(stderr, name, fmt.Sprintf("unexpected argument %q: check takes only flags", pos[0])), true
+	case f.output.json() && f.offline.explain:
+		return nil, usageError(stderr, name, "--explain prints text; leave out --output json"), true
 	}
-	return f, nil
+	return f, code, done
 }
 
 const checkUsage = `usage: tollgate check [--addr A] --spiffe-id ID [--method M] [--path P] [--ext k=v]... [-H 'k: v']...
@@ -63,12 +69,13 @@ const checkUsage = `usage: tollgate check [--addr A] --spiffe-id ID [--method M]
 --explain (and explain) also says why: near-miss permits with the failing condition and its
 values (secret signals redacted), the principal's ancestors, the nearest routes of a no_route,
 the error kind and attribute of a forbid_error. Offline, an --ext no signal reads is an error.
-Exit status: 0 allowed, 3 denied, 1 error.`
+--output json prints the decision as one JSON object.
+Exit status: 0 allowed, 3 denied, 1 error, 2 bad usage.`
 
 func runCheck(args []string, stdout, stderr io.Writer) int {
-	f, err := parseCheckFlags(args, stderr)
-	if err != nil {
-		return exitError
+	f, code, done := parseCheckFlags("tollgate check", args, stdout, stderr)
+	if done {
+		return code
 	}
 	if f.offline.enabled {
 		return runOfflineCheck(f, stdout, stderr)
@@ -82,6 +89,11 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, "tollgate check:", err)
 		return exitError
+	}
+	if f.output.json() {
+		r := responseResult(resp)
+		printJSON(stdout, r)
+		return r.exit()
 	}
 	return printCheckResponse(stdout, resp)
 }

@@ -14,9 +14,9 @@ import (
 
 // runExplain is `tollgate explain`: check --offline --explain.
 func runExplain(args []string, stdout, stderr io.Writer) int {
-	f, err := parseCheckFlags(append([]string{"--offline", "--explain"}, args...), stderr)
-	if err != nil {
-		return exitError
+	f, code, done := parseCheckFlags("tollgate explain", append([]string{"--offline", "--explain"}, args...), stdout, stderr)
+	if done {
+		return code
 	}
 	return runOfflineCheck(f, stdout, stderr)
 }

@@ -29,7 +29,7 @@ func TestValidate(t *testing.T) {
 		code     int
 		contains []string
 	}{
-		{"example is valid", []string{"validate", exampleDir, "--config", exampleConfig}, exitOK,
+		{"example is valid", []string{"validate", exampleDir, "--manifest", exampleManifest}, exitOK,
 			[]string{"ok: ", "version 2025-01.1", "3 policies", "schema-valid", "3 routes fit the schema"}},
 		{"wrong attribute", []string{"validate", "testdata/wrong_attr"}, exitError,
 			[]string{`p.cedar:1:1: policy @id("uses-unknown-attr")`, "attribute `department`", "FAIL:"}},
@@ -44,7 +44,7 @@ func TestValidate(t *testing.T) {
 		{"manifest context mismatch", []string{"validate", "testdata/ctx_mismatch", "--manifest", exampleManifest}, exitError,
 			[]string{`manifest.yaml:9: route "get-order"`, "requires context.source_address", "context.tls is a Bool in requests but the schema declares String"}},
 		{"manifest smuggles a permit", []string{"validate", exampleDir, "--manifest", "testdata/manifests/smuggle_permit.yaml"}, exitError,
-			[]string{"smuggle_permit.yaml:7", "cannot grant access", `key "permit"`}},
+			[]string{"smuggle_permit.yaml:7", "cannot grant access", `key "permit"`, "FAIL: manifests: 1 problem"}},
 		{"policy file in a manifest source", []string{"validate", exampleDir, "--manifest", "testdata/smuggle_dir"}, exitError,
 			[]string{"grant.cedar", "manifest sources may only declare"}},
 		{"exception without approver", []string{"validate", "testdata/exc_no_approver"}, exitError,
@@ -59,7 +59,7 @@ func TestValidate(t *testing.T) {
 				"1 expired exception(s)"}},
 		{"refused exception fails validate", []string{"validate", "testdata/exc_refused", "--max-exception-window", "168h"}, exitError,
 			[]string{`exc.cedar:1:1: policy @id("break-glass")`, "more than the allowed 168h0m0s", "FAIL:"}},
-		{"no directory", []string{"validate"}, exitError, []string{"usage: tollgate validate"}},
+		{"no directory", []string{"validate"}, exitUsage, []string{"want one DIR|BUNDLE", "tollgate validate --help"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -7,18 +7,28 @@
 //	tollgate validate DIR [--manifest F]     validate policies, schema, entities and manifests
 //	tollgate test DIR                        run IAM's policy test suites
 //	tollgate bundle build|sign|verify|keygen signed policy bundles
+//	tollgate version                         module version and VCS revision
+//	tollgate completion bash|zsh|fish        shell completion script
+//
+// --help or -h on any command prints its usage and exits 0; a bad flag or
+// argument exits 2.
 package main
 
 import (
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
+
+	"github.com/tollgate-authz/tollgate/internal/suggest"
 )
 
 // exit codes
 const (
 	exitOK     = 0
-	exitError  = 1 // bad usage, bad input, failure
+	exitError  = 1 // bad input, failure
+	exitUsage  = 2 // bad usage: unknown command or flag, wrong arguments
 	exitDenied = 3 // tollgate check: the request was denied
 )
 
@@ -29,13 +39,14 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"serve":    {"run the ext_authz server", runServe},
-		"check":    {"send one CheckRequest (or --offline: decide one locally)", runCheck},
-		"explain":  {"decide one request locally and say why (check --offline --explain)", runExplain},
-		"validate": {"validate a policy directory and manifests", runValidate},
-		"test":     {"run policy test suites", runTest},
-		"bundle":   {"build, sign and verify policy bundles", runBundle},
-		"version":  {"print the version", runVersion},
+		"serve":      {"run the ext_authz server", runServe},
+		"check":      {"send one CheckRequest (or --offline: decide one locally)", runCheck},
+		"explain":    {"decide one request locally and say why (check --offline --explain)", runExplain},
+		"validate":   {"validate a policy directory and manifests", runValidate},
+		"test":       {"run policy test suites", runTest},
+		"bundle":     {"build, sign and verify policy bundles", runBundle},
+		"version":    {"print the version", runVersion},
+		"completion": {"print a shell completion script (bash, zsh, fish)", runCompletion},
 	}
 }
 
@@ -45,30 +56,30 @@ func main() {
 
 func run(args []string, stdout, stderr io.Writer) int {
 	cmds := commands()
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	switch {
+	case len(args) == 0:
 		usage(stderr, cmds)
-		return exitError
+		return exitUsage
+	case isHelp(args[0]) && len(args) > 1 && cmds[args[1]].run != nil:
+		return cmds[args[1]].run(append(args[2:], "--help"), stdout, stderr) // tollgate help bundle build
+	case isHelp(args[0]):
+		usage(stdout, cmds)
+		return exitOK
+	case args[0] == "--version" || args[0] == "-version":
+		return runVersion(args[1:], stdout, stderr)
 	}
 	c, ok := cmds[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "tollgate: unknown command %q\n", args[0])
-		usage(stderr, cmds)
-		return exitError
+		return usageError(stderr, "tollgate", fmt.Sprintf("unknown command %q%s", args[0], suggest.Hint(args[0], slices.Collect(maps.Keys(cmds)))))
 	}
 	return c.run(args[1:], stdout, stderr)
 }
 
 func usage(w io.Writer, cmds map[string]command) {
 	fmt.Fprintln(w, "usage: tollgate <command> [flags]")
-	for _, name := range []string{"serve", "check", "explain", "validate", "test", "bundle", "version"} {
-		fmt.Fprintf(w, "  %-9s %s\n", name, cmds[name].summary)
+	for _, name := range commandNames {
+		fmt.Fprintf(w, "  %-10s %s\n", name, cmds[name].summary)
 	}
-}
-
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
-
-func runVersion(_ []string, stdout, _ io.Writer) int {
-	fmt.Fprintln(stdout, "tollgate", version)
-	return exitOK
+	fmt.Fprintln(w, "\n'tollgate <command> --help' describes a command's flags.\n"+
+		"Exit status: 0 ok (check: allowed), 1 error, 2 bad usage, 3 check: denied.")
 }

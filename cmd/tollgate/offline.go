@@ -40,8 +40,9 @@ type offlineEnv struct {
 	manifest *authz.Manifest // nil when no manifest was given
 	signals  []authz.Signal
 	claims   []string
-	check    authz.PolicyCheck // what the snapshot was checked against
-	cfg      *config.Config    // nil without --config
+	deleg    *authz.DelegationContext // identity.delegation's context, for the policy checks
+	check    authz.PolicyCheck        // what the snapshot was checked against
+	cfg      *config.Config           // nil without --config
 	// proxyNormalizes is the config's listen.proxy_normalizes_path: the
 	// offline tools read paths as serve's gRPC listener does.
 	proxyNormalizes bool
@@ -56,7 +57,7 @@ func loadOffline(dir string, pf *policyFlags) (*offlineEnv, error) {
 	if pf.config != "" {
 		cfg, err := config.Load(pf.config)
 		if err != nil {
-			return nil, err
+			return nil, inputsFailed(err, "config "+pf.config)
 		}
 		env.cfg = cfg
 		requireSchema = cfg.Policy.RequireSchema
@@ -65,6 +66,9 @@ func loadOffline(dir string, pf *policyFlags) (*offlineEnv, error) {
 		}
 		if cfg.Identity.JWT != nil {
 			env.claims = cfg.Identity.JWT.Claims
+		}
+		if d := cfg.Identity.Delegation; d != nil {
+			env.deleg = &authz.DelegationContext{EntityType: types.EntityType(d.EntityType), Claims: d.Claims}
 		}
 		env.proxyNormalizes = cfg.Listen.ProxyNormalizesPath
 		if pf.window == 0 {
@@ -81,13 +85,13 @@ func loadOffline(dir string, pf *policyFlags) (*offlineEnv, error) {
 		env.manifest, merr = authz.LoadManifests(manifests...)
 	}
 	if err := errors.Join(perr, merr); err != nil {
-		return nil, err
+		return nil, inputsFailed(err, failedName(perr, "policies "+dir), failedName(merr, "manifests"))
 	}
 	env.snap = snap
 	env.check = authz.PolicyCheck{Manifest: env.manifest, Signals: env.signals, JWTClaims: env.claims,
-		NoConfig: pf.config == "", RequireSchema: requireSchema}
+		Delegation: env.deleg, NoConfig: pf.config == "", RequireSchema: requireSchema}
 	if err := authz.CheckPolicies(snap, env.check); err != nil {
-		return nil, err
+		return nil, inputsFailed(err, "policies "+dir+" together with the manifests and config")
 	}
 	return env, nil
 }

@@ -62,6 +62,11 @@ func runOfflineCheck(f *checkFlags, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	d := eng.Check(context.Background(), r)
+	if f.output.json() {
+		res := decisionResult(&d)
+		printJSON(stdout, res)
+		return res.exit()
+	}
 	explain(stdout, rec, &d, env.secrets())
 	if f.offline.explain {
 		env.why(stdout, rec, &d, r)

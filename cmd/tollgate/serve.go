@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -13,12 +12,21 @@ import (
 	"github.com/tollgate-authz/tollgate/internal/server"
 )
 
-func runServe(args []string, _, stderr io.Writer) int {
-	fs := flag.NewFlagSet("tollgate serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+const serveUsage = `usage: tollgate serve [--config tollgate.yaml]
+
+Runs the ext_authz gRPC server (and the HTTP mode and admin listeners the
+config names) until SIGTERM or SIGINT. The config is checked as
+'tollgate validate --config' checks it before anything listens.`
+
+func runServe(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("tollgate serve", serveUsage)
 	path := fs.String("config", "tollgate.yaml", "configuration file")
-	if err := fs.Parse(args); err != nil {
-		return exitError
+	pos, code, done := parseCLI(fs, args, stdout, stderr)
+	if done {
+		return code
+	}
+	if len(pos) != 0 {
+		return wantArgs(stderr, fs.Name(), "0", len(pos))
 	}
 	cfg, err := config.Load(*path)
 	if err != nil {
@@ -27,6 +35,9 @@ func runServe(args []string, _, stderr io.Writer) int {
 	}
 	server.TuneGC(cfg.Runtime.GCPercent, cfg.Runtime.MemoryLimitMiB<<20)
 	logger := newLogger(stderr, cfg.Log.Level)
+	for _, w := range cfg.Warnings {
+		logger.Warn("configuration warning", "warning", w)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	srv, err := server.New(ctx, cfg, logger)

@@ -53,7 +53,7 @@ func policySource(policies, configFile string) (string, error) {
 		return "", err
 	}
 	if cfg.Policy.Dir == "" {
-		return "", fmt.Errorf("%s fetches a signed bundle from %s: pass --policies with the bundle file",
+		return "", fmt.Errorf("%s fetches a signed bundle from %s: name the bundle archive (validate BUNDLE, check --policies BUNDLE)",
 			configFile, cfg.Policy.Bundle.URL)
 	}
 	return cfg.Policy.Dir, nil

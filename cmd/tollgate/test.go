@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -83,22 +82,20 @@ have fails, since it would pass or fail by accident.`
 
 // runTest runs IAM's suites against a policy directory, offline.
 func runTest(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("tollgate test", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("tollgate test", testUsage)
 	var f testFlags
 	f.pf.register(fs)
 	fs.BoolVar(&f.verbose, "v", false, "print passing cases too (text format)")
 	fs.StringVar(&f.run, "run", "", "run only the cases whose \"suite/case\" name matches this regular expression")
 	fs.StringVar(&f.format, "format", "text", "output: text, json or junit (JUnit XML for CI)")
+	fs.StringVar(&f.format, "output", "text", "the same as --format (as check and validate spell it)")
 	fs.BoolVar(&f.coverage, "coverage", false, "list policies no case exercised and policies that never determined a result")
-	fs.Usage = func() { fmt.Fprintln(stderr, testUsage); fs.PrintDefaults() }
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
-		return exitError
+	pos, code, done := parseCLI(fs, args, stdout, stderr)
+	if done {
+		return code
 	}
 	if len(pos) == 0 {
-		fs.Usage()
-		return exitError
+		return wantArgs(stderr, fs.Name(), "at least 1", 0)
 	}
 	runRE, err := regexp.Compile(f.run)
 	if err != nil || (f.format != "text" && f.format != "json" && f.format != "junit") {

@@ -5,9 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strings"
-	"time"
 
+	"github.com/tollgate-authz/tollgate/internal/config"
+	"github.com/tollgate-authz/tollgate/internal/server"
 	"github.com/tollgate-authz/tollgate/policy"
 )
 
@@ -27,46 +27,73 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+const validateUsage = `usage: tollgate validate DIR|BUNDLE [--manifest FILE|DIR]... [--config tollgate.yaml] [--max-exception-window D]
+       tollgate validate --config tollgate.yaml   (the config's policy.dir)
+
+Checks syntax, @ids, the schema, entity data, governed exceptions and the manifests; with
+--config (signals, JWT claims, manifests, policy.require_schema) also that every policy reads
+only context attributes, and names only entity types, actions and entities, that Tollgate's
+requests can have, with or without a schema. serve, test, bundle build and verify run the same checks.
+With --config it also checks, as serve does before it listens, every file the config names:
+trust bundle files, federation CA files, the bundle public keys, the decision log's directory.`
+
 // runValidate checks a policy directory (syntax, @id, schema, entity data,
 // governed exceptions) and the manifests against its schema, offline.
 func runValidate(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("tollgate validate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: tollgate validate DIR|BUNDLE [--manifest FILE|DIR]... [--config tollgate.yaml] [--max-exception-window D]")
-		fmt.Fprintln(stderr, "\nChecks syntax, @ids, the schema, entity data, governed exceptions and the manifests; with\n"+
-			"--config (signals, JWT claims, manifests, policy.require_schema) also that every policy reads\n"+
-			"only context attributes, and names only entity types, actions and entities, that Tollgate's\n"+
-			"requests can have, with or without a schema. serve, test, bundle build and verify run the same checks.")
-		fs.PrintDefaults()
-	}
+	fs := newFlagSet("tollgate validate", validateUsage)
 	var pf policyFlags
 	pf.register(fs)
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
+	output := outputFlag("text")
+	fs.Var(&output, "output", "text or json (one JSON object with the result, problems and warnings)")
+	pos, code, done := parseCLI(fs, args, stdout, stderr)
+	if done {
+		return code
+	}
+	if len(pos) > 1 || (len(pos) == 0 && pf.config == "") {
+		return usageError(stderr, fs.Name(), fmt.Sprintf("want one DIR|BUNDLE (or --config naming policy.dir), got %d argument(s)", len(pos)))
+	}
+	res := validate(pos, &pf)
+	if output.json() {
+		printJSON(stdout, res)
+	} else {
+		res.printText(stdout, stderr)
+	}
+	if !res.OK {
 		return exitError
 	}
-	if len(pos) != 1 {
-		fs.Usage()
-		return exitError
-	}
-	env, err := loadOffline(pos[0], &pf)
-	if err != nil {
-		errs := flattenErrs(err)
-		for _, e := range errs {
-			fmt.Fprintln(stderr, e)
-		}
-		fmt.Fprintf(stderr, "FAIL: %s: %d problem(s)\n", pos[0], len(errs))
-		return exitError
-	}
-	env.warnExpired(stderr)
-	if env.manifest != nil {
-		for _, w := range env.manifest.Warnings() {
-			fmt.Fprintln(stderr, w)
-		}
-	}
-	fmt.Fprintln(stdout, env.summary(pos[0]))
 	return exitOK
+}
+
+// validate runs every check; the result holds what passed or failed.
+func validate(pos []string, pf *policyFlags) *validateResult {
+	if pf.config != "" {
+		if err := preflight(pf.config); err != nil {
+			return failed(err, "config "+pf.config)
+		}
+	}
+	dir := ""
+	if len(pos) == 1 {
+		dir = pos[0]
+	}
+	dir, err := policySource(dir, pf.config)
+	if err != nil {
+		return failed(err, "config "+pf.config)
+	}
+	env, err := loadOffline(dir, pf)
+	if err != nil {
+		return failed(err, dir)
+	}
+	return env.result(dir)
+}
+
+// preflight loads the config and checks, as serve does before it
+// listens, every file it names: trust bundles, CA files, bundle keys.
+func preflight(file string) error {
+	cfg, err := config.Load(file)
+	if err == nil {
+		err = server.Preflight(cfg)
+	}
+	return err
 }
 
 // loadStrict loads dir like serve does, but also fails on a refused
@@ -78,35 +105,4 @@ func loadStrict(dir string, opts policy.Options) (*policy.Snapshot, error) {
 		return nil, errors.Join(snap.Refused()...)
 	}
 	return snap, err
-}
-
-// warnExpired prints one warning per expired exception: it no longer
-// applies (serve loads the rest of the directory), but should be removed.
-func (env *offlineEnv) warnExpired(w io.Writer) {
-	for _, x := range env.snap.ExpiredExceptions(env.snap.LoadedAt()) {
-		m, _ := env.snap.Policy(x.PolicyID)
-		fmt.Fprintf(w, "warning: %s:%d:%d: policy @id(%q): exception %s expired at %s and no longer applies; remove it\n",
-			m.File, m.Line, m.Column, x.PolicyID, x.Ticket, x.Expires.UTC().Format(time.RFC3339))
-	}
-}
-
-func (env *offlineEnv) summary(dir string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "ok: %s: version %s (%s), %d policies", dir, env.snap.Version(), env.snap.Hash(), env.snap.Len())
-	if n := len(env.snap.ActiveExceptions(env.snap.LoadedAt())); n > 0 {
-		fmt.Fprintf(&b, ", %d exception(s)", n)
-	}
-	if n := len(env.snap.ExpiredExceptions(env.snap.LoadedAt())); n > 0 {
-		fmt.Fprintf(&b, ", %d expired exception(s)", n)
-	}
-	if env.snap.Schema() == nil {
-		b.WriteString(", no schema")
-	} else {
-		b.WriteString(", schema-valid")
-	}
-	if env.manifest != nil {
-		fmt.Fprintf(&b, "; manifests %s: %d routes fit the schema", env.manifest.File(), len(env.manifest.Routes()))
-	}
-	b.WriteString("; policies " + env.check.String())
-	return b.String()
 }

@@ -9,7 +9,8 @@ import (
 // strictBools are the keys whose value must be exactly true or false.
 // yaml.v3 would otherwise read yes, on, y as true into a bool, and report a
 // quoted "true" without naming the key.
-var strictBools = []string{"listen.proxy_normalizes_path"}
+var strictBools = []string{"listen.proxy_normalizes_path",
+	"identity.trust_source_principal", "identity.trust_source_principal_from_any_caller"}
 
 // checkBools refuses any other spelling of the strict boolean keys before
 // decoding, naming file, line and key.

@@ -1,7 +1,10 @@
 package config
 
 import (
+	"fmt"
 	"time"
+
+	"gopkg.in/yaml.v3"
 )
 
 // Config is the whole tollgate serve configuration.
@@ -18,6 +21,22 @@ type Config struct {
 
 	// File is the path the configuration was read from.
 	File string `yaml:"-"`
+	// Warnings are "FILE:LINE: key: message" lines about a config that
+	// loads but deserves attention (a deprecated key, an acknowledged
+	// risk). serve logs them at WARN; validate prints them.
+	Warnings []string `yaml:"-"`
+
+	// root is the decoded YAML, to point later errors at a key's line.
+	root *yaml.Node
+}
+
+// Locate is "FILE:LINE: path" for a key such as "identity.bundles[0]", for
+// errors found after loading (a bundle file serve cannot read, say).
+func (c *Config) Locate(path string) string {
+	if c.root == nil {
+		return c.File + ": " + path
+	}
+	return fmt.Sprintf("%s:%d: %s", c.File, lineOf(c.root, path), path)
 }
 
 // Listen names the listeners.
@@ -68,10 +87,20 @@ type Identity struct {
 	// TrustSourcePrincipal accepts Envoy's source.principal. Enable it
 	// only when Envoy terminates the caller's mTLS itself.
 	TrustSourcePrincipal bool `yaml:"trust_source_principal"`
+	// TrustSourcePrincipalFromAnyCaller acknowledges that
+	// trust_source_principal is set on a gRPC listener other hosts can
+	// reach (not a unix socket or loopback) without listen.mtls naming its
+	// callers in allowed_ids: anyone who reaches the port then chooses
+	// their own identity. Without it such a config is refused. Default
+	// false; only true or false is accepted.
+	TrustSourcePrincipalFromAnyCaller bool `yaml:"trust_source_principal_from_any_caller"`
 	// JWT enables JWT-SVIDs in Authorization: Bearer.
 	JWT *JWT `yaml:"jwt"`
 	// XFCC enables x-forwarded-client-cert from trusted hops.
 	XFCC *XFCC `yaml:"xfcc"`
+	// Delegation enables subject tokens: the party a workload acts for
+	// (delegation.go). Default off: the header is ignored.
+	Delegation *Delegation `yaml:"delegation"`
 }
 
 // Bundle is one trust domain's bundle files.
@@ -121,9 +150,13 @@ type JWT struct {
 type XFCC struct {
 	// TrustedHops lists SPIFFE IDs of proxies allowed to send XFCC.
 	TrustedHops []string `yaml:"trusted_hops"`
-	// TrustedAddresses lists source addresses (CIDRs) of proxies allowed to
-	// send XFCC.
-	TrustedAddresses []string `yaml:"trusted_addresses"`
+	// TrustedAddresses is identity.xfcc.trusted_proxies: source addresses
+	// (CIDRs) of proxies allowed to send XFCC. The key is named as
+	// http_authz.trusted_proxies, the same idea.
+	TrustedAddresses []string `yaml:"trusted_proxies"`
+	// DeprecatedTrustedAddresses is the old name of trusted_proxies. It
+	// still loads, with a warning; setting both is an error.
+	DeprecatedTrustedAddresses []string `yaml:"trusted_addresses"`
 	// Element is "last" (default: the client closest to the trusted hop) or "first".
 	Element string `yaml:"element"`
 	// AllowURIOnly accepts an element with a URI but no Cert.

@@ -44,7 +44,7 @@ func Parse(name string, data []byte) (*Config, error) {
 	if err := dec.Decode(cfg); err != nil {
 		return nil, wrapYAML(name, err)
 	}
-	cfg.File = name
+	cfg.File, cfg.root = name, root.Content[0]
 	cfg.applyDefaults()
 	cfg.resolvePaths(filepath.Dir(name))
 	if err := cfg.validate(&fileErrs{name: name, root: root.Content[0]}); err != nil {
@@ -71,8 +71,7 @@ func wrapYAML(name string, err error) error {
 	msgs := make([]string, 0, len(te.Errors))
 	for _, e := range te.Errors {
 		if m := unknownField.FindStringSubmatch(e); m != nil {
-			section := strings.ToLower(strings.TrimPrefix(m[3], "config."))
-			msgs = append(msgs, fmt.Sprintf("%s:%s: unknown key %q (in %s)", name, m[1], m[2], section))
+			msgs = append(msgs, fmt.Sprintf("%s:%s: %s", name, m[1], unknownKey(m[2], m[3])))
 			continue
 		}
 		if m := yamlLine.FindStringSubmatch(e); m != nil {
@@ -115,6 +114,9 @@ func (c *Config) applyDefaults() {
 	if w := c.Identity.WorkloadAPI; w != nil && w.StartTimeout == 0 {
 		w.StartTimeout = 30 * time.Second
 	}
+	if d := c.Identity.Delegation; d != nil {
+		d.applyDefaults()
+	}
 	if x := c.Identity.XFCC; x != nil && x.Element == "" {
 		x.Element = "last"
 	}
@@ -142,6 +144,11 @@ func (c *Config) resolvePaths(base string) {
 		abs(&b.X509PEM)
 		abs(&b.JWKS)
 		abs(&b.SPIFFEBundle)
+	}
+	if d := c.Identity.Delegation; d != nil {
+		for i := range d.Issuers {
+			abs(&d.Issuers[i].JWKS)
+		}
 	}
 	for i := range c.Identity.Federation {
 		abs(&c.Identity.Federation[i].CAFile)

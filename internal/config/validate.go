@@ -74,6 +74,7 @@ func (c *Config) validate(f *fileErrs) error {
 	c.validateListen(f)
 	c.validateLimits(f)
 	c.validateIdentity(f)
+	c.validateSourcePrincipal(f)
 	c.validatePolicy(f)
 	if len(c.Manifests) == 0 {
 		f.add("manifests", "at least one app-team manifest is required")
@@ -139,23 +140,27 @@ func (c *Config) validateIdentity(f *fileErrs) {
 	if w := id.WorkloadAPI; w != nil {
 		validateWorkloadAPI(f, w)
 	}
+	if d := id.Delegation; d != nil {
+		c.validateDelegation(f, d)
+	}
 	for i, fed := range id.Federation {
 		c.validateFederation(f, fmt.Sprintf("identity.federation[%d]", i), fed)
 	}
 }
 
 func (c *Config) validateXFCC(f *fileErrs, x *XFCC) {
+	c.renameTrustedAddresses(f, x)
 	if len(x.TrustedHops) == 0 && len(x.TrustedAddresses) == 0 {
-		f.add("identity.xfcc", "name trusted_hops or trusted_addresses: XFCC from anyone is never trusted")
+		f.add("identity.xfcc", "name trusted_hops or trusted_proxies: XFCC from anyone is never trusted")
 	}
 	for i, id := range x.TrustedHops {
 		if _, err := spiffeid.FromString(id); err != nil {
 			f.add(fmt.Sprintf("identity.xfcc.trusted_hops[%d]", i), "not a SPIFFE ID: %v", err)
 		}
 	}
-	validatePrefixes(f, "identity.xfcc.trusted_addresses", x.TrustedAddresses)
+	validatePrefixes(f, x.prefixesKey(), x.TrustedAddresses)
 	if len(x.TrustedHops) > 0 && len(x.TrustedAddresses) == 0 && c.Listen.MTLS == nil {
-		f.add("identity.xfcc.trusted_hops", "a hop is the verified mTLS caller of Check: set listen.mtls, or use trusted_addresses")
+		f.add("identity.xfcc.trusted_hops", "a hop is the verified mTLS caller of Check: set listen.mtls, or use trusted_proxies")
 	}
 	if x.Element != "last" && x.Element != "first" {
 		f.add("identity.xfcc.element", "must be last or first, not %q", x.Element)

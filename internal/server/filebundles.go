@@ -1,11 +1,13 @@
 package server
 
 import (
+	"context"
 	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/tollgate-authz/tollgate/identity"
+	"github.com/tollgate-authz/tollgate/internal/failrun"
 )
 
 // fileBundleInterval is how often bundle files are re-read. A rotation
@@ -27,6 +29,7 @@ func startFileReload(files *identity.FileBundles, every time.Duration, logger *s
 		defer r.done.Done()
 		t := time.NewTicker(every)
 		defer t.Stop()
+		var run failrun.Run
 		for {
 			select {
 			case <-r.stop:
@@ -34,10 +37,8 @@ func startFileReload(files *identity.FileBundles, every time.Duration, logger *s
 			case <-t.C:
 			}
 			ok, err := files.Reload()
-			switch {
-			case err != nil:
-				logger.Warn("trust bundle files not reloaded; keeping the last good bundles", "error", err.Error())
-			case ok:
+			logReload(logger, &run, err)
+			if ok {
 				logger.Info("trust bundle files changed")
 				changed()
 			}
@@ -53,4 +54,22 @@ func (r *fileReloader) Close() error {
 	}
 	r.once.Do(func() { close(r.stop); r.done.Wait() })
 	return nil
+}
+
+// logReload logs a failed re-read at WARN when a run of failures starts or
+// its error changes (DEBUG while it repeats), and the end of a run.
+func logReload(logger *slog.Logger, run *failrun.Run, err error) {
+	if err == nil {
+		if n, d, ok := run.Recover(time.Now()); ok {
+			logger.Info("trust bundle files read again", "failed_reloads", n, "failing_for", d.Round(time.Millisecond).String())
+		}
+		return
+	}
+	level := slog.LevelDebug
+	loud, n := run.Fail(err.Error(), time.Now())
+	if loud {
+		level = slog.LevelWarn
+	}
+	logger.Log(context.Background(), level, "trust bundle files not reloaded; keeping the last good bundles",
+		"error", err.Error(), "failed_reloads", n)
 }

@@ -85,3 +85,44 @@ func (l *lockedBuffer) contains(s string) bool {
 	defer l.mu.Unlock()
 	return strings.Contains(l.b.String(), s)
 }
+
+// A bundle file that stays broken is logged when the failure starts, not
+// on every tick, and its recovery with the number of failed reloads.
+func TestFileBundleReloadLogsOnce(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "bundle.pem")
+	ca := testca.New(t, "example.org")
+	if err := os.WriteFile(path, ca.X509BundlePEM(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	files, err := identity.NewFileBundles([]identity.BundleFile{{TrustDomain: "example.org", X509PEM: path}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &lockedBuffer{}
+	r := startFileReload(files, 5*time.Millisecond, slog.New(slog.NewTextHandler(logs, nil)), func() {})
+	defer r.Close()
+	if err := os.WriteFile(path, []byte("not a bundle"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond) // dozens of ticks
+	if n := logs.count("level=WARN"); n != 1 {
+		t.Errorf("%d WARN lines for one broken file, want 1", n)
+	}
+	if err := os.WriteFile(path, ca.X509BundlePEM(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !logs.contains("failed_reloads=") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !logs.contains("failed_reloads=") {
+		t.Error("recovery not logged with the count")
+	}
+}
+
+func (l *lockedBuffer) count(s string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Count(l.b.String(), s)
+}

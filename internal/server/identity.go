@@ -181,7 +181,7 @@ func xfccConfig(x *config.XFCC) (*identity.XFCCConfig, error) {
 		if err != nil {
 			addr, aErr := netip.ParseAddr(a)
 			if aErr != nil {
-				return nil, fmt.Errorf("server: identity.xfcc.trusted_addresses[%d]: %w", i, err)
+				return nil, fmt.Errorf("server: identity.xfcc.trusted_proxies[%d]: %w", i, err)
 			}
 			p = netip.PrefixFrom(addr.Unmap(), addr.Unmap().BitLen())
 		}

@@ -41,7 +41,7 @@ func buildParts(ctx context.Context, cfg *config.Config, logger *slog.Logger, re
 		err = p.buildShadow(ctx, cfg, reg)
 	}
 	if err == nil {
-		err = p.buildEngine(cfg, reg)
+		err = p.buildEngine(ctx, cfg, reg)
 	}
 	if err != nil {
 		_ = p.close()
@@ -110,13 +110,17 @@ func (p *parts) buildPolicy(ctx context.Context, cfg *config.Config, reg prometh
 	return nil
 }
 
-func (p *parts) buildEngine(cfg *config.Config, reg prometheus.Registerer) error {
+func (p *parts) buildEngine(ctx context.Context, cfg *config.Config, reg prometheus.Registerer) error {
 	manifest := p.source.manifest // every manifest source, merged and checked in buildPolicy
 	out, err := decisionWriter(cfg.Log.Decisions)
 	if err != nil {
 		return err
 	}
 	p.decisions = out
+	deleg, err := buildDelegation(ctx, cfg.Identity.Delegation, p.source.store)
+	if err != nil {
+		return err
+	}
 	var shadow authz.Policies
 	if p.shadow != nil {
 		shadow = p.shadow.guarded
@@ -130,6 +134,7 @@ func (p *parts) buildEngine(cfg *config.Config, reg prometheus.Registerer) error
 		Manifest:   manifest,
 		Signals:    p.source.signals,
 		JWTClaims:  p.source.claims,
+		Delegation: deleg,
 		Logger:     slog.New(authz.NewJSONLineHandler(out, nil)),
 		Registerer: reg,
 	})

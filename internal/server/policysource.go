@@ -29,6 +29,7 @@ type policySource struct {
 	manifest      *authz.Manifest
 	signals       []authz.Signal
 	claims        []string
+	deleg         *authz.DelegationContext
 	opts          policy.Options
 	requireSchema bool
 	log           *slog.Logger
@@ -56,6 +57,7 @@ func newPolicySource(ctx context.Context, cfg *config.Config, logger *slog.Logge
 	if cfg.Identity.JWT != nil {
 		s.claims = cfg.Identity.JWT.Claims
 	}
+	s.deleg = delegationContext(cfg.Identity.Delegation)
 	if s.manifest, err = authz.LoadManifests(cfg.Manifests...); err != nil {
 		return nil, err
 	}
@@ -104,7 +106,7 @@ func (s *policySource) loadDir(dir string) (*policy.Snapshot, error) {
 // checks as validate, test and bundle build).
 func (s *policySource) checkManifests(snap *policy.Snapshot) error {
 	if err := authz.CheckPolicies(snap, authz.PolicyCheck{Manifest: s.manifest, Signals: s.signals,
-		JWTClaims: s.claims, RequireSchema: s.requireSchema}); err != nil {
+		JWTClaims: s.claims, Delegation: s.deleg, RequireSchema: s.requireSchema}); err != nil {
 		return fmt.Errorf("server: policy version %s does not fit the manifests: %w", snap.Version(), err)
 	}
 	return nil

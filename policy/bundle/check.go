@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 )
 
@@ -23,6 +24,12 @@ func fail(result, step string, err error) *stepError {
 
 // check performs one conditional fetch, counts and logs its outcome.
 func (f *Fetcher) check(ctx context.Context) error {
+	_, err := f.checkResult(ctx)
+	return err
+}
+
+// checkResult is check, with the result it counted (see metrics.go).
+func (f *Fetcher) checkResult(ctx context.Context) (string, error) {
 	f.checkMu.Lock()
 	defer f.checkMu.Unlock()
 	result, err := f.fetch(ctx)
@@ -31,12 +38,14 @@ func (f *Fetcher) check(ctx context.Context) error {
 		if errors.As(err, &se) {
 			result = se.result
 		}
-		f.cfg.Logger.Error("policy bundle check failed; keeping the current version",
-			"url", f.logURL, "result", result, "error", err)
+		f.logFailure(result, err)
 		err = fmt.Errorf("fetch from %s: %w", f.logURL, err)
+	} else if n, d, ok := f.failures.Recover(f.cfg.Clock()); ok {
+		f.cfg.Logger.Info("policy bundle checks succeed again", "url", f.logURL, "result", result,
+			"failed_checks", n, "failing_for", d.Round(time.Millisecond).String())
 	}
 	f.metrics.fetches.WithLabelValues(result).Inc()
-	return err
+	return result, err
 }
 
 // fetch downloads, verifies and applies the bundle if it changed.
@@ -104,4 +113,16 @@ func (f *Fetcher) recordSuccess() {
 	if err := f.touchCache(now); err != nil {
 		f.cfg.Logger.Warn("could not record the check time in the cache", "cache_dir", f.cfg.CacheDir, "error", err)
 	}
+}
+
+// logFailure logs a failed check at ERROR when a run of failures starts or
+// its error changes, and at DEBUG while it repeats. Call with checkMu held.
+func (f *Fetcher) logFailure(result string, err error) {
+	level := slog.LevelDebug
+	loud, n := f.failures.Fail(result+": "+err.Error(), f.cfg.Clock())
+	if loud {
+		level = slog.LevelError
+	}
+	f.cfg.Logger.Log(context.Background(), level, "policy bundle check failed; keeping the current version",
+		"url", f.logURL, "result", result, "error", err, "failed_checks", n)
 }

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/tollgate-authz/tollgate/internal/failrun"
 )
 
 var _ io.Closer = (*Fetcher)(nil)
@@ -21,11 +23,12 @@ type Fetcher struct {
 	ctx  context.Context // cancelled by Close
 	stop context.CancelFunc
 
-	checkMu   sync.Mutex // serialises checks; guards the four below
+	checkMu   sync.Mutex // serialises checks; guards the five below
 	etag      string
 	digest    string // of the bundle in use
 	persisted string // digest of the last-known-good on disk
 	floor     floor  // the highest accepted bundle
+	failures  failrun.Run
 
 	lastSuccess atomic.Int64 // unix nanoseconds; 0 means never
 	expires     atomic.Int64 // unix seconds (manifest precision) of the bundle in use; 0 means none
@@ -68,9 +71,15 @@ func (f *Fetcher) Start(ctx context.Context) error {
 	}
 	ctx, cancel := f.bind(ctx)
 	defer cancel()
-	if err := f.check(ctx); err != nil {
-		f.cfg.Logger.Warn("policy bundle server unavailable at start; trying last-known-good",
-			"url", f.logURL, "error", err)
+	if result, err := f.checkResult(ctx); err != nil {
+		msg := "policy bundle server answered but its bundle was refused at start; trying last-known-good"
+		switch result {
+		case resultNetwork:
+			msg = "policy bundle server unavailable at start; trying last-known-good"
+		case resultStatus:
+			msg = "policy bundle server answered with an error status at start; trying last-known-good"
+		}
+		f.cfg.Logger.Warn(msg, "url", f.logURL, "result", result, "error", err)
 		if lerr := f.loadLastKnownGood(); lerr != nil {
 			return wrap(fmt.Errorf("%w: server: %w; last-known-good: %w", ErrNoBundle, err, lerr))
 		}

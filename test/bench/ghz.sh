@@ -64,7 +64,7 @@ identity:
   trust_domains: [example.org]
   bundles: [{ trust_domain: example.org, x509_pem: bundle.pem, jwks: jwks.json }]
   jwt: { audiences: [tollgate] }
-  xfcc: { trusted_addresses: [127.0.0.1/32] }
+  xfcc: { trusted_proxies: [127.0.0.1/32] }
 policy: { dir: policies, reload_interval: 1s }
 manifests: [manifest.yaml]
 signals:

@@ -76,6 +76,7 @@ type grpcCase struct {
 	code             string
 	ids              string // ids of the JSON-RPC error answer(s), comma-separated
 	rpc              int
+	silent           bool // a denied notification or response: no JSON-RPC body
 }
 
 func grpcCases() []grpcCase {
@@ -93,12 +94,19 @@ func grpcCases() []grpcCase {
 		{name: "tool as resource allow", path: "/docs/mcp", body: tool(1, "search", `{}`), allow: true, code: "permit"},
 		{name: "tool as resource deny", path: "/docs/mcp", body: tool(1, "drop_index", `{}`), code: "no_permit", ids: "1"},
 		{name: "batch with one forbidden call", body: "[" + tool(5, "search_issues", `{}`) + "," + tool(6, "delete_repository", `{}`) + "]", code: "forbid", ids: "5,6", rpc: -32001},
-		{name: "notification", body: `{"jsonrpc":"2.0","method":"notifications/initialized"}`, allow: true, code: "mcp_allowed"},
+		{name: "initialize by IAM's baseline", body: `{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18"}}`, allow: true, code: "permit"},
+		{name: "notification by IAM's baseline", body: `{"jsonrpc":"2.0","method":"notifications/initialized"}`, allow: true, code: "permit"},
+		{name: "notification without permit", body: `{"jsonrpc":"2.0","method":"notifications/roots/list_changed"}`, code: "no_permit", silent: true},
+		{name: "client response without permit", body: `{"jsonrpc":"2.0","id":3,"result":{}}`, code: "no_permit", silent: true},
+		{name: "case-variant arguments", body: `{"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"create_issue","Arguments":{"repo":"evil/x"}}}`,
+			code: "mcp_ambiguous_member", ids: "8", rpc: -32600},
+		{name: "case-variant method on a response", body: `{"jsonrpc":"2.0","id":9,"result":{},"Method":"tools/call","Params":{"name":"delete_repository"}}`,
+			code: "mcp_ambiguous_member", ids: "null", rpc: -32600},
 		{name: "truncated body", body: tool(1, "search_issues", `{}`), opts: []harness.ReqOpt{harness.WithHeader("x-envoy-auth-partial-body", "true")}, code: "mcp_truncated", ids: "null", rpc: -32600},
 		{name: "content-length mismatch", body: tool(1, "search_issues", `{}`), opts: []harness.ReqOpt{harness.WithHeader("content-length", "9999")}, code: "mcp_truncated", ids: "null"},
 		{name: "oversize body", body: huge, code: "mcp_too_large", ids: "null"},
 		{name: "invalid JSON", body: `{"jsonrpc":"2.0","id":1,`, code: "mcp_invalid_json", ids: "null", rpc: -32700},
-		{name: "duplicate keys", body: `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"search_issues","name":"delete_repository"}}`, code: "mcp_duplicate_key", ids: "null", rpc: -32700},
+		{name: "duplicate keys", body: `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"search_issues","name":"delete_repository"}}`, code: "mcp_duplicate_key", ids: "null", rpc: -32700}, // a parse error: JSON-RPC answers id null
 		{name: "unlisted method", body: `{"jsonrpc":"2.0","id":7,"method":"sampling/createMessage","params":{}}`, code: "mcp_method_denied", ids: "7"},
 	}
 }
@@ -124,7 +132,12 @@ func TestGRPCMCP(t *testing.T) {
 				if v.Allow != tc.allow || v.Code != tc.code {
 					t.Fatalf("allow=%v code=%s, want %v %s (body %s)", v.Allow, v.Code, tc.allow, tc.code, v.Body)
 				}
-				if !tc.allow {
+				switch {
+				case tc.silent:
+					if v.HTTPStatus != 403 || strings.Contains(v.Body, "jsonrpc") {
+						t.Fatalf("a denied notification got %d %s, want 403 without a JSON-RPC body", v.HTTPStatus, v.Body)
+					}
+				case !tc.allow:
 					checkRPCAnswer(t, v, tc.ids, tc.rpc)
 				}
 			})

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -44,6 +45,11 @@ const pathsPolicies = `@id("everyone") permit (principal, action, resource);
 func writePathsManifest(t *testing.T, mcpDir string) {
 	harness.WriteFile(t, mcpDir, "manifest.yaml", []byte(pathsManifest))
 	harness.WriteFile(t, filepath.Join(mcpDir, "policies"), "tools.cedar", []byte(pathsPolicies))
+	// The copied examples/mcp baseline names MCP actions this manifest never
+	// produces; Tollgate would rightly refuse it.
+	if err := os.Remove(filepath.Join(mcpDir, "policies", "protocol.cedar")); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // pathTrick is one raw request line; reach says whether it must reach the

@@ -3,6 +3,7 @@ package strictjson
 import (
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 func (p *parser) array(depth int) (Value, error) {
@@ -10,21 +11,29 @@ func (p *parser) array(depth int) (Value, error) {
 	p.pos++ // '['
 	p.skipWS()
 	v := Value{Kind: Array}
+	slot, size := p.size()
 	if p.pos < len(p.data) && p.data[p.pos] == ']' {
 		p.pos++
 		v.Raw = p.data[start:p.pos]
 		return v, nil
 	}
-	for more := true; more; {
+	if !p.counting {
+		v.Elems = make([]Value, 0, size)
+	}
+	n := 0
+	for more := true; more; n++ {
 		elem, err := p.value(depth)
 		if err != nil {
-			return Value{}, within(err, strconv.Itoa(len(v.Elems)))
+			return Value{}, within(err, strconv.Itoa(n))
 		}
-		v.Elems = append(v.Elems, elem)
-		if more, err = p.next(']'); err != nil {
+		if !p.counting {
+			v.Elems = append(v.Elems, elem)
+		}
+		if more, err = p.sep(']'); err != nil {
 			return Value{}, err
 		}
 	}
+	p.setSize(slot, n)
 	v.Raw = p.data[start:p.pos]
 	return v, nil
 }
@@ -34,13 +43,18 @@ func (p *parser) object(depth int) (Value, error) {
 	p.pos++ // '{'
 	p.skipWS()
 	v := Value{Kind: Object}
+	slot, size := p.size()
 	if p.pos < len(p.data) && p.data[p.pos] == '}' {
 		p.pos++
 		v.Raw = p.data[start:p.pos]
 		return v, nil
 	}
+	if !p.counting {
+		v.Members = make([]Member, 0, size)
+	}
 	var keys keySet
-	for more := true; more; {
+	n := 0
+	for more := true; more; n++ {
 		keyAt := p.pos
 		if keyAt >= len(p.data) || p.data[keyAt] != '"' {
 			return Value{}, errAt(ErrSyntax, keyAt, "expected a string object key")
@@ -49,7 +63,7 @@ func (p *parser) object(depth int) (Value, error) {
 		if err != nil {
 			return Value{}, err
 		}
-		if err := keys.add(v.Members, key, keyAt); err != nil {
+		if err := p.checkKey(&keys, v.Members, key, keyAt); err != nil {
 			return Value{}, err
 		}
 		if err := p.expect(':', "':' after object key"); err != nil {
@@ -60,13 +74,28 @@ func (p *parser) object(depth int) (Value, error) {
 		if err != nil {
 			return Value{}, within(err, QuoteKey(key))
 		}
-		v.Members = append(v.Members, Member{Key: key, Val: val})
-		if more, err = p.next('}'); err != nil {
+		if !p.counting {
+			v.Members = append(v.Members, Member{Key: key, Val: val})
+		}
+		if more, err = p.sep('}'); err != nil {
 			return Value{}, err
 		}
 	}
+	p.setSize(slot, n)
 	v.Raw = p.data[start:p.pos]
 	return v, nil
+}
+
+// checkKey refuses, in the building pass (where keys are decoded), a key
+// with a control character or one that repeats an earlier key.
+func (p *parser) checkKey(keys *keySet, prev []Member, key string, off int) error {
+	if p.counting {
+		return nil
+	}
+	if strings.ContainsFunc(key, unicode.IsControl) {
+		return errAt(ErrBadKey, off, "key %s has a control character", QuoteKey(key))
+	}
+	return keys.add(prev, key, off)
 }
 
 // smallObject is the member count up to which keys are compared pairwise.

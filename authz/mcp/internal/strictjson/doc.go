@@ -8,9 +8,12 @@
 //   - an object that repeats a key, compared after unescaping and after
 //     Unicode simple case folding (Go's encoding/json matches struct fields
 //     case-insensitively, so {"name":"a","Name":"b"} is a duplicate);
-//   - nesting deeper than a caller-chosen limit;
+//   - an object key with a control character, raw or \u-escaped, at any
+//     depth ("name\u0000" is "name" to some decoders);
+//   - nesting deeper, or more values, than the caller's Limits;
 //   - any data after the top-level value.
 //
 // Numbers are kept as their exact literal text. Every accepted document is
-// also accepted by encoding/json.Valid (checked as defence in depth).
+// also accepted, and read the same way, by encoding/json: FuzzParse checks
+// it, so Parse does not validate twice.
 package strictjson

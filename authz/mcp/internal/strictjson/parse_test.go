@@ -55,7 +55,7 @@ func TestParseRejects(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse([]byte(tt.in), 4)
+			_, err := parse([]byte(tt.in), 4)
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("Parse(%q) error = %v, want %v", tt.in, err, tt.want)
 			}
@@ -102,7 +102,7 @@ func TestParseAccepts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			v, err := Parse([]byte(tt.in), 4)
+			v, err := parse([]byte(tt.in), 4)
 			if err != nil {
 				t.Fatalf("Parse(%q) = %v", tt.in, err)
 			}
@@ -112,7 +112,7 @@ func TestParseAccepts(t *testing.T) {
 }
 
 func TestErrorLocates(t *testing.T) {
-	_, err := Parse([]byte(`{"params":{"arguments":[0,{"x":1,"X":2}]}}`), 10)
+	_, err := parse([]byte(`{"params":{"arguments":[0,{"x":1,"X":2}]}}`), 10)
 	var e *Error
 	if !errors.As(err, &e) {
 		t.Fatalf("error = %v", err)
@@ -191,7 +191,7 @@ func FuzzParse(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		v, err := Parse(data, 8)
+		v, err := parse(data, 8)
 		if err != nil {
 			var e *Error
 			if !errors.As(err, &e) || e.Offset < 0 || e.Offset > len(data) {

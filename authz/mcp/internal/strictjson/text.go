@@ -17,6 +17,9 @@ func (p *parser) str() (string, error) {
 		switch {
 		case c == '"':
 			p.pos++
+			if p.counting {
+				return "", nil
+			}
 			return decode(p.data[start:p.pos], escaped, start)
 		case c < 0x20:
 			return "", errAt(ErrSyntax, p.pos, "control character in string")
@@ -126,6 +129,9 @@ func (p *parser) number() (Value, error) {
 		}
 	}
 	raw := p.data[start:p.pos]
+	if p.counting {
+		return Value{}, nil
+	}
 	return Value{Kind: Number, Raw: raw, Str: string(raw)}, nil
 }
 

@@ -32,20 +32,21 @@ func (k Kind) String() string {
 	return "invalid"
 }
 
-// Value is one parsed JSON value.
+// Value is one parsed JSON value. (Kind and Bool sit together so that a
+// Value is 96 bytes: bodies are bounded by values, and each costs one.)
 type Value struct {
-	Kind Kind
 	// Raw is the exact input text of the value. It aliases the input.
 	Raw []byte
 	// Str is the decoded text of a String, or the literal of a Number.
 	Str string
-	// Bool is the value of a Bool.
-	Bool bool
 	// Elems are the elements of an Array, in input order.
 	Elems []Value
 	// Members are the members of an Object, in input order. Keys are
 	// unique, even under case folding.
 	Members []Member
+	Kind    Kind
+	// Bool is the value of a Bool.
+	Bool bool
 }
 
 // Member is one key/value pair of an Object.

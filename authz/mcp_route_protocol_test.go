@@ -1,0 +1,105 @@
+package authz
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// protocolManifest maps no protocol method: each is decided by policy as
+// Action::"mcp:<method>" on McpServer::"<server>".
+const protocolManifest = `service: agents
+routes:
+  - name: github-mcp
+    match: { method: POST, path: /mcp }
+    mcp:
+      server: github
+      mode: per_tool
+      methods:
+        logging/setLevel: deny
+`
+
+// protocolBaseline is IAM's baseline permit for the protocol methods.
+const protocolBaseline = `@id("mcp-protocol-baseline")
+permit (
+  principal,
+  action in [Action::"mcp:initialize", Action::"mcp:ping", Action::"mcp:notifications/initialized",
+             Action::"mcp:notifications/cancelled", Action::"mcp:response"],
+  resource == McpServer::"github"
+);
+`
+
+func newProtocolEngine(t *testing.T, policies string) *Engine {
+	t.Helper()
+	m, err := ParseManifest("protocol.yaml", []byte(protocolManifest))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := testConfig(t, loadPolicies(t, policies))
+	cfg.Manifest = m
+	e, err := NewEngine(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// TestMCPManifestNeverGrants: "allow" in methods or responses let a
+// message through with no Cedar permit; a manifest declares, never grants.
+func TestMCPManifestNeverGrants(t *testing.T) {
+	for _, tt := range []struct{ name, block, key string }{
+		{"method allow", "      methods:\n        initialize: allow\n", "mcp.methods.initialize"},
+		{"pattern allow", "      methods:\n        notifications/*: allow\n", "mcp.methods.notifications/*"},
+		{"responses allow", "      responses: allow\n", "mcp.responses"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			text := strings.Replace(protocolManifest, "      methods:\n        logging/setLevel: deny\n", tt.block, 1)
+			_, err := ParseManifest("agents.yaml", []byte(text))
+			if err == nil {
+				t.Fatal("a manifest that grants was accepted")
+			}
+			if msg := err.Error(); !strings.Contains(msg, "agents.yaml:") || !strings.Contains(msg, tt.key) || !strings.Contains(msg, "never grants") {
+				t.Fatalf("error %q does not name file, line, key and the rule", msg)
+			}
+		})
+	}
+}
+
+// TestMCPProtocolMethodsArePolicy: initialize, ping, notifications and
+// client responses are Cedar actions; without IAM's permit they are denied.
+func TestMCPProtocolMethodsArePolicy(t *testing.T) {
+	bodies := []struct{ name, body, action string }{
+		{"initialize", `{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18"}}`, `Action::"mcp:initialize"`},
+		{"ping", `{"jsonrpc":"2.0","id":1,"method":"ping"}`, `Action::"mcp:ping"`},
+		{"notification", `{"jsonrpc":"2.0","method":"notifications/initialized"}`, `Action::"mcp:notifications/initialized"`},
+		{"response", `{"jsonrpc":"2.0","id":9,"result":{}}`, `Action::"mcp:response"`},
+	}
+	for _, policies := range []string{"", protocolBaseline} {
+		e := newProtocolEngine(t, policies)
+		for _, tt := range bodies {
+			t.Run(tt.name, func(t *testing.T) {
+				d := e.Check(context.Background(), mcpReq("/mcp", tt.body))
+				want, code := Forbidden, "no_permit"
+				if policies != "" {
+					want, code = Allow, "permit"
+				}
+				if d.Outcome != want || d.Code != code || d.Action != tt.action || d.Resource != `McpServer::"github"` {
+					t.Fatalf("got %v/%s %s on %s (%s), want %v/%s %s", d.Outcome, d.Code, d.Action, d.Resource, d.Reason, want, code, tt.action)
+				}
+				if policies != "" && !slices.Contains(d.Policies, "mcp-protocol-baseline") {
+					t.Errorf("policies %v", d.Policies)
+				}
+			})
+		}
+	}
+	e := newProtocolEngine(t, protocolBaseline)
+	for _, body := range []string{
+		`{"jsonrpc":"2.0","id":1,"method":"logging/setLevel","params":{"level":"debug"}}`, // the manifest denies it
+		`{"jsonrpc":"2.0","id":1,"method":"vendor/unknown"}`,                              // not an MCP method, not mapped
+	} {
+		if d := e.Check(context.Background(), mcpReq("/mcp", body)); d.Outcome != Forbidden || d.Code != CodeMCPMethodDenied {
+			t.Errorf("%s: got %v/%s, want mcp_method_denied", body, d.Outcome, d.Code)
+		}
+	}
+}

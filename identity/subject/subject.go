@@ -1,0 +1,78 @@
+package subject
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+)
+
+// MaxActors bounds the act chain; a deeper chain is refused as invalid.
+const MaxActors = 8
+
+// Subject is a verified subject token: who the request is on behalf of,
+// and the chain of actors that carried it.
+type Subject struct {
+	Issuer string
+	// ID is the token's sub.
+	ID string
+	// Actors is the RFC 8693 act chain, outermost (the current actor)
+	// first; empty when the token has no act claim.
+	Actors []string
+	// AZP and ClientID are the token's azp and client_id claims.
+	AZP, ClientID string
+	// Claims are all the token's claims, decoded with UseNumber off
+	// (numbers are float64). Never log them unless marked safe.
+	Claims map[string]any
+}
+
+// FromPayload reads a verified token's JSON payload. It does not verify
+// anything but the shape: sub must be a non-empty string, act (when
+// present) a chain of objects each with a non-empty string sub, at most
+// MaxActors deep; azp and client_id, when present, strings.
+func FromPayload(payload []byte) (*Subject, error) {
+	var claims map[string]any
+	dec := json.NewDecoder(bytes.NewReader(payload))
+	if err := dec.Decode(&claims); err != nil || claims == nil || dec.More() {
+		return nil, fail(ReasonInvalid, "payload is not a JSON object")
+	}
+	s := &Subject{Claims: claims}
+	var ok bool
+	if s.ID, ok = claims["sub"].(string); !ok || s.ID == "" {
+		return nil, fail(ReasonInvalid, "sub is missing or not a string")
+	}
+	s.Issuer, _ = claims["iss"].(string)
+	for name, dst := range map[string]*string{"azp": &s.AZP, "client_id": &s.ClientID} {
+		if v, present := claims[name]; present {
+			if *dst, ok = v.(string); !ok || *dst == "" {
+				return nil, fail(ReasonInvalid, "%s is not a non-empty string", name)
+			}
+		}
+	}
+	actors, err := actorChain(claims["act"])
+	if err != nil {
+		return nil, &Error{Reason: ReasonInvalid, Err: err}
+	}
+	s.Actors = actors
+	return s, nil
+}
+
+// actorChain reads act, act.act, ... outermost first.
+func actorChain(v any) ([]string, error) {
+	var out []string
+	for v != nil {
+		act, ok := v.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("%w: act is not an object", ErrActor)
+		}
+		sub, ok := act["sub"].(string)
+		if !ok || sub == "" {
+			return nil, fmt.Errorf("%w: act.sub is missing or not a string", ErrActor)
+		}
+		if len(out) == MaxActors {
+			return nil, fmt.Errorf("%w: act chain deeper than %d", ErrActor, MaxActors)
+		}
+		out = append(out, sub)
+		v = act["act"]
+	}
+	return out, nil
+}
