@@ -7,19 +7,16 @@ import (
 	"github.com/cedar-policy/cedar-go/types"
 )
 
-// Context keys the decision log never holds the value of.
-const (
-	redactedJWT     = "jwt"           // JWT-SVID claims: opt-in, and personal data
-	redactedMCPArgs = "mcp.arguments" // the MCP request body's tool arguments
-)
+// redactedMCPArgs names the MCP request body's tool arguments, dropped
+// from context.mcp.
+const redactedMCPArgs = "mcp.arguments"
 
 // contextAttrs returns the "context" and "context_redacted" attributes:
 // the Cedar context the policies saw, as Cedar JSON (replay reads it back
 // with types.Record.UnmarshalJSON; invalid UTF-8 is written as U+FFFD, as
-// everywhere in the line), without the values of secret signals,
-// JWT claims and MCP tool arguments, whose keys are listed in
-// context_redacted instead. A decision made before a Cedar request existed
-// logs an empty context.
+// everywhere in the line), without the values loggedKey refuses and MCP
+// tool arguments, whose keys are listed in context_redacted instead. A
+// decision made before a Cedar request existed logs an empty context.
 func (e *Engine) contextAttrs(ctx types.Record) []slog.Attr {
 	logged, redacted := e.redactContext(ctx)
 	return []slog.Attr{
@@ -38,7 +35,7 @@ func (e *Engine) redactContext(ctx types.Record) (types.Record, []string) {
 	out := make(types.RecordMap, ctx.Len())
 	for k, v := range ctx.All() {
 		switch {
-		case k == redactedJWT || e.mapper.secret(string(k)):
+		case !e.loggedKey(string(k)):
 			redacted = append(redacted, string(k))
 			continue
 		case k == "mcp":
@@ -60,11 +57,21 @@ func (e *Engine) redactContext(ctx types.Record) (types.Record, []string) {
 	return types.NewRecord(out), redacted
 }
 
-// secret reports whether the context key name holds a secret signal.
-func (m *mapper) secret(name string) bool {
-	for i := range m.signals {
-		if m.signals[i].Secret && m.signals[i].Name == name {
-			return true
+// loggedKey reports whether the value of context key k may be logged:
+// the request attributes the mapper sets, the delegation chain (already on
+// the line as subject and delegation), context.mcp (its arguments are
+// dropped separately) and signals not marked secret. Anything else — JWT
+// claims (jwt), the delegated subject's claims (subject), a secret signal,
+// a key added later — is withheld and named: the log fails closed.
+func (e *Engine) loggedKey(k string) bool {
+	switch k {
+	case "method", "path", "host", "scheme", "source_address", "time", "tls",
+		"on_behalf_of", "delegation", "delegation_length", "mcp":
+		return true
+	}
+	for i := range e.mapper.signals {
+		if e.mapper.signals[i].Name == k {
+			return !e.mapper.signals[i].Secret
 		}
 	}
 	return false
