@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"os"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/cedar-policy/cedar-go"
 	"github.com/cedar-policy/cedar-go/types"
@@ -137,5 +139,48 @@ func TestShadowCannotChangeEnforcement(t *testing.T) {
 		if d := e.Check(context.Background(), req(billing, "GET", "/orders/7")); d.Allowed() || d.Code != "no_permit" {
 			t.Errorf("%T: deny changed: %+v", shadow, d)
 		}
+	}
+}
+
+// TestShadowMCP: each JSON-RPC element is also evaluated against the
+// shadow; the disagreement's action label is bounded like the decision
+// metric's, and the enforced answer stands.
+func TestShadowMCP(t *testing.T) {
+	m, err := LoadManifest("testdata/mcp.manifest.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile("testdata/mcp.cedar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := prometheus.NewRegistry()
+	cfg := Config{Identifier: fakeIdentifier{}, Policies: loadPolicies(t, string(b)), Manifest: m,
+		Shadow: cedarPolicies{}, Clock: func() time.Time { return testTime }, Registerer: reg}
+	e, err := NewEngine(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := e.Check(context.Background(), mcpReq("/mcp", call(1, "search_issues", `{"q":"bug"}`))); !d.Allowed() {
+		t.Fatalf("enforced allow lost: %+v", d)
+	}
+	fams, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var labels []string
+	for _, f := range fams {
+		if f.GetName() == "tollgate_shadow_disagreements_total" {
+			for _, mt := range f.GetMetric() {
+				for _, l := range mt.GetLabel() {
+					labels = append(labels, l.GetName()+"="+l.GetValue())
+				}
+			}
+		}
+	}
+	// per_tool mode: each tool is a manifest action, so a bounded label.
+	want := []string{"action=github.search_issues", "enforced=allow", "shadow=deny"}
+	if !slices.Equal(labels, want) || !e.Manifest().HasAction("github.search_issues") {
+		t.Fatalf("disagreement labels = %v, want %v", labels, want)
 	}
 }
