@@ -31,6 +31,8 @@ type checkState struct {
 	evalErrors []policy.EvalError
 	vals       [8]string
 	mcp        mcpLog
+	shadow     *shadowLog   // the shadow policies' answer, when it disagreed
+	context    types.Record // the Cedar context of the deciding evaluation
 	// subjectClaims are the subject token claims marked safe to log.
 	subjectClaims map[string]any
 }
@@ -101,7 +103,7 @@ func (e *Engine) decide(ctx context.Context, r *Request, d *Decision, st *checkS
 		return
 	}
 	d.Resource = uidString(in.resource.UID)
-	applyPolicy(d, st, e.evaluate(in, dl))
+	applyPolicy(d, st, e.evaluate(in, st, dl))
 }
 
 // unrouted denies a request whose path was refused or that no route
@@ -123,8 +125,10 @@ func unrouted(d *Decision, st *checkState, lk *lookup) bool {
 
 // evaluate asks the policies about in, overlaying the principal and
 // resource entities (once when the caller asked about itself) and the
-// subject the caller acts for, whose parents come from IAM's data.
-func (e *Engine) evaluate(in cedarInput, dl *delegated) policy.Decision {
+// subject the caller acts for, whose parents come from IAM's data; then
+// the shadow policies, if any, with the same entities.
+func (e *Engine) evaluate(in cedarInput, st *checkState, dl *delegated) policy.Decision {
+	st.context = in.req.Context
 	extra := [3]types.Entity{in.principal}
 	n := 1
 	if in.resource.UID != in.principal.UID {
@@ -133,7 +137,9 @@ func (e *Engine) evaluate(in cedarInput, dl *delegated) policy.Decision {
 	if dl != nil && dl.entity.UID != in.principal.UID && dl.entity.UID != in.resource.UID {
 		extra[n], n = dl.entity, n+1
 	}
-	return e.policies.Evaluate(in.req, extra[:n]...)
+	pd := e.policies.Evaluate(in.req, extra[:n]...)
+	e.shadowEvaluate(in.req, extra[:n], st, &pd)
+	return pd
 }
 
 // versioner is implemented by policy.Store.

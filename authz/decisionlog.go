@@ -7,20 +7,31 @@ import (
 	"github.com/tollgate-authz/tollgate/policy"
 )
 
+// DecisionLogSchemaVersion is the version of the decision line's schema
+// (docs/decision-log.md), written as "schema_version" on every line. It
+// changes when a field is removed or changes meaning; added fields do not
+// change it.
+const DecisionLogSchemaVersion = 1
+
 // record writes the decision log line and the metrics for one Check.
 func (e *Engine) record(ctx context.Context, r *Request, d *Decision, st *checkState) {
 	td := "none"
 	if d.Identity != nil {
 		td = d.Identity.ID.TrustDomain().Name()
 	}
-	action := "none"
-	if st.action == MCPToolLabel || st.action != "" && e.manifest.Load().HasAction(st.action) {
-		action = st.action
-	}
-	e.metrics.observe(labelKey{d.Outcome.String(), action, boundedCode(d.Code), td}, d.Duration.Seconds())
+	e.metrics.observe(labelKey{d.Outcome.String(), e.actionLabel(st.action), boundedCode(d.Code), td}, d.Duration.Seconds())
 	if e.log.Enabled(ctx, slog.LevelInfo) {
 		e.logDecision(ctx, r, d, st)
 	}
+}
+
+// actionLabel bounds a manifest action for a metric label: one of the
+// manifest's actions, the MCP tool label, or "none".
+func (e *Engine) actionLabel(action string) string {
+	if action == MCPToolLabel || action != "" && e.manifest.Load().HasAction(action) {
+		return action
+	}
+	return "none"
 }
 
 // evalErrorLog is one policy evaluation error in the decision log: the
@@ -45,6 +56,7 @@ func (e *Engine) logDecision(ctx context.Context, r *Request, d *Decision, st *c
 		host = logHost(r.Host)
 	}
 	attrs := [...]slog.Attr{
+		slog.Int("schema_version", DecisionLogSchemaVersion),
 		slog.String("decision_id", d.ID),
 		slog.String("outcome", d.Outcome.String()),
 		slog.String("code", d.Code),
@@ -64,12 +76,12 @@ func (e *Engine) logDecision(ctx context.Context, r *Request, d *Decision, st *c
 		slog.Any("eval_errors", evalErrors(st.evalErrors)),
 		slog.Int64("latency_us", d.Duration.Microseconds()),
 	}
-	out := append(attrs[:], st.mcp.attrs()...)
+	out := append(append(attrs[:], e.contextAttrs(st.context)...), st.mcp.attrs()...)
 	if st.subjectClaims != nil {
 		// Only the claims marked safe to log (delegation.log_claims).
 		out = append(out, slog.Any("subject_claims", st.subjectClaims))
 	}
-	e.log.LogAttrs(ctx, slog.LevelInfo, "decision", out...)
+	e.log.LogAttrs(ctx, slog.LevelInfo, "decision", append(out, st.shadow.attrs()...)...)
 }
 
 func nonNil(s []string) []string {

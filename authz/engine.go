@@ -37,6 +37,10 @@ type Config struct {
 	Identifier Identifier // required
 	Policies   Policies   // required
 	Manifest   *Manifest  // required; replace later with SetManifest
+	// Shadow, when set, is a candidate policy set each request is also
+	// evaluated against. Its answer is never acted on: disagreements with
+	// Policies are counted and logged (see shadow.go).
+	Shadow Policies
 	// Signals are runtime values copied into the Cedar context.
 	Signals []Signal
 	// JWTClaims are the JWT-SVID claims copied into context.jwt.
@@ -61,6 +65,7 @@ type Config struct {
 type Engine struct {
 	identifier Identifier
 	policies   Policies
+	shadow     *shadow // nil: no shadow policies
 	manifest   atomic.Pointer[Manifest]
 	mapper     mapper
 	deleg      *Delegation
@@ -107,6 +112,10 @@ func NewEngine(cfg Config) (*Engine, error) {
 		return nil, wrap(err)
 	}
 	if e.metrics, err = newMetrics(cfg.Registerer); err != nil {
+		return nil, wrap(err)
+	}
+	if e.shadow, err = newShadow(cfg.Shadow, cfg.Registerer); err != nil {
+		e.metrics.unregister(cfg.Registerer)
 		return nil, wrap(err)
 	}
 	if deleg != nil {

@@ -84,6 +84,8 @@ func appendAny(b []byte, x any) []byte {
 		}
 	case error:
 		return appendJSONString(b, t.Error())
+	case cedarJSON:
+		return t.appendJSON(b)
 	}
 	j, err := json.Marshal(x)
 	if err != nil {

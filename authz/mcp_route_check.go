@@ -108,7 +108,7 @@ func (e *Engine) mcpMessage(d *Decision, st *checkState, c *mcpCall, m *mcp.Mess
 	c.base["mcp"] = mcpContext(mr, m) // NewRecord copies the map
 	in := assembleFor(c.principal, t.action, t.resource, c.base)
 	prev := d.Policies
-	applyPolicy(d, st, e.evaluate(in, c.dl))
+	applyPolicy(d, st, e.evaluate(in, st, c.dl))
 	if d.Outcome != Allow {
 		return false
 	}

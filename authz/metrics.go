@@ -50,6 +50,14 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	return m, nil
 }
 
+// unregister undoes newMetrics' registration (a failed NewEngine).
+func (m *metrics) unregister(reg prometheus.Registerer) {
+	if reg != nil {
+		reg.Unregister(m.decisions)
+		reg.Unregister(m.duration)
+	}
+}
+
 // observe counts one decision; the label children are cached so the hot
 // path does not allocate.
 func (m *metrics) observe(k labelKey, seconds float64) {

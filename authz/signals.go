@@ -21,7 +21,8 @@ type Signal struct {
 	From string // "context_extension", "metadata" or "header"
 	Key  string // extension key, "filter.key" metadata key, or header name
 	Type string // "string", "long" or "bool"
-	// Secret: offline tools print the value as [redacted].
+	// Secret: offline tools print the value as [redacted] and the
+	// decision log leaves it out of its context.
 	Secret bool
 }
 

@@ -18,6 +18,7 @@ type Metrics struct {
 	excExpired prometheus.Gauge
 	excRefused prometheus.Gauge
 	evalErrors *prometheus.CounterVec
+	determ     *determiningMetric
 
 	mu       sync.Mutex
 	infoSet  bool
@@ -46,13 +47,14 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Help: "Number of governed exceptions refused (malformed or over the approval window) whose file was left out."}),
 		evalErrors: prometheus.NewCounterVec(prometheus.CounterOpts(opts("errors_total",
 			"Policies that errored during evaluation, by effect.")), []string{"effect"}),
+		determ: newDeterminingMetric(),
 	}
 	if reg == nil {
 		return m, nil
 	}
 	var errs []error
 	for _, c := range []prometheus.Collector{m.reloads, m.info, m.count, m.excActive, m.excNext,
-		m.excExpired, m.excRefused, m.evalErrors} {
+		m.excExpired, m.excRefused, m.evalErrors, m.determ.vec} {
 		errs = append(errs, reg.Register(c))
 	}
 	if err := errors.Join(errs...); err != nil {
@@ -77,6 +79,7 @@ func (m *Metrics) snapshot(s *Snapshot) {
 	if m == nil {
 		return
 	}
+	m.determ.swap(s)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.infoSet {
@@ -122,6 +125,7 @@ func (m *Metrics) decision(d *Decision) {
 	if m == nil {
 		return
 	}
+	m.determ.observe(d)
 	for _, e := range d.Errors {
 		effect := EffectPermit
 		if e.Forbid {

@@ -186,6 +186,24 @@ type Policy struct {
 	RequireSchema bool `yaml:"require_schema"`
 	// Bundle fetches a signed bundle instead of reading Dir.
 	Bundle *PolicyBundle `yaml:"bundle"`
+	// Shadow is a candidate policy set every request is also evaluated
+	// against; only the enforced result (Dir or Bundle) is acted on.
+	Shadow *PolicyShadow `yaml:"shadow"`
+}
+
+// PolicyShadow is a candidate policy source: a directory or a signed
+// bundle, loaded by the same rules as the enforced one (it shares
+// max_exception_window, allow_empty and require_schema, and every version
+// must fit the manifests). Disagreements are counted in
+// tollgate_shadow_disagreements_total and logged on the decision line.
+type PolicyShadow struct {
+	// Dir is a candidate policy directory.
+	Dir string `yaml:"dir"`
+	// ReloadInterval is how often Dir is checked (default 2s).
+	ReloadInterval time.Duration `yaml:"reload_interval"`
+	// Bundle is a candidate signed bundle; its cache_dir must differ from
+	// policy.bundle.cache_dir (each keeps its own highest sequence).
+	Bundle *PolicyBundle `yaml:"bundle"`
 }
 
 // PolicyBundle configures fetching a signed policy bundle.
@@ -218,7 +236,9 @@ type Signal struct {
 	Key  string `yaml:"key"`
 	Type string `yaml:"type"`
 	// Secret marks a value that must not be shown: tollgate check
-	// --offline --explain prints it as [redacted]. Default false.
+	// --offline --explain prints it as [redacted], and the decision log
+	// leaves it out of "context" (naming it in "context_redacted").
+	// Default false: the value is logged.
 	Secret bool `yaml:"secret"`
 }
 

@@ -120,13 +120,12 @@ func (c *Config) applyDefaults() {
 	if x := c.Identity.XFCC; x != nil && x.Element == "" {
 		x.Element = "last"
 	}
-	if b := c.Policy.Bundle; b != nil {
-		if b.Interval == 0 {
-			b.Interval = 30 * time.Second
+	c.Policy.Bundle.applyDefaults()
+	if sh := c.Policy.Shadow; sh != nil {
+		if sh.ReloadInterval == 0 {
+			sh.ReloadInterval = 2 * time.Second
 		}
-		if b.OnStale == "" {
-			b.OnStale = "deny"
-		}
+		sh.Bundle.applyDefaults()
 	}
 }
 
@@ -154,11 +153,16 @@ func (c *Config) resolvePaths(base string) {
 	for i := range c.Identity.Federation {
 		abs(&c.Identity.Federation[i].CAFile)
 	}
-	if b := c.Policy.Bundle; b != nil {
-		abs(&b.CacheDir)
-		for i := range b.PublicKeys {
-			abs(&b.PublicKeys[i])
+	for _, b := range []*PolicyBundle{c.Policy.Bundle, c.Policy.Shadow.bundle()} {
+		if b != nil {
+			abs(&b.CacheDir)
+			for i := range b.PublicKeys {
+				abs(&b.PublicKeys[i])
+			}
 		}
+	}
+	if sh := c.Policy.Shadow; sh != nil {
+		abs(&sh.Dir)
 	}
 	if d := c.Log.Decisions; d != "stdout" && d != "stderr" && d != "off" {
 		abs(&c.Log.Decisions)

@@ -226,16 +226,22 @@ func (c *Config) validatePolicy(f *fileErrs) {
 	}
 	c.validateSettle(f)
 	if b := p.Bundle; b != nil {
-		validateBundleURL(f, b)
-		if len(b.PublicKeys) == 0 {
-			f.add("policy.bundle.public_keys", "at least one public key is required: unsigned bundles are never accepted")
-		}
-		if b.CacheDir == "" {
-			f.add("policy.bundle.cache_dir", "required: the last known good bundle is kept there")
-		}
-		if b.OnStale != "deny" && b.OnStale != "serve" {
-			f.add("policy.bundle.on_stale", "must be deny or serve, not %q", b.OnStale)
-		}
+		validateBundle(f, "policy.bundle", b)
+	}
+	c.validateShadow(f)
+}
+
+// validateBundle checks a signed-bundle source at key prefix.
+func validateBundle(f *fileErrs, prefix string, b *PolicyBundle) {
+	validateBundleURL(f, prefix, b)
+	if len(b.PublicKeys) == 0 {
+		f.add(prefix+".public_keys", "at least one public key is required: unsigned bundles are never accepted")
+	}
+	if b.CacheDir == "" {
+		f.add(prefix+".cache_dir", "required: the last known good bundle is kept there")
+	}
+	if b.OnStale != "deny" && b.OnStale != "serve" {
+		f.add(prefix+".on_stale", "must be deny or serve, not %q", b.OnStale)
 	}
 }
 

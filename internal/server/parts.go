@@ -25,6 +25,7 @@ type parts struct {
 	grpcOpts  []grpc.ServerOption // listen.mtls credentials
 	verifier  *identity.Verifier
 	source    *policySource
+	shadow    *policySource // policy.shadow, or nil (shadow.go)
 	engine    *authz.Engine
 	decisions io.Closer
 }
@@ -35,6 +36,9 @@ func buildParts(ctx context.Context, cfg *config.Config, logger *slog.Logger, re
 	err := p.buildIdentity(ctx, cfg, reg)
 	if err == nil {
 		err = p.buildPolicy(ctx, cfg, reg)
+	}
+	if err == nil {
+		err = p.buildShadow(ctx, cfg, reg)
 	}
 	if err == nil {
 		err = p.buildEngine(ctx, cfg, reg)
@@ -117,11 +121,16 @@ func (p *parts) buildEngine(ctx context.Context, cfg *config.Config, reg prometh
 	if err != nil {
 		return err
 	}
+	var shadow authz.Policies
+	if p.shadow != nil {
+		shadow = p.shadow.guarded
+	}
 	// The same signals and claims the policy source checks the manifests
 	// against, so the check vets the context the engine builds.
 	p.engine, err = authz.NewEngine(authz.Config{
 		Identifier: p.verifier,
 		Policies:   p.source.guarded,
+		Shadow:     shadow,
 		Manifest:   manifest,
 		Signals:    p.source.signals,
 		JWTClaims:  p.source.claims,
@@ -189,6 +198,9 @@ func (p *parts) close() error {
 	}
 	if p.source != nil {
 		errs = append(errs, p.source.close())
+	}
+	if p.shadow != nil {
+		errs = append(errs, p.shadow.close())
 	}
 	if p.decisions != nil {
 		errs = append(errs, p.decisions.Close())

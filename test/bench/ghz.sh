@@ -7,6 +7,7 @@
 #   ROUNDS=5 DURATION=10s ./test/bench/ghz.sh
 #   SCENARIO=mcp ./test/bench/ghz.sh     # x509 (default), jwt, xfcc, health, mcp
 #   POLICIES=DIR ./test/bench/ghz.sh     # another policy directory (test/bench/scale.sh)
+#   SHADOW=1 ./test/bench/ghz.sh         # tollgate vs tollgate with policy.shadow
 #
 # For each run it reports the server's CPU seconds per request (utime+stime
 # from /proc/PID/stat before and after the load, divided by ghz's count)
@@ -26,6 +27,11 @@ WARMUP=${WARMUP:-2000}
 # xfcc (certificate in XFCC from a trusted hop), health (a plain route on the
 # examples/mcp policies) or mcp (a 4 KiB tools/call on the same policies).
 SCENARIO=${SCENARIO:-x509}
+# SHADOW=1 alternates tollgate and tollgate-shadow (the same policies also
+# loaded as policy.shadow, so every Check is evaluated twice and the sets
+# agree: the full cost, with no disagreement lines) and reports their ratio.
+if [[ -n "${SHADOW:-}" ]]; then SERVERS=${SERVERS:-tollgate tollgate-shadow}; fi
+SERVERS=${SERVERS:-noop noop-tuned tollgate}
 command -v "$GHZ" >/dev/null || { echo "ghz not found at $GHZ (run test/tools/install.sh)" >&2; exit 1; }
 command -v jq >/dev/null || { echo "jq is required" >&2; exit 1; }
 
@@ -48,6 +54,7 @@ case $SCENARIO in
   *) echo "unknown SCENARIO $SCENARIO (x509, jwt, xfcc, health, mcp)" >&2; exit 2 ;;
 esac
 cp -r "${POLICIES:-$example/policies}" "$work/policies"
+cp -r "${POLICIES:-$example/policies}" "$work/shadow-policies"
 cp "$example/manifest.yaml" "$work/manifest.yaml"
 
 base=$((20000 + RANDOM % 30000))
@@ -67,6 +74,10 @@ signals:
   - { name: risk_score,  from: context_extension, key: risk_score,  type: long }
 log: { level: info, decisions: $work/decisions.log }
 YAML
+
+sed 's#^policy: { dir: policies, reload_interval: 1s }#policy: { dir: policies, reload_interval: 1s, shadow: { dir: shadow-policies } }#' \
+  "$work/tollgate.yaml" >"$work/tollgate-shadow.yaml"
+grep -q shadow-policies "$work/tollgate-shadow.yaml" || { echo "could not write tollgate-shadow.yaml" >&2; exit 1; }
 
 # cpu_ticks PID: utime+stime in clock ticks (fields 14 and 15; the comm
 # field is skipped by cutting after its closing parenthesis).
@@ -94,8 +105,8 @@ start_server() { # name; sets server_pid and addr
       wait_port "$addr" ;;
     noop-tuned) "$work/noopauthz" -tuned -listen "$noop_addr" >"$work/noop.log" 2>&1 & server_pid=$! addr=$noop_addr
       wait_port "$addr" ;;
-    tollgate) started=$(date +%s.%N)
-      (cd "$work" && exec ./tollgate serve --config tollgate.yaml >"$work/tollgate.log" 2>&1) &
+    tollgate|tollgate-shadow) started=$(date +%s.%N)
+      (cd "$work" && exec ./tollgate serve --config "$1.yaml" >"$work/tollgate.log" 2>&1) &
       server_pid=$! addr=$grpc_addr
       wait_port "$addr"
       for _ in $(seq 1 2400); do
@@ -127,9 +138,9 @@ run_one() { # name round
   before=$(cpu_ticks "$server_pid")
   ghz_run "$addr" -z "$DURATION" --format json >"$work/$name-$2.json"
   after=$(cpu_ticks "$server_pid")
-  if [[ $name == tollgate ]]; then
+  if [[ $name == tollgate* ]]; then
     check_allowed
-    awk '/^VmHWM/ { print $2 / 1024 }' "/proc/$server_pid/status" >>"$work/vmhwm.txt"
+    awk '/^VmHWM/ { print $2 / 1024 }' "/proc/$server_pid/status" >>"$work/vmhwm-$name.txt"
   fi
   stop_server
   # Only calls cut off when the duration ends may fail (at most one per
@@ -144,26 +155,30 @@ run_one() { # name round
     | @tsv' "$work/$name-$2.json" >>"$work/results.tsv"
 }
 
-echo "== scenario $SCENARIO: ghz -c $CONCURRENCY -z $DURATION, $ROUNDS rounds (noop, noop-tuned, tollgate alternating)"
+echo "== scenario $SCENARIO: ghz -c $CONCURRENCY -z $DURATION, $ROUNDS rounds ($SERVERS alternating)"
 for round in $(seq 1 "$ROUNDS"); do
-  run_one noop "$round"
-  run_one noop-tuned "$round"
-  run_one tollgate "$round"
+  for s in $SERVERS; do run_one "$s" "$round"; done
 done
 
 echo
-printf '%-11s %9s %16s %9s %9s %9s\n' server requests cpu_us_per_req p50_ms p99_ms rps
-awk -F'\t' '{ printf "%-11s %9d %16.2f %9.2f %9.2f %9.0f\n", $1, $2, $3, $4, $5, $6 }' "$work/results.tsv"
+printf '%-15s %9s %16s %9s %9s %9s\n' server requests cpu_us_per_req p50_ms p99_ms rps
+awk -F'\t' '{ printf "%-15s %9d %16.2f %9.2f %9.2f %9.0f\n", $1, $2, $3, $4, $5, $6 }' "$work/results.tsv"
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 col() { awk -F'\t' -v s="$1" -v c="$2" '$1 == s { print $c }' "$work/results.tsv" | median; }
 echo
 echo "medians over $ROUNDS rounds:"
-for s in noop noop-tuned tollgate; do
-  printf '%-11s cpu_us_per_req=%.2f p50_ms=%.2f p99_ms=%.2f rps=%.0f\n' "$s" "$(col "$s" 3)" "$(col "$s" 4)" "$(col "$s" 5)" "$(col "$s" 6)"
+for s in $SERVERS; do
+  printf '%-15s cpu_us_per_req=%.2f p50_ms=%.2f p99_ms=%.2f rps=%.0f\n' "$s" "$(col "$s" 3)" "$(col "$s" 4)" "$(col "$s" 5)" "$(col "$s" 6)"
 done
-printf 'ratio tollgate/noop (CPU per request): %.2f\n' "$(awk -v t="$(col tollgate 3)" -v n="$(col noop 3)" 'BEGIN { print t / n }')"
-printf 'ratio tollgate/noop-tuned (CPU per request): %.2f\n' "$(awk -v t="$(col tollgate 3)" -v n="$(col noop-tuned 3)" 'BEGIN { print t / n }')"
-printf 'tollgate peak RSS (VmHWM, max over rounds): %.0f MiB\n' "$(sort -g "$work/vmhwm.txt" | tail -1)"
+ratio() { # a b
+  if [[ " $SERVERS " == *" $1 "* && " $SERVERS " == *" $2 "* ]]; then
+    printf 'ratio %s/%s (CPU per request): %.2f\n' "$1" "$2" "$(awk -v t="$(col "$1" 3)" -v n="$(col "$2" 3)" 'BEGIN { print t / n }')"
+  fi
+}
+ratio tollgate noop
+ratio tollgate noop-tuned
+ratio tollgate-shadow tollgate
+printf 'tollgate peak RSS (VmHWM, max over rounds): %.0f MiB\n' "$(sort -g "$work/vmhwm-tollgate.txt" | tail -1)"
 printf 'tollgate start to ready (median, incl. policy load): %.2f s\n' "$(median <"$work/ready.txt")"
 echo "decision log lines (last run): $(wc -l <"$work/decisions.log")"

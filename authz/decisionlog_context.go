@@ -1,0 +1,78 @@
+package authz
+
+import (
+	"log/slog"
+	"slices"
+
+	"github.com/cedar-policy/cedar-go/types"
+)
+
+// redactedMCPArgs names the MCP request body's tool arguments, dropped
+// from context.mcp.
+const redactedMCPArgs = "mcp.arguments"
+
+// contextAttrs returns the "context" and "context_redacted" attributes:
+// the Cedar context the policies saw, as Cedar JSON (replay reads it back
+// with types.Record.UnmarshalJSON; invalid UTF-8 is written as U+FFFD, as
+// everywhere in the line), without the values loggedKey refuses and MCP
+// tool arguments, whose keys are listed in context_redacted instead. A
+// decision made before a Cedar request existed logs an empty context.
+func (e *Engine) contextAttrs(ctx types.Record) []slog.Attr {
+	logged, redacted := e.redactContext(ctx)
+	return []slog.Attr{
+		slog.Any("context", cedarJSON{logged}),
+		slog.Any("context_redacted", redacted),
+	}
+}
+
+// redactContext drops the values the decision log must not hold, and
+// names them, sorted.
+func (e *Engine) redactContext(ctx types.Record) (types.Record, []string) {
+	redacted := []string{}
+	if ctx.Len() == 0 {
+		return ctx, redacted
+	}
+	out := make(types.RecordMap, ctx.Len())
+	for k, v := range ctx.All() {
+		switch {
+		case !e.loggedKey(string(k)):
+			redacted = append(redacted, string(k))
+			continue
+		case k == "mcp":
+			if m, ok := v.(types.Record); ok {
+				if _, has := m.Get("arguments"); has {
+					mm := m.Map()
+					delete(mm, "arguments")
+					v = types.NewRecord(mm)
+					redacted = append(redacted, redactedMCPArgs)
+				}
+			}
+		}
+		out[k] = v
+	}
+	if len(redacted) == 0 {
+		return ctx, redacted
+	}
+	slices.Sort(redacted)
+	return types.NewRecord(out), redacted
+}
+
+// loggedKey reports whether the value of context key k may be logged:
+// the request attributes the mapper sets, the delegation chain (already on
+// the line as subject and delegation), context.mcp (its arguments are
+// dropped separately) and signals not marked secret. Anything else — JWT
+// claims (jwt), the delegated subject's claims (subject), a secret signal,
+// a key added later — is withheld and named: the log fails closed.
+func (e *Engine) loggedKey(k string) bool {
+	switch k {
+	case "method", "path", "host", "scheme", "source_address", "time", "tls",
+		"on_behalf_of", "delegation", "delegation_length", "mcp":
+		return true
+	}
+	for i := range e.mapper.signals {
+		if e.mapper.signals[i].Name == k {
+			return !e.mapper.signals[i].Secret
+		}
+	}
+	return false
+}
