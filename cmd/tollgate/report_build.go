@@ -52,7 +52,9 @@ func (rb *reportBuilder) line(l *decisionlog.Line) error {
 	if l.Allowed() && l.Code == "permit" {
 		for _, id := range l.Policies {
 			rb.allowsBy[id]++
-			rb.used[l.Principal][id] = true
+			if l.Principal != "" {
+				rb.used[l.Principal][id] = true
+			}
 		}
 		for _, t := range l.Exceptions {
 			addTo(rb.exceptions, t, l.Principal)
