@@ -80,7 +80,7 @@ func (rp *replayer) line(l *decisionlog.Line) error {
 // withheldRead names a candidate policy in scope of req that reads a
 // context key the log withheld, or returns "".
 func (rp *replayer) withheldRead(l *decisionlog.Line, req cedar.Request, extra []types.Entity) string {
-	if len(l.ContextRedacted) == 0 {
+	if len(l.ContextRedacted) == 0 || !rp.anyReads(l.ContextRedacted) {
 		return ""
 	}
 	for _, id := range rp.snap.InScope(req, extra...) {
@@ -93,6 +93,21 @@ func (rp *replayer) withheldRead(l *decisionlog.Line, req cedar.Request, extra [
 		}
 	}
 	return ""
+}
+
+// anyReads reports whether any candidate policy reads one of keys, so
+// the per-policy scope check runs only when it can matter.
+func (rp *replayer) anyReads(keys []string) bool {
+	for _, paths := range rp.reads {
+		for _, path := range paths {
+			for _, key := range keys {
+				if policy.ReadsKey(path, key) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 func (rp *replayer) unknown(l *decisionlog.Line, reason, detail string) {
