@@ -9,7 +9,7 @@ import (
 
 // everyCommand is every command and subcommand, as a user types it.
 var everyCommand = [][]string{
-	{}, {"serve"}, {"check"}, {"explain"}, {"validate"}, {"test"}, {"version"}, {"completion"},
+	{}, {"serve"}, {"check"}, {"explain"}, {"validate"}, {"test"}, {"replay"}, {"report"}, {"version"}, {"completion"},
 	{"bundle"}, {"bundle", "build"}, {"bundle", "sign"}, {"bundle", "verify"}, {"bundle", "keygen"},
 }
 
@@ -66,7 +66,8 @@ func TestUnknownFlagExitsTwo(t *testing.T) {
 // TestUsageErrorsExitTwo: a missing command or argument is a usage error.
 func TestUsageErrorsExitTwo(t *testing.T) {
 	for _, args := range [][]string{{}, {"no-such-command"}, {"validate"}, {"test"}, {"bundle"},
-		{"bundle", "nope"}, {"bundle", "sign"}, {"check", "stray-argument"}, {"completion"}, {"completion", "tcsh"}} {
+		{"bundle", "nope"}, {"bundle", "sign"}, {"check", "stray-argument"}, {"completion"}, {"completion", "tcsh"},
+		{"replay"}, {"report", "--policies", "x"}, {"report", "--since", "-3d", "l"}, {"report", "--until", "yesterday", "l"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			if code, out, errOut := runCLI(t, args...); code != exitUsage {
 				t.Errorf("exit %d, want %d\n%s%s", code, exitUsage, out, errOut)

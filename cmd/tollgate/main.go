@@ -6,6 +6,8 @@
 //	tollgate explain [flags]                 decide one request offline and say why
 //	tollgate validate DIR [--manifest F]     validate policies, schema, entities and manifests
 //	tollgate test DIR                        run IAM's policy test suites
+//	tollgate replay --policies DIR LOG...    re-evaluate decision logs against candidate policies
+//	tollgate report --policies DIR LOG...    unused grants, exceptions, forbids and errors in a window
 //	tollgate bundle build|sign|verify|keygen signed policy bundles
 //	tollgate version                         module version and VCS revision
 //	tollgate completion bash|zsh|fish        shell completion script
@@ -44,6 +46,8 @@ func commands() map[string]command {
 		"explain":    {"decide one request locally and say why (check --offline --explain)", runExplain},
 		"validate":   {"validate a policy directory and manifests", runValidate},
 		"test":       {"run policy test suites", runTest},
+		"replay":     {"re-evaluate decision logs against candidate policies", runReplay},
+		"report":     {"access review from decision logs: unused grants, exceptions, forbids, errors", runReport},
 		"bundle":     {"build, sign and verify policy bundles", runBundle},
 		"version":    {"print the version", runVersion},
 		"completion": {"print a shell completion script (bash, zsh, fish)", runCompletion},
@@ -81,5 +85,6 @@ func usage(w io.Writer, cmds map[string]command) {
 		fmt.Fprintf(w, "  %-10s %s\n", name, cmds[name].summary)
 	}
 	fmt.Fprintln(w, "\n'tollgate <command> --help' describes a command's flags.\n"+
-		"Exit status: 0 ok (check: allowed), 1 error, 2 bad usage, 3 check: denied.")
+		"Exit status: 0 ok (check: allowed), 1 error, 2 bad usage, 3 check: denied (replay: decisions change),\n"+
+		"4 replay: some decisions could not be replayed.")
 }

@@ -1,7 +1,7 @@
 // Package governance tests IAM-owned policy end to end against the real
 // tollgate binary: signed bundles from a real HTTP server (ETag, tampering,
 // wrong keys, last-known-good, staleness) and governed exceptions that
-// expire without a reload.
+// expire without a reload, and replay and report over the decision log it wrote.
 package governance
 
 import (
