@@ -44,6 +44,9 @@ func appendCedarValue(b []byte, v types.Value) ([]byte, error) {
 	case types.Datetime:
 		b = append(b, `{"__extn":{"fn":"datetime","arg":`...)
 		return append(appendJSONString(b, t.String()), '}', '}'), nil
+	case types.IPAddr: // context.source_address, on every line
+		b = append(b, `{"__extn":{"fn":"ip","arg":`...)
+		return append(appendJSONString(b, t.String()), '}', '}'), nil
 	case types.Record:
 		return appendCedarRecord(b, t)
 	}

@@ -39,6 +39,8 @@ func sameRecord(t *testing.T, r types.Record) {
 
 func TestCedarJSONMatchesCedar(t *testing.T) {
 	ip, _ := types.ParseIPAddr("10.0.0.7")
+	ip6, _ := types.ParseIPAddr("2001:db8::1")
+	prefix, _ := types.ParseIPAddr("10.0.0.0/8")
 	dec, _ := types.NewDecimalFromInt(int64(3))
 	for _, r := range []types.Record{
 		types.NewRecord(nil),
@@ -52,6 +54,7 @@ func TestCedarJSONMatchesCedar(t *testing.T) {
 		types.NewRecord(types.RecordMap{"mcp": types.NewRecord(types.RecordMap{"tool": types.String("x"),
 			"nested": types.NewRecord(types.RecordMap{"__extn": types.Long(1)})})}),
 		types.NewRecord(types.RecordMap{"__entity": types.Long(1)}),
+		types.NewRecord(types.RecordMap{"v6": ip6, "net": prefix}),
 	} {
 		sameRecord(t, r)
 	}

@@ -28,33 +28,45 @@ func (e *Engine) contextAttrs(ctx types.Record) []slog.Attr {
 // redactContext drops the values the decision log must not hold, and
 // names them, sorted.
 func (e *Engine) redactContext(ctx types.Record) (types.Record, []string) {
-	redacted := []string{}
-	if ctx.Len() == 0 {
+	redacted := e.redactedKeys(ctx)
+	if len(redacted) == 0 { // the common case: log ctx as it is
 		return ctx, redacted
 	}
 	out := make(types.RecordMap, ctx.Len())
 	for k, v := range ctx.All() {
-		switch {
-		case !e.loggedKey(string(k)):
-			redacted = append(redacted, string(k))
+		if !e.loggedKey(string(k)) {
 			continue
-		case k == "mcp":
-			if m, ok := v.(types.Record); ok {
-				if _, has := m.Get("arguments"); has {
-					mm := m.Map()
-					delete(mm, "arguments")
-					v = types.NewRecord(mm)
-					redacted = append(redacted, redactedMCPArgs)
-				}
+		}
+		if m, ok := v.(types.Record); ok && k == "mcp" {
+			if _, has := m.Get("arguments"); has {
+				mm := m.Map()
+				delete(mm, "arguments")
+				v = types.NewRecord(mm)
 			}
 		}
 		out[k] = v
 	}
-	if len(redacted) == 0 {
-		return ctx, redacted
+	return types.NewRecord(out), redacted
+}
+
+// redactedKeys names, sorted, the context values the decision log must
+// not hold. It allocates only when there are some.
+func (e *Engine) redactedKeys(ctx types.Record) []string {
+	redacted := []string{}
+	for k, v := range ctx.All() {
+		switch {
+		case !e.loggedKey(string(k)):
+			redacted = append(redacted, string(k))
+		case k == "mcp":
+			if m, ok := v.(types.Record); ok {
+				if _, has := m.Get("arguments"); has {
+					redacted = append(redacted, redactedMCPArgs)
+				}
+			}
+		}
 	}
 	slices.Sort(redacted)
-	return types.NewRecord(out), redacted
+	return redacted
 }
 
 // loggedKey reports whether the value of context key k may be logged:
