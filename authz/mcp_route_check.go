@@ -22,6 +22,9 @@ const (
 	CodeMCPTooLarge       = "mcp_too_large"       // over the route's max_body_bytes
 	CodeMCPMethodDenied   = "mcp_method_denied"   // a method the route denies or does not know
 	CodeMCPResponseDenied = "mcp_response_denied" // a JSON-RPC response on a route that denies them
+	CodeMCPHTTPMethod     = "mcp_http_method"     // an HTTP method an MCP endpoint does not serve (HEAD)
+	CodeMCPUnexpectedBody = "mcp_unexpected_body" // a body on the stream's GET or the close's DELETE
+	CodeMCPHeaderMismatch = "mcp_header_mismatch" // Mcp-Method/Mcp-Name or Envoy's MCP metadata disagree with the body
 )
 
 // mcpCall is what authorizing the messages of one MCP request needs.
@@ -220,7 +223,8 @@ func rawID(id []byte) string {
 // isMCPCode reports the bounded MCP decision codes.
 func isMCPCode(code string) bool {
 	switch code {
-	case CodeMCPTruncated, CodeMCPTooLarge, CodeMCPMethodDenied, CodeMCPResponseDenied:
+	case CodeMCPTruncated, CodeMCPTooLarge, CodeMCPMethodDenied, CodeMCPResponseDenied,
+		CodeMCPHTTPMethod, CodeMCPUnexpectedBody, CodeMCPHeaderMismatch:
 		return true
 	}
 	switch mcp.Reason(code[min(len(code), 4):]) {
