@@ -69,6 +69,9 @@ func (e *Engine) decideMCP(ctx context.Context, r *Request, d *Decision, st *che
 		st.mcp.method, st.mcp.tool = m.Method, m.Tool
 		if !e.mcpMessage(d, st, c, m) {
 			d.MCP.ID, d.MCP.RPCCode = rawID(m.ID), mcp.CodePermissionDenied
+			// A posted response expects 202 or an HTTP error: a JSON-RPC
+			// error in a 200 is dropped and the server waits forever.
+			d.MCP.NoAnswer = d.MCP.NoAnswer || m.Response
 			if body.Batch {
 				st.mcp.index = i
 				d.Reason = fmt.Sprintf("batch element %d: %s", i, d.Reason)
