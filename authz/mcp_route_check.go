@@ -58,6 +58,10 @@ func (e *Engine) decideMCP(ctx context.Context, r *Request, d *Decision, st *che
 	}
 	st.mcp.messages = len(body.Messages)
 	answerIDs(d.MCP, body.Batch, body.RequestIDs(), false)
+	if reason := headerProblem(r, body); reason != "" {
+		setOutcome(d, BadRequest, CodeMCPHeaderMismatch, reason)
+		return
+	}
 	if c.base, err = e.mapper.context(r, c.id, c.dl, c.path, c.now, 1); err != nil {
 		setOutcome(d, BadRequest, CodeBadSignal, err.Error())
 		return
