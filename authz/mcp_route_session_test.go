@@ -57,13 +57,19 @@ func TestMCPSessionMethods(t *testing.T) {
 	}
 }
 
-// TestMCPServerDiscover: server/discover (2026-07-28) is a protocol method,
-// Action::"mcp:server/discover"; denying it silently downgrades a client.
-func TestMCPServerDiscover(t *testing.T) {
-	d := newProtocolEngine(t, sessionBaseline).Check(context.Background(),
-		mcpReq("/mcp", `{"jsonrpc":"2.0","id":1,"method":"server/discover"}`))
-	if !d.Allowed() || d.Action != `Action::"mcp:server/discover"` {
-		t.Fatalf("got %v/%s %s (%s)", d.Outcome, d.Code, d.Action, d.Reason)
+// TestMCP2026Methods: server/discover and subscriptions/listen (MCP
+// 2026-07-28, stateless: no initialize) are protocol methods,
+// Action::"mcp:<method>"; denying server/discover silently downgrades a
+// client, denying subscriptions/listen loses the server's notifications.
+func TestMCP2026Methods(t *testing.T) {
+	e := newProtocolEngine(t, sessionBaseline+`@id("listen") permit (principal, action == Action::"mcp:subscriptions/listen", resource);`)
+	for _, method := range []string{"server/discover", "subscriptions/listen"} {
+		r := mcpReq("/mcp", `{"jsonrpc":"2.0","id":1,"method":"`+method+`","params":{}}`)
+		r.Headers["mcp-protocol-version"], r.Headers["mcp-method"] = MCPHeaderRevision, method
+		d := e.Check(context.Background(), r)
+		if !d.Allowed() || d.Action != `Action::"mcp:`+method+`"` {
+			t.Errorf("%s: got %v/%s %s (%s)", method, d.Outcome, d.Code, d.Action, d.Reason)
+		}
 	}
 }
 
