@@ -25,7 +25,7 @@ const (
 // 2026-07-28 and earlier) lets a client send, besides tools/call, which is authorized per
 // tool. Other methods are denied unless the route's methods map them.
 var mcpProtocolMethods = []string{
-	"initialize", "ping", "server/discover",
+	"initialize", "ping", "server/discover", "subscriptions/listen",
 	"tools/list",
 	"resources/list", "resources/templates/list", "resources/read",
 	"resources/subscribe", "resources/unsubscribe",
