@@ -101,7 +101,9 @@ func TestSDKSessionThroughTollgate(t *testing.T) {
 			// A server notification reaches the client on the stream.
 			waitFor(t, func() bool { return streamOpen(gw.decisions()) })
 			mcp.AddTool(server, &mcp.Tool{Name: "create_issue", Description: "new"},
-				func(context.Context, *mcp.CallToolRequest, searchIn) (*mcp.CallToolResult, any, error) { return &mcp.CallToolResult{}, nil, nil })
+				func(context.Context, *mcp.CallToolRequest, searchIn) (*mcp.CallToolResult, any, error) {
+					return &mcp.CallToolResult{}, nil, nil
+				})
 			select {
 			case <-changed:
 			case <-ctx.Done():
