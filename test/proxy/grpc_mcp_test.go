@@ -99,6 +99,7 @@ func grpcCases() []grpcCase {
 		{name: "notification without permit", path: "/docs/mcp", body: `{"jsonrpc":"2.0","method":"notifications/roots/list_changed"}`, code: "no_permit", silent: true},
 		{name: "client response, baseline permit", body: `{"jsonrpc":"2.0","id":3,"result":{}}`, allow: true, code: "permit"},
 		{name: "client response without permit", path: "/docs/mcp", body: `{"jsonrpc":"2.0","id":3,"result":{}}`, code: "no_permit", silent: true},
+		{name: "batch with a denied client response", path: "/docs/mcp", body: "[" + tool(1, "search", `{}`) + `,{"jsonrpc":"2.0","id":3,"result":{}}]`, code: "no_permit", silent: true},
 		{name: "server/discover, baseline permit", body: `{"jsonrpc":"2.0","id":5,"method":"server/discover"}`, allow: true, code: "permit"},
 		{name: "Mcp-Name disagrees with the body", body: tool(6, "search_issues", `{}`),
 			opts: []harness.ReqOpt{harness.WithHeader("mcp-method", "tools/call"), harness.WithHeader("mcp-name", "delete_repository")},
