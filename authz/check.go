@@ -93,7 +93,7 @@ func (e *Engine) decide(ctx context.Context, r *Request, d *Decision, st *checkS
 		now = e.clock()
 	}
 	if rt.mcp != nil {
-		e.decideMCP(ctx, r, d, st, &mcpCall{id: &id, dl: dl, rt: rt, vals: vals, path: path, now: now})
+		e.decideMCPEndpoint(ctx, r, d, st, &mcpCall{id: &id, dl: dl, rt: rt, vals: vals, path: path, now: now})
 		return
 	}
 	st.action, d.Action = rt.Action, uidString(rt.action)

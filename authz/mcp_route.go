@@ -84,6 +84,8 @@ type mcpRoute struct {
 	prefixes    []mcpPrefix           // longest first
 	protocol    map[string]*mcpMethod // MCPProtocolAction defaults
 	response    *mcpMethod            // nil when responses are denied
+	stream      *mcpMethod            // GET: the server's SSE stream
+	close       *mcpMethod            // DELETE: the session's end
 	actionNames []string
 }
 

@@ -22,6 +22,9 @@ const (
 	CodeMCPTooLarge       = "mcp_too_large"       // over the route's max_body_bytes
 	CodeMCPMethodDenied   = "mcp_method_denied"   // a method the route denies or does not know
 	CodeMCPResponseDenied = "mcp_response_denied" // a JSON-RPC response on a route that denies them
+	CodeMCPHTTPMethod     = "mcp_http_method"     // an HTTP method an MCP endpoint does not serve (HEAD)
+	CodeMCPUnexpectedBody = "mcp_unexpected_body" // a body on the stream's GET or the close's DELETE
+	CodeMCPHeaderMismatch = "mcp_header_mismatch" // Mcp-Method/Mcp-Name or Envoy's MCP metadata disagree with the body
 )
 
 // mcpCall is what authorizing the messages of one MCP request needs.
@@ -55,6 +58,10 @@ func (e *Engine) decideMCP(ctx context.Context, r *Request, d *Decision, st *che
 	}
 	st.mcp.messages = len(body.Messages)
 	answerIDs(d.MCP, body.Batch, body.RequestIDs(), false)
+	if reason := headerProblem(r, body); reason != "" {
+		setOutcome(d, BadRequest, CodeMCPHeaderMismatch, reason)
+		return
+	}
 	if c.base, err = e.mapper.context(r, c.id, c.dl, c.path, c.now, 1); err != nil {
 		setOutcome(d, BadRequest, CodeBadSignal, err.Error())
 		return
@@ -66,6 +73,9 @@ func (e *Engine) decideMCP(ctx context.Context, r *Request, d *Decision, st *che
 		st.mcp.method, st.mcp.tool = m.Method, m.Tool
 		if !e.mcpMessage(d, st, c, m) {
 			d.MCP.ID, d.MCP.RPCCode = rawID(m.ID), mcp.CodePermissionDenied
+			// A posted response expects 202 or an HTTP error: a JSON-RPC
+			// error in a 200 is dropped and the server waits forever.
+			d.MCP.NoAnswer = d.MCP.NoAnswer || m.Response
 			if body.Batch {
 				st.mcp.index = i
 				d.Reason = fmt.Sprintf("batch element %d: %s", i, d.Reason)
@@ -220,7 +230,8 @@ func rawID(id []byte) string {
 // isMCPCode reports the bounded MCP decision codes.
 func isMCPCode(code string) bool {
 	switch code {
-	case CodeMCPTruncated, CodeMCPTooLarge, CodeMCPMethodDenied, CodeMCPResponseDenied:
+	case CodeMCPTruncated, CodeMCPTooLarge, CodeMCPMethodDenied, CodeMCPResponseDenied,
+		CodeMCPHTTPMethod, CodeMCPUnexpectedBody, CodeMCPHeaderMismatch:
 		return true
 	}
 	switch mcp.Reason(code[min(len(code), 4):]) {

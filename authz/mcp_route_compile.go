@@ -19,6 +19,9 @@ const (
 func (d *decoder) compileMCP(rr *rawRoute, r *route) error {
 	raw, key := rr.mcp, rr.key+".mcp"
 	mr := &mcpRoute{exact: map[string]*mcpMethod{}, tools: map[string]bool{}}
+	if err := d.mcpHTTPMethods(rr, r); err != nil {
+		return err
+	}
 	if err := d.mcpBasics(raw, key, mr); err != nil {
 		return err
 	}
@@ -35,6 +38,24 @@ func (d *decoder) compileMCP(rr *rawRoute, r *route) error {
 	slices.Sort(mr.actionNames)
 	mr.actionNames = slices.Compact(mr.actionNames)
 	r.mcp, r.MCP = mr, mr.MCPRoute.clone()
+	return nil
+}
+
+// mcpEndpointMethods are the HTTP methods of a Streamable HTTP endpoint:
+// the session's close, the server's SSE stream and the messages.
+var mcpEndpointMethods = []string{"DELETE", "GET", "POST"}
+
+// mcpHTTPMethods makes an mcp route cover its endpoint's GET, POST and
+// DELETE, whichever of them the match names: each is decided as its own
+// action, so leaving the stream or the close unrouted only breaks
+// sessions (no_route), it restricts nothing that policy cannot.
+func (d *decoder) mcpHTTPMethods(rr *rawRoute, r *route) error {
+	for _, m := range r.Methods {
+		if !slices.Contains(mcpEndpointMethods, m) {
+			return d.errorf(rr.matchLine, rr.key+".match", "method %q: an mcp route serves its endpoint's GET (stream), POST and DELETE (close); write method: POST or omit it", m)
+		}
+	}
+	r.Methods = slices.Clone(mcpEndpointMethods)
 	return nil
 }
 

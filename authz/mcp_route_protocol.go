@@ -13,11 +13,19 @@ const MCPProtocolPrefix = "mcp:"
 // client (to a server's sampling, elicitation or roots request).
 const MCPResponseAction = MCPProtocolPrefix + "response"
 
-// mcpProtocolMethods are the methods the MCP specification (2025-11-25 and
-// earlier) lets a client send, besides tools/call, which is authorized per
+// Actions of the endpoint's other HTTP methods (Streamable HTTP): the GET
+// that opens the server's SSE stream, and the DELETE that closes the
+// session. Both are on McpServer::"<server>".
+const (
+	MCPStreamAction = MCPProtocolPrefix + "stream"
+	MCPCloseAction  = MCPProtocolPrefix + "close"
+)
+
+// mcpProtocolMethods are the methods the MCP specification (2025-11-25,
+// 2026-07-28 and earlier) lets a client send, besides tools/call, which is authorized per
 // tool. Other methods are denied unless the route's methods map them.
 var mcpProtocolMethods = []string{
-	"initialize", "ping",
+	"initialize", "ping", "server/discover", "subscriptions/listen",
 	"tools/list",
 	"resources/list", "resources/templates/list", "resources/read",
 	"resources/subscribe", "resources/unsubscribe",
@@ -45,6 +53,8 @@ func (r *mcpRoute) protocolRules() {
 		r.protocol[m] = rule(MCPProtocolPrefix + m)
 		r.actionNames = append(r.actionNames, MCPProtocolPrefix+m)
 	}
+	r.stream, r.close = rule(MCPStreamAction), rule(MCPCloseAction)
+	r.actionNames = append(r.actionNames, MCPStreamAction, MCPCloseAction)
 	if !r.DenyResponses {
 		r.response = rule(MCPResponseAction)
 		r.actionNames = append(r.actionNames, MCPResponseAction)

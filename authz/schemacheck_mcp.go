@@ -51,8 +51,10 @@ func (r *mcpRoute) schemaActions() []mcpSchemaAction {
 			add(def.action, def.resType, true)
 		}
 	}
-	if r.response != nil {
-		add(r.response.action, r.response.resType, true)
+	for _, m := range []*mcpMethod{r.response, r.stream, r.close} {
+		if m != nil {
+			add(m.action, m.resType, true)
+		}
 	}
 	return out
 }

@@ -94,6 +94,8 @@ func addMCPShape(sh *policy.Shape, r *mcpRoute) {
 		add(m)
 	}
 	add(r.response)
+	add(r.stream)
+	add(r.close)
 }
 
 func shapeAttr(a ctxAttr) *policy.Attr {

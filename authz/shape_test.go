@@ -76,3 +76,19 @@ func TestContextShapeFromConfigAndManifests(t *testing.T) {
 		t.Errorf("types %v prefixes %v", sh.EntityTypes, sh.ActionPrefixes)
 	}
 }
+
+// TestContextShapeKnowsSessionActions: the actions of an MCP endpoint's
+// GET and DELETE and of the 2026-07-28 protocol methods are ones requests
+// can have, so IAM's baseline naming them passes the policy checks.
+func TestContextShapeKnowsSessionActions(t *testing.T) {
+	m, err := LoadManifests("../examples/mcp/manifest.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh := ContextShape(PolicyCheck{Manifest: m, NoConfig: true})
+	for _, a := range []string{MCPStreamAction, MCPCloseAction, MCPResponseAction, "mcp:server/discover", "mcp:subscriptions/listen"} {
+		if !sh.Actions[types.NewEntityUID("Action", types.String(a))] {
+			t.Errorf("the shape does not know Action::%q", a)
+		}
+	}
+}

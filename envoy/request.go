@@ -124,6 +124,9 @@ func flattenMetadata(md *corev3.Metadata) map[string]string {
 	out := make(map[string]string)
 	for filter, st := range fm {
 		for k, v := range st.GetFields() {
+			if filter == envoyMCPFilter && k == "params" {
+				flattenMCPParams(out, v)
+			}
 			switch kind := v.GetKind().(type) {
 			case *structpb.Value_StringValue:
 				out[filter+"."+k] = kind.StringValue

@@ -1,0 +1,114 @@
+package proxy_test
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
+	authv3 "github.com/envoyproxy/go-control-plane/envoy/service/auth/v3"
+
+	"github.com/tollgate-authz/tollgate/test/internal/harness"
+)
+
+// envoyGateway stands where Envoy does in examples/mcp: for each HTTP
+// request it sends Tollgate the CheckRequest Envoy's ext_authz filter
+// would (with_request_body, pack_as_bytes), then forwards an allowed
+// request upstream or answers with Tollgate's denial as Envoy does.
+type envoyGateway struct {
+	t        *testing.T
+	p        *harness.Proc
+	upstream *httputil.ReverseProxy
+	mu       sync.Mutex
+	seen     []gatewayDecision
+}
+
+// gatewayDecision is one ext_authz decision the gateway asked for.
+type gatewayDecision struct {
+	method, mcpMethod, code string
+	allow                   bool
+	status                  int
+}
+
+func newEnvoyGateway(t *testing.T, p *harness.Proc, upstream string) *envoyGateway {
+	u, err := url.Parse(upstream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rp := httputil.NewSingleHostReverseProxy(u)
+	rp.FlushInterval = -1 // the SSE stream
+	return &envoyGateway{t: t, p: p, upstream: rp}
+}
+
+func (g *envoyGateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		http.Error(w, "read body", http.StatusBadRequest)
+		return
+	}
+	v := harness.Summarise(g.p.Check(envoyCheckRequest(r, body)))
+	g.mu.Lock()
+	g.seen = append(g.seen, gatewayDecision{method: r.Method, mcpMethod: bodyMethod(r, body), code: v.Code, allow: v.Allow, status: v.HTTPStatus})
+	g.mu.Unlock()
+	if !v.Allow {
+		for k, val := range v.Headers {
+			w.Header().Set(k, val)
+		}
+		w.WriteHeader(v.HTTPStatus)
+		_, _ = io.WriteString(w, v.Body)
+		return
+	}
+	for k, val := range v.Headers {
+		r.Header.Set(k, val)
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	g.upstream.ServeHTTP(w, r)
+}
+
+// envoyCheckRequest is the CheckRequest Envoy builds: lower-cased header
+// names with the pseudo-headers, repeated headers comma-joined, and the
+// body as raw_body.
+func envoyCheckRequest(r *http.Request, body []byte) *authv3.CheckRequest {
+	path := r.URL.RequestURI()
+	headers := map[string]string{":method": r.Method, ":path": path, ":authority": r.Host, ":scheme": "https",
+		"x-forwarded-proto": "https", "x-request-id": "req-" + strconv.Itoa(len(body))}
+	for k, vs := range r.Header {
+		headers[strings.ToLower(k)] = strings.Join(vs, ",")
+	}
+	if len(body) > 0 || r.ContentLength >= 0 && r.Method != http.MethodGet {
+		headers["content-length"] = strconv.Itoa(len(body))
+	}
+	return &authv3.CheckRequest{Attributes: &authv3.AttributeContext{
+		Source: &authv3.AttributeContext_Peer{Address: &corev3.Address{Address: &corev3.Address_SocketAddress{
+			SocketAddress: &corev3.SocketAddress{Address: "10.1.2.3", PortSpecifier: &corev3.SocketAddress_PortValue{PortValue: 51000}},
+		}}},
+		Request: &authv3.AttributeContext_Request{Http: &authv3.AttributeContext_HttpRequest{
+			Id: headers["x-request-id"], Method: r.Method, Path: path, Host: r.Host, Scheme: "https", Protocol: "HTTP/1.1",
+			Headers: headers, RawBody: body, Size: int64(len(body)),
+		}},
+	}}
+}
+
+// bodyMethod names a request for the test's report: the HTTP method of a
+// GET or DELETE, the Mcp-Method header or a short prefix of the body.
+func bodyMethod(r *http.Request, body []byte) string {
+	if m := r.Header.Get("Mcp-Method"); m != "" {
+		return m
+	}
+	if len(body) > 80 {
+		body = body[:80]
+	}
+	return string(body)
+}
+
+func (g *envoyGateway) decisions() []gatewayDecision {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return append([]gatewayDecision(nil), g.seen...)
+}
