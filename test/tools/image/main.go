@@ -18,6 +18,10 @@ import (
 	"strings"
 )
 
+// imageName is the repository the image is tagged in by default; the
+// Kubernetes example and the README use it.
+const imageName = "ghcr.io/tollgate-authz/tollgate"
+
 // options are the command line, validated before anything is built.
 type options struct {
 	repo     string   // the module root, where ./cmd/tollgate is
@@ -66,7 +70,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.revision, "revision", "", "VCS revision (git rev-parse HEAD)")
 	fs.StringVar(&o.modified, "modified", "false", "whether the tree was dirty: true or false")
 	fs.StringVar(&o.caFile, "ca-file", "/etc/ssl/certs/ca-certificates.crt", "CA bundle from Debian's ca-certificates")
-	fs.StringVar(&o.name, "name", "ghcr.io/tollgate-authz/tollgate", "image repository name")
+	fs.StringVar(&o.name, "name", imageName, "image repository name")
 	fs.Int64Var(&o.epoch, "epoch", 0, "Unix time of files and config (SOURCE_DATE_EPOCH)")
 	fs.StringVar(&arches, "arch", "amd64,arm64", "comma-separated linux architectures")
 	if err := fs.Parse(args); err != nil {
