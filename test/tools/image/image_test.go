@@ -29,12 +29,13 @@ func TestImage(t *testing.T) {
 	if testing.Short() {
 		t.Skip("cross-compiles tollgate twice")
 	}
-	out := filepath.Join(t.TempDir(), "image")
-	var stdout strings.Builder
-	err := run([]string{"-repo", "../../..", "-out", out, "-version", testVersion,
-		"-revision", testRevision, "-modified", "true", "-epoch", "1700000000"}, &stdout, io.Discard)
-	if err != nil {
-		t.Fatal(err)
+	out, again := buildInto(t), buildInto(t)
+	for _, f := range []string{"oci/index.json", "sbom-linux-amd64.spdx.json", "sbom-linux-arm64.spdx.json"} {
+		a, errA := os.ReadFile(filepath.Join(out, f))
+		b, errB := os.ReadFile(filepath.Join(again, f))
+		if errA != nil || errB != nil || string(a) != string(b) {
+			t.Errorf("%s differs between two builds of the same tree (%v, %v): not reproducible", f, errA, errB)
+		}
 	}
 	images := platformImages(t, filepath.Join(out, "oci"))
 	if len(images) != 2 || images["amd64"] == nil || images["arm64"] == nil {
@@ -51,6 +52,18 @@ func TestImage(t *testing.T) {
 			}
 		})
 	}
+}
+
+// buildInto builds the image into a fresh temporary directory.
+func buildInto(t *testing.T) string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "image")
+	err := run([]string{"-repo", "../../..", "-out", out, "-version", testVersion,
+		"-revision", testRevision, "-modified", "true", "-epoch", "1700000000"}, io.Discard, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 // platformImages follows index.json, tagged with the version, to the
