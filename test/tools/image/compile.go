@@ -9,7 +9,8 @@ import (
 )
 
 // compile cross-compiles a static tollgate for linux/arch into dir, with
-// the version stamped the way cmd/tollgate/version.go reads it.
+// the version stamped the way cmd/tollgate/version.go reads it. VCS
+// stamping is off: the flags carry it, and Go cannot stamp a worktree.
 func compile(o options, dir, arch string) (string, error) {
 	bin := filepath.Join(dir, "tollgate-linux-"+arch)
 	ldflags := strings.Join([]string{
@@ -18,7 +19,7 @@ func compile(o options, dir, arch string) (string, error) {
 		"-X", "main.revision=" + o.revision,
 		"-X", "main.modified=" + o.modified,
 	}, " ")
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", ldflags, "-o", bin, "./cmd/tollgate")
+	cmd := exec.Command("go", "build", "-trimpath", "-buildvcs=false", "-ldflags", ldflags, "-o", bin, "./cmd/tollgate")
 	cmd.Dir = o.repo
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+arch)
 	if out, err := cmd.CombinedOutput(); err != nil {
