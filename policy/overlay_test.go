@@ -60,3 +60,34 @@ func TestOverlayKeepsIAMAttributesAndTags(t *testing.T) {
 		t.Errorf("decision %+v, want allow by iam-facts with no errors", d)
 	}
 }
+
+// TestMergeRecords: top's values win; a top that base already covers
+// leaves base as it is; a differing or extra key yields the overlay.
+func TestMergeRecords(t *testing.T) {
+	rec := func(kv ...any) types.Record {
+		m := types.RecordMap{}
+		for i := 0; i < len(kv); i += 2 {
+			m[types.String(kv[i].(string))] = kv[i+1].(types.Value)
+		}
+		return types.NewRecord(m)
+	}
+	base := rec("ns", types.String("shop"), "level", types.Long(3))
+	for _, tt := range []struct {
+		name      string
+		top, want types.Record
+	}{
+		{"empty top", rec(), base},
+		{"covered", rec("ns", types.String("shop")), base},
+		{"covered, all keys", rec("ns", types.String("shop"), "level", types.Long(3)), base},
+		{"differing value wins", rec("ns", types.String("pay")), rec("ns", types.String("pay"), "level", types.Long(3))},
+		{"same text, other type", rec("level", types.String("3")), rec("ns", types.String("shop"), "level", types.String("3"))},
+		{"extra key", rec("sa", types.String("x")), rec("ns", types.String("shop"), "level", types.Long(3), "sa", types.String("x"))},
+	} {
+		if got := mergeRecords(base, tt.top); !got.Equal(tt.want) {
+			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	if got := mergeRecords(rec(), base); !got.Equal(base) {
+		t.Errorf("empty base: got %v", got)
+	}
+}
