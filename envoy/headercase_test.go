@@ -18,7 +18,7 @@ func TestHeaderNamesAreCaseInsensitive(t *testing.T) {
 			"X-Envoy-Auth-Partial-Body": "true", "Content-Length": "100", "Authorization": "Bearer t",
 		}},
 		"both maps": {Method: "POST", Path: "/mcp", RawBody: []byte(`{"a":1}`),
-			Headers: map[string]string{"X-Envoy-Auth-Partial-Body": "true", "Content-Length": "100", "Authorization": "Bearer t"},
+			Headers:   map[string]string{"X-Envoy-Auth-Partial-Body": "true", "Content-Length": "100", "Authorization": "Bearer t"},
 			HeaderMap: &corev3.HeaderMap{Headers: []*corev3.HeaderValue{{Key: "x-other", Value: "1"}}},
 		},
 	} {

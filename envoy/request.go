@@ -68,30 +68,45 @@ func toRequest(req *authv3.CheckRequest) *authz.Request {
 // headerMap returns the request headers. Envoy sends either the headers map
 // or, with encode_raw_headers, header_map; repeated headers in header_map
 // are comma-joined as Envoy does for the plain map.
+//
+// Names are lower-cased whatever map they come in: Envoy sends them so, but
+// a name in another case (X-Envoy-Auth-Partial-Body) must never be missed.
+// Names equal but for case are joined like repeated headers.
 func headerMap(h *authv3.AttributeContext_HttpRequest) map[string]string {
 	raw := h.GetHeaderMap().GetHeaders()
-	if len(raw) == 0 {
-		if m := h.GetHeaders(); m != nil {
-			return m
+	plain := h.GetHeaders()
+	if len(raw) == 0 && lowerKeys(plain) {
+		if plain != nil {
+			return plain
 		}
 		return map[string]string{}
 	}
-	m := make(map[string]string, len(raw)+len(h.GetHeaders()))
-	for k, v := range h.GetHeaders() {
-		m[k] = v
+	m := make(map[string]string, len(raw)+len(plain))
+	for k, v := range plain {
+		mergeHeader(m, k, v)
 	}
 	for _, hv := range raw {
-		mergeHeader(m, hv)
+		v := hv.GetValue()
+		if v == "" {
+			v = string(hv.GetRawValue())
+		}
+		mergeHeader(m, hv.GetKey(), v)
 	}
 	return m
 }
 
-func mergeHeader(m map[string]string, hv *corev3.HeaderValue) {
-	v := hv.GetValue()
-	if v == "" {
-		v = string(hv.GetRawValue())
+// lowerKeys reports whether every name of m is already lower case.
+func lowerKeys(m map[string]string) bool {
+	for k := range m {
+		if lower(k) != k {
+			return false
+		}
 	}
-	k := lower(hv.GetKey())
+	return true
+}
+
+func mergeHeader(m map[string]string, key, v string) {
+	k := lower(key)
 	if old, ok := m[k]; ok {
 		m[k] = old + "," + v
 		return
