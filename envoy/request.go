@@ -3,6 +3,7 @@ package envoy
 import (
 	"context"
 	"strconv"
+	"strings"
 
 	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
 	authv3 "github.com/envoyproxy/go-control-plane/envoy/service/auth/v3"
@@ -58,11 +59,33 @@ func toRequest(req *authv3.CheckRequest) *authz.Request {
 	}
 	r.BodyTruncated = partialBody(headers)
 	if cl, ok := headers["content-length"]; ok {
-		if n, err := strconv.ParseInt(cl, 10, 64); err == nil && n >= 0 {
+		n, ok := contentLength(cl)
+		if ok {
 			r.ContentLength = n
 		}
+		// A length that cannot be read cannot confirm a whole body.
+		r.BodyTruncated = r.BodyTruncated || !ok
 	}
 	return r
+}
+
+// contentLength reads a Content-Length value: one non-negative decimal
+// number, or a comma-separated list of equal ones (a repeated header,
+// RFC 9110 section 8.6). Anything else is not ok.
+func contentLength(v string) (int64, bool) {
+	n := int64(-1)
+	for _, part := range strings.Split(v, ",") {
+		part = strings.Trim(part, " \t")
+		if part == "" || len(part) > 18 || strings.Trim(part, "0123456789") != "" {
+			return -1, false
+		}
+		m, err := strconv.ParseInt(part, 10, 64)
+		if err != nil || (n >= 0 && m != n) {
+			return -1, false
+		}
+		n = m
+	}
+	return n, true
 }
 
 // headerMap returns the request headers. Envoy sends either the headers map
