@@ -24,6 +24,9 @@ func TestResourceURIDotSegments(t *testing.T) {
 		"file:///public/x\u0000",
 		"file:///public/x\n",
 		"file:///public/%00",
+		"file:///public/..?x=1",
+		"file:///public/..#top",
+		"file:///public/%5C..%5Cetc",
 	}
 	for _, uri := range bad {
 		body := `{"jsonrpc":"2.0","id":1,"method":"resources/read","params":{"uri":` + quote(uri) + `}}`
