@@ -19,6 +19,7 @@ import (
 // allow is a policy's "permit": a manifest never allows.
 const (
 	CodeMCPTruncated      = "mcp_truncated"       // the body did not reach Tollgate whole
+	CodeMCPEncoded        = "mcp_encoded"         // a Content-Encoding: the server reads other bytes
 	CodeMCPTooLarge       = "mcp_too_large"       // over the route's max_body_bytes
 	CodeMCPMethodDenied   = "mcp_method_denied"   // a method the route denies or does not know
 	CodeMCPResponseDenied = "mcp_response_denied" // a JSON-RPC response on a route that denies them
