@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/cedar-policy/cedar-go/types"
@@ -19,6 +20,7 @@ import (
 // allow is a policy's "permit": a manifest never allows.
 const (
 	CodeMCPTruncated      = "mcp_truncated"       // the body did not reach Tollgate whole
+	CodeMCPEncoded        = "mcp_encoded"         // a Content-Encoding: the server reads other bytes
 	CodeMCPTooLarge       = "mcp_too_large"       // over the route's max_body_bytes
 	CodeMCPMethodDenied   = "mcp_method_denied"   // a method the route denies or does not know
 	CodeMCPResponseDenied = "mcp_response_denied" // a JSON-RPC response on a route that denies them
@@ -200,8 +202,16 @@ func bodyProblem(r *Request, limit int) (code, reason string) {
 		return CodeMCPTruncated, "the MCP body did not reach Tollgate whole (truncated or not forwarded by the proxy)"
 	case r.ContentLength >= 0 && r.ContentLength != int64(len(r.Body)):
 		return CodeMCPTruncated, "the MCP body does not match its Content-Length"
+	case encoded(r.Headers["content-encoding"]):
+		return CodeMCPEncoded, "the MCP body has a Content-Encoding: the server would read other bytes than Tollgate parsed"
 	}
 	return "", ""
+}
+
+// encoded reports a Content-Encoding other than none or identity.
+func encoded(v string) bool {
+	v = strings.TrimSpace(v)
+	return v != "" && !strings.EqualFold(v, "identity")
 }
 
 func mcpRejected(d *Decision, st *checkState, err error) {
@@ -230,7 +240,7 @@ func rawID(id []byte) string {
 // isMCPCode reports the bounded MCP decision codes.
 func isMCPCode(code string) bool {
 	switch code {
-	case CodeMCPTruncated, CodeMCPTooLarge, CodeMCPMethodDenied, CodeMCPResponseDenied,
+	case CodeMCPTruncated, CodeMCPEncoded, CodeMCPTooLarge, CodeMCPMethodDenied, CodeMCPResponseDenied,
 		CodeMCPHTTPMethod, CodeMCPUnexpectedBody, CodeMCPHeaderMismatch:
 		return true
 	}

@@ -3,6 +3,7 @@ package envoy
 import (
 	"context"
 	"strconv"
+	"strings"
 
 	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
 	authv3 "github.com/envoyproxy/go-control-plane/envoy/service/auth/v3"
@@ -58,40 +59,77 @@ func toRequest(req *authv3.CheckRequest) *authz.Request {
 	}
 	r.BodyTruncated = partialBody(headers)
 	if cl, ok := headers["content-length"]; ok {
-		if n, err := strconv.ParseInt(cl, 10, 64); err == nil && n >= 0 {
+		n, ok := contentLength(cl)
+		if ok {
 			r.ContentLength = n
 		}
+		// A length that cannot be read cannot confirm a whole body.
+		r.BodyTruncated = r.BodyTruncated || !ok
 	}
 	return r
+}
+
+// contentLength reads a Content-Length value: one non-negative decimal
+// number, or a comma-separated list of equal ones (a repeated header,
+// RFC 9110 section 8.6). Anything else is not ok.
+func contentLength(v string) (int64, bool) {
+	n := int64(-1)
+	for _, part := range strings.Split(v, ",") {
+		part = strings.Trim(part, " \t")
+		if part == "" || len(part) > 18 || strings.Trim(part, "0123456789") != "" {
+			return -1, false
+		}
+		m, err := strconv.ParseInt(part, 10, 64)
+		if err != nil || (n >= 0 && m != n) {
+			return -1, false
+		}
+		n = m
+	}
+	return n, true
 }
 
 // headerMap returns the request headers. Envoy sends either the headers map
 // or, with encode_raw_headers, header_map; repeated headers in header_map
 // are comma-joined as Envoy does for the plain map.
+//
+// Names are lower-cased whatever map they come in: Envoy sends them so, but
+// a name in another case (X-Envoy-Auth-Partial-Body) must never be missed.
+// Names equal but for case are joined like repeated headers.
 func headerMap(h *authv3.AttributeContext_HttpRequest) map[string]string {
 	raw := h.GetHeaderMap().GetHeaders()
-	if len(raw) == 0 {
-		if m := h.GetHeaders(); m != nil {
-			return m
+	plain := h.GetHeaders()
+	if len(raw) == 0 && lowerKeys(plain) {
+		if plain != nil {
+			return plain
 		}
 		return map[string]string{}
 	}
-	m := make(map[string]string, len(raw)+len(h.GetHeaders()))
-	for k, v := range h.GetHeaders() {
-		m[k] = v
+	m := make(map[string]string, len(raw)+len(plain))
+	for k, v := range plain {
+		mergeHeader(m, k, v)
 	}
 	for _, hv := range raw {
-		mergeHeader(m, hv)
+		v := hv.GetValue()
+		if v == "" {
+			v = string(hv.GetRawValue())
+		}
+		mergeHeader(m, hv.GetKey(), v)
 	}
 	return m
 }
 
-func mergeHeader(m map[string]string, hv *corev3.HeaderValue) {
-	v := hv.GetValue()
-	if v == "" {
-		v = string(hv.GetRawValue())
+// lowerKeys reports whether every name of m is already lower case.
+func lowerKeys(m map[string]string) bool {
+	for k := range m {
+		if lower(k) != k {
+			return false
+		}
 	}
-	k := lower(hv.GetKey())
+	return true
+}
+
+func mergeHeader(m map[string]string, key, v string) {
+	k := lower(key)
 	if old, ok := m[k]; ok {
 		m[k] = old + "," + v
 		return

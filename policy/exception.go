@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"strings"
 	"time"
 )
 
@@ -20,6 +21,9 @@ type exceptionRules struct {
 // parseException returns the exception a policy declares, nil when it
 // declares none, or an ErrException explaining what is wrong.
 func (r exceptionRules) parseException(id string, ann map[string]string) (*Exception, error) {
+	if err := exactGovernance(ann); err != nil {
+		return nil, err
+	}
 	ticket, isException := ann[annException]
 	if !isException {
 		for _, k := range []string{annExpires, annApprovedBy} {
@@ -63,4 +67,18 @@ func (r exceptionRules) parseExpiry(ticket string, ann map[string]string) (time.
 			ticket, raw, r.window)
 	}
 	return expires, nil
+}
+
+// exactGovernance refuses a governance annotation spelled in another case
+// (@Expires, @EXCEPTION): Cedar annotation names are exact, so it would
+// declare nothing, and a permit meant to expire would apply forever.
+func exactGovernance(ann map[string]string) error {
+	for k := range ann {
+		for _, name := range []string{annException, annExpires, annApprovedBy} {
+			if k != name && strings.EqualFold(k, name) {
+				return detail(ErrException, "@%s is not spelled @%s; annotation names are exact, so it declares nothing", k, name)
+			}
+		}
+	}
+	return nil
 }

@@ -58,7 +58,15 @@ func readSource(fsys fs.FS) (*source, error) {
 			}
 			return nil
 		}
-		if d.IsDir() || !wanted(p) {
+		if d.IsDir() {
+			return nil
+		}
+		if !wanted(p) {
+			if wanted(strings.ToLower(p)) {
+				// deny.CEDAR: silently skipping it could drop a forbid.
+				errs = append(errs, &LoadError{File: p, Err: detail(ErrRead,
+					"named like a policy source file but for letter case; rename it to %s or remove it", strings.ToLower(path.Base(p)))})
+			}
 			return nil
 		}
 		data, err := fs.ReadFile(fsys, p)

@@ -2,6 +2,7 @@ package mcp
 
 import (
 	"bytes"
+	"strings"
 
 	"github.com/tollgate-authz/tollgate/authz/mcp/internal/strictjson"
 )
@@ -81,9 +82,31 @@ func methodParams(m *Message, params *strictjson.Value, index int, opts Options)
 			m.Arguments, err = arguments(params, index, opts)
 		}
 	case "resources/read", "resources/subscribe", "resources/unsubscribe":
-		m.URI, err = requiredString(params, "uri", index)
+		if m.URI, err = requiredString(params, "uri", index); err == nil && unsafeURI(m.URI) {
+			err = newError(ReasonBadParams, index, `"params.uri" has a dot segment, a backslash, an escaped NUL or a control character`)
+		}
 	}
 	return err
+}
+
+// unsafeURI reports a resource URI that a server resolving it could read
+// as another resource than its text names, so that a policy such as
+// like "file:///public/*" would cover it: a "." or ".." segment (also
+// percent-encoded), a backslash (raw or %5C), %00 or a control character.
+func unsafeURI(u string) bool {
+	lower := strings.ToLower(u)
+	if strings.ContainsFunc(u, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }) ||
+		strings.Contains(lower, "%00") || strings.Contains(lower, "%5c") {
+		return true
+	}
+	for _, seg := range strings.Split(strings.ReplaceAll(lower, "%2e", "."), "/") {
+		seg, _, _ = strings.Cut(seg, "?")
+		seg, _, _ = strings.Cut(seg, "#")
+		if seg == "." || seg == ".." {
+			return true
+		}
+	}
+	return false
 }
 
 func requiredString(params *strictjson.Value, key string, index int) (string, error) {

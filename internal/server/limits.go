@@ -26,15 +26,18 @@ func grpcLimits(l config.Limits) []grpc.ServerOption {
 }
 
 // httpServer serves h with the HTTP timeouts and header size of
-// listen.limits, so a slow or oversized client is cut off.
+// listen.limits, so a slow or oversized client is cut off. net/http's own
+// "OPTIONS *" handler is off: its 200 would be an allow in the HTTP mode;
+// h answers (and refuses) that request like any other.
 func httpServer(h http.Handler, l config.Limits, logger *slog.Logger) *http.Server {
 	return &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: l.ReadHeaderTimeout,
-		ReadTimeout:       l.ReadTimeout,
-		WriteTimeout:      l.WriteTimeout,
-		IdleTimeout:       l.IdleTimeout,
-		MaxHeaderBytes:    l.MaxHeaderBytes,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		Handler:                      h,
+		DisableGeneralOptionsHandler: true,
+		ReadHeaderTimeout:            l.ReadHeaderTimeout,
+		ReadTimeout:                  l.ReadTimeout,
+		WriteTimeout:                 l.WriteTimeout,
+		IdleTimeout:                  l.IdleTimeout,
+		MaxHeaderBytes:               l.MaxHeaderBytes,
+		ErrorLog:                     slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 }

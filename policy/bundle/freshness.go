@@ -23,12 +23,23 @@ type floor struct {
 	digest   string
 }
 
-// checkFresh refuses a bundle that is expired, older than the floor, or a
-// different bundle at the floor's sequence.
+// maxCreatedSkew is how far ahead of Tollgate's clock a bundle's "created"
+// may be. Further ahead, its validity counted from now would exceed
+// MaxValidity (a signing host with a wrong clock could publish a bundle
+// fresh for years), so it is refused.
+const maxCreatedSkew = time.Hour
+
+// checkFresh refuses a bundle that is expired, created in the future,
+// older than the floor, or a different bundle at the floor's sequence.
 func (f *Fetcher) checkFresh(m *Manifest, digest string) error {
-	if now := f.cfg.Clock(); !now.Before(m.Expires) {
+	now := f.cfg.Clock()
+	if !now.Before(m.Expires) {
 		return fail(resultExpired, "check freshness", fmt.Errorf("%w: version %s (sequence %d) expired at %s",
 			ErrExpired, m.Version, m.Sequence, m.Expires.UTC().Format(time.RFC3339)))
+	}
+	if m.Created.After(now.Add(maxCreatedSkew)) {
+		return fail(resultExpired, "check freshness", fmt.Errorf("%w: version %s (sequence %d) was created at %s, more than %s ahead of this clock: its validity would exceed %s",
+			ErrExpired, m.Version, m.Sequence, m.Created.UTC().Format(time.RFC3339), maxCreatedSkew, MaxValidity))
 	}
 	switch fl := f.floor; {
 	case m.Sequence < fl.sequence:

@@ -1,0 +1,47 @@
+package envoy
+
+import (
+	"context"
+	"testing"
+
+	authv3 "github.com/envoyproxy/go-control-plane/envoy/service/auth/v3"
+)
+
+// TestContentLengthThatCannotBeReadIsNotWhole: a Content-Length that is
+// present but not one non-negative decimal number ("abc", "-1", "+7",
+// "5,9") cannot confirm that the body reached Tollgate whole, so the body
+// counts as truncated (which denies MCP routes). Repeated equal values
+// (RFC 9110 §8.6) are that value.
+func TestContentLengthThatCannotBeReadIsNotWhole(t *testing.T) {
+	tests := []struct {
+		value     string
+		truncated bool
+		length    int64
+	}{
+		{"7", false, 7},
+		{"7, 7", false, 7},
+		{"7,7", false, 7},
+		{"abc", true, -1},
+		{"-1", true, -1},
+		{"+7", true, -1},
+		{"5,9", true, -1},
+		{"", true, -1},
+		{"7 ", false, 7},
+		{"0x7", true, -1},
+		{"99999999999999999999999", true, -1},
+	}
+	for _, tt := range tests {
+		rec := &recorder{decision: allowDecision()}
+		client := dial(t, NewServer(rec, Options{}))
+		req := &authv3.CheckRequest{Attributes: &authv3.AttributeContext{Request: &authv3.AttributeContext_Request{
+			Http: &authv3.AttributeContext_HttpRequest{Method: "POST", Path: "/mcp", RawBody: []byte(`{"a":1}`),
+				Headers: map[string]string{"content-length": tt.value}},
+		}}}
+		if _, err := client.Check(context.Background(), req); err != nil {
+			t.Fatal(err)
+		}
+		if g := rec.got; g.BodyTruncated != tt.truncated || g.ContentLength != tt.length {
+			t.Errorf("content-length %q: truncated=%v length=%d, want %v, %d", tt.value, g.BodyTruncated, g.ContentLength, tt.truncated, tt.length)
+		}
+	}
+}
