@@ -136,7 +136,7 @@ func mergeManifests(ms []*Manifest) (*Manifest, error) {
 	}
 	out := &Manifest{table: newRouteTable(ms[0].foldCase())}
 	var names, services []string
-	seen := map[string][]*route{}
+	clashes := newRouteClashes(out.table.foldCase)
 	for _, m := range ms {
 		if m.foldCase() != out.table.foldCase {
 			return nil, &ManifestError{File: m.file, Key: "path_case", Msg: fmt.Sprintf(
@@ -148,8 +148,8 @@ func mergeManifests(ms []*Manifest) (*Manifest, error) {
 		}
 		for _, r := range m.routes {
 			r.File = m.file
-			if err := clash(seen, r, out.table.foldCase); err != nil {
-				return nil, err
+			if prev := clashes.add(r); prev != nil {
+				return nil, crossFileClash(r, prev)
 			}
 			out.routes = append(out.routes, r)
 			out.table.add(r)
@@ -165,29 +165,10 @@ func mergeManifests(ms []*Manifest) (*Manifest, error) {
 	return out, nil
 }
 
-// clash reports a route that matches the same requests as one from another
-// file (routes of one file were already checked by ParseManifest).
-func clash(seen map[string][]*route, r *route, fold bool) error {
-	shape := routeShape(r, fold)
-	for _, prev := range seen[shape] {
-		if methodsOverlap(prev.Methods, r.Methods) {
-			return &ManifestError{File: r.File, Line: r.Line, Key: "route " + r.Name, Msg: fmt.Sprintf(
-				"matches the same requests as route %q at %s:%d; a route may be declared in one manifest only",
-				prev.Name, prev.File, prev.Line)}
-		}
-	}
-	seen[shape] = append(seen[shape], r)
-	return nil
-}
-
-// routeShape keys routes that match the same requests. Route kinds other
-// than HTTP paths and gRPC methods are keyed by name.
-func routeShape(r *route, fold bool) string {
-	switch {
-	case r.GRPC != "":
-		return "grpc " + r.GRPC
-	case r.Path != "":
-		return "path " + shapeKey(r.segs, fold)
-	}
-	return "other " + r.Name
+// crossFileClash reports a route that matches the same requests as one from
+// another file (routes of one file were already checked by ParseManifest).
+func crossFileClash(r, prev *route) error {
+	return &ManifestError{File: r.File, Line: r.Line, Key: "route " + r.Name, Msg: fmt.Sprintf(
+		"matches the same requests as route %q at %s:%d; a route may be declared in one manifest only",
+		prev.Name, prev.File, prev.Line)}
 }
