@@ -1,7 +1,6 @@
 package authz
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -104,25 +103,7 @@ func loadManifestFile(path string) (*Manifest, error) {
 	if line, ok := looksLikeCedar(data); ok {
 		return nil, policyInSource(path, line)
 	}
-	if line := cedarPolicyLine(data); line > 0 {
-		return nil, policyInSource(path, line)
-	}
 	return ParseManifest(path, data)
-}
-
-// cedarPolicyLine finds a line that starts a Cedar policy or annotation,
-// even inside a YAML string (e.g. a block scalar smuggling policy text).
-func cedarPolicyLine(data []byte) int {
-	for i, line := range bytes.Split(data, []byte("\n")) {
-		t := strings.TrimSpace(string(line))
-		t = strings.TrimLeft(t, "-|> \t\"'")
-		for _, kw := range []string{"permit(", "permit (", "forbid(", "forbid (", "@id("} {
-			if strings.HasPrefix(t, kw) {
-				return i + 1
-			}
-		}
-	}
-	return 0
 }
 
 // mergeManifests combines parsed manifests, rejecting routes in different
