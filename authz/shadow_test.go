@@ -49,7 +49,7 @@ func TestShadowPolicies(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	cfg := testConfig(t, ordersPolicies(t))
 	cfg.Shadow = loadPolicies(t, candidate)
-	cfg.Logger = slog.New(slog.NewJSONHandler(&buf, nil))
+	cfg.DecisionLog = slog.New(slog.NewJSONHandler(&buf, nil))
 	cfg.Registerer = reg
 	e, err := NewEngine(cfg)
 	if err != nil {
