@@ -36,17 +36,27 @@ func Samples(t testing.TB, g prometheus.Gatherer, name string) []Sample {
 	return out
 }
 
-// MetricValue returns the value of the series of the family name whose
-// labels are exactly labels (nil for a series without labels); found is
-// false when there is none.
+// MetricValue returns the value of the first series of the family name
+// that carries every label in labels (nil matches the first series); found
+// is false when there is none.
 func MetricValue(t testing.TB, g prometheus.Gatherer, name string, labels map[string]string) (v float64, found bool) {
 	t.Helper()
 	for _, s := range Samples(t, g, name) {
-		if sameLabels(s.Labels, labels) {
+		if hasLabels(s.Labels, labels) {
 			return s.Value, true
 		}
 	}
 	return 0, false
+}
+
+// MustMetricValue is MetricValue that fails t when no series matches.
+func MustMetricValue(t testing.TB, g prometheus.Gatherer, name string, labels map[string]string) float64 {
+	t.Helper()
+	v, ok := MetricValue(t, g, name, labels)
+	if !ok {
+		t.Fatalf("no series %s%v", name, labels)
+	}
+	return v
 }
 
 // CounterValue reads one counter directly.
@@ -84,10 +94,7 @@ func value(m *dto.Metric) float64 {
 	return m.GetCounter().GetValue() + m.GetGauge().GetValue()
 }
 
-func sameLabels(got, want map[string]string) bool {
-	if len(got) != len(want) {
-		return false
-	}
+func hasLabels(got, want map[string]string) bool {
 	for k, v := range want {
 		if g, ok := got[k]; !ok || g != v {
 			return false

@@ -31,11 +31,18 @@ func Poll(t testing.TB, what string, timeout, interval time.Duration, cond func(
 	}
 }
 
-// Eventually polls cond every interval until it holds, failing t after
-// timeout.
-func Eventually(t testing.TB, what string, timeout, interval time.Duration, cond func() bool) {
+// Eventually timings: long enough for a loaded CI machine, short enough
+// that a passing wait costs little.
+const (
+	EventuallyTimeout  = 20 * time.Second
+	EventuallyInterval = 20 * time.Millisecond
+)
+
+// Eventually polls cond every EventuallyInterval until it holds, failing t
+// after EventuallyTimeout.
+func Eventually(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	Poll(t, what, timeout, interval, func() error {
+	Poll(t, what, EventuallyTimeout, EventuallyInterval, func() error {
 		if cond() {
 			return nil
 		}

@@ -23,7 +23,8 @@ func TestMetricValue(t *testing.T) {
 		found  bool
 	}{
 		{"x_total", map[string]string{"a": "1", "b": "3"}, 5, true},
-		{"x_total", map[string]string{"a": "1"}, 0, false},
+		{"x_total", map[string]string{"a": "1"}, 3, true},
+		{"x_total", nil, 3, true},
 		{"x_total", map[string]string{"a": "1", "b": "4"}, 0, false},
 		{"y", nil, 7, true},
 		{"z", nil, 0, false},
@@ -45,7 +46,7 @@ func TestMetricValue(t *testing.T) {
 
 func TestPoll(t *testing.T) {
 	n := 0
-	Eventually(t, "three calls", time.Second, time.Millisecond, func() bool { n++; return n == 3 })
+	Eventually(t, "three calls", func() bool { n++; return n == 3 })
 	if n != 3 {
 		t.Fatalf("cond called %d times, want 3", n)
 	}
