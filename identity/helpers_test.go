@@ -104,7 +104,7 @@ func (e *env) verify(c Credentials) (Identity, error) {
 // counter returns the value of a tollgate_identity_* counter series.
 func (e *env) counter(t *testing.T, name string, labels map[string]string) float64 {
 	t.Helper()
-	return testutil.MustMetricValue(t, e.reg, name, labels)
+	return testutil.MustValue(t, e.reg, name, labels)
 }
 
 // bundleSetSource serves a fixed x509bundle.Set and no JWT bundles.

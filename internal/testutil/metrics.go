@@ -36,10 +36,10 @@ func Samples(t testing.TB, g prometheus.Gatherer, name string) []Sample {
 	return out
 }
 
-// MetricValue returns the value of the first series of the family name
-// that carries every label in labels (nil matches the first series); found
-// is false when there is none.
-func MetricValue(t testing.TB, g prometheus.Gatherer, name string, labels map[string]string) (v float64, found bool) {
+// Lookup returns the value of the first series of the family name that
+// carries every label in labels (nil matches the first series); found is
+// false when there is none.
+func Lookup(t testing.TB, g prometheus.Gatherer, name string, labels map[string]string) (v float64, found bool) {
 	t.Helper()
 	for _, s := range Samples(t, g, name) {
 		if hasLabels(s.Labels, labels) {
@@ -49,10 +49,17 @@ func MetricValue(t testing.TB, g prometheus.Gatherer, name string, labels map[st
 	return 0, false
 }
 
-// MustMetricValue is MetricValue that fails t when no series matches.
-func MustMetricValue(t testing.TB, g prometheus.Gatherer, name string, labels map[string]string) float64 {
+// Value is Lookup's value: 0 when no series matches.
+func Value(t testing.TB, g prometheus.Gatherer, name string, labels map[string]string) float64 {
 	t.Helper()
-	v, ok := MetricValue(t, g, name, labels)
+	v, _ := Lookup(t, g, name, labels)
+	return v
+}
+
+// MustValue is Lookup that fails t when no series matches.
+func MustValue(t testing.TB, g prometheus.Gatherer, name string, labels map[string]string) float64 {
+	t.Helper()
+	v, ok := Lookup(t, g, name, labels)
 	if !ok {
 		t.Fatalf("no series %s%v", name, labels)
 	}

@@ -30,10 +30,13 @@ func TestMetricValue(t *testing.T) {
 		{"z", nil, 0, false},
 	}
 	for _, tt := range tests {
-		v, ok := MetricValue(t, reg, tt.name, tt.labels)
+		v, ok := Lookup(t, reg, tt.name, tt.labels)
 		if v != tt.want || ok != tt.found {
-			t.Errorf("MetricValue(%s, %v) = %v, %v; want %v, %v", tt.name, tt.labels, v, ok, tt.want, tt.found)
+			t.Errorf("Lookup(%s, %v) = %v, %v; want %v, %v", tt.name, tt.labels, v, ok, tt.want, tt.found)
 		}
+	}
+	if Value(t, reg, "z", nil) != 0 || MustValue(t, reg, "y", nil) != 7 {
+		t.Error("Value or MustValue misread the registry")
 	}
 	if v := CounterValue(t, c.WithLabelValues("1", "2")); v != 3 {
 		t.Errorf("CounterValue = %v, want 3", v)
