@@ -172,7 +172,7 @@ func identityFailed(d *Decision, st *checkState, err error) {
 		if errors.Is(err, identity.ErrPrincipalIgnored) {
 			msg = "no verifiable identity credential: the source principal is ignored (identity.trust_source_principal is false)"
 		}
-		setOutcome(d, Unauthenticated, "identity_missing", msg)
+		setOutcome(d, Unauthenticated, "identity_"+string(identity.ReasonMissing), msg)
 		return
 	}
 	setOutcome(d, Unauthenticated, "identity_"+string(reason), "identity verification failed: "+string(reason))

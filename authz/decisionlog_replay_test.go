@@ -48,7 +48,7 @@ func TestDecisionLogReplayFields(t *testing.T) {
 	cfg.Signals = append(cfg.Signals, Signal{Name: "session", From: FromHeader, Key: "X-Session", Type: TypeString, Secret: true})
 	cfg.JWTClaims = []string{"email"}
 	cfg.Identifier = fakeIdentifier{claims: map[string]any{"email": secret + "@example.org"}}
-	cfg.Logger = slog.New(NewJSONLineHandler(&buf, nil))
+	cfg.DecisionLog = slog.New(NewJSONLineHandler(&buf, nil))
 	e, err := NewEngine(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -123,7 +123,7 @@ func TestDecisionLogReplayMCP(t *testing.T) {
 func TestDecisionLogNoContextBeforeMapping(t *testing.T) {
 	var buf bytes.Buffer
 	cfg := testConfig(t, ordersPolicies(t))
-	cfg.Logger = slog.New(NewJSONLineHandler(&buf, nil))
+	cfg.DecisionLog = slog.New(NewJSONLineHandler(&buf, nil))
 	e, err := NewEngine(cfg)
 	if err != nil {
 		t.Fatal(err)

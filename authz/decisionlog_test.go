@@ -25,7 +25,7 @@ func TestDecisionLog(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var buf bytes.Buffer
 			cfg := testConfig(t, ordersPolicies(t))
-			cfg.Logger = slog.New(slog.NewJSONHandler(&buf, nil))
+			cfg.DecisionLog = slog.New(slog.NewJSONHandler(&buf, nil))
 			cfg.JWTClaims = []string{"sub"}
 			cfg.Identifier = fakeIdentifier{claims: map[string]any{"sub": secret}}
 			e, err := NewEngine(cfg)
@@ -72,7 +72,7 @@ func secretRequest(principal, path, secret string) *Request {
 func TestDecisionLogEvalErrors(t *testing.T) {
 	var buf bytes.Buffer
 	cfg := testConfig(t, loadPolicies(t, `@id("broken") forbid(principal, action, resource) when { context.nope == 1 };`))
-	cfg.Logger = slog.New(slog.NewJSONHandler(&buf, nil))
+	cfg.DecisionLog = slog.New(slog.NewJSONHandler(&buf, nil))
 	e, err := NewEngine(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -92,7 +92,7 @@ func TestDecisionLogEvalErrors(t *testing.T) {
 func TestDecisionLogDisabled(t *testing.T) {
 	var buf bytes.Buffer
 	cfg := testConfig(t, ordersPolicies(t))
-	cfg.Logger = slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	cfg.DecisionLog = slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	e, err := NewEngine(cfg)
 	if err != nil {
 		t.Fatal(err)

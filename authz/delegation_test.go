@@ -61,7 +61,7 @@ func delegationEngine(t *testing.T, logTo ...io.Writer) (*Engine, *testca.Issuer
 	cfg.Delegation = &Delegation{Header: userHdr, Verifier: v, Claims: []string{"email", "acr"},
 		Bind: []subject.Claim{subject.BindAct, subject.BindAZP, subject.BindClientID}, LogClaims: []string{"acr"}}
 	if len(logTo) > 0 {
-		cfg.Logger = slog.New(NewJSONLineHandler(logTo[0], nil))
+		cfg.DecisionLog = slog.New(NewJSONLineHandler(logTo[0], nil))
 	}
 	e, err := NewEngine(cfg)
 	if err != nil {

@@ -48,9 +48,9 @@ type Config struct {
 	// Delegation enables subject tokens (the party a workload acts for);
 	// nil ignores them.
 	Delegation *Delegation
-	// Logger receives the decision log: one INFO line per Check. nil
-	// discards it.
-	Logger *slog.Logger
+	// DecisionLog receives the decision log: one INFO line per Check. nil
+	// discards it. It is the decision-log output, not a diagnostic logger.
+	DecisionLog *slog.Logger
 	// Registerer receives the decision metrics. nil leaves them
 	// unregistered.
 	Registerer prometheus.Registerer
@@ -99,7 +99,7 @@ func NewEngine(cfg Config) (*Engine, error) {
 		policies:   cfg.Policies,
 		deleg:      deleg,
 		mapper:     mapper{signals: sigs, claims: append([]string(nil), cfg.JWTClaims...)},
-		log:        cfg.Logger,
+		log:        cfg.DecisionLog,
 		clock:      cfg.Clock,
 	}
 	if e.log == nil {

@@ -85,7 +85,7 @@ func newLeakEngine(t *testing.T, pol Policies, log *bytes.Buffer, reg prometheus
 	}
 	e, err := NewEngine(Config{Identifier: fakeIdentifier{}, Policies: pol, Manifest: m,
 		Clock: func() time.Time { return testTime }, Registerer: reg,
-		Logger: slog.New(slog.NewJSONHandler(log, nil))})
+		DecisionLog: slog.New(slog.NewJSONHandler(log, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

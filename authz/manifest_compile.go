@@ -13,7 +13,7 @@ func grpcCaptureNames() []string { return []string{"service", "method"} }
 
 func compileManifest(d *decoder, raw *rawManifest) (*Manifest, error) {
 	m := &Manifest{file: d.file, service: raw.service, table: newRouteTable(raw.pathCase == "insensitive")}
-	shapes := map[string][]*route{}
+	clashes := newRouteClashes(m.table.foldCase)
 	names := map[string]*route{}
 	for i := range raw.routes {
 		rr := &raw.routes[i]
@@ -25,16 +25,9 @@ func compileManifest(d *decoder, raw *rawManifest) (*Manifest, error) {
 			return nil, d.errorf(r.Line, rr.key, "duplicate route name %q (first used on line %d)", r.Name, prev.Line)
 		}
 		names[r.Name] = r
-		shape := r.GRPC
-		if shape == "" {
-			shape = shapeKey(r.segs, m.table.foldCase)
+		if prev := clashes.add(r); prev != nil {
+			return nil, d.errorf(r.Line, rr.key, "route %q matches the same requests as route %q on line %d", r.Name, prev.Name, prev.Line)
 		}
-		for _, prev := range shapes[shape] {
-			if methodsOverlap(prev.Methods, r.Methods) {
-				return nil, d.errorf(r.Line, rr.key, "route %q matches the same requests as route %q on line %d", r.Name, prev.Name, prev.Line)
-			}
-		}
-		shapes[shape] = append(shapes[shape], r)
 		m.routes = append(m.routes, r)
 		m.table.add(r)
 		for _, a := range r.actionNames() {
@@ -45,21 +38,6 @@ func compileManifest(d *decoder, raw *rawManifest) (*Manifest, error) {
 	}
 	slices.Sort(m.actions)
 	return m, nil
-}
-
-// methodsOverlap reports two routes with the same template that would tie:
-// both accept any method, or both list a method. (A route listing the
-// method beats one accepting any method.)
-func methodsOverlap(a, b []string) bool {
-	if a == nil || b == nil {
-		return a == nil && b == nil
-	}
-	for _, x := range a {
-		if slices.Contains(b, x) {
-			return true
-		}
-	}
-	return false
 }
 
 func (d *decoder) compileRoute(rr *rawRoute) (*route, error) {

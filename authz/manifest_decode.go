@@ -130,15 +130,19 @@ func (d *decoder) resourceFields(r *rawRoute) func(*yaml.Node, string) error {
 }
 
 // looksLikeCedar reports (and locates) Cedar policy text, which must never
-// be accepted as a manifest.
+// be accepted as a manifest: a line that starts a policy or an annotation,
+// even inside a YAML string (a list item, quoted or block scalar smuggling
+// policy text). It is the one detector; ParseManifest and LoadManifests
+// both use it.
 func looksLikeCedar(data []byte) (int, bool) {
 	for i, line := range bytes.Split(data, []byte("\n")) {
 		s := strings.TrimSpace(string(line))
-		if strings.HasPrefix(s, "@") {
+		t := strings.TrimLeft(s, "-|> \t\"'")
+		if strings.HasPrefix(s, "@") || strings.HasPrefix(t, "@id(") {
 			return i + 1, true
 		}
 		for _, kw := range []string{"permit", "forbid"} {
-			if rest, ok := strings.CutPrefix(s, kw); ok && strings.HasPrefix(strings.TrimSpace(rest), "(") {
+			if rest, ok := strings.CutPrefix(t, kw); ok && strings.HasPrefix(strings.TrimSpace(rest), "(") {
 				return i + 1, true
 			}
 		}

@@ -1,7 +1,6 @@
 package authz
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -104,25 +103,7 @@ func loadManifestFile(path string) (*Manifest, error) {
 	if line, ok := looksLikeCedar(data); ok {
 		return nil, policyInSource(path, line)
 	}
-	if line := cedarPolicyLine(data); line > 0 {
-		return nil, policyInSource(path, line)
-	}
 	return ParseManifest(path, data)
-}
-
-// cedarPolicyLine finds a line that starts a Cedar policy or annotation,
-// even inside a YAML string (e.g. a block scalar smuggling policy text).
-func cedarPolicyLine(data []byte) int {
-	for i, line := range bytes.Split(data, []byte("\n")) {
-		t := strings.TrimSpace(string(line))
-		t = strings.TrimLeft(t, "-|> \t\"'")
-		for _, kw := range []string{"permit(", "permit (", "forbid(", "forbid (", "@id("} {
-			if strings.HasPrefix(t, kw) {
-				return i + 1
-			}
-		}
-	}
-	return 0
 }
 
 // mergeManifests combines parsed manifests, rejecting routes in different
@@ -136,7 +117,7 @@ func mergeManifests(ms []*Manifest) (*Manifest, error) {
 	}
 	out := &Manifest{table: newRouteTable(ms[0].foldCase())}
 	var names, services []string
-	seen := map[string][]*route{}
+	clashes := newRouteClashes(out.table.foldCase)
 	for _, m := range ms {
 		if m.foldCase() != out.table.foldCase {
 			return nil, &ManifestError{File: m.file, Key: "path_case", Msg: fmt.Sprintf(
@@ -148,8 +129,8 @@ func mergeManifests(ms []*Manifest) (*Manifest, error) {
 		}
 		for _, r := range m.routes {
 			r.File = m.file
-			if err := clash(seen, r, out.table.foldCase); err != nil {
-				return nil, err
+			if prev := clashes.add(r); prev != nil {
+				return nil, crossFileClash(r, prev)
 			}
 			out.routes = append(out.routes, r)
 			out.table.add(r)
@@ -165,29 +146,10 @@ func mergeManifests(ms []*Manifest) (*Manifest, error) {
 	return out, nil
 }
 
-// clash reports a route that matches the same requests as one from another
-// file (routes of one file were already checked by ParseManifest).
-func clash(seen map[string][]*route, r *route, fold bool) error {
-	shape := routeShape(r, fold)
-	for _, prev := range seen[shape] {
-		if methodsOverlap(prev.Methods, r.Methods) {
-			return &ManifestError{File: r.File, Line: r.Line, Key: "route " + r.Name, Msg: fmt.Sprintf(
-				"matches the same requests as route %q at %s:%d; a route may be declared in one manifest only",
-				prev.Name, prev.File, prev.Line)}
-		}
-	}
-	seen[shape] = append(seen[shape], r)
-	return nil
-}
-
-// routeShape keys routes that match the same requests. Route kinds other
-// than HTTP paths and gRPC methods are keyed by name.
-func routeShape(r *route, fold bool) string {
-	switch {
-	case r.GRPC != "":
-		return "grpc " + r.GRPC
-	case r.Path != "":
-		return "path " + shapeKey(r.segs, fold)
-	}
-	return "other " + r.Name
+// crossFileClash reports a route that matches the same requests as one from
+// another file (routes of one file were already checked by ParseManifest).
+func crossFileClash(r, prev *route) error {
+	return &ManifestError{File: r.File, Line: r.Line, Key: "route " + r.Name, Msg: fmt.Sprintf(
+		"matches the same requests as route %q at %s:%d; a route may be declared in one manifest only",
+		prev.Name, prev.File, prev.Line)}
 }

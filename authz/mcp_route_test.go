@@ -30,7 +30,7 @@ func newMCPEngine(t testing.TB, log *bytes.Buffer, reg prometheus.Registerer) *E
 	}
 	cfg := Config{Identifier: fakeIdentifier{}, Policies: loadPolicies(t, string(b)), Manifest: m, Clock: func() time.Time { return testTime }, Registerer: reg}
 	if log != nil {
-		cfg.Logger = slog.New(slog.NewJSONHandler(log, nil))
+		cfg.DecisionLog = slog.New(slog.NewJSONHandler(log, nil))
 	}
 	e, err := NewEngine(cfg)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tollgate-authz/tollgate/identity"
 	"github.com/tollgate-authz/tollgate/identity/subject"
+	"github.com/tollgate-authz/tollgate/policy"
 )
 
 // metrics holds the decision metrics. Every label is bounded: decision is
@@ -74,8 +75,9 @@ func (m *metrics) observe(k labelKey, seconds float64) {
 // boundedCode keeps the code label within the documented set.
 func boundedCode(code string) string {
 	switch code {
-	case "permit", "forbid", "no_permit", "forbid_error", "no_snapshot", "invalid_request", "stale_policy",
-		CodeBadRequest, CodeBadPath, CodeBadSignal, CodeNoRoute, CodeInternal:
+	case string(policy.ReasonPermit), string(policy.ReasonForbid), string(policy.ReasonNoPermit),
+		string(policy.ReasonForbidError), string(policy.ReasonNoSnapshot), string(policy.ReasonInvalidRequest),
+		string(policy.ReasonStale), CodeBadRequest, CodeBadPath, CodeBadSignal, CodeNoRoute, CodeInternal:
 		return code
 	}
 	if isMCPCode(code) {

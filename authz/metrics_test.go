@@ -6,7 +6,8 @@ import (
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
-	dto "github.com/prometheus/client_model/go"
+
+	"github.com/tollgate-authz/tollgate/internal/testutil"
 )
 
 func TestMetrics(t *testing.T) {
@@ -28,13 +29,13 @@ func TestMetrics(t *testing.T) {
 	} {
 		e.Check(ctx, r)
 	}
-	if got := counterValue(t, e.metrics.decisions.WithLabelValues("allow", "ReadOrder", "permit", "example.org")); got != 2 {
+	if got := testutil.CounterValue(t, e.metrics.decisions.WithLabelValues("allow", "ReadOrder", "permit", "example.org")); got != 2 {
 		t.Errorf("allow count = %v", got)
 	}
-	if got := counterValue(t, e.metrics.decisions.WithLabelValues("unauthenticated", "none", "identity_expired", "none")); got != 1 {
+	if got := testutil.CounterValue(t, e.metrics.decisions.WithLabelValues("unauthenticated", "none", "identity_expired", "none")); got != 1 {
 		t.Errorf("unauthenticated count = %v", got)
 	}
-	if got := counterValue(t, e.metrics.decisions.WithLabelValues("forbidden", "none", "no_route", "attacker.example")); got != 1 {
+	if got := testutil.CounterValue(t, e.metrics.decisions.WithLabelValues("forbidden", "none", "no_route", "attacker.example")); got != 1 {
 		t.Errorf("no_route count = %v", got)
 	}
 	families, err := reg.Gather()
@@ -72,13 +73,4 @@ func TestMetrics(t *testing.T) {
 	if _, err := NewEngine(cfg); err == nil {
 		t.Fatal("registering twice must fail")
 	}
-}
-
-func counterValue(t *testing.T, c prometheus.Counter) float64 {
-	t.Helper()
-	var m dto.Metric
-	if err := c.Write(&m); err != nil {
-		t.Fatal(err)
-	}
-	return m.GetCounter().GetValue()
 }

@@ -18,8 +18,8 @@ type ctxAttr struct {
 	open   bool               // a record whose attributes the request chooses
 }
 
-// mapperContext describes the context mapper.build produces (keep the two
-// in step): fixed request attributes, then signals and JWT claims, which
+// mapperContext describes the context mapper.build produces (held in step
+// by TestMapperContextMatchesDescription): fixed request attributes, then signals and JWT claims, which
 // may be absent on any given request; with deleg, the subject a workload
 // acts for (addDelegation), absent without a token. With mcp, it adds context.mcp as
 // mcpContext builds it for MCP routes. It is the one description of the

@@ -14,6 +14,7 @@ import (
 	"github.com/cedar-policy/cedar-go/types"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/tollgate-authz/tollgate/internal/testutil"
 	"github.com/tollgate-authz/tollgate/policy"
 )
 
@@ -49,7 +50,7 @@ func TestShadowPolicies(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	cfg := testConfig(t, ordersPolicies(t))
 	cfg.Shadow = loadPolicies(t, candidate)
-	cfg.Logger = slog.New(slog.NewJSONHandler(&buf, nil))
+	cfg.DecisionLog = slog.New(slog.NewJSONHandler(&buf, nil))
 	cfg.Registerer = reg
 	e, err := NewEngine(cfg)
 	if err != nil {
@@ -97,21 +98,9 @@ func TestShadowPolicies(t *testing.T) {
 		"deny/allow/ReadOrder": 1,
 	}
 	got := map[string]float64{}
-	fams, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range fams {
-		if f.GetName() != "tollgate_shadow_disagreements_total" {
-			continue
-		}
-		for _, m := range f.GetMetric() {
-			l := map[string]string{}
-			for _, lp := range m.GetLabel() {
-				l[lp.GetName()] = lp.GetValue()
-			}
-			got[l["enforced"]+"/"+l["shadow"]+"/"+l["action"]] = m.GetCounter().GetValue()
-		}
+	for _, m := range testutil.Samples(t, reg, "tollgate_shadow_disagreements_total") {
+		l := m.Labels
+		got[l["enforced"]+"/"+l["shadow"]+"/"+l["action"]] = m.Value
 	}
 	if len(got) != len(want) || got["allow/deny/ReadOrder"] != 1 || got["deny/allow/ReadOrder"] != 1 {
 		t.Fatalf("disagreements = %v, want %v", got, want)

@@ -38,6 +38,8 @@ func shapeType(v types.Value) string {
 		return "String"
 	case types.Boolean:
 		return "Bool"
+	case types.Long:
+		return "Long"
 	case types.Datetime:
 		return "datetime"
 	case types.IPAddr:

@@ -50,7 +50,7 @@ func benchServer(b *testing.B, ca *testca.CA, w io.Writer) *Server {
 			{Name: "tenant", From: authz.FromContextExtension, Key: "tenant", Type: authz.TypeString},
 			{Name: "risk_score", From: authz.FromContextExtension, Key: "risk_score", Type: authz.TypeLong},
 		},
-		Logger: slog.New(authz.NewJSONLineHandler(w, nil)),
+		DecisionLog: slog.New(authz.NewJSONLineHandler(w, nil)),
 	})
 	if err != nil {
 		b.Fatal(err)

@@ -15,6 +15,7 @@ import (
 	"github.com/spiffe/go-spiffe/v2/federation"
 
 	"github.com/tollgate-authz/tollgate/internal/testca"
+	"github.com/tollgate-authz/tollgate/internal/testutil"
 )
 
 // badAnswer, when set, replaces the bundle endpoint's answer.
@@ -96,7 +97,7 @@ func TestFederationBadAnswersKeepTheBundle(t *testing.T) {
 			}
 			updated := e.counter(t, "tollgate_identity_federation_refresh_total", labels("updated"))
 			srv.bad.Store(&tc.bad)
-			eventually(t, "failed fetches to be counted", func() bool {
+			testutil.Eventually(t, "failed fetches to be counted", func() bool {
 				return e.counter(t, "tollgate_identity_federation_refresh_total", labels("error")) >= 2
 			})
 			if got := e.counter(t, "tollgate_identity_federation_refresh_total", labels("updated")); got != updated {
@@ -160,18 +161,18 @@ func TestFederationBundleAgeAndReadiness(t *testing.T) {
 	}
 	e := &env{reg: reg}
 	srv.bad.Store(&badAnswer{http.StatusInternalServerError, "application/json", `{"keys":[]}`})
-	eventually(t, "a failed fetch", func() bool {
+	testutil.Eventually(t, "a failed fetch", func() bool {
 		return e.counter(t, "tollgate_identity_federation_refresh_total", map[string]string{"trust_domain": "partner.org", "result": "error"}) >= 1
 	})
 	clock.Advance(2 * time.Minute)
 	if err := f.Ready(); !errors.Is(err, ErrNotReady) || !strings.Contains(err.Error(), "partner.org") {
 		t.Fatalf("Ready() after two minutes of failed fetches = %v, want ErrNotReady naming partner.org", err)
 	}
-	if age := gaugeValue(t, reg, "tollgate_identity_federation_bundle_age_seconds"); age < 120 {
+	if age := testutil.MustValue(t, reg, "tollgate_identity_federation_bundle_age_seconds", nil); age < 120 {
 		t.Errorf("federation_bundle_age_seconds = %v, want >= 120", age)
 	}
 	srv.bad.Store(nil)
-	eventually(t, "ready again", func() bool { return f.Ready() == nil })
+	testutil.Eventually(t, "ready again", func() bool { return f.Ready() == nil })
 
 	never, err := NewFederation(FederationConfig{StartTimeout: time.Second, Endpoints: []FederationEndpoint{{
 		TrustDomain: partnerTD, URL: srv.srv.URL, Profile: ProfileHTTPSWeb, Roots: x509.NewCertPool(), MaxBundleAge: time.Minute,

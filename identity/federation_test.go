@@ -16,6 +16,7 @@ import (
 	"github.com/spiffe/go-spiffe/v2/spiffeid"
 
 	"github.com/tollgate-authz/tollgate/internal/testca"
+	"github.com/tollgate-authz/tollgate/internal/testutil"
 )
 
 var partnerTD = spiffeid.RequireTrustDomainFromString("partner.org")
@@ -107,7 +108,7 @@ func TestFederationHTTPSWebRefresh(t *testing.T) {
 		}
 	}
 	srv.publish(t, partner2)
-	eventually(t, "refreshed bundle", func() bool {
+	testutil.Eventually(t, "refreshed bundle", func() bool {
 		_, err := v.Verify(ctx, Credentials{PeerCertificate: partner2.NewX509SVID("/api").EnvoyLeaf()})
 		return err == nil
 	})

@@ -13,6 +13,7 @@ import (
 	"github.com/spiffe/go-spiffe/v2/spiffeid"
 
 	"github.com/tollgate-authz/tollgate/internal/testca"
+	"github.com/tollgate-authz/tollgate/internal/testutil"
 )
 
 var testAud = []string{"tollgate"}
@@ -103,26 +104,7 @@ func (e *env) verify(c Credentials) (Identity, error) {
 // counter returns the value of a tollgate_identity_* counter series.
 func (e *env) counter(t *testing.T, name string, labels map[string]string) float64 {
 	t.Helper()
-	families, err := e.reg.Gather()
-	if err != nil {
-		t.Fatalf("gather: %v", err)
-	}
-	for _, f := range families {
-		if f.GetName() != name {
-			continue
-		}
-	metrics:
-		for _, m := range f.GetMetric() {
-			for _, lp := range m.GetLabel() {
-				if labels[lp.GetName()] != lp.GetValue() {
-					continue metrics
-				}
-			}
-			return m.GetCounter().GetValue()
-		}
-	}
-	t.Fatalf("no series %s%v", name, labels)
-	return 0
+	return testutil.MustValue(t, e.reg, name, labels)
 }
 
 // bundleSetSource serves a fixed x509bundle.Set and no JWT bundles.

@@ -12,6 +12,7 @@ import (
 	"github.com/spiffe/go-spiffe/v2/spiffeid"
 
 	"github.com/tollgate-authz/tollgate/internal/testca"
+	"github.com/tollgate-authz/tollgate/internal/testutil"
 )
 
 // fakeClock is a settable clock for staleness tests.
@@ -25,18 +26,6 @@ func newFakeClock() *fakeClock {
 
 func (c *fakeClock) Now() time.Time          { return time.Unix(0, c.now.Load()) }
 func (c *fakeClock) Advance(d time.Duration) { c.now.Add(int64(d)) }
-
-// eventually polls cond until it holds or 10 s pass.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
 
 func TestWorkloadAPIStartFailures(t *testing.T) {
 	silent := newFakeAgent(t)
@@ -144,11 +133,11 @@ func TestWorkloadAPIRotation(t *testing.T) {
 	}
 	// The agent rotates to a new CA (new X.509 root, new JWT key) and drops the old.
 	e.agent.set(e.ca2.NewX509SVID("/tollgate"), e.ca2)
-	eventually(t, "new SVID", func() bool {
+	testutil.Eventually(t, "new SVID", func() bool {
 		s, _ := e.w.GetX509SVID()
 		return s.Certificates[0].CheckSignatureFrom(e.ca2.Cert()) == nil
 	})
-	eventually(t, "new JWT key", func() bool {
+	testutil.Eventually(t, "new JWT key", func() bool {
 		b, err := e.w.GetJWTBundleForTrustDomain(e.ca.TrustDomain())
 		if err != nil {
 			return false
@@ -179,7 +168,7 @@ func TestWorkloadAPIOutage(t *testing.T) {
 	cert := Credentials{PeerCertificate: e.ca.NewX509SVID("/svc").EnvoyLeaf()}
 	e.agent.stop()
 	// Make sure the outage was noticed before checking what survives it.
-	eventually(t, "watch error", func() bool { return e.w.lastErr.Load() != nil })
+	testutil.Eventually(t, "watch error", func() bool { return e.w.lastErr.Load() != nil })
 	e.v.InvalidateCache()
 	if _, err := e.verify(cert); err != nil {
 		t.Fatalf("last bundles must keep verifying: %v", err)
@@ -191,27 +180,12 @@ func TestWorkloadAPIOutage(t *testing.T) {
 	if err := e.w.Ready(); !errors.Is(err, ErrNotReady) || !strings.Contains(err.Error(), "max_bundle_age") {
 		t.Fatalf("Ready after MaxBundleAge = %v, want ErrNotReady", err)
 	}
-	if age := gaugeValue(t, e.reg, "tollgate_identity_bundle_age_seconds"); age < 120 {
+	if age := testutil.MustValue(t, e.reg, "tollgate_identity_bundle_age_seconds", nil); age < 120 {
 		t.Fatalf("bundle age = %v, want >= 120", age)
 	}
 	if _, err := e.verify(cert); err != nil {
 		t.Fatalf("stale bundles still verify (readiness, not Verify, reports staleness): %v", err)
 	}
 	e.agent.start()
-	eventually(t, "reconnect", func() bool { return e.w.Ready() == nil })
-}
-
-func gaugeValue(t *testing.T, reg *prometheus.Registry, name string) float64 {
-	t.Helper()
-	mfs, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, mf := range mfs {
-		if mf.GetName() == name {
-			return mf.GetMetric()[0].GetGauge().GetValue()
-		}
-	}
-	t.Fatalf("no metric %s", name)
-	return 0
+	testutil.Eventually(t, "reconnect", func() bool { return e.w.Ready() == nil })
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/tollgate-authz/tollgate/internal/testutil"
 )
 
 const (
@@ -56,7 +58,7 @@ func TestExpiredExceptionDoesNotBlockRevocation(t *testing.T) {
 	if _, ok := store.Current().Policy("emergency-deny-bob"); !ok {
 		t.Error("emergency forbid not loaded")
 	}
-	if got := metricValue(t, reg, "tollgate_exceptions_expired"); got != 1 {
+	if got := testutil.Value(t, reg, "tollgate_exceptions_expired", nil); got != 1 {
 		t.Errorf("tollgate_exceptions_expired = %v, want 1", got)
 	}
 

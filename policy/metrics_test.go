@@ -5,36 +5,19 @@ import (
 
 	"github.com/cedar-policy/cedar-go/types"
 	"github.com/prometheus/client_golang/prometheus"
-	dto "github.com/prometheus/client_model/go"
+
+	"github.com/tollgate-authz/tollgate/internal/testutil"
 )
 
 // determining reads tollgate_policy_determining_total as policy/decision
 // -> count.
 func determining(t *testing.T, reg *prometheus.Registry) map[[2]string]float64 {
 	t.Helper()
-	fams, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := map[[2]string]float64{}
-	for _, f := range fams {
-		if f.GetName() != "tollgate_policy_determining_total" {
-			continue
-		}
-		for _, m := range f.GetMetric() {
-			out[[2]string{label(m, "policy"), label(m, "decision")}] = m.GetCounter().GetValue()
-		}
+	for _, s := range testutil.Samples(t, reg, "tollgate_policy_determining_total") {
+		out[[2]string{s.Labels["policy"], s.Labels["decision"]}] = s.Value
 	}
 	return out
-}
-
-func label(m *dto.Metric, name string) string {
-	for _, l := range m.GetLabel() {
-		if l.GetName() == name {
-			return l.GetValue()
-		}
-	}
-	return ""
 }
 
 func TestDeterminingMetric(t *testing.T) {

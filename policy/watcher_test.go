@@ -11,36 +11,14 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/tollgate-authz/tollgate/internal/testutil"
 )
 
 const (
 	permitAll = "@id(\"all\") permit (principal, action, resource);\n"
 	denyAll   = "@id(\"none\") forbid (principal, action, resource);\n"
 )
-
-// metricValue returns the value of the named series (0 when absent).
-func metricValue(t *testing.T, reg *prometheus.Registry, name string, labels ...string) float64 {
-	t.Helper()
-	families, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range families {
-		if f.GetName() != name {
-			continue
-		}
-	series:
-		for _, m := range f.GetMetric() {
-			for i, l := range m.GetLabel() {
-				if 2*i+1 >= len(labels) || l.GetName() != labels[2*i] || l.GetValue() != labels[2*i+1] {
-					continue series
-				}
-			}
-			return m.GetGauge().GetValue() + m.GetCounter().GetValue()
-		}
-	}
-	return 0
-}
 
 func newTestWatcher(t *testing.T, dir string) (*Watcher, *Store, *prometheus.Registry, *bytes.Buffer) {
 	t.Helper()
@@ -101,10 +79,10 @@ func TestWatcherReload(t *testing.T) {
 			if changed := store.Current().Version() != v1; changed != st.newVer {
 				t.Errorf("version changed = %v, want %v", changed, st.newVer)
 			}
-			if got := metricValue(t, reg, "tollgate_policy_reloads_total", "result", "success"); got != st.successes {
+			if got := testutil.Value(t, reg, "tollgate_policy_reloads_total", map[string]string{"result": "success"}); got != st.successes {
 				t.Errorf("success reloads = %v, want %v", got, st.successes)
 			}
-			if got := metricValue(t, reg, "tollgate_policy_reloads_total", "result", "error"); got != st.failures {
+			if got := testutil.Value(t, reg, "tollgate_policy_reloads_total", map[string]string{"result": "error"}); got != st.failures {
 				t.Errorf("error reloads = %v, want %v", got, st.failures)
 			}
 		})
@@ -112,11 +90,11 @@ func TestWatcherReload(t *testing.T) {
 	if !strings.Contains(logs.String(), "policy reload failed") || !strings.Contains(logs.String(), "p.cedar:1") {
 		t.Errorf("failed reload not logged with position:\n%s", logs)
 	}
-	if got := metricValue(t, reg, "tollgate_policy_info", "hash", v1, "version", v1); got != 0 {
+	if got := testutil.Value(t, reg, "tollgate_policy_info", map[string]string{"hash": v1, "version": v1}); got != 0 {
 		t.Errorf("old info series still set: %v", got)
 	}
 	cur := store.Current()
-	if got := metricValue(t, reg, "tollgate_policy_info", "hash", cur.Hash(), "version", cur.Version()); got != 1 {
+	if got := testutil.Value(t, reg, "tollgate_policy_info", map[string]string{"hash": cur.Hash(), "version": cur.Version()}); got != 1 {
 		t.Errorf("info for current = %v, want 1", got)
 	}
 }
@@ -167,18 +145,18 @@ func TestMetricsExceptionsAndErrors(t *testing.T) {
 	}
 	store := NewStore(m)
 	store.Swap(mustLoadDir(t, "testdata/exception", Options{}))
-	if got := metricValue(t, reg, "tollgate_exceptions_active"); got != 1 {
+	if got := testutil.Value(t, reg, "tollgate_exceptions_active", nil); got != 1 {
 		t.Errorf("exceptions_active = %v, want 1", got)
 	}
-	if got := metricValue(t, reg, "tollgate_exception_next_expiry_seconds"); got != float64(time.Date(2030, 1, 2, 0, 0, 0, 0, time.UTC).Unix()) {
+	if got := testutil.Value(t, reg, "tollgate_exception_next_expiry_seconds", nil); got != float64(time.Date(2030, 1, 2, 0, 0, 0, 0, time.UTC).Unix()) {
 		t.Errorf("exception_next_expiry_seconds = %v", got)
 	}
 	store.Swap(mustLoadDir(t, "testdata/basic", Options{}))
 	store.Evaluate(req(uid("User", "root"), uid("Action", "delete"), uid("Order", "1"), nil))
-	if got := metricValue(t, reg, "tollgate_policy_errors_total", "effect", "forbid"); got != 1 {
+	if got := testutil.Value(t, reg, "tollgate_policy_errors_total", map[string]string{"effect": "forbid"}); got != 1 {
 		t.Errorf("policy_errors_total{effect=forbid} = %v, want 1", got)
 	}
-	if got := metricValue(t, reg, "tollgate_policy_count"); got != 6 {
+	if got := testutil.Value(t, reg, "tollgate_policy_count", nil); got != 6 {
 		t.Errorf("policy_count = %v, want 6", got)
 	}
 	if _, err := NewMetrics(nil); err != nil {

@@ -54,7 +54,7 @@ func generateLog(t *testing.T, dir string, checks []logCheck) string {
 	var buf bytes.Buffer
 	eng, err := authz.NewEngine(authz.Config{Identifier: trustedID{}, Policies: &recorder{snap: env.snap},
 		Manifest: env.manifest, Signals: []authz.Signal{{Name: "environment", From: authz.FromContextExtension, Key: "environment", Type: authz.TypeString}},
-		Logger: slog.New(authz.NewJSONLineHandler(&buf, nil))})
+		DecisionLog: slog.New(authz.NewJSONLineHandler(&buf, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

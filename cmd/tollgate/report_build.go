@@ -49,7 +49,7 @@ func (rb *reportBuilder) line(l *decisionlog.Line) error {
 	if l.Principal != "" && rb.used[l.Principal] == nil {
 		rb.used[l.Principal] = map[string]bool{}
 	}
-	if l.Allowed() && l.Code == "permit" {
+	if l.Allowed() && l.Code == string(policy.ReasonPermit) {
 		for _, id := range l.Policies {
 			rb.allowsBy[id]++
 			if l.Principal != "" {
@@ -60,7 +60,7 @@ func (rb *reportBuilder) line(l *decisionlog.Line) error {
 			addTo(rb.exceptions, t, l.Principal)
 		}
 	}
-	if l.Code == "forbid" {
+	if l.Code == string(policy.ReasonForbid) {
 		for _, id := range l.Policies {
 			addTo(rb.forbids, id, l.Principal)
 		}

@@ -3,6 +3,8 @@ package decisionlog
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/tollgate-authz/tollgate/policy"
 )
 
 // SchemaVersion is the decision line schema this package reads; it is
@@ -50,7 +52,8 @@ func (l *Line) Allowed() bool { return l.Outcome == "allow" }
 // comparable answer.
 func (l *Line) PolicyCode() bool {
 	switch l.Code {
-	case "permit", "forbid", "no_permit", "forbid_error":
+	case string(policy.ReasonPermit), string(policy.ReasonForbid), string(policy.ReasonNoPermit),
+		string(policy.ReasonForbidError):
 		return true
 	}
 	return false

@@ -128,15 +128,15 @@ func (p *parts) buildEngine(ctx context.Context, cfg *config.Config, reg prometh
 	// The same signals and claims the policy source checks the manifests
 	// against, so the check vets the context the engine builds.
 	p.engine, err = authz.NewEngine(authz.Config{
-		Identifier: p.verifier,
-		Policies:   p.source.guarded,
-		Shadow:     shadow,
-		Manifest:   manifest,
-		Signals:    p.source.signals,
-		JWTClaims:  p.source.claims,
-		Delegation: deleg,
-		Logger:     slog.New(authz.NewJSONLineHandler(out, nil)),
-		Registerer: reg,
+		Identifier:  p.verifier,
+		Policies:    p.source.guarded,
+		Shadow:      shadow,
+		Manifest:    manifest,
+		Signals:     p.source.signals,
+		JWTClaims:   p.source.claims,
+		Delegation:  deleg,
+		DecisionLog: slog.New(authz.NewJSONLineHandler(out, nil)),
+		Registerer:  reg,
 	})
 	return err
 }

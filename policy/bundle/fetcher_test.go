@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tollgate-authz/tollgate/internal/testutil"
 )
 
 func TestFetcherETagCycle(t *testing.T) {
@@ -37,7 +39,7 @@ func TestFetcherETagCycle(t *testing.T) {
 		t.Fatalf("updates = %v, want [v1 v2]", got)
 	}
 	for result, want := range map[string]float64{resultOK: 2, resultNotModified: 1, resultNetwork: 0, resultStatus: 0} {
-		if got := h.metric(t, "tollgate_bundle_fetch_total", result); got != want {
+		if got := testutil.MustValue(t, h.reg, "tollgate_bundle_fetch_total", map[string]string{"result": result}); got != want {
 			t.Errorf("fetch_total{result=%q} = %v, want %v", result, got, want)
 		}
 	}
@@ -98,7 +100,7 @@ func TestFetcherRejectsBadBundlesAndKeepsCurrent(t *testing.T) {
 			if got := h.rec.got(); !slices.Equal(got, []string{"v1"}) {
 				t.Errorf("updates = %v, want only [v1]", got)
 			}
-			if got := h.metric(t, "tollgate_bundle_fetch_total", tt.result); got != 1 {
+			if got := testutil.MustValue(t, h.reg, "tollgate_bundle_fetch_total", map[string]string{"result": tt.result}); got != 1 {
 				t.Errorf("fetch_total{result=%q} = %v, want 1", tt.result, got)
 			}
 			if now, _ := os.ReadFile(filepath.Join(cache, currentFile)); !bytes.Equal(now, lkg) {
@@ -134,7 +136,7 @@ func TestFetcherStartFallsBackToLastKnownGood(t *testing.T) {
 	if second.f.Stale() {
 		t.Error("Stale() = true within the window")
 	}
-	if got := second.metric(t, "tollgate_bundle_fetch_total", resultNetwork); got != 1 {
+	if got := testutil.MustValue(t, second.reg, "tollgate_bundle_fetch_total", map[string]string{"result": resultNetwork}); got != 1 {
 		t.Errorf("fetch_total{error_network} = %v, want 1", got)
 	}
 
@@ -232,12 +234,12 @@ func TestFetcherStaleness(t *testing.T) {
 				t.Fatalf("Stale() = %v, want %v", got, s.stale)
 			}
 			want := map[bool]float64{true: 1, false: 0}[s.stale]
-			if got := h.metric(t, "tollgate_bundle_stale", ""); got != want {
+			if got := testutil.MustValue(t, h.reg, "tollgate_bundle_stale", nil); got != want {
 				t.Errorf("tollgate_bundle_stale = %v, want %v", got, want)
 			}
 		})
 	}
-	if got := h.metric(t, "tollgate_bundle_last_success_timestamp_seconds", ""); got != float64(h.f.LastSuccess().Unix()) {
+	if got := testutil.MustValue(t, h.reg, "tollgate_bundle_last_success_timestamp_seconds", nil); got != float64(h.f.LastSuccess().Unix()) {
 		t.Errorf("last_success gauge = %v, want %v", got, h.f.LastSuccess().Unix())
 	}
 }

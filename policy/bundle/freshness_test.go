@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tollgate-authz/tollgate/internal/testutil"
 )
 
 // TestFetcherCountsHTTPStatusFailures: a bundle server answering with an
@@ -40,10 +42,10 @@ func TestFetcherCountsHTTPStatusFailures(t *testing.T) {
 			if err := h.f.CheckNow(context.Background()); err == nil {
 				t.Fatal("CheckNow() succeeded against an error status")
 			}
-			if got := h.metric(t, "tollgate_bundle_fetch_total", resultStatus); got != 1 {
+			if got := testutil.MustValue(t, h.reg, "tollgate_bundle_fetch_total", map[string]string{"result": resultStatus}); got != 1 {
 				t.Errorf("fetch_total{error_status} = %v, want 1", got)
 			}
-			if got := h.metric(t, "tollgate_bundle_fetch_total", resultNetwork); got != 0 {
+			if got := testutil.MustValue(t, h.reg, "tollgate_bundle_fetch_total", map[string]string{"result": resultNetwork}); got != 0 {
 				t.Errorf("fetch_total{error_network} = %v, want 0", got)
 			}
 		})
@@ -72,7 +74,7 @@ func TestFetcherRefusesReplayOfOlderBundle(t *testing.T) {
 	if err := h.f.CheckNow(ctx); !errors.Is(err, ErrRollback) {
 		t.Fatalf("CheckNow() with a replay of v1 after v2 = %v, want ErrRollback", err)
 	}
-	if got := h.metric(t, "tollgate_bundle_fetch_total", resultRollback); got != 1 {
+	if got := testutil.MustValue(t, h.reg, "tollgate_bundle_fetch_total", map[string]string{"result": resultRollback}); got != 1 {
 		t.Errorf("fetch_total{error_rollback} = %v, want 1", got)
 	}
 	if got := h.rec.got(); !slices.Equal(got, []string{"v1", "v2"}) {
@@ -118,7 +120,7 @@ func TestFetcherExpiredBundleIsStaleDespite304(t *testing.T) {
 	if !h.f.Stale() {
 		t.Fatal("Stale() = false a week after the bundle was built: 304s kept an expired bundle fresh")
 	}
-	if got := h.metric(t, "tollgate_bundle_stale", ""); got != 1 {
+	if got := testutil.MustValue(t, h.reg, "tollgate_bundle_stale", nil); got != 1 {
 		t.Errorf("tollgate_bundle_stale = %v, want 1", got)
 	}
 }

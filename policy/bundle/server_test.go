@@ -179,31 +179,6 @@ func newHarness(t *testing.T, srv *bundleServer, cacheDir string, keys ...ed2551
 	return h
 }
 
-// metric returns the value of a tollgate_bundle_* sample (label value may be "").
-func (h *harness) metric(t *testing.T, name, result string) float64 {
-	t.Helper()
-	families, err := h.reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, fam := range families {
-		if fam.GetName() != name {
-			continue
-		}
-		for _, m := range fam.GetMetric() {
-			if result != "" && (len(m.GetLabel()) != 1 || m.GetLabel()[0].GetValue() != result) {
-				continue
-			}
-			if m.GetCounter() != nil {
-				return m.GetCounter().GetValue()
-			}
-			return m.GetGauge().GetValue()
-		}
-	}
-	t.Fatalf("metric %s{%s} not found", name, result)
-	return 0
-}
-
 func signed(t *testing.T, key ed25519.PrivateKey, version string, files map[string]string) ([]byte, []byte) {
 	archive := archiveOf(t, version, files)
 	return archive, Sign(archive, key)

@@ -14,6 +14,7 @@ import (
 	"github.com/spiffe/go-spiffe/v2/spiffeid"
 
 	"github.com/tollgate-authz/tollgate/internal/testca"
+	"github.com/tollgate-authz/tollgate/internal/testutil"
 	"github.com/tollgate-authz/tollgate/test/internal/harness"
 )
 
@@ -85,7 +86,7 @@ func TestFederationErrorPageKeepsPartnerBundle(t *testing.T) {
 		t.Fatalf("partner identity before the error page: %+v", v)
 	}
 	broken.Store(true)
-	waitFor(t, "readyz 503 after max_bundle_age of failed fetches", func() bool { return fedReadyz(t, p) == http.StatusServiceUnavailable })
+	testutil.Eventually(t, "readyz 503 after max_bundle_age of failed fetches", func() bool { return fedReadyz(t, p) == http.StatusServiceUnavailable })
 	if v := partnerStatus(); !v.Allow {
 		t.Fatalf("partner identity after the error page: %+v, want still verified (the bundle kept)", v)
 	}
@@ -93,7 +94,7 @@ func TestFederationErrorPageKeepsPartnerBundle(t *testing.T) {
 		t.Error("no federation_bundle_age_seconds for partner.org")
 	}
 	broken.Store(false)
-	waitFor(t, "ready again", func() bool { return fedReadyz(t, p) == http.StatusOK })
+	testutil.Eventually(t, "ready again", func() bool { return fedReadyz(t, p) == http.StatusOK })
 }
 
 func fedReadyz(t *testing.T, p *harness.Proc) int {

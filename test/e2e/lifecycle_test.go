@@ -17,6 +17,7 @@ import (
 
 	"google.golang.org/grpc/codes"
 
+	"github.com/tollgate-authz/tollgate/internal/testutil"
 	"github.com/tollgate-authz/tollgate/test/internal/harness"
 )
 
@@ -79,18 +80,6 @@ func hammer(e *coreEnv, n int, stop <-chan struct{}, versions *sync.Map) (ok *at
 	return ok, fails, done
 }
 
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		if cond() {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("timed out waiting for %s", what)
-}
-
 func currentVersion(e *coreEnv) string {
 	return harness.Summarise(e.Check(harness.NewCheck("GET", "/orders/42", e.cert(frontendID)))).Version
 }
@@ -106,7 +95,7 @@ func TestHotReloadUnderLoad(t *testing.T) {
 	harness.WriteFile(t, e.Dir, "policies/extra.cedar", []byte(`@id("extra-permit")
 permit (principal, action == Action::"ReadStatus", resource);
 `))
-	waitFor(t, "the new version to serve", func() bool { return currentVersion(e) != v1 })
+	testutil.Eventually(t, "the new version to serve", func() bool { return currentVersion(e) != v1 })
 	time.Sleep(300 * time.Millisecond)
 	close(stop)
 	done.Wait()
@@ -124,7 +113,7 @@ func TestBrokenReloadKeepsLastGood(t *testing.T) {
 	e := startCore(t)
 	v1 := currentVersion(e)
 	harness.WriteFile(t, e.Dir, "policies/broken.cedar", []byte("@id(\"half\")\npermit (principal, action, \n"))
-	waitFor(t, "the reload error to be logged", func() bool {
+	testutil.Eventually(t, "the reload error to be logged", func() bool {
 		return strings.Contains(e.Stderr.String(), "broken.cedar:")
 	})
 	if got := currentVersion(e); got != v1 {
@@ -138,7 +127,7 @@ func TestBrokenReloadKeepsLastGood(t *testing.T) {
 		t.Fatal(err)
 	}
 	harness.WriteFile(t, e.Dir, "policies/fixed.cedar", []byte("@id(\"fixed\")\nforbid (principal, action == Action::\"ListOrders\", resource);\n"))
-	waitFor(t, "the fixed version", func() bool { return currentVersion(e) != v1 })
+	testutil.Eventually(t, "the fixed version", func() bool { return currentVersion(e) != v1 })
 }
 
 func TestBrokenInitialLoadExits(t *testing.T) {
@@ -209,7 +198,7 @@ func TestDecisionLogAndMetrics(t *testing.T) {
 	if !v.Allow {
 		t.Fatalf("want allow: %+v", v)
 	}
-	waitFor(t, "the decision line", func() bool { return strings.Contains(e.Stdout.String(), v.DecisionID) })
+	testutil.Eventually(t, "the decision line", func() bool { return strings.Contains(e.Stdout.String(), v.DecisionID) })
 	out := e.Stdout.String()
 	for _, leak := range []string{secret, "querysecret", "cookiesecret"} {
 		if strings.Contains(out, leak) || strings.Contains(e.Stderr.String(), leak) {

@@ -7,6 +7,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/tollgate-authz/tollgate/internal/testutil"
 	"github.com/tollgate-authz/tollgate/test/internal/harness"
 )
 
@@ -43,20 +44,22 @@ func TestBundleLifecycle(t *testing.T) {
 
 	// ETag cycle: a new version replaces v1 without a restart.
 	srv.publish(signedBundle(t, key, "v2", readPolicy+"\n"+`@id("analyst-reads") permit (principal == Workload::"`+analyst+`", action, resource);`))
-	eventually(t, "v2 in force", func() bool { return readOrder(p, frontend).Version == "v2" })
+	testutil.Eventually(t, "v2 in force", func() bool { return readOrder(p, frontend).Version == "v2" })
 	if v := readOrder(p, analyst); !v.Allow {
 		t.Fatalf("v2 policy not applied: %+v", v)
 	}
-	eventually(t, "a 304", func() bool { return metricValue(p.Metrics(), `tollgate_bundle_fetch_total{result="not_modified"}`) > 0 })
-	eventually(t, "the decision log to name v2", func() bool {
+	testutil.Eventually(t, "a 304", func() bool {
+		return testutil.TextValue(p.Metrics(), `tollgate_bundle_fetch_total{result="not_modified"}`) > 0
+	})
+	testutil.Eventually(t, "the decision log to name v2", func() bool {
 		return strings.Contains(p.Stdout.String(), `"policy_version":"v2"`)
 	})
 
 	refused := func(name string, archive, sig []byte, result string) {
-		before := metricValue(p.Metrics(), `tollgate_bundle_fetch_total{result="`+result+`"}`)
+		before := testutil.TextValue(p.Metrics(), `tollgate_bundle_fetch_total{result="`+result+`"}`)
 		srv.publish(archive, sig)
-		eventually(t, name+" refused", func() bool {
-			return metricValue(p.Metrics(), `tollgate_bundle_fetch_total{result="`+result+`"}`) > before
+		testutil.Eventually(t, name+" refused", func() bool {
+			return testutil.TextValue(p.Metrics(), `tollgate_bundle_fetch_total{result="`+result+`"}`) > before
 		})
 		if v := readOrder(p, analyst); !v.Allow || v.Version != "v2" {
 			t.Fatalf("after %s: %+v, want v2 still in force", name, v)
@@ -119,13 +122,13 @@ func TestStaleness(t *testing.T) {
 		t.Fatalf("before: %+v", v)
 	}
 	srv.setDown(true)
-	eventually(t, "readyz 503", func() bool { return readyStatus(t, p) == http.StatusServiceUnavailable })
+	testutil.Eventually(t, "readyz 503", func() bool { return readyStatus(t, p) == http.StatusServiceUnavailable })
 	v := readOrder(p, frontend)
 	if v.Allow || v.Code != "stale_policy" || v.HTTPStatus != http.StatusForbidden || v.Version != "s1" {
 		t.Fatalf("stale: %+v", v)
 	}
 	srv.setDown(false)
-	eventually(t, "ready again", func() bool { return readyStatus(t, p) == http.StatusOK })
+	testutil.Eventually(t, "ready again", func() bool { return readyStatus(t, p) == http.StatusOK })
 	if v := readOrder(p, frontend); !v.Allow {
 		t.Fatalf("after recovery: %+v", v)
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tollgate-authz/tollgate/internal/testutil"
 	"github.com/tollgate-authz/tollgate/test/internal/harness"
 )
 
@@ -41,27 +42,27 @@ permit (principal == Workload::"`+analyst+`", action == Action::"ReadOrder", res
 		t.Fatalf("before expiry: %+v", v)
 	}
 	// The decision line reaches the test through a pipe: wait for it.
-	eventually(t, "the decision log to mark the exception", func() bool {
+	testutil.Eventually(t, "the decision log to mark the exception", func() bool {
 		return strings.Contains(p.Stdout.String(), `"exceptions":["INC-4711"]`)
 	})
 	m := p.Metrics()
-	if metricValue(m, "tollgate_exceptions_active ") != 1 ||
-		metricValue(m, `tollgate_exception_decisions_total{decision="allow"}`) != 1 ||
-		metricValue(m, "tollgate_exception_next_expiry_seconds ") != float64(expires.Unix()) {
+	if testutil.TextValue(m, "tollgate_exceptions_active ") != 1 ||
+		testutil.TextValue(m, `tollgate_exception_decisions_total{decision="allow"}`) != 1 ||
+		testutil.TextValue(m, "tollgate_exception_next_expiry_seconds ") != float64(expires.Unix()) {
 		t.Fatalf("exception metrics:\n%s", grep(m, "exception"))
 	}
-	eventually(t, "the exception to expire", func() bool { return !readOrder(p, analyst).Allow })
+	testutil.Eventually(t, "the exception to expire", func() bool { return !readOrder(p, analyst).Allow })
 	if now := time.Now(); now.Before(expires) {
 		t.Fatalf("denied at %s, before the expiry %s", now, expires)
 	}
 	if v := readOrder(p, analyst); v.Allow || v.Code != "no_permit" {
 		t.Fatalf("after expiry: %+v", v)
 	}
-	eventually(t, "gauges to follow", func() bool {
+	testutil.Eventually(t, "gauges to follow", func() bool {
 		m := p.Metrics()
-		return metricValue(m, "tollgate_exceptions_active ") == 0 && metricValue(m, "tollgate_exception_next_expiry_seconds ") == 0
+		return testutil.TextValue(m, "tollgate_exceptions_active ") == 0 && testutil.TextValue(m, "tollgate_exception_next_expiry_seconds ") == 0
 	})
-	if metricValue(p.Metrics(), `tollgate_policy_reloads_total{result="success"}`) != 1 {
+	if testutil.TextValue(p.Metrics(), `tollgate_policy_reloads_total{result="success"}`) != 1 {
 		t.Fatal("the policy was reloaded; expiry must not need a reload")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tollgate-authz/tollgate/internal/testutil"
 	"github.com/tollgate-authz/tollgate/test/internal/harness"
 )
 
@@ -57,11 +58,11 @@ func TestExpiredExceptionDoesNotBlockRevocation(t *testing.T) {
 	if v := readOrder(p, frontend); !v.Allow {
 		t.Fatalf("baseline lost: %+v", v)
 	}
-	if got := metricValue(p.Metrics(), "tollgate_exceptions_expired "); got != 1 {
+	if got := testutil.TextValue(p.Metrics(), "tollgate_exceptions_expired "); got != 1 {
 		t.Errorf("tollgate_exceptions_expired = %v, want 1", got)
 	}
 	harness.WriteFile(t, policies, "emergency.cedar", []byte(emergencyForbid))
-	eventually(t, "the emergency forbid", func() bool { return !readOrder(p, frontend).Allow })
+	testutil.Eventually(t, "the emergency forbid", func() bool { return !readOrder(p, frontend).Allow })
 	if !strings.Contains(p.Stderr.String(), "INC-1") {
 		t.Errorf("expired exception not logged:\n%s", p.Stderr.String())
 	}
@@ -76,7 +77,7 @@ func TestEmptyPolicyFileKeepsVersion(t *testing.T) {
 	p.WaitReady()
 	v1 := readOrder(p, frontend).Version
 	harness.WriteFile(t, policies, "deny.cedar", nil)
-	eventually(t, "the empty file to be refused", func() bool {
+	testutil.Eventually(t, "the empty file to be refused", func() bool {
 		return strings.Contains(p.Stderr.String(), "deny.cedar: policy file holds no policy")
 	})
 	if v := readOrder(p, frontend); !v.Allow || v.Version != v1 {

@@ -9,6 +9,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/tollgate-authz/tollgate/internal/testutil"
 	"github.com/tollgate-authz/tollgate/test/internal/harness"
 )
 
@@ -41,7 +42,7 @@ func TestReplayAndReport(t *testing.T) {
 	if v := readOrder(p, analyst); v.Allow {
 		t.Fatalf("analyst: %+v", v)
 	}
-	eventually(t, "two decision lines", func() bool { return strings.Count(p.Stdout.String(), `"msg":"decision"`) == 2 })
+	testutil.Eventually(t, "two decision lines", func() bool { return strings.Count(p.Stdout.String(), `"msg":"decision"`) == 2 })
 	if err := p.Stop(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tollgate-authz/tollgate/internal/testutil"
 	"github.com/tollgate-authz/tollgate/policy/bundle"
 	"github.com/tollgate-authz/tollgate/test/internal/harness"
 )
@@ -31,12 +32,12 @@ func TestBundleRollbackRefused(t *testing.T) {
 
 	// IAM revokes the analyst's permit in r2.
 	srv.publish(signedBundle(t, key, "r2", readPolicy))
-	eventually(t, "r2 in force", func() bool { return readOrder(p, frontend).Version == "r2" })
+	testutil.Eventually(t, "r2 in force", func() bool { return readOrder(p, frontend).Version == "r2" })
 
 	// The server replays r1.
 	srv.publish(a1, s1)
-	eventually(t, "the replay refused", func() bool {
-		return metricValue(p.Metrics(), `tollgate_bundle_fetch_total{result="error_rollback"}`) > 0
+	testutil.Eventually(t, "the replay refused", func() bool {
+		return testutil.TextValue(p.Metrics(), `tollgate_bundle_fetch_total{result="error_rollback"}`) > 0
 	})
 	if v := readOrder(p, analyst); v.Allow || v.Version != "r2" {
 		t.Fatalf("after the replay: %+v, want r2 in force and the analyst denied", v)
@@ -76,8 +77,8 @@ func TestBundleExpiryBeats304(t *testing.T) {
 	if v := readOrder(p, frontend); !v.Allow {
 		t.Fatalf("before expiry: %+v", v)
 	}
-	eventually(t, "readyz 503 after the expiry", func() bool { return readyStatus(t, p) == http.StatusServiceUnavailable })
-	if metricValue(p.Metrics(), `tollgate_bundle_fetch_total{result="not_modified"}`) <= 0 {
+	testutil.Eventually(t, "readyz 503 after the expiry", func() bool { return readyStatus(t, p) == http.StatusServiceUnavailable })
+	if testutil.TextValue(p.Metrics(), `tollgate_bundle_fetch_total{result="not_modified"}`) <= 0 {
 		t.Fatal("the server never answered 304: the test proves nothing")
 	}
 	if v := readOrder(p, frontend); v.Allow || v.Code != "stale_policy" {

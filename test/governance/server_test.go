@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -167,27 +166,4 @@ func bundleConfig(t *testing.T, dir, url, pubFile, cacheDir, staleness, onStale 
 		"log: { level: debug, decisions: stdout }",
 		"shutdown_timeout: 2s",
 	}, "\n") + "\n"
-}
-
-// eventually polls cond every 50ms for up to 20s.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-// metricValue returns the value of the first series line starting with prefix.
-func metricValue(metrics, prefix string) float64 {
-	for _, line := range strings.Split(metrics, "\n") {
-		if strings.HasPrefix(line, prefix) {
-			f, _ := strconv.ParseFloat(line[strings.LastIndex(line, " ")+1:], 64)
-			return f
-		}
-	}
-	return -1
 }

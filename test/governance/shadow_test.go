@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tollgate-authz/tollgate/internal/testutil"
 	"github.com/tollgate-authz/tollgate/test/internal/harness"
 )
 
@@ -29,11 +30,11 @@ func TestShadowPolicySet(t *testing.T) {
 	}
 	harness.WriteFile(t, shadow, "orders.cedar", []byte(candidateReads))
 	series := `tollgate_shadow_disagreements_total{action="ReadOrder",enforced="deny",shadow="allow"}`
-	eventually(t, "the candidate to disagree", func() bool {
+	testutil.Eventually(t, "the candidate to disagree", func() bool {
 		if v := readOrder(p, analyst); v.Allow {
 			t.Fatalf("the shadow's allow was acted on: %+v", v)
 		}
-		return metricValue(p.Metrics(), series) > 0
+		return testutil.TextValue(p.Metrics(), series) > 0
 	})
 	if v := readOrder(p, frontend); !v.Allow {
 		t.Fatalf("frontend: %+v", v)
@@ -48,7 +49,7 @@ func TestShadowPolicySet(t *testing.T) {
 			Policies []string `json:"policies"`
 		} `json:"shadow"`
 	}
-	eventually(t, "a decision line with the shadow's answer", func() bool {
+	testutil.Eventually(t, "a decision line with the shadow's answer", func() bool {
 		for _, l := range strings.Split(p.Stdout.String(), "\n") {
 			if strings.Contains(l, `"shadow":`) && json.Unmarshal([]byte(l), &line) == nil {
 				return true

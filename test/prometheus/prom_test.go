@@ -1,8 +1,8 @@
 package prometheus
 
 import (
-	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tollgate-authz/tollgate/internal/testutil"
 	"github.com/tollgate-authz/tollgate/test/internal/harness"
 )
 
@@ -82,19 +83,19 @@ func startPrometheus(t *testing.T, target string) *promProc {
 // waitFor polls cond until it holds, the process exits or the deadline passes.
 func waitFor(t *testing.T, d time.Duration, exited <-chan struct{}, cond func() bool, what string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), d)
-	defer cancel()
-	tick := time.NewTicker(100 * time.Millisecond)
-	defer tick.Stop()
-	for !cond() {
+	testutil.Poll(t, what, d, 100*time.Millisecond, func() error {
+		if cond() {
+			return nil
+		}
+		return errors.New("not yet")
+	}, func() error {
 		select {
 		case <-exited:
-			t.Fatalf("process exited while waiting for %s", what)
-		case <-ctx.Done():
-			t.Fatalf("timed out after %v waiting for %s", d, what)
-		case <-tick.C:
+			return errors.New("process exited")
+		default:
+			return nil
 		}
-	}
+	})
 }
 
 // series is one instant-vector sample from /api/v1/query.

@@ -11,6 +11,8 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/tollgate-authz/tollgate/internal/testutil"
 )
 
 // bearerTransport is the agent's HTTP client: it presents its JWT-SVID.
@@ -99,7 +101,7 @@ func TestSDKSessionThroughTollgate(t *testing.T) {
 				}
 			}
 			// A server notification reaches the client on the stream.
-			waitFor(t, func() bool { return streamOpen(gw.decisions()) })
+			testutil.Eventually(t, "the stream to open", func() bool { return streamOpen(gw.decisions()) })
 			mcp.AddTool(server, &mcp.Tool{Name: "create_issue", Description: "new"},
 				func(context.Context, *mcp.CallToolRequest, searchIn) (*mcp.CallToolResult, any, error) {
 					return &mcp.CallToolResult{}, nil, nil
@@ -135,16 +137,6 @@ func streamOpen(ds []gatewayDecision) bool {
 		}
 	}
 	return false
-}
-
-func waitFor(t *testing.T, ok func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); !ok(); {
-		if time.Now().After(deadline) {
-			t.Fatal("timed out")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }
 
 // checkOnlyPolicyDenials: every denial of the session is the policy's

@@ -1,11 +1,13 @@
 package spire
 
 import (
+	"fmt"
 	"os/exec"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/tollgate-authz/tollgate/internal/testutil"
 	"github.com/tollgate-authz/tollgate/test/internal/harness"
 )
 
@@ -67,20 +69,12 @@ func (p *proc) running() bool {
 // as soon as one of procs has exited. what names the wait in the failure.
 func waitFor(t *testing.T, what string, timeout time.Duration, cond func() error, procs ...*proc) {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	var err error
-	for {
-		if err = cond(); err == nil {
-			return
-		}
+	testutil.Poll(t, what, timeout, 200*time.Millisecond, cond, func() error {
 		for _, p := range procs {
 			if !p.running() {
-				t.Fatalf("waiting for %s: %s exited: %v\n%s", what, p.name, p.err, p.out.String())
+				return fmt.Errorf("%s exited: %v\n%s", p.name, p.err, p.out.String())
 			}
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("waiting for %s: still failing after %v: %v", what, timeout, err)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+		return nil
+	})
 }
