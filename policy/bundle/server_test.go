@@ -169,7 +169,8 @@ func newHarness(t *testing.T, srv *bundleServer, cacheDir string, keys ...ed2551
 	var err error
 	h.f, err = NewFetcher(FetcherConfig{
 		URL: srv.url(), Client: srv.Client(), PublicKeys: keys, CacheDir: cacheDir, Interval: time.Hour, MaxStaleness: time.Minute,
-		Validate: rejectMarked, OnUpdate: h.rec.onUpdate, Registerer: h.reg, Clock: h.clock.Now,
+		StartTimeout: time.Nanosecond, // no retries at start: tests count each fetch
+		Validate:     rejectMarked, OnUpdate: h.rec.onUpdate, Registerer: h.reg, Clock: h.clock.Now,
 		Logger: slog.New(slog.NewTextHandler(h.logs, nil)),
 	})
 	if err != nil {
