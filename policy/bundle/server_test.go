@@ -25,6 +25,7 @@ type bundleServer struct {
 	sig       []byte
 	sigStatus int // when non-zero, the .sig answer
 	down      bool
+	afterSig  func(s *bundleServer) // when set, called (locked) after each .sig answer
 }
 
 func newBundleServer(t *testing.T) *bundleServer {
@@ -86,6 +87,9 @@ func (s *bundleServer) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		_, _ = w.Write(s.sig)
+		if s.afterSig != nil {
+			s.afterSig(s)
+		}
 	default:
 		http.NotFound(w, r)
 	}
