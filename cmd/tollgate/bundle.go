@@ -100,7 +100,7 @@ func bundleBuild(args []string, stdout, stderr io.Writer) int {
 	}
 	data, err := bundle.Build(dir, opts)
 	if err == nil {
-		err = os.WriteFile(out, data, 0o644)
+		err = writeFileAtomic(out, data, 0o644)
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "tollgate bundle build:", err)
@@ -139,7 +139,7 @@ func bundleSign(args []string, stdout, stderr io.Writer) int {
 	}
 	archive, err := os.ReadFile(args[0])
 	if err == nil {
-		err = os.WriteFile(args[0]+bundle.SignatureSuffix, bundle.Sign(archive, key), 0o644)
+		err = writeFileAtomic(args[0]+bundle.SignatureSuffix, bundle.Sign(archive, key), 0o644)
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "tollgate bundle sign:", err)

@@ -104,7 +104,7 @@ func TestValidateGovernanceExample(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir, abs := t.TempDir(), func(p string) string { a, _ := filepath.Abs(p); return a }
-	cfg := strings.NewReplacer("../quickstart/bundle.pem", abs("../../examples/quickstart/bundle.pem"),
+	cfg := strings.NewReplacer("x509_pem: bundle.pem", "x509_pem: "+abs("../../examples/governance/bundle.pem"),
 		"keys/bundle-signing.pub", filepath.Join(dir, "bundle-signing.pub"), "cache_dir: .cache", "cache_dir: "+dir,
 		"  - manifest.yaml", "  - "+abs(exampleManifest)).Replace(string(data))
 	file := filepath.Join(dir, "tollgate.yaml")

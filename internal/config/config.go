@@ -220,6 +220,10 @@ type PolicyBundle struct {
 	// sequence (a restart refuses older bundles too).
 	CacheDir     string        `yaml:"cache_dir"`
 	MaxStaleness time.Duration `yaml:"max_staleness"`
+	// StartTimeout bounds how long serve retries the server at start when
+	// there is no usable last-known-good bundle (default 30s); then it
+	// exits with an error.
+	StartTimeout time.Duration `yaml:"start_timeout"`
 	// OnStale is "deny" (fail closed) or "serve". A bundle past its signed
 	// expiry is stale whatever the server answers.
 	OnStale string `yaml:"on_stale"`

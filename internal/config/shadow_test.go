@@ -60,6 +60,9 @@ func TestPolicyShadowErrors(t *testing.T) {
 			[]string{"c.yaml:9:", "policy.shadow.bundle.cache_dir", "policy.bundle.cache_dir"}},
 		{"on_stale", shadowBase, "  shadow:\n    bundle: { url: \"https://b/x\", public_keys: [k], cache_dir: c, on_stale: maybe }\n",
 			[]string{"policy.shadow.bundle.on_stale"}},
+		{"negative start_timeout", shadowBase,
+			"  shadow:\n    bundle: { url: \"https://b/x\", public_keys: [k], cache_dir: c, start_timeout: -1s }\n",
+			[]string{"c.yaml:9:", "policy.shadow.bundle.start_timeout", "negative"}},
 		{"unknown key", shadowBase, "  shadow: { dir: x, enforce: true }\n", []string{"c.yaml:8", "enforce"}},
 	}
 	for _, tt := range tests {

@@ -240,6 +240,9 @@ func validateBundle(f *fileErrs, prefix string, b *PolicyBundle) {
 	if b.CacheDir == "" {
 		f.add(prefix+".cache_dir", "required: the last known good bundle is kept there")
 	}
+	if b.StartTimeout < 0 {
+		f.add(prefix+".start_timeout", "must not be negative")
+	}
 	if b.OnStale != "deny" && b.OnStale != "serve" {
 		f.add(prefix+".on_stale", "must be deny or serve, not %q", b.OnStale)
 	}

@@ -48,6 +48,9 @@ func (b *PolicyBundle) applyDefaults() {
 	if b.Interval == 0 {
 		b.Interval = 30 * time.Second
 	}
+	if b.StartTimeout == 0 {
+		b.StartTimeout = 30 * time.Second
+	}
 	if b.OnStale == "" {
 		b.OnStale = "deny"
 	}

@@ -119,7 +119,7 @@ func (s *policySource) startFetcher(ctx context.Context, b *config.PolicyBundle,
 	}
 	s.fetcher, err = bundle.NewFetcher(bundle.FetcherConfig{
 		URL: b.URL, AllowInsecureHTTP: b.AllowInsecureHTTP, PublicKeys: keys, Interval: b.Interval, CacheDir: b.CacheDir,
-		MaxStaleness: b.MaxStaleness, Validate: s.validateBundle, OnUpdate: s.applyBundle,
+		MaxStaleness: b.MaxStaleness, StartTimeout: b.StartTimeout, Validate: s.validateBundle, OnUpdate: s.applyBundle,
 		Logger: s.log, Registerer: reg,
 	})
 	if err != nil {

@@ -62,6 +62,12 @@ func (f *Fetcher) fetch(ctx context.Context) (string, error) {
 	if err != nil {
 		return resultNetwork, err
 	}
+	if verify(archive, sig, f.cfg.PublicKeys) != nil {
+		// Maybe a publish in progress: fetch the pair once more.
+		if archive, etag, sig, err = f.refetchPair(ctx); err != nil {
+			return resultNetwork, err
+		}
+	}
 	if err := f.accept(archive, sig, "server"); err != nil {
 		return resultContent, err
 	}

@@ -44,6 +44,9 @@ type FetcherConfig struct {
 	// MaxStaleness after the last successful check with the server (200 or
 	// 304) before Stale reports true; default 10 × Interval.
 	MaxStaleness time.Duration
+	// StartTimeout bounds how long Start retries the server when neither
+	// it nor the last-known-good copy yields a bundle; default 30s.
+	StartTimeout time.Duration
 	// Limits for downloads and extraction; zero fields take the defaults.
 	Limits Limits
 	// Validate checks a verified bundle's content before it is accepted.
@@ -81,8 +84,8 @@ func (c FetcherConfig) settings() (*settings, error) {
 	if err := c.checkRequired(); err != nil {
 		return nil, err
 	}
-	if c.Interval < 0 || c.MaxStaleness < 0 {
-		return nil, errors.New("Interval and MaxStaleness must not be negative")
+	if c.Interval < 0 || c.MaxStaleness < 0 || c.StartTimeout < 0 {
+		return nil, errors.New("Interval, MaxStaleness and StartTimeout must not be negative")
 	}
 	s.applyDefaults()
 	return s, nil
@@ -106,6 +109,9 @@ func (c FetcherConfig) checkRequired() error {
 func (s *settings) applyDefaults() {
 	if s.Interval == 0 {
 		s.Interval = DefaultInterval
+	}
+	if s.StartTimeout == 0 {
+		s.StartTimeout = DefaultStartTimeout
 	}
 	if s.MaxStaleness == 0 {
 		s.MaxStaleness = stalenessIntervals * s.Interval

@@ -57,8 +57,9 @@ func NewFetcher(cfg FetcherConfig) (*Fetcher, error) {
 // It reads the highest accepted sequence from CacheDir, tries the server
 // first and falls back to the last-known-good bundle in CacheDir (whose
 // signature is verified again). If neither yields a fresh bundle, not older
-// than the highest accepted, accepted by Validate and OnUpdate, it returns
-// ErrNoBundle and does not poll. ctx bounds only this first load.
+// than the highest accepted, accepted by Validate and OnUpdate, it retries
+// the server until StartTimeout; then it returns ErrNoBundle and does not
+// poll. ctx bounds only this first load.
 func (f *Fetcher) Start(ctx context.Context) error {
 	if !f.started.CompareAndSwap(false, true) {
 		return wrap(errors.New("fetcher already started"))
@@ -71,18 +72,8 @@ func (f *Fetcher) Start(ctx context.Context) error {
 	}
 	ctx, cancel := f.bind(ctx)
 	defer cancel()
-	if result, err := f.checkResult(ctx); err != nil {
-		msg := "policy bundle server answered but its bundle was refused at start; trying last-known-good"
-		switch result {
-		case resultNetwork:
-			msg = "policy bundle server unavailable at start; trying last-known-good"
-		case resultStatus:
-			msg = "policy bundle server answered with an error status at start; trying last-known-good"
-		}
-		f.cfg.Logger.Warn(msg, "url", f.logURL, "result", result, "error", err)
-		if lerr := f.loadLastKnownGood(); lerr != nil {
-			return wrap(fmt.Errorf("%w: server: %w; last-known-good: %w", ErrNoBundle, err, lerr))
-		}
+	if err := f.firstLoad(ctx); err != nil {
+		return wrap(err)
 	}
 	f.lifeMu.Lock()
 	defer f.lifeMu.Unlock()

@@ -25,6 +25,7 @@ type bundleServer struct {
 	sig       []byte
 	sigStatus int // when non-zero, the .sig answer
 	down      bool
+	afterSig  func(s *bundleServer) // when set, called (locked) after each .sig answer
 }
 
 func newBundleServer(t *testing.T) *bundleServer {
@@ -86,6 +87,9 @@ func (s *bundleServer) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		_, _ = w.Write(s.sig)
+		if s.afterSig != nil {
+			s.afterSig(s)
+		}
 	default:
 		http.NotFound(w, r)
 	}
@@ -169,7 +173,8 @@ func newHarness(t *testing.T, srv *bundleServer, cacheDir string, keys ...ed2551
 	var err error
 	h.f, err = NewFetcher(FetcherConfig{
 		URL: srv.url(), Client: srv.Client(), PublicKeys: keys, CacheDir: cacheDir, Interval: time.Hour, MaxStaleness: time.Minute,
-		Validate: rejectMarked, OnUpdate: h.rec.onUpdate, Registerer: h.reg, Clock: h.clock.Now,
+		StartTimeout: time.Nanosecond, // no retries at start: tests count each fetch
+		Validate:     rejectMarked, OnUpdate: h.rec.onUpdate, Registerer: h.reg, Clock: h.clock.Now,
 		Logger: slog.New(slog.NewTextHandler(h.logs, nil)),
 	})
 	if err != nil {

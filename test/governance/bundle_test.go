@@ -81,7 +81,8 @@ func TestBundleLifecycle(t *testing.T) {
 }
 
 // TestLastKnownGood: with the server down at start, the cached bundle is
-// served; with no cache, serve exits non-zero with a clear error.
+// served at once; with no cache, serve exits non-zero with a clear error
+// after start_timeout.
 func TestLastKnownGood(t *testing.T) {
 	dir := t.TempDir()
 	key := newSigner(t, dir, "iam.pub")
@@ -102,7 +103,8 @@ func TestLastKnownGood(t *testing.T) {
 	}
 
 	empty := t.TempDir()
-	third := harness.Start(t, empty, bundleConfig(t, empty, srv.URL, key.pubFile, filepath.Join(empty, "cache"), "1h", "deny"))
+	third := harness.Start(t, empty, withStartTimeout(
+		bundleConfig(t, empty, srv.URL, key.pubFile, filepath.Join(empty, "cache"), "1h", "deny"), "500ms"))
 	<-third.Exited
 	if third.ExitErr == nil || !strings.Contains(third.Stderr.String(), "no usable bundle") {
 		t.Fatalf("exit %v, stderr:\n%s", third.ExitErr, third.Stderr.String())

@@ -33,7 +33,7 @@ func TestKubernetesExample(t *testing.T) {
 	if _, err := policy.LoadDir(filepath.Join(dir, "policies"), policy.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"deployment.yaml", "kustomization.yaml"} {
+	for _, name := range []string{"namespace.yaml", "deployment.yaml", "kustomization.yaml"} {
 		f, err := os.Open(filepath.Join(dir, name))
 		if err != nil {
 			t.Fatal(err)
