@@ -3,6 +3,8 @@ package bundle
 import (
 	"context"
 	"testing"
+
+	"github.com/tollgate-authz/tollgate/internal/testutil"
 )
 
 // TestFetcherPollDuringPublish: a poll that lands between the publisher
@@ -29,7 +31,7 @@ func TestFetcherPollDuringPublish(t *testing.T) {
 	if v := h.rec.last(); v != "v2" {
 		t.Fatalf("in use: %q, want v2", v)
 	}
-	if n := h.metric(t, "tollgate_bundle_fetch_total", resultSignature); n != 0 {
+	if n := testutil.MustValue(t, h.reg, "tollgate_bundle_fetch_total", map[string]string{"result": resultSignature}); n != 0 {
 		t.Fatalf("error_signature counted %v times for a publish in progress", n)
 	}
 }
@@ -53,7 +55,7 @@ func TestFetcherMismatchedPairStillRefused(t *testing.T) {
 	if v := h.rec.last(); v != "v1" {
 		t.Fatalf("in use: %q, want v1", v)
 	}
-	if n := h.metric(t, "tollgate_bundle_fetch_total", resultSignature); n != 1 {
+	if n := testutil.MustValue(t, h.reg, "tollgate_bundle_fetch_total", map[string]string{"result": resultSignature}); n != 1 {
 		t.Fatalf("error_signature = %v, want 1", n)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tollgate-authz/tollgate/internal/testutil"
 	"github.com/tollgate-authz/tollgate/test/internal/harness"
 )
 
@@ -26,9 +27,9 @@ func TestPublishWhilePolling(t *testing.T) {
 		srv.mu.Unlock()
 		time.Sleep(150 * time.Millisecond) // at least one 100ms poll sees the mismatched pair
 		srv.publish(a, s)                  // the signature follows
-		eventually(t, want+" in use", func() bool { return readOrder(p, frontend).Version == want })
+		testutil.Eventually(t, want+" in use", func() bool { return readOrder(p, frontend).Version == want })
 	}
-	if n := metricValue(p.Metrics(), `tollgate_bundle_fetch_total{result="error_signature"}`); n != 0 {
+	if n := testutil.TextValue(p.Metrics(), `tollgate_bundle_fetch_total{result="error_signature"}`); n != 0 {
 		t.Fatalf("error_signature = %v during ordinary publishes", n)
 	}
 }
