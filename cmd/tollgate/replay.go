@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/cedar-policy/cedar-go/types"
+
 	"github.com/tollgate-authz/tollgate/internal/decisionlog"
 )
 
@@ -39,6 +41,27 @@ type replayFlags struct {
 	output   outputFlag
 }
 
+// load reads the candidate policies (checked as validate and serve check
+// them) and the extra entities, printing any error under cmd.
+func (f *replayFlags) load(stderr io.Writer, cmd string) (*offlineEnv, []types.Entity, bool) {
+	src, err := policySource(f.policies, f.pf.config)
+	if err != nil {
+		fmt.Fprintln(stderr, cmd+":", err)
+		return nil, nil, false
+	}
+	env, err := loadOffline(src, &f.pf)
+	if err != nil {
+		printErrors(stderr, cmd, err)
+		return nil, nil, false
+	}
+	ents, err := loadEntities(f.entities)
+	if err != nil {
+		fmt.Fprintln(stderr, cmd+": --entities:", err)
+		return nil, nil, false
+	}
+	return env, ents, true
+}
+
 func (f *replayFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.policies, "policies", "", "candidate policy directory or bundle archive (default: the config's policy.dir)")
 	fs.StringVar(&f.entities, "entities", "", "Cedar entity JSON laid over the policies' entity data")
@@ -59,19 +82,8 @@ func runReplay(args []string, stdout, stderr io.Writer) int {
 	if len(logs) == 0 {
 		return wantArgs(stderr, fs.Name(), "one or more DECISIONLOG", 0)
 	}
-	src, err := policySource(f.policies, f.pf.config)
-	if err != nil {
-		fmt.Fprintln(stderr, "tollgate replay:", err)
-		return exitError
-	}
-	env, err := loadOffline(src, &f.pf)
-	if err != nil {
-		printErrors(stderr, "tollgate replay", err)
-		return exitError
-	}
-	ents, err := loadEntities(f.entities)
-	if err != nil {
-		fmt.Fprintln(stderr, "tollgate replay: --entities:", err)
+	env, ents, ok := f.load(stderr, "tollgate replay")
+	if !ok {
 		return exitError
 	}
 	rp := newReplayer(env.snap, ents)

@@ -84,19 +84,8 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 		}
 		until = t
 	}
-	src, err := policySource(f.policies, f.pf.config)
-	if err != nil {
-		fmt.Fprintln(stderr, "tollgate report:", err)
-		return exitError
-	}
-	env, err := loadOffline(src, &f.pf)
-	if err != nil {
-		printErrors(stderr, "tollgate report", err)
-		return exitError
-	}
-	ents, err := loadEntities(f.entities)
-	if err != nil {
-		fmt.Fprintln(stderr, "tollgate report: --entities:", err)
+	env, ents, ok := f.load(stderr, "tollgate report")
+	if !ok {
 		return exitError
 	}
 	from := until.Add(-time.Duration(f.since))
