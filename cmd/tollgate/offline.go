@@ -43,9 +43,6 @@ type offlineEnv struct {
 	deleg    *authz.DelegationContext // identity.delegation's context, for the policy checks
 	check    authz.PolicyCheck        // what the snapshot was checked against
 	cfg      *config.Config           // nil without --config
-	// proxyNormalizes is the config's listen.proxy_normalizes_path: the
-	// offline tools read paths as serve's gRPC listener does.
-	proxyNormalizes bool
 }
 
 // loadOffline loads dir and the manifests and checks them against each
@@ -70,7 +67,6 @@ func loadOffline(dir string, pf *policyFlags) (*offlineEnv, error) {
 		if d := cfg.Identity.Delegation; d != nil {
 			env.deleg = &authz.DelegationContext{EntityType: types.EntityType(d.EntityType), Claims: d.Claims}
 		}
-		env.proxyNormalizes = cfg.Listen.ProxyNormalizesPath
 		if pf.window == 0 {
 			pf.window = cfg.Policy.MaxExceptionWindow
 		}
@@ -160,4 +156,10 @@ func (env *offlineEnv) unknownExtensions(exts map[string]string) []string {
 		}
 	}
 	return msgs
+}
+
+// proxyNormalizes is the config's listen.proxy_normalizes_path, so that the
+// offline tools read paths as serve's gRPC listener does.
+func (env *offlineEnv) proxyNormalizes() bool {
+	return env.cfg != nil && env.cfg.Listen.ProxyNormalizesPath
 }

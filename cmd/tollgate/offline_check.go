@@ -54,7 +54,7 @@ func runOfflineCheck(f *checkFlags, stdout, stderr io.Writer) int {
 		}
 		return exitError
 	}
-	r.ProxyNormalizedPath = env.proxyNormalizes
+	r.ProxyNormalizedPath = env.proxyNormalizes()
 	rec := &recorder{snap: env.snap}
 	eng, err := env.engine(rec)
 	if err != nil {

@@ -231,7 +231,7 @@ func (c *testCase) runHTTP(env *offlineEnv) outcome {
 		Method: h.Method, Path: h.Path, Host: h.Host, Scheme: "https", Headers: lowerKeys(h.Headers),
 		SourceAddress: h.Source, TLS: true, ContentLength: -1, ContextExtensions: h.ContextExtensions,
 		Credentials: identity.Credentials{SourcePrincipal: c.Principal}, Time: now,
-		ProxyNormalizedPath: env.proxyNormalizes,
+		ProxyNormalizedPath: env.proxyNormalizes(),
 	}
 	if r.Method == "" {
 		r.Method = "GET"
