@@ -201,7 +201,7 @@ func applyPolicy(d *Decision, st *checkState, pd policy.Decision) {
 		setOutcome(d, Unavailable, string(policy.ReasonStale), "the policy bundle is stale")
 	case pd.Reason == policy.ReasonForbidError || forbidErrored(pd.Errors):
 		setOutcome(d, Forbidden, string(policy.ReasonForbidError), "a forbid policy could not be evaluated")
-	case pd.Allow && pd.Reason == policy.ReasonPermit:
+	case permits(&pd): // the one allow rule, shared with the shadow comparison
 		setOutcome(d, Allow, string(policy.ReasonPermit), "allowed by policy")
 	case !pd.Allow && pd.Reason == policy.ReasonForbid:
 		setOutcome(d, Forbidden, string(policy.ReasonForbid), "denied by policy")
