@@ -19,7 +19,7 @@ func (e *Engine) record(ctx context.Context, r *Request, d *Decision, st *checkS
 	if d.Identity != nil {
 		td = d.Identity.ID.TrustDomain().Name()
 	}
-	e.metrics.observe(labelKey{d.Outcome.String(), e.actionLabel(st.action), boundedCode(d.Code), td}, d.Duration.Seconds())
+	e.metrics.observe(labelKey{d.Outcome, d.Code, e.actionLabel(st.action), td}, d.Duration.Seconds())
 	if e.log.Enabled(ctx, slog.LevelInfo) {
 		e.logDecision(ctx, r, d, st)
 	}
@@ -59,7 +59,7 @@ func (e *Engine) logDecision(ctx context.Context, r *Request, d *Decision, st *c
 		slog.Int("schema_version", DecisionLogSchemaVersion),
 		slog.String("decision_id", d.ID),
 		slog.String("outcome", d.Outcome.String()),
-		slog.String("code", d.Code),
+		slog.String("code", d.Code.String()),
 		slog.String("reason", d.Reason),
 		slog.String("principal", principal),
 		slog.String("identity_source", string(st.source)),

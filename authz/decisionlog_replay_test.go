@@ -145,7 +145,7 @@ func TestDecisionLogReplayDelegation(t *testing.T) {
 		"act": map[string]any{"sub": aiAgent}})
 	r := req(aiAgent, "GET", "/orders/1")
 	r.Headers[userHdr] = tok
-	if d := e.Check(context.Background(), r); d.Code != "permit" {
+	if d := e.Check(context.Background(), r); d.Code.String() != "permit" {
 		t.Fatalf("code %q", d.Code)
 	}
 	l, ctx := parseReplayLine(t, buf.Bytes())

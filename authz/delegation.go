@@ -122,11 +122,7 @@ func (e *Engine) delegate(ctx context.Context, r *Request, id *identity.Identity
 	}
 	if err != nil {
 		reason := subject.ReasonOf(err)
-		o := Unauthenticated
-		if reason == subject.ReasonUnbound {
-			o = Forbidden
-		}
-		setOutcome(d, o, "delegation_"+string(reason), "subject token refused: "+string(reason))
+		d.settle(Denied(delegationCode(reason), "subject token refused: "+string(reason)))
 		return nil, false
 	}
 	dl := &delegated{entity: types.Entity{UID: types.NewEntityUID(dc.EntityType, types.String(s.ID))},

@@ -72,7 +72,7 @@ func testEngineCheck(t *testing.T, e *Engine) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := e.Check(context.Background(), tt.r)
-			if d.Outcome != tt.outcome || d.Code != tt.code {
+			if d.Outcome != tt.outcome || d.Code.String() != tt.code {
 				t.Fatalf("got %s/%s (%s), want %s/%s", d.Outcome, d.Code, d.Reason, tt.outcome, tt.code)
 			}
 			if d.Allowed() != (tt.outcome == Allow) {
@@ -130,7 +130,7 @@ func TestEnginePolicyOutcomes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := newTestEngine(t, tt.pol).Check(context.Background(), req(frontend, "GET", "/orders/42"))
-			if d.Outcome != tt.outcome || d.Code != tt.code {
+			if d.Outcome != tt.outcome || d.Code.String() != tt.code {
 				t.Fatalf("got %s/%s (%s), want %s/%s", d.Outcome, d.Code, d.Reason, tt.outcome, tt.code)
 			}
 		})
@@ -162,7 +162,7 @@ func (f policyFunc) Evaluate(r cedar.Request, extra ...types.Entity) policy.Deci
 func TestEngineSetManifest(t *testing.T) {
 	e := newTestEngine(t, ordersPolicies(t))
 	e.SetManifest(nil)
-	if d := e.Check(context.Background(), req(frontend, "GET", "/orders/42")); d.Code != "no_route" {
+	if d := e.Check(context.Background(), req(frontend, "GET", "/orders/42")); d.Code.String() != "no_route" {
 		t.Fatalf("nil manifest: %s", d.Code)
 	}
 	e.SetManifest(ordersManifest(t))
@@ -170,7 +170,7 @@ func TestEngineSetManifest(t *testing.T) {
 		t.Fatalf("after reload: %s", d.Code)
 	}
 	e.SetManifest(&Manifest{})
-	if d := e.Check(context.Background(), req(frontend, "GET", "/orders/42")); d.Code != "no_route" {
+	if d := e.Check(context.Background(), req(frontend, "GET", "/orders/42")); d.Code.String() != "no_route" {
 		t.Fatalf("zero manifest: %s", d.Code)
 	}
 }
@@ -230,7 +230,7 @@ func TestEngineConcurrent(t *testing.T) {
 		wg.Go(func() {
 			for range 50 {
 				if d := e.Check(context.Background(), req(frontend, "GET", "/orders/42")); !d.Allowed() {
-					failures <- d.Code
+					failures <- d.Code.String()
 				}
 			}
 		})

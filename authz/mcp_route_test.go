@@ -81,17 +81,17 @@ func TestMCPCheck(t *testing.T) {
 		{name: "initialize by the baseline permit", body: `{"jsonrpc":"2.0","id":0,"method":"initialize","params":{}}`, outcome: Allow, code: "permit", action: `Action::"mcp:initialize"`, resource: `McpServer::"github"`},
 		{name: "notification by the baseline permit", body: `{"jsonrpc":"2.0","method":"notifications/initialized"}`, outcome: Allow, code: "permit", action: `Action::"mcp:notifications/initialized"`},
 		{name: "protocol method without permit", body: `{"jsonrpc":"2.0","id":1,"method":"prompts/list"}`, outcome: Forbidden, code: "no_permit", action: `Action::"mcp:prompts/list"`},
-		{name: "denied method", body: `{"jsonrpc":"2.0","id":1,"method":"logging/setLevel","params":{}}`, outcome: Forbidden, code: CodeMCPMethodDenied},
-		{name: "unknown method", body: `{"jsonrpc":"2.0","id":1,"method":"admin/shutdown","params":{"name":"x"}}`, outcome: Forbidden, code: CodeMCPMethodDenied},
+		{name: "denied method", body: `{"jsonrpc":"2.0","id":1,"method":"logging/setLevel","params":{}}`, outcome: Forbidden, code: CodeMCPMethodDenied.String()},
+		{name: "unknown method", body: `{"jsonrpc":"2.0","id":1,"method":"admin/shutdown","params":{"name":"x"}}`, outcome: Forbidden, code: CodeMCPMethodDenied.String()},
 		{name: "protocol default on tool_resource route", path: "/docs/mcp", body: `{"jsonrpc":"2.0","id":1,"method":"tools/list"}`, outcome: Forbidden, code: "no_permit", action: `Action::"mcp:tools/list"`, resource: `McpServer::"docs"`},
 		{name: "response without permit", body: `{"jsonrpc":"2.0","id":1,"result":{}}`, outcome: Forbidden, code: "no_permit", action: `Action::"mcp:response"`},
-		{name: "response denied by manifest", path: "/docs/mcp", body: `{"jsonrpc":"2.0","id":1,"result":{}}`, outcome: Forbidden, code: CodeMCPResponseDenied},
+		{name: "response denied by manifest", path: "/docs/mcp", body: `{"jsonrpc":"2.0","id":1,"result":{}}`, outcome: Forbidden, code: CodeMCPResponseDenied.String()},
 		{name: "batch allowed", body: "[" + call(1, "search_issues", `{}`) + "," + `{"jsonrpc":"2.0","method":"notifications/progress"}` + "]", outcome: Allow, code: "permit"},
 		{name: "batch one denied", body: "[" + call(1, "search_issues", `{}`) + "," + call(2, "delete_repo", `{}`) + "]", outcome: Forbidden, code: "no_permit", reason: "batch element 1"},
-		{name: "truncated", r: truncated, outcome: BadRequest, code: CodeMCPTruncated},
-		{name: "not forwarded", r: notForwarded, outcome: BadRequest, code: CodeMCPTruncated},
-		{name: "length mismatch", r: short, outcome: BadRequest, code: CodeMCPTruncated},
-		{name: "oversize", r: big, outcome: BadRequest, code: CodeMCPTooLarge},
+		{name: "truncated", r: truncated, outcome: BadRequest, code: CodeMCPTruncated.String()},
+		{name: "not forwarded", r: notForwarded, outcome: BadRequest, code: CodeMCPTruncated.String()},
+		{name: "length mismatch", r: short, outcome: BadRequest, code: CodeMCPTruncated.String()},
+		{name: "oversize", r: big, outcome: BadRequest, code: CodeMCPTooLarge.String()},
 		{name: "invalid json", body: `{"jsonrpc":"2.0",`, outcome: BadRequest, code: "mcp_invalid_json", rpc: mcp.CodeParseError},
 		{name: "wrong version", body: `{"jsonrpc":"1.0","id":1,"method":"ping"}`, outcome: BadRequest, code: "mcp_bad_version", rpc: mcp.CodeInvalidRequest},
 		{name: "missing method", body: `{"jsonrpc":"2.0","id":1}`, outcome: BadRequest, code: "mcp_missing_method"},
@@ -109,7 +109,7 @@ func TestMCPCheck(t *testing.T) {
 				r = mcpReq(path, tt.body)
 			}
 			d := e.Check(context.Background(), r)
-			if d.Outcome != tt.outcome || (tt.code != "" && d.Code != tt.code) {
+			if d.Outcome != tt.outcome || (tt.code != "" && d.Code.String() != tt.code) {
 				t.Fatalf("got %v/%s (%s), want %v/%s", d.Outcome, d.Code, d.Reason, tt.outcome, tt.code)
 			}
 			if d.MCP == nil {

@@ -31,7 +31,7 @@ func TestIgnoredPrincipalSaysSo(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := e.Check(context.Background(), req(frontend, "GET", "/orders/42"))
-	if d.Allowed() || d.Code != "identity_missing" {
+	if d.Allowed() || d.Code.String() != "identity_missing" {
 		t.Fatalf("decision %+v", d)
 	}
 	if !strings.Contains(d.Reason, "trust_source_principal") {

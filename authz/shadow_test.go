@@ -125,7 +125,7 @@ func TestShadowCannotChangeEnforcement(t *testing.T) {
 		if d := e.Check(context.Background(), req(frontend, "GET", "/orders/7")); !d.Allowed() {
 			t.Errorf("%T: allow lost: %+v", shadow, d)
 		}
-		if d := e.Check(context.Background(), req(billing, "GET", "/orders/7")); d.Allowed() || d.Code != "no_permit" {
+		if d := e.Check(context.Background(), req(billing, "GET", "/orders/7")); d.Allowed() || d.Code.String() != "no_permit" {
 			t.Errorf("%T: deny changed: %+v", shadow, d)
 		}
 	}

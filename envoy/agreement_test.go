@@ -56,13 +56,13 @@ func httpAnswer(t *testing.T, d authz.Decision) answer {
 // status, see TestHTTPDenials).
 func TestDenialsAgreeAcrossListeners(t *testing.T) {
 	tests := map[string]authz.Decision{
-		"forbidden":            {ID: "d", Outcome: authz.Forbidden, Code: "forbid", Reason: "denied by policy"},
-		"unauthenticated":      {ID: "d", Outcome: authz.Unauthenticated, Code: "identity_missing", Reason: "no identity"},
-		"bad request":          {ID: "d", Outcome: authz.BadRequest, Code: "bad_path", Reason: "bad path"},
-		"no policy":            {ID: "d", Outcome: authz.Unavailable, Code: "no_snapshot", Reason: "no policy is loaded"},
-		"grpc forbidden":       {ID: "d", Outcome: authz.Forbidden, Code: "no_permit", GRPC: true},
-		"grpc unauthenticated": {ID: "d", Outcome: authz.Unauthenticated, Code: "identity_missing", GRPC: true},
-		"grpc no policy":       {ID: "d", Outcome: authz.Unavailable, Code: "no_snapshot", GRPC: true},
+		"forbidden":            {ID: "d", Outcome: authz.Forbidden, Code: authz.CodeForbid, Reason: "denied by policy"},
+		"unauthenticated":      {ID: "d", Outcome: authz.Unauthenticated, Code: authz.CodeIdentityMissing, Reason: "no identity"},
+		"bad request":          {ID: "d", Outcome: authz.BadRequest, Code: authz.CodeBadPath, Reason: "bad path"},
+		"no policy":            {ID: "d", Outcome: authz.Unavailable, Code: authz.CodeNoSnapshot, Reason: "no policy is loaded"},
+		"grpc forbidden":       {ID: "d", Outcome: authz.Forbidden, Code: authz.CodeNoPermit, GRPC: true},
+		"grpc unauthenticated": {ID: "d", Outcome: authz.Unauthenticated, Code: authz.CodeIdentityMissing, GRPC: true},
+		"grpc no policy":       {ID: "d", Outcome: authz.Unavailable, Code: authz.CodeNoSnapshot, GRPC: true},
 	}
 	for name, d := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -75,7 +75,7 @@ func TestDenialsAgreeAcrossListeners(t *testing.T) {
 					t.Errorf("%s: gRPC %q, HTTP %q", k, g.headers[k], h.headers[k])
 				}
 			}
-			if g.headers["x-tollgate-code"] != d.Code {
+			if g.headers["x-tollgate-code"] != d.Code.String() {
 				t.Errorf("x-tollgate-code %q, want %q", g.headers["x-tollgate-code"], d.Code)
 			}
 		})
@@ -107,7 +107,7 @@ func TestHTTPPanicDenies(t *testing.T) {
 			}
 			body, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
-			if resp.StatusCode != 403 || resp.Header.Get("X-Tollgate-Code") != authz.CodeInternal {
+			if resp.StatusCode != 403 || resp.Header.Get("X-Tollgate-Code") != authz.CodeInternal.String() {
 				t.Fatalf("got %d %v %s", resp.StatusCode, resp.Header, body)
 			}
 		})

@@ -24,7 +24,7 @@ func TestZeroOutcomeDenies(t *testing.T) {
 	id := &identity.Identity{ID: spiffeid.RequireFromString("spiffe://example.org/web")}
 	tests := map[string]authz.Decision{
 		"zero decision":            {},
-		"identity, no outcome":     {ID: "d", Identity: id, Code: "permit"},
+		"identity, no outcome":     {ID: "d", Identity: id, Code: authz.CodePermit},
 		"zero outcome, code unset": {ID: "d", Identity: id},
 	}
 	for name, d := range tests {
@@ -56,12 +56,12 @@ func TestZeroOutcomeDenies(t *testing.T) {
 func failOpenDenials() map[string]authz.Decision {
 	id := &identity.Identity{ID: spiffeid.RequireFromString("spiffe://example.org/web")}
 	return map[string]authz.Decision{
-		"no policy":               {ID: "d", Outcome: authz.Unavailable, Code: "no_snapshot", Reason: "no policy is loaded"},
-		"stale policy":            {ID: "d", Outcome: authz.Unavailable, Code: "stale_policy", Reason: "the policy bundle is stale"},
+		"no policy":               {ID: "d", Outcome: authz.Unavailable, Code: authz.CodeNoSnapshot, Reason: "no policy is loaded"},
+		"stale policy":            {ID: "d", Outcome: authz.Unavailable, Code: authz.CodeStalePolicy, Reason: "the policy bundle is stale"},
 		"internal error":          {ID: "d", Outcome: authz.Unavailable, Code: authz.CodeInternal, Reason: "internal error"},
-		"allow without identity":  {ID: "d", Outcome: authz.Allow, Code: "permit"},
-		"outcome out of range":    {ID: "d", Outcome: authz.Outcome(99), Code: "permit", Identity: id},
-		"grpc caller unavailable": {ID: "d", Outcome: authz.Unavailable, Code: "no_snapshot", GRPC: true},
+		"allow without identity":  {ID: "d", Outcome: authz.Allow, Code: authz.CodePermit},
+		"outcome out of range":    {ID: "d", Outcome: authz.Outcome(99), Code: authz.CodePermit, Identity: id},
+		"grpc caller unavailable": {ID: "d", Outcome: authz.Unavailable, Code: authz.CodeNoSnapshot, GRPC: true},
 	}
 }
 
@@ -79,7 +79,7 @@ func TestHTTPDenialNever5xx(t *testing.T) {
 				if d.Outcome != authz.Unavailable {
 					want = authz.CodeInternal
 				}
-				if w.Code != 403 || w.Header().Get("X-Tollgate-Code") != want {
+				if w.Code != 403 || w.Header().Get("X-Tollgate-Code") != want.String() {
 					t.Fatalf("answered %d code %q, want 403 %q", w.Code, w.Header().Get("X-Tollgate-Code"), want)
 				}
 			})
@@ -111,7 +111,7 @@ func TestEveryOutcomeFailsClosed(t *testing.T) {
 	for o := authz.Outcome(-2); o < 12; o++ {
 		for _, who := range []*identity.Identity{nil, id} {
 			for _, grpcCall := range []bool{false, true} {
-				d := authz.Decision{ID: "d", Outcome: o, Code: "c", Identity: who, GRPC: grpcCall}
+				d := authz.Decision{ID: "d", Outcome: o, Code: authz.CodeNoPermit, Identity: who, GRPC: grpcCall}
 				wantAllow := o == authz.Allow && who != nil
 				resp := toResponse(&d, 200)
 				if got := resp.GetOkResponse() != nil || resp.GetStatus().GetCode() == int32(codes.OK); got != wantAllow {

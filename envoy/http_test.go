@@ -120,20 +120,20 @@ func TestHTTPRepeatedHeaderRefused(t *testing.T) {
 }
 
 func TestHTTPDenials(t *testing.T) {
-	mcpDeny := authz.Decision{ID: "d", Outcome: authz.Forbidden, Code: "no_permit", Reason: "batch element 1: no policy allows the request",
+	mcpDeny := authz.Decision{ID: "d", Outcome: authz.Forbidden, Code: authz.CodeNoPermit, Reason: "batch element 1: no policy allows the request",
 		MCP: &authz.MCPInfo{ID: "2", Batch: true, IDs: []string{"1", "2"}}}
-	bad := authz.Decision{ID: "d", Outcome: authz.BadRequest, Code: "mcp_invalid_json", Reason: "invalid", MCP: &authz.MCPInfo{ID: "null", RPCCode: -32700}}
+	bad := authz.Decision{ID: "d", Outcome: authz.BadRequest, Code: authz.CodeMCPInvalidJSON, Reason: "invalid", MCP: &authz.MCPInfo{ID: "null", RPCCode: -32700}}
 	tests := []struct {
 		name, style string
 		d           authz.Decision
 		status      int
 	}{
-		{"envoy policy deny", StyleEnvoy, authz.Decision{ID: "d", Outcome: authz.Forbidden, Code: "forbid"}, 403},
-		{"envoy unauthenticated", StyleEnvoy, authz.Decision{ID: "d", Outcome: authz.Unauthenticated, Code: "identity_missing"}, 401},
+		{"envoy policy deny", StyleEnvoy, authz.Decision{ID: "d", Outcome: authz.Forbidden, Code: authz.CodeForbid}, 403},
+		{"envoy unauthenticated", StyleEnvoy, authz.Decision{ID: "d", Outcome: authz.Unauthenticated, Code: authz.CodeIdentityMissing}, 401},
 		{"envoy mcp batch never 200", StyleEnvoy, mcpDeny, 403},
 		{"envoy bad body", StyleEnvoy, bad, 400},
 		{"nginx bad body is 403", StyleNginx, bad, 403},
-		{"nginx unavailable is 403", StyleNginx, authz.Decision{ID: "d", Outcome: authz.Unavailable, Code: "no_snapshot"}, 403},
+		{"nginx unavailable is 403", StyleNginx, authz.Decision{ID: "d", Outcome: authz.Unavailable, Code: authz.CodeNoSnapshot}, 403},
 		{"caddy mcp deny", StyleCaddy, mcpDeny, 403},
 	}
 	for _, tt := range tests {
@@ -239,7 +239,7 @@ func TestHTTPRefusalsCounted(t *testing.T) {
 }
 
 func TestHTTPAllowWithoutIdentityDenies(t *testing.T) {
-	rec := &recorder{decision: authz.Decision{ID: "d", Outcome: authz.Allow, Code: "permit"}}
+	rec := &recorder{decision: authz.Decision{ID: "d", Outcome: authz.Allow, Code: authz.CodePermit}}
 	w := httptest.NewRecorder()
 	newHTTP(t, StyleCaddy, rec).ServeHTTP(w, checkReq("GET", "/", "10.0.0.1:1",
 		map[string]string{"X-Forwarded-Method": "GET", "X-Forwarded-Uri": "/"}, ""))

@@ -50,7 +50,7 @@ func toResponse(d *authz.Decision, mcpDenyStatus int) *authv3.CheckResponse {
 		headers[i] = overwrite(h[0], h[1])
 	}
 	return &authv3.CheckResponse{
-		Status: &rpcstatus.Status{Code: int32(grpcCode(d.Outcome)), Message: d.Code},
+		Status: &rpcstatus.Status{Code: int32(grpcCode(d.Outcome)), Message: d.Code.String()},
 		HttpResponse: &authv3.CheckResponse_DeniedResponse{DeniedResponse: &authv3.DeniedHttpResponse{
 			Status:  &typev3.HttpStatus{Code: typev3.StatusCode(a.status)},
 			Headers: headers,
@@ -69,18 +69,21 @@ func settled(d *authz.Decision) *authz.Decision {
 	if d.Allowed() || knownDenial(d.Outcome) {
 		return d
 	}
-	c := *d
-	c.Outcome, c.Code, c.Reason = authz.Unavailable, authz.CodeInternal, "internal error: no decision"
+	e := authz.Errored("internal error: no decision")
 	if d.Outcome == authz.Allow {
-		c.Reason = "internal error: allow without a verified identity"
+		e = authz.Allowed(nil) // the constructor's own answer to an allow without identity
 	}
+	c := *d
+	c.Outcome, c.Code, c.Reason = e.Outcome, e.Code, e.Reason
 	return &c
 }
 
 // panicDecision answers a check that panicked. The panic value is not
 // logged: it may hold request data.
 func panicDecision() authz.Decision {
-	return authz.Decision{ID: "panic", Outcome: authz.Unavailable, Code: authz.CodeInternal, Reason: "internal error"}
+	d := authz.Errored("internal error")
+	d.ID = "panic"
+	return d
 }
 
 func knownDenial(o authz.Outcome) bool {
@@ -103,7 +106,7 @@ type deniedAnswer struct {
 // a denied MCP call.
 func denied(d *authz.Decision, mcpStatus int) deniedAnswer {
 	hs := make([][2]string, 2, 5)
-	hs[0], hs[1] = [2]string{HeaderDecisionID, d.ID}, [2]string{HeaderCode, d.Code}
+	hs[0], hs[1] = [2]string{HeaderDecisionID, d.ID}, [2]string{HeaderCode, d.Code.String()}
 	switch {
 	case d.MCP.JSONRPC(): // a denied notification or response gets the plain denial below
 		return deniedAnswer{mcpStatus, append(hs, [2]string{"content-type", "application/json"}), mcpErrorBody(d)}
@@ -158,7 +161,7 @@ func DenyBody(d *authz.Decision) []byte {
 
 func grpcMessage(d *authz.Decision) string {
 	// grpc-message is percent-encoded on the wire; keep it to safe ASCII.
-	return "tollgate: " + d.Code + " (decision " + d.ID + ")"
+	return "tollgate: " + d.Code.String() + " (decision " + d.ID + ")"
 }
 
 func overwrite(key, value string) *corev3.HeaderValueOption {
@@ -176,7 +179,7 @@ func dynamicMetadata(d *authz.Decision) *structpb.Struct {
 	f := make(map[string]*structpb.Value, 8)
 	f["decision_id"] = sv.add(d.ID)
 	f["decision"] = sv.add(d.Outcome.String())
-	f["code"] = sv.add(d.Code)
+	f["code"] = sv.add(d.Code.String())
 	f["action"] = sv.add(d.Action)
 	f["policy_version"] = sv.add(d.PolicyVersion)
 	f["policies"] = sv.list(d.Policies)

@@ -54,7 +54,7 @@ func dial(t *testing.T, s *Server) authv3.AuthorizationClient {
 }
 
 func allowDecision() authz.Decision {
-	return authz.Decision{ID: "d-1", Outcome: authz.Allow, Code: "permit", Action: `Action::"ReadOrder"`,
+	return authz.Decision{ID: "d-1", Outcome: authz.Allow, Code: authz.CodePermit, Action: `Action::"ReadOrder"`,
 		Identity: &identity.Identity{ID: spiffeid.RequireFromString("spiffe://example.org/web")},
 		Policies: []string{"p1"}, PolicyVersion: "v1"}
 }
@@ -147,12 +147,12 @@ func TestDenyResponses(t *testing.T) {
 		ctype    string
 		grpcStat string
 	}{
-		{"unauthenticated", authz.Decision{ID: "d", Outcome: authz.Unauthenticated, Code: "identity_missing", Reason: "no identity"}, 401, codes.Unauthenticated, "application/json", ""},
-		{"forbidden", authz.Decision{ID: "d", Outcome: authz.Forbidden, Code: "forbid", Reason: "denied by policy"}, 403, codes.PermissionDenied, "application/json", ""},
-		{"bad request", authz.Decision{ID: "d", Outcome: authz.BadRequest, Code: "bad_path", Reason: "bad path"}, 400, codes.InvalidArgument, "application/json", ""},
-		{"unavailable", authz.Decision{ID: "d", Outcome: authz.Unavailable, Code: "no_snapshot", Reason: "no policy"}, 403, codes.Unavailable, "application/json", ""},
-		{"grpc caller", authz.Decision{ID: "d", Outcome: authz.Forbidden, Code: "no_permit", GRPC: true}, 403, codes.PermissionDenied, "application/grpc", "7"},
-		{"mcp caller", authz.Decision{ID: "d", Outcome: authz.Forbidden, Code: "forbid", Reason: "denied", MCP: &authz.MCPInfo{ID: "42"}}, 200, codes.PermissionDenied, "application/json", ""},
+		{"unauthenticated", authz.Decision{ID: "d", Outcome: authz.Unauthenticated, Code: authz.CodeIdentityMissing, Reason: "no identity"}, 401, codes.Unauthenticated, "application/json", ""},
+		{"forbidden", authz.Decision{ID: "d", Outcome: authz.Forbidden, Code: authz.CodeForbid, Reason: "denied by policy"}, 403, codes.PermissionDenied, "application/json", ""},
+		{"bad request", authz.Decision{ID: "d", Outcome: authz.BadRequest, Code: authz.CodeBadPath, Reason: "bad path"}, 400, codes.InvalidArgument, "application/json", ""},
+		{"unavailable", authz.Decision{ID: "d", Outcome: authz.Unavailable, Code: authz.CodeNoSnapshot, Reason: "no policy"}, 403, codes.Unavailable, "application/json", ""},
+		{"grpc caller", authz.Decision{ID: "d", Outcome: authz.Forbidden, Code: authz.CodeNoPermit, GRPC: true}, 403, codes.PermissionDenied, "application/grpc", "7"},
+		{"mcp caller", authz.Decision{ID: "d", Outcome: authz.Forbidden, Code: authz.CodeForbid, Reason: "denied", MCP: &authz.MCPInfo{ID: "42"}}, 200, codes.PermissionDenied, "application/json", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -202,7 +202,7 @@ func TestPanicDenies(t *testing.T) {
 // An allow that names no verified identity is answered as a denial, over
 // gRPC and in the HTTP mode.
 func TestAllowWithoutIdentityDenies(t *testing.T) {
-	d := authz.Decision{ID: "d", Outcome: authz.Allow, Code: "permit"}
+	d := authz.Decision{ID: "d", Outcome: authz.Allow, Code: authz.CodePermit}
 	resp, err := dial(t, NewServer(&recorder{decision: d}, Options{})).Check(context.Background(), &authv3.CheckRequest{})
 	if err != nil {
 		t.Fatal(err)
