@@ -18,6 +18,7 @@ type Metrics struct {
 	excExpired prometheus.Gauge
 	excRefused prometheus.Gauge
 	evalErrors *prometheus.CounterVec
+	excDecided *prometheus.CounterVec
 	determ     *determiningMetric
 
 	mu       sync.Mutex
@@ -47,14 +48,18 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Help: "Number of governed exceptions refused (malformed or over the approval window) whose file was left out."}),
 		evalErrors: prometheus.NewCounterVec(prometheus.CounterOpts(opts("errors_total",
 			"Policies that errored during evaluation, by effect.")), []string{"effect"}),
+		excDecided: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "tollgate", Name: "exception_decisions_total",
+			Help: "Decisions determined by a governed exception, by decision (allow or deny)."}, []string{"decision"}),
 		determ: newDeterminingMetric(),
 	}
+	m.excDecided.WithLabelValues("allow")
+	m.excDecided.WithLabelValues("deny")
 	if reg == nil {
 		return m, nil
 	}
 	var errs []error
 	for _, c := range []prometheus.Collector{m.reloads, m.info, m.count, m.excActive, m.excNext,
-		m.excExpired, m.excRefused, m.evalErrors, m.determ.vec} {
+		m.excExpired, m.excRefused, m.evalErrors, m.excDecided, m.determ.vec} {
 		errs = append(errs, reg.Register(c))
 	}
 	if err := errors.Join(errs...); err != nil {
@@ -132,5 +137,12 @@ func (m *Metrics) decision(d *Decision) {
 			effect = EffectForbid
 		}
 		m.evalErrors.WithLabelValues(string(effect)).Inc()
+	}
+	if len(d.Exceptions) > 0 {
+		decision := "deny"
+		if d.Allow {
+			decision = "allow"
+		}
+		m.excDecided.WithLabelValues(decision).Inc()
 	}
 }

@@ -19,7 +19,6 @@ import (
 
 // parts are the long-lived objects built from the config.
 type parts struct {
-	cfg       *config.Config
 	logger    *slog.Logger
 	sources   *identitySources    // trust bundles: files, Workload API, federation (identity.go)
 	grpcOpts  []grpc.ServerOption // listen.mtls credentials
@@ -32,7 +31,7 @@ type parts struct {
 
 // buildParts builds every part; on failure it closes what it had built.
 func buildParts(ctx context.Context, cfg *config.Config, logger *slog.Logger, reg prometheus.Registerer) (*parts, error) {
-	p := &parts{cfg: cfg, logger: logger}
+	p := &parts{logger: logger}
 	err := p.buildIdentity(ctx, cfg, reg)
 	if err == nil {
 		err = p.buildPolicy(ctx, cfg, reg)
@@ -123,13 +122,13 @@ func (p *parts) buildEngine(ctx context.Context, cfg *config.Config, reg prometh
 	}
 	var shadow authz.Policies
 	if p.shadow != nil {
-		shadow = p.shadow.guarded
+		shadow = p.shadow.store
 	}
 	// The same signals and claims the policy source checks the manifests
 	// against, so the check vets the context the engine builds.
 	p.engine, err = authz.NewEngine(authz.Config{
 		Identifier:  p.verifier,
-		Policies:    p.source.guarded,
+		Policies:    p.source.store,
 		Shadow:      shadow,
 		Manifest:    manifest,
 		Signals:     p.source.signals,
@@ -170,12 +169,7 @@ func decisionWriter(dest string) (writeCloser, error) {
 
 func (p *parts) grpcServerOptions() []grpc.ServerOption { return p.grpcOpts }
 
-func (p *parts) policyVersion() string {
-	if s := p.source.store.Current(); s != nil {
-		return s.Version()
-	}
-	return ""
-}
+func (p *parts) policyVersion() string { return p.source.store.Version() }
 
 // ready reports why Tollgate cannot serve decisions yet, or nil.
 func (p *parts) ready() error {
