@@ -22,8 +22,10 @@ type BundleFile struct {
 // FileBundles serves trust bundles loaded from files. It implements
 // x509bundle.Source and jwtbundle.Source and is safe for concurrent use.
 type FileBundles struct {
-	specs []BundleFile
-	sets  atomic.Pointer[bundleSets]
+	specs   []BundleFile
+	sets    atomic.Pointer[bundleSets]
+	changes notifier  // OnChange subscribers, called by Watch
+	watch   fileWatch // filebundles_watch.go
 }
 
 type bundleSets struct {

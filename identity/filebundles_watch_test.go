@@ -1,4 +1,4 @@
-package server
+package identity
 
 import (
 	"bytes"
@@ -12,11 +12,10 @@ import (
 
 	"github.com/spiffe/go-spiffe/v2/spiffeid"
 
-	"github.com/tollgate-authz/tollgate/identity"
 	"github.com/tollgate-authz/tollgate/internal/testca"
 )
 
-// A rotated bundle file is picked up without a restart; a broken one keeps
+// Watch picks up a rotated bundle file without a restart; a broken one keeps
 // the last good bundle.
 func TestFileBundleReload(t *testing.T) {
 	dir := t.TempDir()
@@ -25,14 +24,15 @@ func TestFileBundleReload(t *testing.T) {
 	if err := os.WriteFile(path, oldCA.X509BundlePEM(), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	files, err := identity.NewFileBundles([]identity.BundleFile{{TrustDomain: "example.org", X509PEM: path}})
+	files, err := NewFileBundles([]BundleFile{{TrustDomain: "example.org", X509PEM: path}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	changed := make(chan struct{}, 10)
 	logs := &lockedBuffer{}
-	r := startFileReload(files, 10*time.Millisecond, slog.New(slog.NewTextHandler(logs, nil)), func() { changed <- struct{}{} })
-	defer r.Close()
+	files.OnChange(func() { changed <- struct{}{} })
+	files.Watch(10*time.Millisecond, slog.New(slog.NewTextHandler(logs, nil)))
+	defer files.Close()
 	td := spiffeid.RequireTrustDomainFromString("example.org")
 	current := func() []byte {
 		b, err := files.GetX509BundleForTrustDomain(td)
@@ -64,7 +64,7 @@ func TestFileBundleReload(t *testing.T) {
 	if !bytes.Equal(current(), newCA.Cert().Raw) {
 		t.Fatal("bundle not rotated")
 	}
-	if err := r.Close(); err != nil || r.Close() != nil {
+	if err := files.Close(); err != nil || files.Close() != nil {
 		t.Fatal("Close is not idempotent")
 	}
 }
@@ -95,13 +95,13 @@ func TestFileBundleReloadLogsOnce(t *testing.T) {
 	if err := os.WriteFile(path, ca.X509BundlePEM(), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	files, err := identity.NewFileBundles([]identity.BundleFile{{TrustDomain: "example.org", X509PEM: path}})
+	files, err := NewFileBundles([]BundleFile{{TrustDomain: "example.org", X509PEM: path}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	logs := &lockedBuffer{}
-	r := startFileReload(files, 5*time.Millisecond, slog.New(slog.NewTextHandler(logs, nil)), func() {})
-	defer r.Close()
+	files.Watch(5*time.Millisecond, slog.New(slog.NewTextHandler(logs, nil)))
+	defer files.Close()
 	if err := os.WriteFile(path, []byte("not a bundle"), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -125,4 +125,25 @@ func (l *lockedBuffer) count(s string) int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return strings.Count(l.b.String(), s)
+}
+
+// Close is safe on a FileBundles never watched, and a Watch after Close
+// starts nothing (no goroutine is left behind).
+func TestFileBundlesCloseWithoutWatch(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "bundle.pem")
+	if err := os.WriteFile(path, testca.New(t, "example.org").X509BundlePEM(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	files, err := NewFileBundles([]BundleFile{{TrustDomain: "example.org", X509PEM: path}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := files.Close(); err != nil {
+		t.Fatal(err)
+	}
+	files.Watch(time.Millisecond, nil)
+	if files.watch.stop != nil {
+		t.Fatal("Watch after Close started the reload loop")
+	}
 }
