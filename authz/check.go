@@ -47,7 +47,7 @@ func (e *Engine) Check(ctx context.Context, r *Request) (d Decision) {
 		if d.PolicyVersion == "" {
 			// Denials decided before evaluation still name the policy
 			// version in force, so every decision is attributable.
-			d.PolicyVersion = e.policyVersion()
+			d.PolicyVersion = e.policies.Version()
 		}
 		d.Duration = time.Since(start)
 		e.record(ctx, r, &d, st)
@@ -132,16 +132,6 @@ func (e *Engine) evaluate(in cedarInput, st *checkState, dl *delegated) policy.D
 	pd := e.policies.Evaluate(in.req, extra[:n]...)
 	e.shadowEvaluate(in.req, extra[:n], st, &pd)
 	return pd
-}
-
-// versioner is implemented by policy.Store.
-type versioner interface{ Version() string }
-
-func (e *Engine) policyVersion() string {
-	if v, ok := e.policies.(versioner); ok {
-		return v.Version()
-	}
-	return ""
 }
 
 func isGRPC(contentType string) bool {

@@ -110,6 +110,8 @@ func (s scripted) Evaluate(cedar.Request, ...types.Entity) policy.Decision {
 	return s.d
 }
 
+func (s scripted) Version() string { return s.d.Version }
+
 func TestEnginePolicyOutcomes(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -158,6 +160,8 @@ type policyFunc func(cedar.Request, ...types.Entity) policy.Decision
 func (f policyFunc) Evaluate(r cedar.Request, extra ...types.Entity) policy.Decision {
 	return f(r, extra...)
 }
+
+func (f policyFunc) Version() string { return "" }
 
 func TestEngineSetManifest(t *testing.T) {
 	e := newTestEngine(t, ordersPolicies(t))

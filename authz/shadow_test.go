@@ -112,6 +112,8 @@ type panicPolicies struct{}
 
 func (panicPolicies) Evaluate(cedar.Request, ...types.Entity) policy.Decision { panic("shadow bug") }
 
+func (panicPolicies) Version() string { return "" }
+
 // TestShadowCannotChangeEnforcement: a failing shadow never turns an
 // allow into a denial or a denial into an allow.
 func TestShadowCannotChangeEnforcement(t *testing.T) {
