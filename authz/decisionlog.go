@@ -2,8 +2,10 @@ package authz
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 
+	"github.com/tollgate-authz/tollgate/internal/jsonline"
 	"github.com/tollgate-authz/tollgate/policy"
 )
 
@@ -91,8 +93,26 @@ func nonNil(s []string) []string {
 	return s
 }
 
-func evalErrors(errs []policy.EvalError) []evalErrorLog {
-	out := make([]evalErrorLog, len(errs))
+// evalErrorLogs are a decision's evaluation errors in the log; the usual
+// empty list is written without encoding/json.
+type evalErrorLogs []evalErrorLog
+
+var _ jsonline.Appender = evalErrorLogs(nil)
+
+// AppendJSON implements jsonline.Appender.
+func (l evalErrorLogs) AppendJSON(b []byte) []byte {
+	if len(l) == 0 {
+		return append(b, '[', ']')
+	}
+	j, err := json.Marshal([]evalErrorLog(l))
+	if err != nil {
+		return append(b, '[', ']')
+	}
+	return append(b, j...)
+}
+
+func evalErrors(errs []policy.EvalError) evalErrorLogs {
+	out := make(evalErrorLogs, len(errs))
 	for i, e := range errs {
 		out[i] = evalErrorLog{Policy: e.PolicyID, Forbid: e.Forbid, Kind: string(e.Kind)}
 	}

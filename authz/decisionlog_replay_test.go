@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/cedar-policy/cedar-go/types"
+
+	"github.com/tollgate-authz/tollgate/internal/jsonline"
 )
 
 // replayLine is what a replay tool reads from a decision line.
@@ -48,7 +50,7 @@ func TestDecisionLogReplayFields(t *testing.T) {
 	cfg.Signals = append(cfg.Signals, Signal{Name: "session", From: FromHeader, Key: "X-Session", Type: TypeString, Secret: true})
 	cfg.JWTClaims = []string{"email"}
 	cfg.Identifier = fakeIdentifier{claims: map[string]any{"email": secret + "@example.org"}}
-	cfg.DecisionLog = slog.New(NewJSONLineHandler(&buf, nil))
+	cfg.DecisionLog = slog.New(jsonline.New(&buf, nil))
 	e, err := NewEngine(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -123,7 +125,7 @@ func TestDecisionLogReplayMCP(t *testing.T) {
 func TestDecisionLogNoContextBeforeMapping(t *testing.T) {
 	var buf bytes.Buffer
 	cfg := testConfig(t, ordersPolicies(t))
-	cfg.DecisionLog = slog.New(NewJSONLineHandler(&buf, nil))
+	cfg.DecisionLog = slog.New(jsonline.New(&buf, nil))
 	e, err := NewEngine(cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/tollgate-authz/tollgate/authz"
 	"github.com/tollgate-authz/tollgate/identity"
+	"github.com/tollgate-authz/tollgate/internal/jsonline"
 	"github.com/tollgate-authz/tollgate/internal/testca"
 	"github.com/tollgate-authz/tollgate/policy"
 )
@@ -50,7 +51,7 @@ func benchServer(b *testing.B, ca *testca.CA, w io.Writer) *Server {
 			{Name: "tenant", From: authz.FromContextExtension, Key: "tenant", Type: authz.TypeString},
 			{Name: "risk_score", From: authz.FromContextExtension, Key: "risk_score", Type: authz.TypeLong},
 		},
-		DecisionLog: slog.New(authz.NewJSONLineHandler(w, nil)),
+		DecisionLog: slog.New(jsonline.New(w, nil)),
 	})
 	if err != nil {
 		b.Fatal(err)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/tollgate-authz/tollgate/authz"
 	"github.com/tollgate-authz/tollgate/identity"
+	"github.com/tollgate-authz/tollgate/internal/jsonline"
 )
 
 const (
@@ -54,7 +55,7 @@ func generateLog(t *testing.T, dir string, checks []logCheck) string {
 	var buf bytes.Buffer
 	eng, err := authz.NewEngine(authz.Config{Identifier: trustedID{}, Policies: &recorder{snap: env.snap},
 		Manifest: env.manifest, Signals: []authz.Signal{{Name: "environment", From: authz.FromContextExtension, Key: "environment", Type: authz.TypeString}},
-		DecisionLog: slog.New(authz.NewJSONLineHandler(&buf, nil))})
+		DecisionLog: slog.New(jsonline.New(&buf, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/tollgate-authz/tollgate/authz"
 	"github.com/tollgate-authz/tollgate/identity"
 	"github.com/tollgate-authz/tollgate/internal/config"
+	"github.com/tollgate-authz/tollgate/internal/jsonline"
 )
 
 // parts are the long-lived objects built from the config.
@@ -134,7 +135,7 @@ func (p *parts) buildEngine(ctx context.Context, cfg *config.Config, reg prometh
 		Signals:     p.source.signals,
 		JWTClaims:   p.source.claims,
 		Delegation:  deleg,
-		DecisionLog: slog.New(authz.NewJSONLineHandler(out, nil)),
+		DecisionLog: slog.New(jsonline.New(out, nil)),
 		Registerer:  reg,
 	})
 	return err

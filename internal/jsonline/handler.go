@@ -1,4 +1,7 @@
-package authz
+// Package jsonline is a slog.Handler that writes one JSON object per
+// record, as slog.JSONHandler does, with fast paths for the attribute
+// kinds a decision log uses. authz writes its decision log through it.
+package jsonline
 
 import (
 	"context"
@@ -8,12 +11,12 @@ import (
 	"time"
 )
 
-// JSONLineHandler is a slog.Handler that writes one JSON object per record,
+// Handler is a slog.Handler that writes one JSON object per record,
 // in the same shape as slog.JSONHandler (time, level, msg, then the
 // attributes), with a fast path for the attribute kinds the decision log
 // uses. A decision line is built in a pooled buffer and written with one
 // Write call, so lines from concurrent Checks never interleave.
-type JSONLineHandler struct {
+type Handler struct {
 	w      *lockedWriter
 	level  slog.Leveler
 	prefix []byte // pre-rendered attributes from WithAttrs/WithGroup
@@ -28,25 +31,25 @@ type lockedWriter struct {
 	lines sync.Pool // *[]byte line buffers
 }
 
-var _ slog.Handler = (*JSONLineHandler)(nil)
+var _ slog.Handler = (*Handler)(nil)
 
-// NewJSONLineHandler writes records at or above level (nil: Info) to w.
-func NewJSONLineHandler(w io.Writer, level slog.Leveler) *JSONLineHandler {
+// New writes records at or above level (nil: Info) to w.
+func New(w io.Writer, level slog.Leveler) *Handler {
 	if level == nil {
 		level = slog.LevelInfo
 	}
 	lw := &lockedWriter{w: w}
 	lw.lines.New = func() any { b := make([]byte, 0, 1024); return &b }
-	return &JSONLineHandler{w: lw, level: level}
+	return &Handler{w: lw, level: level}
 }
 
 // Enabled reports whether l is at or above the handler's level.
-func (h *JSONLineHandler) Enabled(_ context.Context, l slog.Level) bool {
+func (h *Handler) Enabled(_ context.Context, l slog.Level) bool {
 	return l >= h.level.Level()
 }
 
 // Handle writes r as one JSON line.
-func (h *JSONLineHandler) Handle(_ context.Context, r slog.Record) error {
+func (h *Handler) Handle(_ context.Context, r slog.Record) error {
 	bp := h.w.lines.Get().(*[]byte)
 	b := append((*bp)[:0], '{')
 	if !r.Time.IsZero() {
@@ -55,9 +58,9 @@ func (h *JSONLineHandler) Handle(_ context.Context, r slog.Record) error {
 		b = append(b, `",`...)
 	}
 	b = append(b, `"level":`...)
-	b = appendJSONString(b, r.Level.String())
+	b = AppendString(b, r.Level.String())
 	b = append(b, `,"msg":`...)
-	b = appendJSONString(b, r.Message)
+	b = AppendString(b, r.Message)
 	b = append(b, h.prefix...)
 	r.Attrs(func(a slog.Attr) bool {
 		b = appendAttr(b, a)
@@ -76,7 +79,7 @@ func (h *JSONLineHandler) Handle(_ context.Context, r slog.Record) error {
 }
 
 // WithAttrs returns a handler that adds attrs to every record.
-func (h *JSONLineHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+func (h *Handler) WithAttrs(attrs []slog.Attr) slog.Handler {
 	c := *h
 	c.prefix = append([]byte(nil), h.prefix...)
 	for _, a := range attrs {
@@ -86,12 +89,12 @@ func (h *JSONLineHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
 }
 
 // WithGroup returns a handler that nests later attributes under name.
-func (h *JSONLineHandler) WithGroup(name string) slog.Handler {
+func (h *Handler) WithGroup(name string) slog.Handler {
 	if name == "" {
 		return h
 	}
 	c := *h
-	c.prefix = append(appendJSONString(append(append([]byte(nil), h.prefix...), ','), name), `:{`...)
+	c.prefix = append(AppendString(append(append([]byte(nil), h.prefix...), ','), name), `:{`...)
 	c.open++
 	return &c
 }

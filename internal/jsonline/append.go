@@ -1,4 +1,4 @@
-package authz
+package jsonline
 
 import (
 	"encoding/json"
@@ -20,7 +20,7 @@ func appendAttr(b []byte, a slog.Attr) []byte {
 	if len(b) == 0 || b[len(b)-1] != '{' {
 		b = append(b, ',')
 	}
-	b = appendJSONString(b, a.Key)
+	b = AppendString(b, a.Key)
 	b = append(b, ':')
 	return appendValue(b, v)
 }
@@ -38,7 +38,7 @@ func appendGroup(b []byte, key string, attrs []slog.Attr) []byte {
 	if len(b) == 0 || b[len(b)-1] != '{' {
 		b = append(b, ',')
 	}
-	b = append(appendJSONString(b, key), ':', '{')
+	b = append(AppendString(b, key), ':', '{')
 	for _, a := range attrs {
 		b = appendAttr(b, a)
 	}
@@ -48,7 +48,7 @@ func appendGroup(b []byte, key string, attrs []slog.Attr) []byte {
 func appendValue(b []byte, v slog.Value) []byte {
 	switch v.Kind() {
 	case slog.KindString:
-		return appendJSONString(b, v.String())
+		return AppendString(b, v.String())
 	case slog.KindInt64:
 		return strconv.AppendInt(b, v.Int64(), 10)
 	case slog.KindUint64:
@@ -65,8 +65,15 @@ func appendValue(b []byte, v slog.Value) []byte {
 	return appendAny(b, v.Any())
 }
 
-// appendAny has fast paths for string lists; anything else goes through
-// encoding/json, as slog.JSONHandler does.
+// Appender is a value that appends its own JSON encoding, so the Handler
+// writes it without encoding/json. Its output must be one valid JSON
+// value, the same as its json.Marshal result.
+type Appender interface {
+	AppendJSON(b []byte) []byte
+}
+
+// appendAny has fast paths for string lists, errors and Appenders;
+// anything else goes through encoding/json, as slog.JSONHandler does.
 func appendAny(b []byte, x any) []byte {
 	switch t := x.(type) {
 	case []string:
@@ -75,30 +82,26 @@ func appendAny(b []byte, x any) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendJSONString(b, s)
+			b = AppendString(b, s)
 		}
 		return append(b, ']')
-	case []evalErrorLog:
-		if len(t) == 0 {
-			return append(b, '[', ']')
-		}
 	case error:
-		return appendJSONString(b, t.Error())
-	case cedarJSON:
-		return t.appendJSON(b)
+		return AppendString(b, t.Error())
+	case Appender:
+		return t.AppendJSON(b)
 	}
 	j, err := json.Marshal(x)
 	if err != nil {
-		return appendJSONString(b, "!ERROR:"+err.Error())
+		return AppendString(b, "!ERROR:"+err.Error())
 	}
 	return append(b, j...)
 }
 
 const hexDigits = "0123456789abcdef"
 
-// appendJSONString appends s as a JSON string. Control characters, quotes,
+// AppendString appends s as a JSON string, as encoding/json writes it. Control characters, quotes,
 // backslashes, U+2028/U+2029 are escaped; invalid UTF-8 becomes U+FFFD.
-func appendJSONString(b []byte, s string) []byte {
+func AppendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
