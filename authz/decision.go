@@ -54,9 +54,11 @@ type Decision struct {
 	// forbid_error, no_route, identity_expired, ...); its String is the
 	// metric label.
 	Code Code
-	// Reason is a short human-readable explanation, safe to show to the
-	// client (no secrets, no policy text).
-	Reason string
+	// Detail is a short human-readable explanation, safe to show to the
+	// client (no secrets, no policy text). It is free text; the bounded
+	// label is Code. (The decision log and the client's JSON body keep
+	// the field name "reason", per schema_version 1.)
+	Detail string
 
 	Identity *identity.Identity // nil when identity failed
 	Action   string             // Cedar action ID, empty when unmatched
@@ -116,7 +118,7 @@ func Allowed(id *identity.Identity) Decision {
 	if id == nil || id.ID.IsZero() {
 		return Errored("internal error: allow without a verified identity")
 	}
-	return Decision{Outcome: Allow, Code: CodePermit, Reason: "allowed by policy", Identity: id}
+	return Decision{Outcome: Allow, Code: CodePermit, Detail: "allowed by policy", Identity: id}
 }
 
 // Denied is a denial with code, whose Outcome is the code's. A code that
@@ -125,18 +127,18 @@ func Denied(code Code, detail string) Decision {
 	if code.Outcome() == Allow {
 		return Errored("internal error: " + code.String() + " is not a denial")
 	}
-	return Decision{Outcome: code.Outcome(), Code: code, Reason: detail}
+	return Decision{Outcome: code.Outcome(), Code: code, Detail: detail}
 }
 
 // Errored is the denial of a request Tollgate could not decide.
 func Errored(detail string) Decision {
-	return Decision{Outcome: Unavailable, Code: CodeInternal, Reason: detail}
+	return Decision{Outcome: Unavailable, Code: CodeInternal, Detail: detail}
 }
 
 // settle takes v's verdict (outcome, code, explanation, and an allow's
 // identity), keeping what d already records about the request.
 func (d *Decision) settle(v Decision) {
-	d.Outcome, d.Code, d.Reason = v.Outcome, v.Code, v.Reason
+	d.Outcome, d.Code, d.Detail = v.Outcome, v.Code, v.Detail
 	if v.Identity != nil {
 		d.Identity = v.Identity
 	}

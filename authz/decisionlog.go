@@ -62,7 +62,7 @@ func (e *Engine) logDecision(ctx context.Context, r *Request, d *Decision, st *c
 		slog.String("decision_id", d.ID),
 		slog.String("outcome", d.Outcome.String()),
 		slog.String("code", d.Code.String()),
-		slog.String("reason", d.Reason),
+		slog.String("reason", d.Detail),
 		slog.String("principal", principal),
 		slog.String("identity_source", string(st.source)),
 		slog.String("action", d.Action),

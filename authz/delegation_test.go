@@ -110,7 +110,7 @@ func TestDelegation(t *testing.T) {
 			}
 			d := e.Check(context.Background(), r)
 			if d.Code.String() != tc.code {
-				t.Fatalf("code %q (%s), want %q", d.Code, d.Reason, tc.code)
+				t.Fatalf("code %q (%s), want %q", d.Code, d.Detail, tc.code)
 			}
 			if d.Subject != tc.subject || !slices.Equal(d.Delegation, tc.chain) {
 				t.Fatalf("subject %q chain %v, want %q %v", d.Subject, d.Delegation, tc.subject, tc.chain)
@@ -204,7 +204,7 @@ when { context has on_behalf_of && context.on_behalf_of in Group::"sre" };`
 			r.Headers[userHdr] = is.Token(map[string]any{"sub": user, "aud": "tollgate", "azp": aiAgent})
 		}
 		if d := e.Check(context.Background(), r); d.Code.String() != code {
-			t.Errorf("user %q: code %q (%s), want %q", user, d.Code, d.Reason, code)
+			t.Errorf("user %q: code %q (%s), want %q", user, d.Code, d.Detail, code)
 		}
 	}
 }

@@ -73,7 +73,7 @@ func testEngineCheck(t *testing.T, e *Engine) {
 		t.Run(tt.name, func(t *testing.T) {
 			d := e.Check(context.Background(), tt.r)
 			if d.Outcome != tt.outcome || d.Code.String() != tt.code {
-				t.Fatalf("got %s/%s (%s), want %s/%s", d.Outcome, d.Code, d.Reason, tt.outcome, tt.code)
+				t.Fatalf("got %s/%s (%s), want %s/%s", d.Outcome, d.Code, d.Detail, tt.outcome, tt.code)
 			}
 			if d.Allowed() != (tt.outcome == Allow) {
 				t.Error("Allowed() disagrees with Outcome")
@@ -81,8 +81,8 @@ func testEngineCheck(t *testing.T, e *Engine) {
 			if !slices.Equal(d.Policies, tt.policies) || d.Action != tt.action || d.Resource != tt.resource {
 				t.Errorf("policies %q action %q resource %q", d.Policies, d.Action, d.Resource)
 			}
-			if d.ID == "" || d.Reason == "" {
-				t.Errorf("ID %q Reason %q must be set", d.ID, d.Reason)
+			if d.ID == "" || d.Detail == "" {
+				t.Errorf("ID %q Reason %q must be set", d.ID, d.Detail)
 			}
 			if tt.outcome == Unauthenticated && d.Identity != nil {
 				t.Error("identity set on an unauthenticated decision")
@@ -133,7 +133,7 @@ func TestEnginePolicyOutcomes(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			d := newTestEngine(t, tt.pol).Check(context.Background(), req(frontend, "GET", "/orders/42"))
 			if d.Outcome != tt.outcome || d.Code.String() != tt.code {
-				t.Fatalf("got %s/%s (%s), want %s/%s", d.Outcome, d.Code, d.Reason, tt.outcome, tt.code)
+				t.Fatalf("got %s/%s (%s), want %s/%s", d.Outcome, d.Code, d.Detail, tt.outcome, tt.code)
 			}
 		})
 	}

@@ -39,7 +39,7 @@ func TestMCPDenialKeepsID(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			d := e.Check(context.Background(), tt.r)
 			if d.Allowed() || d.Code.String() != tt.code || d.MCP == nil {
-				t.Fatalf("got %v/%s (%s), want a %s denial", d.Outcome, d.Code, d.Reason, tt.code)
+				t.Fatalf("got %v/%s (%s), want a %s denial", d.Outcome, d.Code, d.Detail, tt.code)
 			}
 			if tt.id != "" && d.MCP.ID != tt.id {
 				t.Errorf("answer id %s, want %s", d.MCP.ID, tt.id)

@@ -66,7 +66,7 @@ func (e *Engine) decideMCP(ctx context.Context, r *Request, d *Decision, st *che
 			d.MCP.NoAnswer = d.MCP.NoAnswer || m.Response
 			if body.Batch {
 				st.mcp.index = i
-				d.Reason = fmt.Sprintf("batch element %d: %s", i, d.Reason)
+				d.Detail = fmt.Sprintf("batch element %d: %s", i, d.Detail)
 			}
 			return
 		}

@@ -47,7 +47,7 @@ func TestMCPSessionMethods(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			d := newProtocolEngine(t, tt.policies).Check(context.Background(), tt.r)
 			if d.Outcome != tt.outcome || d.Code.String() != tt.code || d.Action != tt.action {
-				t.Fatalf("got %v/%s %s (%s), want %v/%s %s", d.Outcome, d.Code, d.Action, d.Reason, tt.outcome, tt.code, tt.action)
+				t.Fatalf("got %v/%s %s (%s), want %v/%s %s", d.Outcome, d.Code, d.Action, d.Detail, tt.outcome, tt.code, tt.action)
 			}
 			if tt.outcome == Allow && d.Resource != `McpServer::"github"` {
 				t.Errorf("resource %s", d.Resource)
@@ -70,7 +70,7 @@ func TestMCP2026Methods(t *testing.T) {
 		r.Headers["mcp-protocol-version"], r.Headers["mcp-method"] = MCPHeaderRevision, method
 		d := e.Check(context.Background(), r)
 		if !d.Allowed() || d.Action != `Action::"mcp:`+method+`"` {
-			t.Errorf("%s: got %v/%s %s (%s)", method, d.Outcome, d.Code, d.Action, d.Reason)
+			t.Errorf("%s: got %v/%s %s (%s)", method, d.Outcome, d.Code, d.Action, d.Detail)
 		}
 	}
 }

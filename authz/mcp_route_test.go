@@ -110,7 +110,7 @@ func TestMCPCheck(t *testing.T) {
 			}
 			d := e.Check(context.Background(), r)
 			if d.Outcome != tt.outcome || (tt.code != "" && d.Code.String() != tt.code) {
-				t.Fatalf("got %v/%s (%s), want %v/%s", d.Outcome, d.Code, d.Reason, tt.outcome, tt.code)
+				t.Fatalf("got %v/%s (%s), want %v/%s", d.Outcome, d.Code, d.Detail, tt.outcome, tt.code)
 			}
 			if d.MCP == nil {
 				t.Fatal("MCP info missing")
@@ -121,8 +121,8 @@ func TestMCPCheck(t *testing.T) {
 			if tt.resource != "" && d.Resource != tt.resource {
 				t.Errorf("resource %s, want %s", d.Resource, tt.resource)
 			}
-			if !strings.Contains(d.Reason, tt.reason) {
-				t.Errorf("reason %q lacks %q", d.Reason, tt.reason)
+			if !strings.Contains(d.Detail, tt.reason) {
+				t.Errorf("reason %q lacks %q", d.Detail, tt.reason)
 			}
 			if tt.rpc != 0 && d.MCP.RPCCode != tt.rpc {
 				t.Errorf("rpc code %d, want %d", d.MCP.RPCCode, tt.rpc)
@@ -138,8 +138,8 @@ func TestMCPBatchIDs(t *testing.T) {
 	if d.Allowed() || !d.MCP.Batch || d.MCP.ID != "8" || strings.Join(d.MCP.IDs, ",") != "7,8" {
 		t.Fatalf("got %+v %+v", d, d.MCP)
 	}
-	if !strings.Contains(d.Reason, "batch element 2") {
-		t.Fatalf("reason %q", d.Reason)
+	if !strings.Contains(d.Detail, "batch element 2") {
+		t.Fatalf("reason %q", d.Detail)
 	}
 }
 

@@ -68,9 +68,9 @@ func runTricks(t *testing.T, e *Engine, proxyNormalized bool, tricks []trick) {
 				r.Headers["content-type"] = "application/grpc"
 			}
 			d := e.Check(context.Background(), r)
-			if d.Allowed() || d.Code.String() != tt.code || !strings.Contains(d.Reason, tt.reason) {
+			if d.Allowed() || d.Code.String() != tt.code || !strings.Contains(d.Detail, tt.reason) {
 				t.Fatalf("got %v %s (%s) action=%s resource=%s; want %s (%s)",
-					d.Outcome, d.Code, d.Reason, d.Action, d.Resource, tt.code, tt.reason)
+					d.Outcome, d.Code, d.Detail, d.Action, d.Resource, tt.code, tt.reason)
 			}
 		})
 	}
@@ -124,7 +124,7 @@ func TestNotNormalizedRefused(t *testing.T) {
 	// The plain forms still work.
 	for _, p := range []string{"/orders/7", "/public/a%20b", "/caf%C3%A9/x", "/a/.well-known"} {
 		if d := e.Check(context.Background(), req(frontend, "GET", p)); !d.Allowed() {
-			t.Errorf("GET %s: %s (%s), want an allow", p, d.Code, d.Reason)
+			t.Errorf("GET %s: %s (%s), want an allow", p, d.Code, d.Detail)
 		}
 	}
 }
@@ -227,7 +227,7 @@ func TestCaseVariantsRefusedByDefault(t *testing.T) {
 	})
 	for _, p := range []string{"/orders/AbC", "/Public/Page", "/kategori/kad%C4%B1n", "/caf%C3%A9/menu"} {
 		if d := e.Check(context.Background(), req(frontend, "GET", p)); !d.Allowed() {
-			t.Errorf("GET %s: %s (%s), want an allow", p, d.Code, d.Reason)
+			t.Errorf("GET %s: %s (%s), want an allow", p, d.Code, d.Detail)
 		}
 	}
 }

@@ -34,7 +34,7 @@ func TestIgnoredPrincipalSaysSo(t *testing.T) {
 	if d.Allowed() || d.Code.String() != "identity_missing" {
 		t.Fatalf("decision %+v", d)
 	}
-	if !strings.Contains(d.Reason, "trust_source_principal") {
-		t.Errorf("reason %q does not say the principal was ignored", d.Reason)
+	if !strings.Contains(d.Detail, "trust_source_principal") {
+		t.Errorf("reason %q does not say the principal was ignored", d.Detail)
 	}
 }

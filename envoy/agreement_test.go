@@ -56,10 +56,10 @@ func httpAnswer(t *testing.T, d authz.Decision) answer {
 // status, see TestHTTPDenials).
 func TestDenialsAgreeAcrossListeners(t *testing.T) {
 	tests := map[string]authz.Decision{
-		"forbidden":            {ID: "d", Outcome: authz.Forbidden, Code: authz.CodeForbid, Reason: "denied by policy"},
-		"unauthenticated":      {ID: "d", Outcome: authz.Unauthenticated, Code: authz.CodeIdentityMissing, Reason: "no identity"},
-		"bad request":          {ID: "d", Outcome: authz.BadRequest, Code: authz.CodeBadPath, Reason: "bad path"},
-		"no policy":            {ID: "d", Outcome: authz.Unavailable, Code: authz.CodeNoSnapshot, Reason: "no policy is loaded"},
+		"forbidden":            {ID: "d", Outcome: authz.Forbidden, Code: authz.CodeForbid, Detail: "denied by policy"},
+		"unauthenticated":      {ID: "d", Outcome: authz.Unauthenticated, Code: authz.CodeIdentityMissing, Detail: "no identity"},
+		"bad request":          {ID: "d", Outcome: authz.BadRequest, Code: authz.CodeBadPath, Detail: "bad path"},
+		"no policy":            {ID: "d", Outcome: authz.Unavailable, Code: authz.CodeNoSnapshot, Detail: "no policy is loaded"},
 		"grpc forbidden":       {ID: "d", Outcome: authz.Forbidden, Code: authz.CodeNoPermit, GRPC: true},
 		"grpc unauthenticated": {ID: "d", Outcome: authz.Unauthenticated, Code: authz.CodeIdentityMissing, GRPC: true},
 		"grpc no policy":       {ID: "d", Outcome: authz.Unavailable, Code: authz.CodeNoSnapshot, GRPC: true},

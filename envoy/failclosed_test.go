@@ -56,9 +56,9 @@ func TestZeroOutcomeDenies(t *testing.T) {
 func failOpenDenials() map[string]authz.Decision {
 	id := &identity.Identity{ID: spiffeid.RequireFromString("spiffe://example.org/web")}
 	return map[string]authz.Decision{
-		"no policy":               {ID: "d", Outcome: authz.Unavailable, Code: authz.CodeNoSnapshot, Reason: "no policy is loaded"},
-		"stale policy":            {ID: "d", Outcome: authz.Unavailable, Code: authz.CodeStalePolicy, Reason: "the policy bundle is stale"},
-		"internal error":          {ID: "d", Outcome: authz.Unavailable, Code: authz.CodeInternal, Reason: "internal error"},
+		"no policy":               {ID: "d", Outcome: authz.Unavailable, Code: authz.CodeNoSnapshot, Detail: "no policy is loaded"},
+		"stale policy":            {ID: "d", Outcome: authz.Unavailable, Code: authz.CodeStalePolicy, Detail: "the policy bundle is stale"},
+		"internal error":          {ID: "d", Outcome: authz.Unavailable, Code: authz.CodeInternal, Detail: "internal error"},
 		"allow without identity":  {ID: "d", Outcome: authz.Allow, Code: authz.CodePermit},
 		"outcome out of range":    {ID: "d", Outcome: authz.Outcome(99), Code: authz.CodePermit, Identity: id},
 		"grpc caller unavailable": {ID: "d", Outcome: authz.Unavailable, Code: authz.CodeNoSnapshot, GRPC: true},

@@ -120,9 +120,9 @@ func TestHTTPRepeatedHeaderRefused(t *testing.T) {
 }
 
 func TestHTTPDenials(t *testing.T) {
-	mcpDeny := authz.Decision{ID: "d", Outcome: authz.Forbidden, Code: authz.CodeNoPermit, Reason: "batch element 1: no policy allows the request",
+	mcpDeny := authz.Decision{ID: "d", Outcome: authz.Forbidden, Code: authz.CodeNoPermit, Detail: "batch element 1: no policy allows the request",
 		MCP: &authz.MCPInfo{ID: "2", Batch: true, IDs: []string{"1", "2"}}}
-	bad := authz.Decision{ID: "d", Outcome: authz.BadRequest, Code: authz.CodeMCPInvalidJSON, Reason: "invalid", MCP: &authz.MCPInfo{ID: "null", RPCCode: -32700}}
+	bad := authz.Decision{ID: "d", Outcome: authz.BadRequest, Code: authz.CodeMCPInvalidJSON, Detail: "invalid", MCP: &authz.MCPInfo{ID: "null", RPCCode: -32700}}
 	tests := []struct {
 		name, style string
 		d           authz.Decision

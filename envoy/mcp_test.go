@@ -19,7 +19,7 @@ func TestDeniedNotificationHasNoJSONRPCBody(t *testing.T) {
 		{ID: "null", RPCCode: -32001, NoAnswer: true},
 		{ID: "null", Batch: true, RPCCode: -32001, NoAnswer: true},
 	} {
-		d := authz.Decision{ID: "d", Outcome: authz.Forbidden, Code: authz.CodeNoPermit, Reason: "no policy allows the request", MCP: info}
+		d := authz.Decision{ID: "d", Outcome: authz.Forbidden, Code: authz.CodeNoPermit, Detail: "no policy allows the request", MCP: info}
 		client := dial(t, NewServer(&recorder{decision: d}, Options{}))
 		resp, err := client.Check(context.Background(), &authv3.CheckRequest{})
 		if err != nil {

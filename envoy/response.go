@@ -74,7 +74,7 @@ func settled(d *authz.Decision) *authz.Decision {
 		e = authz.Allowed(nil) // the constructor's own answer to an allow without identity
 	}
 	c := *d
-	c.Outcome, c.Code, c.Reason = e.Outcome, e.Code, e.Reason
+	c.Outcome, c.Code, c.Detail = e.Outcome, e.Code, e.Detail
 	return &c
 }
 
@@ -155,7 +155,7 @@ func DenyBody(d *authz.Decision) []byte {
 	b, _ := json.Marshal(struct {
 		DecisionID string `json:"decision_id"`
 		Reason     string `json:"reason"`
-	}{d.ID, d.Reason})
+	}{d.ID, d.Detail})
 	return b
 }
 

@@ -147,12 +147,12 @@ func TestDenyResponses(t *testing.T) {
 		ctype    string
 		grpcStat string
 	}{
-		{"unauthenticated", authz.Decision{ID: "d", Outcome: authz.Unauthenticated, Code: authz.CodeIdentityMissing, Reason: "no identity"}, 401, codes.Unauthenticated, "application/json", ""},
-		{"forbidden", authz.Decision{ID: "d", Outcome: authz.Forbidden, Code: authz.CodeForbid, Reason: "denied by policy"}, 403, codes.PermissionDenied, "application/json", ""},
-		{"bad request", authz.Decision{ID: "d", Outcome: authz.BadRequest, Code: authz.CodeBadPath, Reason: "bad path"}, 400, codes.InvalidArgument, "application/json", ""},
-		{"unavailable", authz.Decision{ID: "d", Outcome: authz.Unavailable, Code: authz.CodeNoSnapshot, Reason: "no policy"}, 403, codes.Unavailable, "application/json", ""},
+		{"unauthenticated", authz.Decision{ID: "d", Outcome: authz.Unauthenticated, Code: authz.CodeIdentityMissing, Detail: "no identity"}, 401, codes.Unauthenticated, "application/json", ""},
+		{"forbidden", authz.Decision{ID: "d", Outcome: authz.Forbidden, Code: authz.CodeForbid, Detail: "denied by policy"}, 403, codes.PermissionDenied, "application/json", ""},
+		{"bad request", authz.Decision{ID: "d", Outcome: authz.BadRequest, Code: authz.CodeBadPath, Detail: "bad path"}, 400, codes.InvalidArgument, "application/json", ""},
+		{"unavailable", authz.Decision{ID: "d", Outcome: authz.Unavailable, Code: authz.CodeNoSnapshot, Detail: "no policy"}, 403, codes.Unavailable, "application/json", ""},
 		{"grpc caller", authz.Decision{ID: "d", Outcome: authz.Forbidden, Code: authz.CodeNoPermit, GRPC: true}, 403, codes.PermissionDenied, "application/grpc", "7"},
-		{"mcp caller", authz.Decision{ID: "d", Outcome: authz.Forbidden, Code: authz.CodeForbid, Reason: "denied", MCP: &authz.MCPInfo{ID: "42"}}, 200, codes.PermissionDenied, "application/json", ""},
+		{"mcp caller", authz.Decision{ID: "d", Outcome: authz.Forbidden, Code: authz.CodeForbid, Detail: "denied", MCP: &authz.MCPInfo{ID: "42"}}, 200, codes.PermissionDenied, "application/json", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -99,7 +99,7 @@ func TestDelegationExample(t *testing.T) {
 				r.Headers["x-user-token"] = tc.token
 			}
 			if got := e.Check(context.Background(), r); got.Code.String() != tc.code {
-				t.Fatalf("code %q (%s), want %q", got.Code, got.Reason, tc.code)
+				t.Fatalf("code %q (%s), want %q", got.Code, got.Detail, tc.code)
 			}
 		})
 	}
