@@ -214,11 +214,11 @@ func TestAllowWithoutIdentityDenies(t *testing.T) {
 
 func TestPartialBodyMark(t *testing.T) {
 	for v, want := range map[string]bool{"true": true, "false": false, "false,true": true, "": true, "yes": true} {
-		if got := partialBody(map[string]string{partialBodyHeader: v}); got != want {
+		if got := PartialBody(map[string]string{partialBodyHeader: v}); got != want {
 			t.Errorf("%s: %q -> %v, want %v", partialBodyHeader, v, got, want)
 		}
 	}
-	if partialBody(map[string]string{}) {
+	if PartialBody(map[string]string{}) {
 		t.Error("no header means a whole body")
 	}
 }

@@ -1,4 +1,4 @@
-package envoy
+package forwardauth
 
 import (
 	"encoding/json"
@@ -11,11 +11,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/tollgate-authz/tollgate/authz"
+	"github.com/tollgate-authz/tollgate/envoy"
 )
 
-func newHTTP(t *testing.T, style string, rec *recorder) *HTTPHandler {
+func newHTTP(t *testing.T, style string, rec *recorder) *Handler {
 	t.Helper()
-	h, err := NewHTTPHandler(rec, HTTPOptions{Style: style, TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}})
+	h, err := New(rec, Options{Style: style, TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +64,7 @@ func TestHTTPForwardedStyles(t *testing.T) {
 			rec := &recorder{decision: allowDecision()}
 			w := httptest.NewRecorder()
 			newHTTP(t, tt.style, rec).ServeHTTP(w, checkReq(tt.method, tt.target, "10.1.2.3:5555", tt.hdr, tt.body))
-			if w.Code != 200 || w.Header().Get(HeaderSPIFFEID) != "spiffe://example.org/web" || w.Header().Get(HeaderDecisionID) != "d-1" {
+			if w.Code != 200 || w.Header().Get(envoy.HeaderSPIFFEID) != "spiffe://example.org/web" || w.Header().Get(envoy.HeaderDecisionID) != "d-1" {
 				t.Fatalf("allow answer: %d %v", w.Code, w.Header())
 			}
 			g := rec.got
@@ -101,7 +102,7 @@ func TestHTTPRefusals(t *testing.T) {
 			newHTTP(t, tt.style, rec).ServeHTTP(w, checkReq("GET", "/", tt.remote, tt.hdr, ""))
 			var body struct{ Code string }
 			_ = json.Unmarshal(w.Body.Bytes(), &body)
-			if w.Code != tt.status || body.Code != tt.code || w.Header().Get(HeaderCode) != tt.code || rec.got != nil {
+			if w.Code != tt.status || body.Code != tt.code || w.Header().Get(envoy.HeaderCode) != tt.code || rec.got != nil {
 				t.Fatalf("got %d %s (checked=%v), want %d %s", w.Code, w.Body, rec.got != nil, tt.status, tt.code)
 			}
 		})
@@ -141,7 +142,7 @@ func TestHTTPDenials(t *testing.T) {
 			w := httptest.NewRecorder()
 			newHTTP(t, tt.style, &recorder{decision: tt.d}).ServeHTTP(w,
 				checkReq("POST", "/mcp", "10.0.0.1:1", map[string]string{"X-Forwarded-Uri": "/mcp", "X-Forwarded-Method": "POST", "X-Original-Uri": "/mcp", "X-Original-Method": "POST"}, ""))
-			if w.Code != tt.status || w.Header().Get("Content-Type") != "application/json" || w.Header().Get(HeaderDecisionID) != "d" {
+			if w.Code != tt.status || w.Header().Get("Content-Type") != "application/json" || w.Header().Get(envoy.HeaderDecisionID) != "d" {
 				t.Fatalf("got %d %v", w.Code, w.Header())
 			}
 			if got := w.Header().Get(HeaderDenyBody); (tt.style == StyleNginx) != (got != "") || (got != "" && got != w.Body.String()) {
@@ -168,11 +169,11 @@ func TestHTTPDenials(t *testing.T) {
 	}
 }
 
-func TestNewHTTPHandlerErrors(t *testing.T) {
-	if _, err := NewHTTPHandler(&recorder{}, HTTPOptions{Style: "haproxy", TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}}); err == nil {
+func TestNewErrors(t *testing.T) {
+	if _, err := New(&recorder{}, Options{Style: "haproxy", TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}}); err == nil {
 		t.Error("unknown style accepted")
 	}
-	if _, err := NewHTTPHandler(&recorder{}, HTTPOptions{Style: StyleCaddy}); err != ErrNoTrustedProxies {
+	if _, err := New(&recorder{}, Options{Style: StyleCaddy}); err != ErrNoTrustedProxies {
 		t.Errorf("err = %v", err)
 	}
 }
@@ -213,7 +214,7 @@ func FuzzForwarded(f *testing.F) {
 // Refusals never reach the engine, so they are counted on their own.
 func TestHTTPRefusalsCounted(t *testing.T) {
 	reg := prometheus.NewRegistry()
-	h, err := NewHTTPHandler(&recorder{decision: allowDecision()}, HTTPOptions{
+	h, err := New(&recorder{decision: allowDecision()}, Options{
 		Style: StyleCaddy, TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}, Registerer: reg})
 	if err != nil {
 		t.Fatal(err)
@@ -243,7 +244,7 @@ func TestHTTPAllowWithoutIdentityDenies(t *testing.T) {
 	w := httptest.NewRecorder()
 	newHTTP(t, StyleCaddy, rec).ServeHTTP(w, checkReq("GET", "/", "10.0.0.1:1",
 		map[string]string{"X-Forwarded-Method": "GET", "X-Forwarded-Uri": "/"}, ""))
-	if w.Code < 300 || w.Header().Get(HeaderSPIFFEID) != "" {
+	if w.Code < 300 || w.Header().Get(envoy.HeaderSPIFFEID) != "" {
 		t.Fatalf("allowed without an identity: %d %v", w.Code, w.Header())
 	}
 }

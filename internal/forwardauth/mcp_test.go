@@ -1,4 +1,4 @@
-package envoy
+package forwardauth
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	authv3 "github.com/envoyproxy/go-control-plane/envoy/service/auth/v3"
 
 	"github.com/tollgate-authz/tollgate/authz"
+	"github.com/tollgate-authz/tollgate/envoy"
 )
 
 // TestDeniedNotificationHasNoJSONRPCBody: JSON-RPC never answers a
@@ -20,8 +21,7 @@ func TestDeniedNotificationHasNoJSONRPCBody(t *testing.T) {
 		{ID: "null", Batch: true, RPCCode: -32001, NoAnswer: true},
 	} {
 		d := authz.Decision{ID: "d", Outcome: authz.Forbidden, Code: authz.CodeNoPermit, Detail: "no policy allows the request", MCP: info}
-		client := dial(t, NewServer(&recorder{decision: d}, Options{}))
-		resp, err := client.Check(context.Background(), &authv3.CheckRequest{})
+		resp, err := envoy.NewServer(&recorder{decision: d}, envoy.Options{}).Check(context.Background(), &authv3.CheckRequest{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package envoy
+package forwardauth
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"google.golang.org/grpc/codes"
 
 	"github.com/tollgate-authz/tollgate/authz"
+	"github.com/tollgate-authz/tollgate/envoy"
 	"github.com/tollgate-authz/tollgate/identity"
 )
 
@@ -29,7 +30,7 @@ func TestZeroOutcomeDenies(t *testing.T) {
 	}
 	for name, d := range tests {
 		t.Run(name+"/grpc", func(t *testing.T) {
-			resp, err := dial(t, NewServer(&recorder{decision: d}, Options{})).Check(context.Background(), &authv3.CheckRequest{})
+			resp, err := envoy.NewServer(&recorder{decision: d}, envoy.Options{}).Check(context.Background(), &authv3.CheckRequest{})
 			if err != nil {
 				t.Fatalf("a denial must be a CheckResponse: %v", err)
 			}
@@ -42,7 +43,7 @@ func TestZeroOutcomeDenies(t *testing.T) {
 				w := httptest.NewRecorder()
 				newHTTP(t, style, &recorder{decision: d}).ServeHTTP(w, checkReq("GET", "/orders/1", "10.0.0.1:1",
 					map[string]string{"X-Forwarded-Method": "GET", "X-Forwarded-Uri": "/orders/1", "X-Original-Method": "GET", "X-Original-Uri": "/orders/1"}, ""))
-				if w.Code != 403 || w.Header().Get(HeaderSPIFFEID) != "" || w.Header().Get("X-Tollgate-Code") == "" {
+				if w.Code != 403 || w.Header().Get(envoy.HeaderSPIFFEID) != "" || w.Header().Get("X-Tollgate-Code") == "" {
 					t.Fatalf("%s: zero outcome answered %d %v", style, w.Code, w.Header())
 				}
 			}
@@ -92,7 +93,7 @@ func TestHTTPDenialNever5xx(t *testing.T) {
 func TestGRPCDenialIsAResponse(t *testing.T) {
 	for name, d := range failOpenDenials() {
 		t.Run(name, func(t *testing.T) {
-			resp, err := dial(t, NewServer(&recorder{decision: d}, Options{})).Check(context.Background(), &authv3.CheckRequest{})
+			resp, err := envoy.NewServer(&recorder{decision: d}, envoy.Options{}).Check(context.Background(), &authv3.CheckRequest{})
 			if err != nil {
 				t.Fatalf("a denial must be a CheckResponse: %v", err)
 			}
@@ -113,7 +114,10 @@ func TestEveryOutcomeFailsClosed(t *testing.T) {
 			for _, grpcCall := range []bool{false, true} {
 				d := authz.Decision{ID: "d", Outcome: o, Code: authz.CodeNoPermit, Identity: who, GRPC: grpcCall}
 				wantAllow := o == authz.Allow && who != nil
-				resp := toResponse(&d, 200)
+				resp, err := envoy.NewServer(&recorder{decision: d}, envoy.Options{}).Check(context.Background(), &authv3.CheckRequest{})
+				if err != nil {
+					t.Fatalf("a denial must be a CheckResponse: %v", err)
+				}
 				if got := resp.GetOkResponse() != nil || resp.GetStatus().GetCode() == int32(codes.OK); got != wantAllow {
 					t.Errorf("gRPC: outcome %d identity %v grpc %v: allow=%v", o, who != nil, grpcCall, got)
 				}

@@ -1,4 +1,4 @@
-package envoy
+package forwardauth
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	authv3 "github.com/envoyproxy/go-control-plane/envoy/service/auth/v3"
 
 	"github.com/tollgate-authz/tollgate/authz"
+	"github.com/tollgate-authz/tollgate/envoy"
 )
 
 // answer is what a client behind the proxy sees of a denial.
@@ -22,11 +23,11 @@ type answer struct {
 }
 
 // agreedHeaders are the denial headers both listeners must set alike.
-var agreedHeaders = []string{"content-type", "x-tollgate-code", HeaderDecisionID, "grpc-status", "grpc-message"}
+var agreedHeaders = []string{"content-type", "x-tollgate-code", envoy.HeaderDecisionID, "grpc-status", "grpc-message"}
 
 func grpcAnswer(t *testing.T, d authz.Decision) answer {
 	t.Helper()
-	resp, err := dial(t, NewServer(&recorder{decision: d}, Options{})).Check(context.Background(), &authv3.CheckRequest{})
+	resp, err := envoy.NewServer(&recorder{decision: d}, envoy.Options{}).Check(context.Background(), &authv3.CheckRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +89,7 @@ func TestDenialsAgreeAcrossListeners(t *testing.T) {
 func TestHTTPPanicDenies(t *testing.T) {
 	for _, style := range []string{StyleEnvoy, StyleNginx, StyleCaddy, StyleTraefik} {
 		t.Run(style, func(t *testing.T) {
-			h, err := NewHTTPHandler(&recorder{panics: true}, HTTPOptions{Style: style,
+			h, err := New(&recorder{panics: true}, Options{Style: style,
 				TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}})
 			if err != nil {
 				t.Fatal(err)

@@ -1,0 +1,32 @@
+package forwardauth
+
+import (
+	"context"
+
+	"github.com/spiffe/go-spiffe/v2/spiffeid"
+
+	"github.com/tollgate-authz/tollgate/authz"
+	"github.com/tollgate-authz/tollgate/identity"
+)
+
+// allowDecision is the engine's allow for spiffe://example.org/web.
+func allowDecision() authz.Decision {
+	d := authz.Allowed(&identity.Identity{ID: spiffeid.RequireFromString("spiffe://example.org/web")})
+	d.ID = "d-1"
+	return d
+}
+
+// recorder is a Checker that returns a fixed decision and keeps the request.
+type recorder struct {
+	got      *authz.Request
+	decision authz.Decision
+	panics   bool
+}
+
+func (r *recorder) Check(_ context.Context, req *authz.Request) authz.Decision {
+	r.got = req
+	if r.panics {
+		panic("boom")
+	}
+	return r.decision
+}
