@@ -18,22 +18,11 @@ import (
 
 	"github.com/tollgate-authz/tollgate/authz"
 	"github.com/tollgate-authz/tollgate/identity"
+	"github.com/tollgate-authz/tollgate/internal/testutil/fakecheck"
 )
 
 // recorder is a Checker that returns a fixed decision and keeps the request.
-type recorder struct {
-	got      *authz.Request
-	decision authz.Decision
-	panics   bool
-}
-
-func (r *recorder) Check(_ context.Context, req *authz.Request) authz.Decision {
-	r.got = req
-	if r.panics {
-		panic("boom")
-	}
-	return r.decision
-}
+type recorder = fakecheck.Recorder
 
 // dial serves s on a bufconn listener and returns a real gRPC client.
 func dial(t *testing.T, s *Server) authv3.AuthorizationClient {
@@ -60,7 +49,7 @@ func allowDecision() authz.Decision {
 }
 
 func TestRequestConversion(t *testing.T) {
-	rec := &recorder{decision: allowDecision()}
+	rec := &recorder{Decision: allowDecision()}
 	client := dial(t, NewServer(rec, Options{}))
 	pem := "-----BEGIN CERTIFICATE-----\nAAA=\n-----END CERTIFICATE-----\n"
 	req := &authv3.CheckRequest{Attributes: &authv3.AttributeContext{
@@ -84,7 +73,7 @@ func TestRequestConversion(t *testing.T) {
 	if _, err := client.Check(context.Background(), req); err != nil {
 		t.Fatal(err)
 	}
-	g := rec.got
+	g := rec.Got
 	checks := map[string][2]string{
 		"method":        {g.Method, "POST"},
 		"path":          {g.Path, "/mcp?x=1"},
@@ -110,7 +99,7 @@ func TestRequestConversion(t *testing.T) {
 }
 
 func TestAllowResponse(t *testing.T) {
-	client := dial(t, NewServer(&recorder{decision: allowDecision()}, Options{}))
+	client := dial(t, NewServer(&recorder{Decision: allowDecision()}, Options{}))
 	resp, err := client.Check(context.Background(), &authv3.CheckRequest{})
 	if err != nil {
 		t.Fatal(err)
@@ -156,7 +145,7 @@ func TestDenyResponses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			client := dial(t, NewServer(&recorder{decision: tt.d}, Options{}))
+			client := dial(t, NewServer(&recorder{Decision: tt.d}, Options{}))
 			resp, err := client.Check(context.Background(), &authv3.CheckRequest{})
 			if err != nil {
 				t.Fatalf("a denial must be a CheckResponse, not a transport error: %v", err)
@@ -189,7 +178,7 @@ func TestDenyResponses(t *testing.T) {
 }
 
 func TestPanicDenies(t *testing.T) {
-	client := dial(t, NewServer(&recorder{panics: true}, Options{}))
+	client := dial(t, NewServer(&recorder{Panics: true}, Options{}))
 	resp, err := client.Check(context.Background(), &authv3.CheckRequest{})
 	if err != nil {
 		t.Fatal(err)
@@ -203,7 +192,7 @@ func TestPanicDenies(t *testing.T) {
 // gRPC and in the HTTP mode.
 func TestAllowWithoutIdentityDenies(t *testing.T) {
 	d := authz.Decision{ID: "d", Outcome: authz.Allow, Code: authz.CodePermit}
-	resp, err := dial(t, NewServer(&recorder{decision: d}, Options{})).Check(context.Background(), &authv3.CheckRequest{})
+	resp, err := dial(t, NewServer(&recorder{Decision: d}, Options{})).Check(context.Background(), &authv3.CheckRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}

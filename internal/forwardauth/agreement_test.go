@@ -27,7 +27,7 @@ var agreedHeaders = []string{"content-type", "x-tollgate-code", envoy.HeaderDeci
 
 func grpcAnswer(t *testing.T, d authz.Decision) answer {
 	t.Helper()
-	resp, err := envoy.NewServer(&recorder{decision: d}, envoy.Options{}).Check(context.Background(), &authv3.CheckRequest{})
+	resp, err := envoy.NewServer(&recorder{Decision: d}, envoy.Options{}).Check(context.Background(), &authv3.CheckRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +42,7 @@ func grpcAnswer(t *testing.T, d authz.Decision) answer {
 func httpAnswer(t *testing.T, d authz.Decision) answer {
 	t.Helper()
 	w := httptest.NewRecorder()
-	newHTTP(t, StyleEnvoy, &recorder{decision: d}).ServeHTTP(w, checkReq("GET", "/orders/1", "10.0.0.1:1", nil, ""))
+	newHTTP(t, StyleEnvoy, &recorder{Decision: d}).ServeHTTP(w, checkReq("GET", "/orders/1", "10.0.0.1:1", nil, ""))
 	a := answer{status: w.Code, headers: map[string]string{}, body: w.Body.String()}
 	for _, k := range agreedHeaders {
 		if v := w.Header().Get(k); v != "" {
@@ -89,7 +89,7 @@ func TestDenialsAgreeAcrossListeners(t *testing.T) {
 func TestHTTPPanicDenies(t *testing.T) {
 	for _, style := range []string{StyleEnvoy, StyleNginx, StyleCaddy, StyleTraefik} {
 		t.Run(style, func(t *testing.T) {
-			h, err := New(&recorder{panics: true}, Options{Style: style,
+			h, err := New(&recorder{Panics: true}, Options{Style: style,
 				TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}})
 			if err != nil {
 				t.Fatal(err)

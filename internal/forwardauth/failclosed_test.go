@@ -30,7 +30,7 @@ func TestZeroOutcomeDenies(t *testing.T) {
 	}
 	for name, d := range tests {
 		t.Run(name+"/grpc", func(t *testing.T) {
-			resp, err := envoy.NewServer(&recorder{decision: d}, envoy.Options{}).Check(context.Background(), &authv3.CheckRequest{})
+			resp, err := envoy.NewServer(&recorder{Decision: d}, envoy.Options{}).Check(context.Background(), &authv3.CheckRequest{})
 			if err != nil {
 				t.Fatalf("a denial must be a CheckResponse: %v", err)
 			}
@@ -41,7 +41,7 @@ func TestZeroOutcomeDenies(t *testing.T) {
 		t.Run(name+"/http", func(t *testing.T) {
 			for _, style := range []string{StyleEnvoy, StyleNginx, StyleCaddy, StyleTraefik} {
 				w := httptest.NewRecorder()
-				newHTTP(t, style, &recorder{decision: d}).ServeHTTP(w, checkReq("GET", "/orders/1", "10.0.0.1:1",
+				newHTTP(t, style, &recorder{Decision: d}).ServeHTTP(w, checkReq("GET", "/orders/1", "10.0.0.1:1",
 					map[string]string{"X-Forwarded-Method": "GET", "X-Forwarded-Uri": "/orders/1", "X-Original-Method": "GET", "X-Original-Uri": "/orders/1"}, ""))
 				if w.Code != 403 || w.Header().Get(envoy.HeaderSPIFFEID) != "" || w.Header().Get("X-Tollgate-Code") == "" {
 					t.Fatalf("%s: zero outcome answered %d %v", style, w.Code, w.Header())
@@ -75,7 +75,7 @@ func TestHTTPDenialNever5xx(t *testing.T) {
 				w := httptest.NewRecorder()
 				hdr := caddyCheck()
 				hdr["X-Original-Method"], hdr["X-Original-Uri"] = "GET", "/orders/1"
-				newHTTP(t, style, &recorder{decision: d}).ServeHTTP(w, checkReq("GET", "/orders/1", "10.0.0.1:1", hdr, ""))
+				newHTTP(t, style, &recorder{Decision: d}).ServeHTTP(w, checkReq("GET", "/orders/1", "10.0.0.1:1", hdr, ""))
 				want := d.Code
 				if d.Outcome != authz.Unavailable {
 					want = authz.CodeInternal
@@ -93,7 +93,7 @@ func TestHTTPDenialNever5xx(t *testing.T) {
 func TestGRPCDenialIsAResponse(t *testing.T) {
 	for name, d := range failOpenDenials() {
 		t.Run(name, func(t *testing.T) {
-			resp, err := envoy.NewServer(&recorder{decision: d}, envoy.Options{}).Check(context.Background(), &authv3.CheckRequest{})
+			resp, err := envoy.NewServer(&recorder{Decision: d}, envoy.Options{}).Check(context.Background(), &authv3.CheckRequest{})
 			if err != nil {
 				t.Fatalf("a denial must be a CheckResponse: %v", err)
 			}
@@ -114,7 +114,7 @@ func TestEveryOutcomeFailsClosed(t *testing.T) {
 			for _, grpcCall := range []bool{false, true} {
 				d := authz.Decision{ID: "d", Outcome: o, Code: authz.CodeNoPermit, Identity: who, GRPC: grpcCall}
 				wantAllow := o == authz.Allow && who != nil
-				resp, err := envoy.NewServer(&recorder{decision: d}, envoy.Options{}).Check(context.Background(), &authv3.CheckRequest{})
+				resp, err := envoy.NewServer(&recorder{Decision: d}, envoy.Options{}).Check(context.Background(), &authv3.CheckRequest{})
 				if err != nil {
 					t.Fatalf("a denial must be a CheckResponse: %v", err)
 				}
@@ -128,7 +128,7 @@ func TestEveryOutcomeFailsClosed(t *testing.T) {
 					w := httptest.NewRecorder()
 					hdr := caddyCheck()
 					hdr["X-Original-Method"], hdr["X-Original-Uri"] = "GET", "/orders/1"
-					newHTTP(t, style, &recorder{decision: d}).ServeHTTP(w, checkReq("GET", "/orders/1", "10.0.0.1:1", hdr, ""))
+					newHTTP(t, style, &recorder{Decision: d}).ServeHTTP(w, checkReq("GET", "/orders/1", "10.0.0.1:1", hdr, ""))
 					if (w.Code == 200) != wantAllow || w.Code >= 500 || (w.Code > 200 && w.Code < 400) {
 						t.Errorf("%s: outcome %d identity %v grpc %v: answered %d", style, o, who != nil, grpcCall, w.Code)
 					}

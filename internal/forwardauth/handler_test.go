@@ -61,13 +61,13 @@ func TestHTTPForwardedStyles(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rec := &recorder{decision: allowDecision()}
+			rec := &recorder{Decision: allowDecision()}
 			w := httptest.NewRecorder()
 			newHTTP(t, tt.style, rec).ServeHTTP(w, checkReq(tt.method, tt.target, "10.1.2.3:5555", tt.hdr, tt.body))
 			if w.Code != 200 || w.Header().Get(envoy.HeaderSPIFFEID) != "spiffe://example.org/web" || w.Header().Get(envoy.HeaderDecisionID) != "d-1" {
 				t.Fatalf("allow answer: %d %v", w.Code, w.Header())
 			}
-			g := rec.got
+			g := rec.Got
 			if g.Method != tt.wantMethod || g.Path != tt.wantPath {
 				t.Errorf("reconstructed %s %s, want %s %s", g.Method, g.Path, tt.wantMethod, tt.wantPath)
 			}
@@ -97,13 +97,13 @@ func TestHTTPRefusals(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rec := &recorder{decision: allowDecision()}
+			rec := &recorder{Decision: allowDecision()}
 			w := httptest.NewRecorder()
 			newHTTP(t, tt.style, rec).ServeHTTP(w, checkReq("GET", "/", tt.remote, tt.hdr, ""))
 			var body struct{ Code string }
 			_ = json.Unmarshal(w.Body.Bytes(), &body)
-			if w.Code != tt.status || body.Code != tt.code || w.Header().Get(envoy.HeaderCode) != tt.code || rec.got != nil {
-				t.Fatalf("got %d %s (checked=%v), want %d %s", w.Code, w.Body, rec.got != nil, tt.status, tt.code)
+			if w.Code != tt.status || body.Code != tt.code || w.Header().Get(envoy.HeaderCode) != tt.code || rec.Got != nil {
+				t.Fatalf("got %d %s (checked=%v), want %d %s", w.Code, w.Body, rec.Got != nil, tt.status, tt.code)
 			}
 		})
 	}
@@ -112,10 +112,10 @@ func TestHTTPRefusals(t *testing.T) {
 func TestHTTPRepeatedHeaderRefused(t *testing.T) {
 	r := checkReq("GET", "/", "10.0.0.1:1", map[string]string{"X-Forwarded-Method": "GET", "X-Forwarded-Uri": "/a"}, "")
 	r.Header.Add("X-Forwarded-Uri", "/b")
-	rec := &recorder{decision: allowDecision()}
+	rec := &recorder{Decision: allowDecision()}
 	w := httptest.NewRecorder()
 	newHTTP(t, StyleCaddy, rec).ServeHTTP(w, r)
-	if w.Code != 400 || rec.got != nil {
+	if w.Code != 400 || rec.Got != nil {
 		t.Fatalf("got %d", w.Code)
 	}
 }
@@ -140,7 +140,7 @@ func TestHTTPDenials(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			w := httptest.NewRecorder()
-			newHTTP(t, tt.style, &recorder{decision: tt.d}).ServeHTTP(w,
+			newHTTP(t, tt.style, &recorder{Decision: tt.d}).ServeHTTP(w,
 				checkReq("POST", "/mcp", "10.0.0.1:1", map[string]string{"X-Forwarded-Uri": "/mcp", "X-Forwarded-Method": "POST", "X-Original-Uri": "/mcp", "X-Original-Method": "POST"}, ""))
 			if w.Code != tt.status || w.Header().Get("Content-Type") != "application/json" || w.Header().Get(envoy.HeaderDecisionID) != "d" {
 				t.Fatalf("got %d %v", w.Code, w.Header())
@@ -214,7 +214,7 @@ func FuzzForwarded(f *testing.F) {
 // Refusals never reach the engine, so they are counted on their own.
 func TestHTTPRefusalsCounted(t *testing.T) {
 	reg := prometheus.NewRegistry()
-	h, err := New(&recorder{decision: allowDecision()}, Options{
+	h, err := New(&recorder{Decision: allowDecision()}, Options{
 		Style: StyleCaddy, TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}, Registerer: reg})
 	if err != nil {
 		t.Fatal(err)
@@ -240,7 +240,7 @@ func TestHTTPRefusalsCounted(t *testing.T) {
 }
 
 func TestHTTPAllowWithoutIdentityDenies(t *testing.T) {
-	rec := &recorder{decision: authz.Decision{ID: "d", Outcome: authz.Allow, Code: authz.CodePermit}}
+	rec := &recorder{Decision: authz.Decision{ID: "d", Outcome: authz.Allow, Code: authz.CodePermit}}
 	w := httptest.NewRecorder()
 	newHTTP(t, StyleCaddy, rec).ServeHTTP(w, checkReq("GET", "/", "10.0.0.1:1",
 		map[string]string{"X-Forwarded-Method": "GET", "X-Forwarded-Uri": "/"}, ""))

@@ -1,12 +1,11 @@
 package forwardauth
 
 import (
-	"context"
-
 	"github.com/spiffe/go-spiffe/v2/spiffeid"
 
 	"github.com/tollgate-authz/tollgate/authz"
 	"github.com/tollgate-authz/tollgate/identity"
+	"github.com/tollgate-authz/tollgate/internal/testutil/fakecheck"
 )
 
 // allowDecision is the engine's allow for spiffe://example.org/web.
@@ -17,16 +16,4 @@ func allowDecision() authz.Decision {
 }
 
 // recorder is a Checker that returns a fixed decision and keeps the request.
-type recorder struct {
-	got      *authz.Request
-	decision authz.Decision
-	panics   bool
-}
-
-func (r *recorder) Check(_ context.Context, req *authz.Request) authz.Decision {
-	r.got = req
-	if r.panics {
-		panic("boom")
-	}
-	return r.decision
-}
+type recorder = fakecheck.Recorder

@@ -1,7 +1,6 @@
 package bundle
 
 import (
-	"bytes"
 	"crypto/ed25519"
 	"errors"
 	"io/fs"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/tollgate-authz/tollgate/internal/testutil"
 	"github.com/tollgate-authz/tollgate/policy"
 )
 
@@ -151,26 +151,8 @@ func rejectMarked(fsys fs.FS) error {
 	return nil
 }
 
-// syncBuffer is a goroutine-safe log sink.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 type harness struct {
-	logs  *syncBuffer
+	logs  *testutil.SyncBuffer
 	f     *Fetcher
 	rec   *recorder
 	store *policy.Store // where the Fetcher publishes
@@ -180,7 +162,7 @@ type harness struct {
 
 func newHarness(t *testing.T, srv *bundleServer, cacheDir string, keys ...ed25519.PublicKey) *harness {
 	t.Helper()
-	h := &harness{logs: &syncBuffer{}, rec: &recorder{updates: make(chan string, 16)}, reg: prometheus.NewRegistry(),
+	h := &harness{logs: &testutil.SyncBuffer{}, rec: &recorder{updates: make(chan string, 16)}, reg: prometheus.NewRegistry(),
 		clock: &fakeClock{t: time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)}, store: policy.NewStore(nil)}
 	var err error
 	h.f, err = NewFetcher(FetcherConfig{
