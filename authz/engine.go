@@ -67,13 +67,15 @@ type Engine struct {
 	policies   Policies
 	shadow     *shadow // nil: no shadow policies
 	manifest   atomic.Pointer[Manifest]
-	mapper     mapper
-	deleg      *Delegation
-	log        *slog.Logger
-	metrics    *metrics
-	clock      func() time.Time
-	idPrefix   string
-	seq        atomic.Uint64
+	// queryShapes caches what a Query may name for the manifest in use.
+	queryShapes atomic.Pointer[queryShape]
+	mapper      mapper
+	deleg       *Delegation
+	log         *slog.Logger
+	metrics     *metrics
+	clock       func() time.Time
+	idPrefix    string
+	seq         atomic.Uint64
 }
 
 // NewEngine validates cfg and builds an Engine.
