@@ -18,6 +18,8 @@ type Config struct {
 	HTTP      HTTPMode      `yaml:"http_authz"`
 	Shutdown  time.Duration `yaml:"shutdown_timeout"`
 	Runtime   Runtime       `yaml:"runtime"`
+	// AuthZEN is the AuthZEN Access Evaluation API listener (authzen.go).
+	AuthZEN *AuthZEN `yaml:"authzen"`
 
 	// File is the path the configuration was read from.
 	File string `yaml:"-"`
