@@ -53,10 +53,10 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// Handler serves the AuthZEN endpoints. It expects a TLS connection whose
-// client certificate the listener verified against Tollgate's trust
-// bundles; it reads the caller's SPIFFE ID from it and refuses a caller
-// not in AllowedCallers.
+// Handler serves the AuthZEN endpoints. It must be served on a listener
+// made with TLSConfig, which verifies the client's X.509-SVID against
+// Tollgate's trust bundles; the handler reads the caller's SPIFFE ID from
+// it and refuses (again) a caller not in AllowedCallers.
 type Handler struct {
 	eval     Evaluator
 	opts     Options
@@ -124,11 +124,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // caller is the verified SPIFFE ID of the enforcement point, or the
 // status and message of a refusal.
+// The listener (TLSConfig) verified the chain against the trust bundles.
 func (h *Handler) caller(r *http.Request) (spiffeid.ID, int, string) {
-	if r.TLS == nil || len(r.TLS.VerifiedChains) == 0 || len(r.TLS.VerifiedChains[0]) == 0 {
+	if r.TLS == nil || !r.TLS.HandshakeComplete || len(r.TLS.PeerCertificates) == 0 {
 		return spiffeid.ID{}, http.StatusUnauthorized, "an X.509-SVID client certificate is required"
 	}
-	id, err := x509svid.IDFromCert(r.TLS.VerifiedChains[0][0])
+	id, err := x509svid.IDFromCert(r.TLS.PeerCertificates[0])
 	if err != nil {
 		return spiffeid.ID{}, http.StatusUnauthorized, "the client certificate is not an X.509-SVID"
 	}

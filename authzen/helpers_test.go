@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -90,7 +89,7 @@ func (s *testServer) doType(t *testing.T, method, target, path string, body []by
 	}
 	if path != "" {
 		svid := s.ca.NewX509SVID(path)
-		r.TLS = &tls.ConnectionState{VerifiedChains: [][]*x509.Certificate{svid.Chain()}}
+		r.TLS = &tls.ConnectionState{HandshakeComplete: true, PeerCertificates: svid.Chain()}
 	}
 	w := httptest.NewRecorder()
 	s.h.ServeHTTP(w, r)
