@@ -112,7 +112,7 @@ func (qs *queryShape) context(q *Query, now time.Time) (types.RecordMap, error) 
 		if k != "ip_address" {
 			return nil, fmt.Errorf("subject.properties.%.64s: not accepted: only ip_address (as context.source_address); principal attributes come from the SPIFFE ID and IAM's entity data", k)
 		}
-		if err := qs.add(out, "subject.properties.ip_address", "source_address", q.Subject.Properties[k]); err != nil {
+		if err := qs.add(out, "subject.properties", k, "source_address", q.Subject.Properties[k]); err != nil {
 			return nil, err
 		}
 	}
@@ -121,25 +121,28 @@ func (qs *queryShape) context(q *Query, now time.Time) (types.RecordMap, error) 
 
 func (qs *queryShape) addAll(out types.RecordMap, where string, m map[string]any) error {
 	for _, k := range slices.Sorted(maps.Keys(m)) {
-		if err := qs.add(out, fmt.Sprintf("%s.%.64s", where, k), k, m[k]); err != nil {
+		if err := qs.add(out, where, k, k, m[k]); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (qs *queryShape) add(out types.RecordMap, where, key string, v any) error {
+// add sets context.key from the value the query gave at where.name; the
+// path is formatted only for an error.
+func (qs *queryShape) add(out types.RecordMap, where, name, key string, v any) error {
+	at := func() string { return fmt.Sprintf("%s.%.64s", where, name) }
 	if key == "time" {
-		return fmt.Errorf("%s: not accepted: context.time is Tollgate's clock", where)
+		return fmt.Errorf("%s: not accepted: context.time is Tollgate's clock", at())
 	}
 	a, ok := qs.ctx[key]
 	if !ok {
-		return fmt.Errorf("%s: not a context attribute the policies are checked against (one of %s)", where, strings.Join(slices.Sorted(maps.Keys(qs.ctx)), ", "))
+		return fmt.Errorf("%s: not a context attribute the policies are checked against (one of %s)", at(), strings.Join(slices.Sorted(maps.Keys(qs.ctx)), ", "))
 	}
 	if _, dup := out[types.String(key)]; dup {
-		return fmt.Errorf("%s: context.%s is given twice", where, key)
+		return fmt.Errorf("%s: context.%s is given twice", at(), key)
 	}
-	val, err := queryValue(a, v, where)
+	val, err := queryValue(a, v, at)
 	if err != nil {
 		return err
 	}
@@ -148,7 +151,7 @@ func (qs *queryShape) add(out types.RecordMap, where, key string, v any) error {
 }
 
 // queryValue converts a JSON value to the Cedar type a declares.
-func queryValue(a ctxAttr, v any, where string) (types.Value, error) {
+func queryValue(a ctxAttr, v any, at func() string) (types.Value, error) {
 	switch a.want {
 	case "String":
 		if s, ok := v.(string); ok {
@@ -172,26 +175,27 @@ func queryValue(a ctxAttr, v any, where string) (types.Value, error) {
 		}
 	case "record":
 		if m, ok := v.(map[string]any); ok {
-			return queryRecord(a, m, where)
+			return queryRecord(a, m, at)
 		}
 	default:
-		return nil, fmt.Errorf("%s: not accepted from an enforcement point", where)
+		return nil, fmt.Errorf("%s: not accepted from an enforcement point", at())
 	}
-	return nil, fmt.Errorf("%s: must be a %s", where, a.want)
+	return nil, fmt.Errorf("%s: must be a %s", at(), a.want)
 }
 
-func queryRecord(a ctxAttr, m map[string]any, where string) (types.Value, error) {
+func queryRecord(a ctxAttr, m map[string]any, parent func() string) (types.Value, error) {
 	rec := make(types.RecordMap, len(m))
 	for _, k := range slices.Sorted(maps.Keys(m)) {
-		at := fmt.Sprintf("%s.%.64s", where, k)
+		v := m[k]
+		at := func() string { return fmt.Sprintf("%s.%.64s", parent(), k) }
 		var val types.Value
 		var err error
 		if a.open {
-			val, err = jsonValue(m[k], at)
+			val, err = jsonValue(v, at)
 		} else if sub, ok := a.sub[k]; ok {
-			val, err = queryValue(sub, m[k], at)
+			val, err = queryValue(sub, v, at)
 		} else {
-			err = fmt.Errorf("%s: not an attribute of this record (one of %s)", at, strings.Join(slices.Sorted(maps.Keys(a.sub)), ", "))
+			err = fmt.Errorf("%s: not an attribute of this record (one of %s)", at(), strings.Join(slices.Sorted(maps.Keys(a.sub)), ", "))
 		}
 		if err != nil {
 			return nil, err
@@ -203,7 +207,7 @@ func queryRecord(a ctxAttr, m map[string]any, where string) (types.Value, error)
 
 // jsonValue converts any JSON value of an open record: integers are Long,
 // arrays Sets, objects records; null and fractions have no Cedar form.
-func jsonValue(v any, where string) (types.Value, error) {
+func jsonValue(v any, at func() string) (types.Value, error) {
 	switch x := v.(type) {
 	case string:
 		return types.String(x), nil
@@ -213,18 +217,18 @@ func jsonValue(v any, where string) (types.Value, error) {
 		if i, err := x.Int64(); err == nil {
 			return types.Long(i), nil
 		}
-		return nil, fmt.Errorf("%s: %.32s is not an integer Cedar can hold", where, x)
+		return nil, fmt.Errorf("%s: %.32s is not an integer Cedar can hold", at(), x)
 	case []any:
 		vals := make([]types.Value, len(x))
 		for i, e := range x {
 			var err error
-			if vals[i], err = jsonValue(e, fmt.Sprintf("%s[%d]", where, i)); err != nil {
+			if vals[i], err = jsonValue(e, func() string { return fmt.Sprintf("%s[%d]", at(), i) }); err != nil {
 				return nil, err
 			}
 		}
 		return types.NewSet(vals...), nil
 	case map[string]any:
-		return queryRecord(ctxAttr{want: "record", open: true}, x, where)
+		return queryRecord(ctxAttr{want: "record", open: true}, x, at)
 	}
-	return nil, fmt.Errorf("%s: null has no Cedar value; omit the key", where)
+	return nil, fmt.Errorf("%s: null has no Cedar value; omit the key", at())
 }

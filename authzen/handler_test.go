@@ -32,7 +32,7 @@ func TestHandlerRefusals(t *testing.T) {
 		{"wrong content type", "POST", EvaluationPath, pepPath, tollgateShaped, "text/plain", 400, "Content-Type must be application/json"},
 		{"not JSON", "POST", EvaluationPath, pepPath, `{"subject":`, "", 400, "not JSON"},
 		{"array body", "POST", EvaluationPath, pepPath, `[]`, "", 400, "must be a JSON object"},
-		{"trailing data", "POST", EvaluationPath, pepPath, tollgateShaped + `{}`, "", 400, "data after the JSON object"},
+		{"trailing data", "POST", EvaluationPath, pepPath, tollgateShaped + `{}`, "", 400, "after top-level value"},
 		{"duplicate member", "POST", EvaluationPath, pepPath, `{"subject":{"type":"Workload","type":"x","id":"a"}}`, "", 400, `member "type" appears twice`},
 		{"invalid UTF-8", "POST", EvaluationPath, pepPath, "{\"subject\":\"\xff\"}", "", 400, "not valid UTF-8"},
 		{"too deep", "POST", EvaluationPath, pepPath, `{"context":` + strings.Repeat(`[`, 40) + strings.Repeat(`]`, 40) + `}`, "", 400, "nests more than"},

@@ -191,8 +191,14 @@ func requiredString(o object, key, where string) (string, error) {
 }
 
 func asString(raw json.RawMessage, where string) (string, error) {
+	if raw[0] != '"' {
+		return "", badRequest("%s: must be a string", where)
+	}
+	if bytes.IndexByte(raw, '\\') < 0 { // checkIJSON validated it: no escapes, no decoding
+		return string(raw[1 : len(raw)-1]), nil
+	}
 	var s string
-	if raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
+	if json.Unmarshal(raw, &s) != nil {
 		return "", badRequest("%s: must be a string", where)
 	}
 	return s, nil
