@@ -112,6 +112,9 @@ func (e *Engine) mapQuery(q *Query, d *Decision, st *checkState, now time.Time) 
 	}
 	d.Resource = uidString(res)
 	rec, err := qs.context(q, now)
+	if err == nil {
+		err = qs.checkMCP(action, res, rec)
+	}
 	if err != nil {
 		return cedarInput{}, err
 	}

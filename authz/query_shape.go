@@ -22,6 +22,7 @@ type queryShape struct {
 	prefixes []string                   // MCP per_tool action prefixes
 	resTypes map[types.EntityType]bool
 	ctx      map[string]ctxAttr
+	tools    []mcpTool // how the MCP routes name tool calls (query_mcp.go)
 }
 
 // queryShape returns the shape for the manifest in use, rebuilding it
@@ -59,6 +60,7 @@ func newQueryShape(m *Manifest, signals []Signal) *queryShape {
 		}
 	}
 	qs.prefixes = slices.Clone(sh.ActionPrefixes)
+	qs.tools = mcpTools(m)
 	qs.ctx = mapperContext(signals, nil, nil, hasMCP)
 	delete(qs.ctx, "time")
 	return qs
