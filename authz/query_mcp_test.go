@@ -8,7 +8,6 @@ import (
 	"testing"
 )
 
-
 func mcpQueryEngine(t *testing.T) *Engine {
 	t.Helper()
 	m, err := LoadManifest("testdata/mcp.manifest.yaml")
