@@ -83,7 +83,9 @@ func (s *testServer) doType(t *testing.T, method, target, path string, body []by
 	if ctype == "" {
 		ctype = "application/json"
 	}
-	r.Header.Set("Content-Type", ctype)
+	if ctype != "none" {
+		r.Header.Set("Content-Type", ctype)
+	}
 	for i := 0; i+1 < len(hdr); i += 2 {
 		r.Header.Set(hdr[i], hdr[i+1])
 	}
