@@ -62,6 +62,14 @@ func (a *authzenDoor) Addr() net.Addr {
 	return a.lis.Addr()
 }
 
+// String is the bound address, or "" when disabled (for the start line).
+func (a *authzenDoor) String() string {
+	if a == nil {
+		return ""
+	}
+	return a.lis.Addr().String()
+}
+
 func (a *authzenDoor) serve() error {
 	if a == nil {
 		return nil

@@ -111,7 +111,7 @@ func (s *Server) Run(ctx context.Context) error {
 	go func() { errc <- s.grpc.Serve(s.grpcLis) }()
 	go func() { errc <- s.admin.serve() }()
 	go s.watchHealth(ctx)
-	s.logger.Info("tollgate serving", "grpc", s.cfg.Listen.GRPC, "admin", s.cfg.Listen.Admin, "http_authz", s.cfg.HTTP.Listen,
+	s.logger.Info("tollgate serving", "grpc", s.cfg.Listen.GRPC, "admin", s.cfg.Listen.Admin, "http_authz", s.cfg.HTTP.Listen, "authzen", s.authzen.String(),
 		"policy_version", s.parts.policyVersion())
 	var err error
 	select {
