@@ -34,7 +34,7 @@ func cpuTime(b *testing.B) int64 {
 // benchEngine is an authz.Engine as tollgate serve builds it: quickstart
 // policies, manifest and signals, registered metrics and a JSON decision
 // log to io.Discard.
-func benchEngine(b *testing.B, ca *testca.CA) *authz.Engine {
+func benchEngine(b testing.TB, ca *testca.CA) *authz.Engine {
 	b.Helper()
 	reg := prometheus.NewRegistry()
 	v, err := identity.NewVerifier(identity.Config{X509Bundles: ca.X509Bundle(), TrustDomains: []spiffeid.TrustDomain{ca.TrustDomain()}})

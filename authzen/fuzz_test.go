@@ -1,11 +1,19 @@
 package authzen
 
 import (
+	"bytes"
+	"crypto/tls"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/spiffe/go-spiffe/v2/spiffeid"
+
+	"github.com/tollgate-authz/tollgate/internal/testca"
 )
 
 // FuzzParseEvaluations: the body parser never panics; what it accepts is
@@ -60,6 +68,65 @@ func FuzzParseEvaluations(f *testing.F) {
 		}
 		if !reflect.DeepEqual(again.Queries, b.Queries) || again.Semantic != b.Semantic {
 			t.Fatalf("round trip changed the queries:\n%+v\n%+v", b.Queries, again.Queries)
+		}
+	})
+}
+
+// FuzzHandler: any body, to either endpoint, through the handler on a
+// real engine (quickstart policies): the answer is HTTP 200 with the
+// specification's shape or HTTP 400 with a message string; a true decision
+// is always a policy permit; nothing is an internal error (a recovered
+// panic).
+func FuzzHandler(f *testing.F) {
+	f.Add([]byte(benchBody), false)
+	f.Add([]byte(`{"subject":{"type":"Workload","id":"spiffe://example.org/ns/shop/sa/frontend"},"action":{"name":"ReadOrder"},
+	 "evaluations":[{"resource":{"type":"Order","id":"1"},"context":{"risk_score":99}},{"resource":{"type":"Service","id":"orders"}}]}`), true)
+	f.Add([]byte(`{"subject":{"type":"Workload","id":"spiffe://example.org/ns/shop/sa/frontend"},"action":{"name":"ReadOrder"},
+	 "resource":{"type":"Order","id":"1"},"context":{"source_address":"10.0.0.1","tls":true,"environment":"prod","tenant":["x"]}}`), false)
+	ca := testca.New(f, "example.org")
+	h, err := NewHandler(benchEngine(f, ca), Options{PDP: "https://pdp.example.org",
+		AllowedCallers: []spiffeid.ID{spiffeid.RequireFromString("spiffe://example.org" + pepPath)}})
+	if err != nil {
+		f.Fatal(err)
+	}
+	state := &tls.ConnectionState{HandshakeComplete: true, PeerCertificates: ca.NewX509SVID(pepPath).Chain()}
+	f.Fuzz(func(t *testing.T, body []byte, batch bool) {
+		path := EvaluationPath
+		if batch {
+			path = EvaluationsPath
+		}
+		r := httptest.NewRequest("POST", path, bytes.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
+		r.TLS = state
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code == http.StatusBadRequest {
+			var msg string
+			if json.Unmarshal(w.Body.Bytes(), &msg) != nil || msg == "" {
+				t.Fatalf("400 without a message string: %s", w.Body)
+			}
+			return
+		}
+		if w.Code != http.StatusOK {
+			t.Fatalf("status %d: %s", w.Code, w.Body)
+		}
+		var out []Decision
+		var one Decision
+		var many Evaluations
+		if json.Unmarshal(w.Body.Bytes(), &many) == nil && many.Evaluations != nil {
+			out = many.Evaluations
+		} else if err := json.Unmarshal(w.Body.Bytes(), &one); err == nil {
+			out = []Decision{one}
+		} else {
+			t.Fatalf("unreadable answer %s", w.Body)
+		}
+		for _, d := range out {
+			if d.Context == nil || d.Context.Code == "internal" {
+				t.Fatalf("internal error or no context: %s", w.Body)
+			}
+			if d.Decision != (d.Context.Code == "permit") {
+				t.Fatalf("decision %v with code %s", d.Decision, d.Context.Code)
+			}
 		}
 	})
 }
