@@ -93,7 +93,7 @@ func (e *Engine) decideQuery(q *Query, d *Decision, st *checkState) {
 func (e *Engine) mapQuery(q *Query, d *Decision, st *checkState, now time.Time) (cedarInput, error) {
 	qs := e.queryShape()
 	if q.Subject.Type != string(WorkloadType) {
-		return cedarInput{}, fmt.Errorf("subject.type %q: the principal of every request is a %s (a SPIFFE ID)", q.Subject.Type, WorkloadType)
+		return cedarInput{}, fmt.Errorf("subject.type %.80q: the principal of every request is a %s (a SPIFFE ID)", q.Subject.Type, WorkloadType)
 	}
 	id, err := spiffeid.FromString(q.Subject.ID)
 	if err != nil {
