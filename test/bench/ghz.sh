@@ -72,6 +72,7 @@ signals:
   - { name: environment, from: context_extension, key: environment, type: string }
   - { name: tenant,      from: context_extension, key: tenant,      type: string }
   - { name: risk_score,  from: context_extension, key: risk_score,  type: long }
+  - { name: task_type,   from: context_extension, key: task_type,   type: string } # examples/mcp's policies read it
 log: { level: info, decisions: $work/decisions.log }
 YAML
 
@@ -87,7 +88,7 @@ wait_port() {
   local host=${1%:*} port=${1#*:}
   for _ in $(seq 1 200); do
     if (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; then return 0; fi
-    kill -0 "$server_pid" 2>/dev/null || { echo "server exited" >&2; return 1; }
+    kill -0 "$server_pid" 2>/dev/null || { echo "server exited:" >&2; cat "$work"/*.log >&2; return 1; }
     sleep 0.05
   done
   echo "server did not listen on $1" >&2; return 1
