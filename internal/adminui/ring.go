@@ -1,0 +1,70 @@
+package adminui
+
+import (
+	"sync"
+	"time"
+
+	"github.com/tollgate-authz/tollgate/authz"
+)
+
+// RecentSize is how many decisions the live tail keeps.
+const RecentSize = 200
+
+// Entry is one decision in the live tail.
+type Entry struct {
+	Time time.Time
+	authz.DecisionSummary
+}
+
+// Ring keeps the most recent decisions and per-minute counts in fixed
+// memory: RecentSize entries and Minutes buckets with at most maxKeys
+// keys each. It is an authz.DecisionTail and safe for concurrent use.
+type Ring struct {
+	clock func() time.Time
+
+	mu      sync.Mutex
+	recent  [RecentSize]Entry
+	next    int // slot of the next entry
+	held    int // entries held, up to RecentSize
+	minutes [Minutes]minute
+}
+
+var _ authz.DecisionTail = (*Ring)(nil)
+
+// NewRing returns an empty ring; clock nil means time.Now.
+func NewRing(clock func() time.Time) *Ring {
+	if clock == nil {
+		clock = time.Now
+	}
+	return &Ring{clock: clock}
+}
+
+// ObserveDecision records s: one slot write and a few counter increments
+// under a short lock.
+func (r *Ring) ObserveDecision(s authz.DecisionSummary) {
+	now := r.clock()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.recent[r.next] = Entry{Time: now, DecisionSummary: s}
+	r.next = (r.next + 1) % RecentSize
+	if r.held < RecentSize {
+		r.held++
+	}
+	r.bucket(now).add(&s)
+}
+
+// Recent returns the decisions held, newest first; deniesOnly keeps the
+// denials.
+func (r *Ring) Recent(deniesOnly bool) []Entry {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]Entry, 0, r.held)
+	for i := 1; i <= r.held; i++ {
+		e := r.recent[(r.next-i+RecentSize)%RecentSize]
+		if deniesOnly && e.Allowed {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
