@@ -3,12 +3,18 @@ package adminui
 import (
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tollgate-authz/tollgate/authz"
 )
 
 // RecentSize is how many decisions the live tail keeps.
 const RecentSize = 200
+
+// maxValueBytes bounds each caller-chosen string the tail keeps (path,
+// resource, principal, reason, method), so the ring's memory stays small
+// whatever the requests carried.
+const maxValueBytes = 512
 
 // Entry is one decision in the live tail.
 type Entry struct {
@@ -43,6 +49,9 @@ func NewRing(clock func() time.Time) *Ring {
 // under a short lock.
 func (r *Ring) ObserveDecision(s authz.DecisionSummary) {
 	now := r.clock()
+	for _, p := range []*string{&s.Path, &s.Resource, &s.Principal, &s.Reason, &s.Method} {
+		*p = clip(*p)
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.recent[r.next] = Entry{Time: now, DecisionSummary: s}
@@ -67,4 +76,18 @@ func (r *Ring) Recent(deniesOnly bool) []Entry {
 		out = append(out, e)
 	}
 	return out
+}
+
+// clip returns v, or a copy of its first maxValueBytes (cut at a rune
+// boundary) marked with "…": the concatenation copies, so the ring does
+// not pin a large request string.
+func clip(v string) string {
+	if len(v) <= maxValueBytes {
+		return v
+	}
+	n := maxValueBytes
+	for n > 0 && !utf8.RuneStart(v[n]) {
+		n--
+	}
+	return v[:n] + "…"
 }

@@ -2,9 +2,11 @@ package adminui
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tollgate-authz/tollgate/authz"
 )
@@ -151,5 +153,28 @@ func BenchmarkRingObserve(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		r.ObserveDecision(s)
+	}
+}
+
+// TestRingClipsLongValues: a caller-chosen path or resource id is kept to
+// maxValueBytes (valid UTF-8, marked with "…") and no longer shares the
+// request's memory, so 200 huge requests cannot pin megabytes.
+func TestRingClipsLongValues(t *testing.T) {
+	r := NewRing(newClock().Now)
+	long := strings.Repeat("é", maxValueBytes) // 2 bytes each
+	s := denySummary(1, "p")
+	s.Path, s.Resource, s.Reason, s.Method, s.Principal = "/"+long, `Order::"`+long+`"`, long, long, "spiffe://example.org/"+long
+	r.ObserveDecision(s)
+	e := r.Recent(false)[0]
+	for name, v := range map[string]string{"path": e.Path, "resource": e.Resource, "reason": e.Reason, "method": e.Method, "principal": e.Principal} {
+		if len(v) > maxValueBytes+len("…") || !strings.HasSuffix(v, "…") || !utf8.ValidString(v) {
+			t.Errorf("%s: %d bytes, valid %v, suffix %q", name, len(v), utf8.ValidString(v), v[len(v)-4:])
+		}
+	}
+	short := denySummary(2, "p")
+	short.Path = "/orders/42"
+	r.ObserveDecision(short)
+	if got := r.Recent(false)[0].Path; got != "/orders/42" {
+		t.Errorf("short path = %q", got)
 	}
 }
