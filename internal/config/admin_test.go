@@ -38,3 +38,27 @@ func itoa(n int) string {
 	}
 	return string(b)
 }
+
+// TestAdminUIWarnsOffLoopback: the page shows recent decisions, so on an
+// admin listener other hosts can reach it loads with a warning naming
+// file, line and key; on loopback there is none.
+func TestAdminUIWarnsOffLoopback(t *testing.T) {
+	on := good + "admin:\n  ui: true\n"
+	cfg, err := Parse("c.yaml", []byte(on))
+	if err != nil || len(cfg.Warnings) != 0 {
+		t.Fatalf("loopback: %v, warnings %q", err, cfg.Warnings)
+	}
+	open := strings.Replace(on, "admin: 127.0.0.1:9192", "admin: 0.0.0.0:9192", 1)
+	cfg, err = Parse("c.yaml", []byte(open))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "c.yaml:" + itoa(strings.Count(good, "\n")+2) + ": admin.ui: "
+	if len(cfg.Warnings) != 1 || !strings.HasPrefix(cfg.Warnings[0], want) || !strings.Contains(cfg.Warnings[0], "0.0.0.0:9192") {
+		t.Errorf("warnings = %q, want one starting %q", cfg.Warnings, want)
+	}
+	cfg, err = Parse("c.yaml", []byte(strings.Replace(good, "admin: 127.0.0.1:9192", "admin: 0.0.0.0:9192", 1)))
+	if err != nil || len(cfg.Warnings) != 0 {
+		t.Errorf("ui off: %v, warnings %q", err, cfg.Warnings)
+	}
+}
