@@ -23,6 +23,9 @@ func (e *Engine) record(ctx context.Context, r *Request, d *Decision, st *checkS
 	if e.log.Enabled(ctx, slog.LevelInfo) {
 		e.logDecision(ctx, r, d, st)
 	}
+	if e.decisionTail != nil {
+		e.tail(d, st, r)
+	}
 }
 
 // actionLabel bounds a manifest action for a metric label: one of the

@@ -8,6 +8,7 @@
 #   SCENARIO=mcp ./test/bench/ghz.sh     # x509 (default), jwt, xfcc, health, mcp
 #   POLICIES=DIR ./test/bench/ghz.sh     # another policy directory (test/bench/scale.sh)
 #   SHADOW=1 ./test/bench/ghz.sh         # tollgate vs tollgate with policy.shadow
+#   UI=1 ./test/bench/ghz.sh             # noop, tollgate and tollgate with admin.ui: true
 #
 # For each run it reports the server's CPU seconds per request (utime+stime
 # from /proc/PID/stat before and after the load, divided by ghz's count)
@@ -31,6 +32,9 @@ SCENARIO=${SCENARIO:-x509}
 # loaded as policy.shadow, so every Check is evaluated twice and the sets
 # agree: the full cost, with no disagreement lines) and reports their ratio.
 if [[ -n "${SHADOW:-}" ]]; then SERVERS=${SERVERS:-tollgate tollgate-shadow}; fi
+# UI=1 adds tollgate-ui (admin.ui: true: every decision also feeds the
+# admin page's ring) and reports its ratio to tollgate.
+if [[ -n "${UI:-}" ]]; then SERVERS=${SERVERS:-noop tollgate tollgate-ui}; fi
 SERVERS=${SERVERS:-noop noop-tuned tollgate}
 command -v "$GHZ" >/dev/null || { echo "ghz not found at $GHZ (run test/tools/install.sh)" >&2; exit 1; }
 command -v jq >/dev/null || { echo "jq is required" >&2; exit 1; }
@@ -80,6 +84,8 @@ sed 's#^policy: { dir: policies, reload_interval: 1s }#policy: { dir: policies, 
   "$work/tollgate.yaml" >"$work/tollgate-shadow.yaml"
 grep -q shadow-policies "$work/tollgate-shadow.yaml" || { echo "could not write tollgate-shadow.yaml" >&2; exit 1; }
 
+{ cat "$work/tollgate.yaml"; echo "admin: { ui: true }"; } >"$work/tollgate-ui.yaml"
+
 # cpu_ticks PID: utime+stime in clock ticks (fields 14 and 15; the comm
 # field is skipped by cutting after its closing parenthesis).
 cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
@@ -106,7 +112,7 @@ start_server() { # name; sets server_pid and addr
       wait_port "$addr" ;;
     noop-tuned) "$work/noopauthz" -tuned -listen "$noop_addr" >"$work/noop.log" 2>&1 & server_pid=$! addr=$noop_addr
       wait_port "$addr" ;;
-    tollgate|tollgate-shadow) started=$(date +%s.%N)
+    tollgate|tollgate-shadow|tollgate-ui) started=$(date +%s.%N)
       (cd "$work" && exec ./tollgate serve --config "$1.yaml" >"$work/tollgate.log" 2>&1) &
       server_pid=$! addr=$grpc_addr
       wait_port "$addr"
@@ -180,6 +186,8 @@ ratio() { # a b
 ratio tollgate noop
 ratio tollgate noop-tuned
 ratio tollgate-shadow tollgate
+ratio tollgate-ui tollgate
+ratio tollgate-ui noop
 printf 'tollgate peak RSS (VmHWM, max over rounds): %.0f MiB\n' "$(sort -g "$work/vmhwm-tollgate.txt" | tail -1)"
 printf 'tollgate start to ready (median, incl. policy load): %.2f s\n' "$(median <"$work/ready.txt")"
 echo "decision log lines (last run): $(wc -l <"$work/decisions.log")"

@@ -8,6 +8,7 @@
 #   ghz v0.120.0                      go install
 #   nginx (with auth_request)         apt-get
 #   Prometheus                        apt-get
+#   Chromium (headless, admin UI e2e) apt-get
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -52,7 +53,7 @@ apt_install() { # command package
   if $created; then rm -f $prc; fi
 }
 
-want="${*:-spire caddy ghz nginx prometheus}"
+want="${*:-spire caddy ghz nginx prometheus chromium}"
 for t in $want; do
   case $t in
     spire) install_spire ;;
@@ -60,6 +61,7 @@ for t in $want; do
     ghz) install_go_tool ghz github.com/bojand/ghz/cmd/ghz "$GHZ_VERSION" ;;
     nginx) apt_install nginx nginx ;;
     prometheus) apt_install prometheus prometheus ;;
+    chromium) apt_install chromium chromium ;;
     *) echo "unknown tool $t" >&2; exit 2 ;;
   esac
 done
