@@ -37,3 +37,33 @@ func FuzzVerify(f *testing.F) {
 		}
 	})
 }
+
+// FuzzTxnFromPayload: any payload either yields a Txn-Token subject with
+// its required claims and at most MaxActors requesters, mirrored in
+// Actors, or a refusal with ReasonInvalid; never a panic.
+func FuzzTxnFromPayload(f *testing.F) {
+	f.Add(`{"sub":"alice","txn":"t","scope":"a","req_wl":"a,b","tctx":{"k":"v"}}`)
+	f.Add(`{"sub":"alice","txn":"t","scope":"a","rctx":{"req_wl":["a","b"]}}`)
+	f.Add(`{"sub":"alice","txn":"t","scope":"a","req_wl":"a","rctx":{"req_wl":"a"}}`)
+	f.Add(`{"sub":"","txn":null}`)
+	f.Fuzz(func(t *testing.T, payload string) {
+		s, err := subject.TxnFromPayload([]byte(payload))
+		if err != nil {
+			if subject.ReasonOf(err) != subject.ReasonInvalid {
+				t.Fatalf("unbounded reason: %v", err)
+			}
+			return
+		}
+		if s.ID == "" || s.Txn == nil || s.Txn.ID == "" || len(s.Txn.Scope) == 0 {
+			t.Fatalf("accepted without sub, txn or scope: %+v", s)
+		}
+		if n := len(s.Txn.Requesters); n > subject.MaxActors || n != len(s.Actors) {
+			t.Fatalf("requesters %v, actors %v", s.Txn.Requesters, s.Actors)
+		}
+		for i, r := range s.Txn.Requesters {
+			if r == "" || s.Actors[len(s.Actors)-1-i] != r {
+				t.Fatalf("requesters %v, actors %v", s.Txn.Requesters, s.Actors)
+			}
+		}
+	})
+}
