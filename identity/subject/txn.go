@@ -137,7 +137,16 @@ func (t *TxnVerifier) Verify(ctx context.Context, raw string) (*Subject, error) 
 	if err := idt.Claims(&payload); err != nil {
 		return nil, &Error{Reason: ReasonInvalid, Err: err}
 	}
-	return TxnFromPayload(payload)
+	s, err := TxnFromPayload(payload)
+	if err != nil {
+		return nil, err
+	}
+	// go-oidc allows nbf five minutes of leeway; a Txn-Token lives for
+	// about that long, so the skew here is TxnClockSkew.
+	if nbf, ok := s.Claims["nbf"].(float64); ok && time.Unix(int64(nbf), 0).After(t.now().Add(TxnClockSkew)) {
+		return nil, fail(ReasonNotYet, "txn-token not yet valid")
+	}
+	return s, nil
 }
 
 // checkTimes: iat is required, not in the future beyond TxnClockSkew, and

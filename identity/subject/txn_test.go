@@ -58,6 +58,7 @@ func TestVerifyTxn(t *testing.T) {
 		{"no exp", is.TxnToken(txnClaims(map[string]any{"exp": nil})), subject.ReasonExpired},
 		{"no iat", is.TxnToken(txnClaims(map[string]any{"iat": nil})), subject.ReasonInvalid},
 		{"iat in the future", is.TxnToken(txnClaims(map[string]any{"iat": now.Add(time.Minute).Unix(), "exp": now.Add(2 * time.Minute).Unix()})), subject.ReasonNotYet},
+		{"nbf in the future", is.TxnToken(txnClaims(map[string]any{"nbf": now.Add(2 * time.Minute).Unix()})), subject.ReasonNotYet},
 		{"lifetime too long", is.TxnToken(txnClaims(map[string]any{"exp": now.Add(time.Hour).Unix()})), subject.ReasonLifetime},
 		{"wrong audience", is.TxnToken(txnClaims(map[string]any{"aud": "other.org"})), subject.ReasonAudience},
 		{"empty audience", is.TxnToken(txnClaims(map[string]any{"aud": ""})), subject.ReasonAudience},
