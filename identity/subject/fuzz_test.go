@@ -67,3 +67,33 @@ func FuzzTxnFromPayload(f *testing.F) {
 		}
 	})
 }
+
+// FuzzVerifyTxn: whatever arrives in the Txn-Token header, Verify never
+// panics, and refuses with a bounded reason anything the token service
+// did not sign as a Txn-Token for this trust domain.
+func FuzzVerifyTxn(f *testing.F) {
+	is := testca.NewIssuer(f)
+	v, err := subject.NewTxn(context.Background(), subject.TxnConfig{Issuer: is.URL, Audience: "example.org", Algs: []string{"ES256"}})
+	if err != nil {
+		f.Fatal(err)
+	}
+	good := is.TxnToken(map[string]any{"sub": "alice", "aud": "example.org", "txn": "t", "scope": "s", "req_wl": "a"})
+	f.Add(good)
+	f.Add("Bearer " + good)
+	f.Add(good + "," + good)
+	f.Add("eyJhbGciOiJub25lIiwidHlwIjoidHhudG9rZW4rand0In0.eyJzdWIiOiJ4In0.")
+	f.Fuzz(func(t *testing.T, raw string) {
+		s, err := v.Verify(context.Background(), raw)
+		if err == nil {
+			if s.ID == "" || s.Txn == nil || s.Txn.ID == "" {
+				t.Fatal("accepted a Txn-Token without sub or txn")
+			}
+			return
+		}
+		switch subject.ReasonOf(err) {
+		case subject.ReasonInvalid, subject.ReasonExpired, subject.ReasonNotYet, subject.ReasonIssuer, subject.ReasonAudience, subject.ReasonLifetime:
+		default:
+			t.Fatalf("unbounded reason: %v", err)
+		}
+	})
+}
