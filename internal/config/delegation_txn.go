@@ -84,6 +84,8 @@ func (c *Config) validateTxnToken(f *fileErrs, t *TxnToken, subjectHeader string
 	if td, err := spiffeid.TrustDomainFromString(t.TrustDomain); err != nil || t.TrustDomain == "" || td.Name() != t.TrustDomain {
 		f.add(p+".trust_domain", "must name the trust domain the tokens are valid in, e.g. example.org "+
 			"(required when identity.trust_domains has not exactly one entry), not %q", t.TrustDomain)
+	} else if !slices.Contains(c.Identity.TrustDomains, t.TrustDomain) {
+		f.add(p+".trust_domain", "%s is not in identity.trust_domains, so no caller presenting its tokens is ever accepted", t.TrustDomain)
 	}
 	// An explicit empty value is refused, not replaced by the default.
 	if n := nodeAt(f.root, p+".audience"); t.Audience == "" || (n != nil && n.Value == "") {

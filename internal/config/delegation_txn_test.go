@@ -61,6 +61,7 @@ func TestParseTxnTokenErrors(t *testing.T) {
 		{"empty audience", "      jwks:", "      audience: ''\n      jwks:", "identity.delegation.txn_token.audience"},
 		{"two trust domains", "trust_domains: [example.org]", "trust_domains: [example.org, other.org]", "identity.delegation.txn_token.trust_domain"},
 		{"bad trust domain", "      jwks:", "      trust_domain: 'spiffe://x/y'\n      jwks:", "identity.delegation.txn_token.trust_domain"},
+		{"trust domain not accepted", "      jwks:", "      trust_domain: other.org\n      jwks:", "identity.delegation.txn_token.trust_domain: other.org is not in identity.trust_domains"},
 		{"lifetime too long", "      jwks:", "      max_lifetime: 2h\n      jwks:", "identity.delegation.txn_token.max_lifetime"},
 		{"lifetime negative", "      jwks:", "      max_lifetime: -1m\n      jwks:", "identity.delegation.txn_token.max_lifetime"},
 		{"bad bind", "      jwks:", "      bind: act\n      jwks:", "identity.delegation.txn_token.bind"},
