@@ -70,6 +70,7 @@ func (e *Engine) logDecision(ctx context.Context, r *Request, d *Decision, st *c
 		slog.String("resource", d.Resource),
 		slog.String("subject", d.Subject),
 		slog.Any("delegation", nonNil(d.Delegation)),
+		slog.String("txn", d.Txn),
 		slog.String("method", method),
 		slog.String("path", st.path),
 		slog.String("host", host),

@@ -126,6 +126,7 @@ func NewEngine(cfg Config) (*Engine, error) {
 	}
 	if deleg != nil {
 		e.mapper.subjectClaims = append([]string(nil), deleg.Claims...)
+		e.mapper.txn = deleg.Txn.context()
 	}
 	e.manifest.Store(cfg.Manifest)
 	return e, nil

@@ -57,7 +57,7 @@ func newPolicySource(ctx context.Context, cfg *config.Config, logger *slog.Logge
 	if cfg.Identity.JWT != nil {
 		s.claims = cfg.Identity.JWT.Claims
 	}
-	s.deleg = delegationContext(cfg.Identity.Delegation)
+	s.deleg = DelegationContext(cfg.Identity.Delegation)
 	if s.manifest, err = authz.LoadManifests(cfg.Manifests...); err != nil {
 		return nil, err
 	}
