@@ -63,7 +63,7 @@ func (o Options) remoteOptions(maxArchive int64) []remote.Option {
 	}
 	g := &guard{next: base, allowHTTP: o.AllowInsecureHTTP, maxBody: maxArchive + 64<<10}
 	return []remote.Option{remote.WithAuthFromKeychain(keychain), remote.WithTransport(g),
-		remote.WithUserAgent("tollgate-bundle-fetcher")}
+		remote.WithUserAgent("tollgate")}
 }
 
 // String is the oci:// location, for logs.
