@@ -51,8 +51,3 @@ func (b *boundedBody) Read(p []byte) (int, error) {
 	b.left -= int64(n)
 	return n, err
 }
-
-func newGuard(allowHTTP bool, maxBody int64) http.RoundTripper {
-	base := http.DefaultTransport.(*http.Transport).Clone()
-	return &guard{next: base, allowHTTP: allowHTTP, maxBody: maxBody}
-}
