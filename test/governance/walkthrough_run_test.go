@@ -5,8 +5,12 @@ import (
 	"net/http"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/tollgate-authz/tollgate/internal/testutil"
+	"github.com/tollgate-authz/tollgate/test/internal/harness"
 )
 
 // TestGovernanceWalkthroughAsWritten runs section 6 of
@@ -24,12 +28,14 @@ func TestGovernanceWalkthroughAsWritten(t *testing.T) {
 	blocks := shellBlocks(t, string(text), walkSection)
 	wantHeadings := []string{walkSection, "### Step 1. Shadow", "### Step 2. Replay a day's log", "### Step 3. Review access",
 		"### Step 4. Sign", "### Step 5. Publish to the registry", "### Step 6. Roll out", "### Step 6. Roll out",
-		"### Step 7. Watch the dashboard and the drift alert"}
+		"### Step 7. Watch the dashboard and the drift alert", "### Step 7. Watch the dashboard and the drift alert"}
 	if len(blocks) != len(wantHeadings) {
 		t.Fatalf("section 6 has %d sh blocks, want %d (one per step, two for the rollout)", len(blocks), len(wantHeadings))
 	}
+	drift := driftAlert(t, string(text))
 	w := newWalkEnv(t)
 	canary, prod := w.addr["127.0.0.1:9402"], w.addr["127.0.0.1:9412"]
+	prom := harness.StartPrometheus(t, canary, prod)
 	checks := []func(t *testing.T, out string){
 		func(t *testing.T, out string) { // setup: 2025-01.1 on both tags, prod serving it
 			wantIn(t, out, "pushed", "oci://"+w.addr["127.0.0.1:5000"]+"/iam/orders:prod", "version 2025-01.1, sequence 100")
@@ -53,6 +59,7 @@ func TestGovernanceWalkthroughAsWritten(t *testing.T) {
 			if n := distinctHashes(t, out, 2); n != 2 {
 				t.Fatalf("during the rollout the fleet enforces %d policy hashes, want 2 (drift)", n)
 			}
+			waitDrift(t, prom, drift, "2")
 		},
 		func(t *testing.T, out string) { wantVersions(t, []string{canary, prod}, "2025-02.1") }, // promoted
 		func(t *testing.T, out string) { // watch: one hash again
@@ -60,7 +67,9 @@ func TestGovernanceWalkthroughAsWritten(t *testing.T) {
 			if n := distinctHashes(t, out, 2); n != 1 {
 				t.Fatalf("after the rollout the fleet enforces %d policy hashes, want 1", n)
 			}
+			waitDrift(t, prom, drift, "")
 		},
+		func(t *testing.T, out string) {}, // stop the demo
 	}
 	for i, b := range blocks {
 		if b.heading != wantHeadings[i] {
@@ -69,7 +78,6 @@ func TestGovernanceWalkthroughAsWritten(t *testing.T) {
 		out := w.run(t, b)
 		checks[i](t, out)
 	}
-	checkDriftAlertQuoted(t, string(text))
 }
 
 func wantIn(t *testing.T, out string, wants ...string) {
@@ -133,9 +141,22 @@ func distinctHashes(t *testing.T, out string, instances int) int {
 	return len(seen)
 }
 
-// checkDriftAlertQuoted: the expression the README quotes is the drift
-// alert's expression in examples/observability/alerts.yml.
-func checkDriftAlertQuoted(t *testing.T, text string) {
+// waitDrift polls Prometheus until the drift alert's expression returns
+// want for the job ("" for nothing: the alert is not pending).
+func waitDrift(t *testing.T, prom *harness.Prometheus, expr, want string) {
+	t.Helper()
+	testutil.Eventually(t, "the drift expression to return "+strconv.Quote(want), func() bool {
+		got := prom.Query(t, expr)
+		if want == "" {
+			return len(got) == 0
+		}
+		return len(got) == 1 && got[0].Metric["job"] == "tollgate" && got[0].Val() == want
+	})
+}
+
+// driftAlert is the TollgatePolicyDrift expression of
+// examples/observability/alerts.yml; the README must quote it as is.
+func driftAlert(t *testing.T, text string) string {
 	t.Helper()
 	alerts, err := os.ReadFile("../../examples/observability/alerts.yml")
 	if err != nil {
@@ -149,4 +170,5 @@ func checkDriftAlertQuoted(t *testing.T, text string) {
 	if rule == nil || strings.TrimSpace(rule[1]) != m[1] {
 		t.Fatalf("README quotes %q; alerts.yml's TollgatePolicyDrift is %q", m[1], rule)
 	}
+	return m[1]
 }
