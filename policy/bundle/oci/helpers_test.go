@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"log"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -44,10 +45,37 @@ func signedBundle(t testing.TB, version string, seq uint64, key ed25519.PrivateK
 
 // testRegistry is go-containerregistry's in-process registry on loopback.
 func testRegistry(t testing.TB) (host string) {
+	host, _ = countingRegistry(t)
+	return host
+}
+
+// requestLog records the requests a registry served.
+type requestLog struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *requestLog) take() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := l.lines
+	l.lines = nil
+	return out
+}
+
+// countingRegistry is testRegistry, recording "METHOD path" of each request.
+func countingRegistry(t testing.TB) (string, *requestLog) {
 	t.Helper()
-	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
+	reg := registry.New(registry.Logger(log.New(io.Discard, "", 0)))
+	rl := &requestLog{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rl.mu.Lock()
+		rl.lines = append(rl.lines, r.Method+" "+r.URL.Path)
+		rl.mu.Unlock()
+		reg.ServeHTTP(w, r)
+	}))
 	t.Cleanup(srv.Close)
-	return strings.TrimPrefix(srv.URL, "http://")
+	return strings.TrimPrefix(srv.URL, "http://"), rl
 }
 
 var plainHTTP = Options{AllowInsecureHTTP: true, Keychain: authn.NewMultiKeychain()}

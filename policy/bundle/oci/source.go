@@ -34,7 +34,7 @@ type Options struct {
 // Source fetches a bundle pair from a registry tag (or digest).
 type Source struct {
 	ref        Reference
-	opts       []remote.Option
+	puller     *remote.Puller // keeps the registry's token between polls
 	maxArchive int64
 }
 
@@ -49,7 +49,11 @@ func NewSource(loc string, o Options) (*Source, error) {
 	if maxArchive <= 0 {
 		maxArchive = bundle.DefaultMaxArchiveBytes
 	}
-	return &Source{ref: ref, opts: o.remoteOptions(maxArchive), maxArchive: maxArchive}, nil
+	puller, err := remote.NewPuller(o.remoteOptions(maxArchive)...)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	return &Source{ref: ref, puller: puller, maxArchive: maxArchive}, nil
 }
 
 func (o Options) remoteOptions(maxArchive int64) []remote.Option {
@@ -73,8 +77,7 @@ func (s *Source) String() string { return s.ref.String() }
 // reports Unchanged without fetching blobs. Otherwise it fetches the two
 // blobs the manifest pins and checks their digests and sizes.
 func (s *Source) Fetch(ctx context.Context, known string) (bundle.Fetched, error) {
-	opts := append(s.opts[:len(s.opts):len(s.opts)], remote.WithContext(ctx))
-	desc, err := remote.Get(s.ref.ref, opts...)
+	desc, err := s.puller.Get(ctx, s.ref.ref)
 	if err != nil {
 		return bundle.Fetched{}, wrap(classify("manifest", err))
 	}
@@ -86,11 +89,11 @@ func (s *Source) Fetch(ctx context.Context, known string) (bundle.Fetched, error
 	if err != nil {
 		return bundle.Fetched{}, wrap(err)
 	}
-	archive, err := s.blob(ctx, "archive", p.archive, opts)
+	archive, err := s.blob(ctx, "archive", p.archive)
 	if err != nil {
 		return bundle.Fetched{}, err
 	}
-	sig, err := s.blob(ctx, "signature", p.signature, opts)
+	sig, err := s.blob(ctx, "signature", p.signature)
 	if err != nil {
 		return bundle.Fetched{}, err
 	}
@@ -98,8 +101,8 @@ func (s *Source) Fetch(ctx context.Context, known string) (bundle.Fetched, error
 }
 
 // blob downloads the blob d pins and checks it against d.
-func (s *Source) blob(ctx context.Context, what string, d descriptor, opts []remote.Option) ([]byte, error) {
-	l, err := remote.Layer(s.ref.ref.Context().Digest(d.Digest), opts...)
+func (s *Source) blob(ctx context.Context, what string, d descriptor) ([]byte, error) {
+	l, err := s.puller.Layer(ctx, s.ref.ref.Context().Digest(d.Digest))
 	if err != nil {
 		return nil, wrap(classify(what, err))
 	}

@@ -18,7 +18,8 @@ func fetches(t *testing.T, reg *prometheus.Registry, result string) float64 {
 // TestPushFetchVerify: a pushed pair is fetched, verified and applied; an
 // unchanged manifest digest is a not_modified check that fetches no blob.
 func TestPushFetchVerify(t *testing.T) {
-	loc := "oci://" + testRegistry(t) + "/iam/policy:prod"
+	host, requests := countingRegistry(t)
+	loc := "oci://" + host + "/iam/policy:prod"
 	key := testKey(1)
 	archive, sig := signedBundle(t, "v1", 1, key)
 	push(t, loc, archive, sig)
@@ -30,11 +31,17 @@ func TestPushFetchVerify(t *testing.T) {
 	if a.last() != "v1" {
 		t.Fatalf("applied %v, want v1", a.versions)
 	}
+	requests.take()
 	if err := f.CheckNow(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if got := fetches(t, reg, "not_modified"); got != 1 {
 		t.Errorf("not_modified checks = %v, want 1", got)
+	}
+	// The token and ping are reused between polls; an unchanged manifest
+	// downloads no blob.
+	if got := requests.take(); len(got) != 1 || got[0] != "GET /v2/iam/policy/manifests/prod" {
+		t.Errorf("an unchanged poll made the requests %q, want only the manifest GET", got)
 	}
 	archive2, sig2 := signedBundle(t, "v2", 2, key)
 	push(t, loc, archive2, sig2)
