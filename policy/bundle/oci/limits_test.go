@@ -3,10 +3,14 @@ package oci
 import (
 	"context"
 	"errors"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/google/go-containerregistry/pkg/registry"
 
 	"github.com/tollgate-authz/tollgate/policy/bundle"
 )
@@ -57,4 +61,41 @@ func FuzzParseReference(f *testing.F) {
 			t.Fatalf("accepted %q as %q", loc, r.String())
 		}
 	})
+}
+
+// TestRedirectToPlainHTTPRefused: an https registry that redirects blob
+// downloads to plain http (as to a storage bucket) is refused without
+// AllowInsecureHTTP.
+func TestRedirectToPlainHTTPRefused(t *testing.T) {
+	reg := registry.New(registry.Logger(log.New(io.Discard, "", 0)))
+	plain := httptest.NewServer(reg)
+	t.Cleanup(plain.Close)
+	tlsSrv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.URL.Path, "/blobs/") && r.Method == http.MethodGet {
+			http.Redirect(w, r, plain.URL+r.URL.Path, http.StatusTemporaryRedirect)
+			return
+		}
+		reg.ServeHTTP(w, r)
+	}))
+	t.Cleanup(tlsSrv.Close)
+	loc := "oci://" + strings.TrimPrefix(tlsSrv.URL, "https://") + "/iam/policy:prod"
+	archive, sig := signedBundle(t, "v1", 1, testKey(1))
+	o := Options{Keychain: plainHTTP.Keychain, Transport: tlsSrv.Client().Transport}
+	if _, err := Push(context.Background(), loc, archive, sig, o); err != nil {
+		t.Fatalf("push over https: %v", err)
+	}
+	src, err := NewSource(loc, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.Fetch(context.Background(), ""); !errors.Is(err, ErrPlainHTTP) {
+		t.Fatalf("Fetch through a redirect to http = %v, want ErrPlainHTTP", err)
+	}
+	o.AllowInsecureHTTP = true
+	if src, err = NewSource(loc, o); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := src.Fetch(context.Background(), ""); err != nil || string(got.Archive) != string(archive) {
+		t.Fatalf("Fetch with AllowInsecureHTTP = %v", err)
+	}
 }
