@@ -28,6 +28,9 @@ func (e *Engine) record(ctx context.Context, r *Request, d *Decision, st *checkS
 	if e.log.Enabled(ctx, slog.LevelInfo) {
 		e.logDecision(ctx, r, d, st)
 	}
+	if e.decisionTail != nil {
+		e.tail(d, st, r)
+	}
 }
 
 // actionLabel bounds a manifest action for a metric label: one of the
@@ -72,6 +75,7 @@ func (e *Engine) logDecision(ctx context.Context, r *Request, d *Decision, st *c
 		slog.String("resource", d.Resource),
 		slog.String("subject", d.Subject),
 		slog.Any("delegation", nonNil(d.Delegation)),
+		slog.String("txn", d.Txn),
 		slog.String("method", method),
 		slog.String("path", st.path),
 		slog.String("host", host),

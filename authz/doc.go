@@ -16,6 +16,13 @@
 // token denies with a delegation_<reason> code; an absent one leaves
 // those attributes out.
 //
+// With Delegation.Txn, the subject may instead come in an OAuth
+// Transaction Token (Txn-Token header): verified by subject.TxnVerifier,
+// bound by subject.BindTxn (req_wl must name the caller, unless the rule
+// is trust_domain), the same subject entity, its requesting workloads as
+// context.delegation, and, when configured, context.txn_id,
+// context.txn_scope and context.tctx. Both headers at once deny.
+//
 // # Separation of authorship
 //
 // App teams write the manifest: for each route of their service, the Cedar

@@ -18,6 +18,7 @@ type Config struct {
 	HTTP      HTTPMode      `yaml:"http_authz"`
 	Shutdown  time.Duration `yaml:"shutdown_timeout"`
 	Runtime   Runtime       `yaml:"runtime"`
+	Admin     Admin         `yaml:"admin"`
 	// AuthZEN is the AuthZEN Access Evaluation API listener (authzen.go).
 	AuthZEN *AuthZEN `yaml:"authzen"`
 
@@ -64,6 +65,13 @@ type Listen struct {
 	ProxyNormalizesPath bool `yaml:"proxy_normalizes_path"`
 	// Limits bound sizes, streams, keepalive and timeouts (limits.go).
 	Limits Limits `yaml:"limits"`
+}
+
+// Admin configures extras on the admin listener (listen.admin).
+type Admin struct {
+	// UI serves the read-only page under /ui/ (internal/adminui). Default
+	// false: the paths answer 404. Only true or false is accepted.
+	UI bool `yaml:"ui"`
 }
 
 // ListenMTLS restricts who may call the ext_authz listener.

@@ -115,7 +115,7 @@ func (c *Config) applyDefaults() {
 		w.StartTimeout = 30 * time.Second
 	}
 	if d := c.Identity.Delegation; d != nil {
-		d.applyDefaults()
+		d.applyDefaults(c.Identity.TrustDomains)
 	}
 	if x := c.Identity.XFCC; x != nil && x.Element == "" {
 		x.Element = "last"
@@ -148,6 +148,9 @@ func (c *Config) resolvePaths(base string) {
 	if d := c.Identity.Delegation; d != nil {
 		for i := range d.Issuers {
 			abs(&d.Issuers[i].JWKS)
+		}
+		if d.TxnToken != nil {
+			abs(&d.TxnToken.JWKS)
 		}
 	}
 	for i := range c.Identity.Federation {

@@ -65,7 +65,12 @@ func (s *Server) open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.admin = newAdmin(adminLis, s.reg, s.parts.ready, s.cfg.Listen.Limits, s.logger)
+	ui, err := s.parts.uiHandler()
+	if err != nil {
+		_ = adminLis.Close()
+		return err
+	}
+	s.admin = newAdmin(adminLis, s.reg, s.parts.ready, s.cfg.Listen.Limits, s.logger, ui)
 	if s.httpm, err = newHTTPMode(s.cfg.HTTP, s.cfg.Listen.Limits, s.parts.engine, s.logger, s.reg); err != nil {
 		return err
 	}
