@@ -73,7 +73,7 @@ func TestDecisionLogTrace(t *testing.T) {
 }
 
 func TestDecisionLogSourceAddress(t *testing.T) {
-	for _, tt := range []struct{ in, want string }{{"10.0.0.7", "10.0.0.7"}, {"", ""}, {"10.0.0.7:443", ""}, {"<script>", ""}} {
+	for _, tt := range []struct{ in, want string }{{"10.0.0.7", "10.0.0.7"}, {"", ""}, {"10.0.0.7:443", ""}, {"<script>", ""}, {"fe80::1%<script>", ""}, {"2001:db8::1", "2001:db8::1"}} {
 		var buf bytes.Buffer
 		cfg := testConfig(t, ordersPolicies(t))
 		cfg.DecisionLog = slog.New(NewJSONLineHandler(&buf, nil))

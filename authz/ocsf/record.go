@@ -73,8 +73,8 @@ func (d *decision) set(key string, v slog.Value) {
 	case "trace_id":
 		d.traceID = s
 	case "source_address":
-		if a, err := netip.ParseAddr(s); err == nil {
-			d.source = a.String()
+		if a, err := netip.ParseAddr(s); err == nil && a.Zone() == "" {
+			d.source = s
 		}
 	case "policy_version":
 		d.policyVersion = s
