@@ -1,7 +1,10 @@
 package ocsf
 
 import (
+	"strconv"
 	"strings"
+
+	"github.com/tollgate-authz/tollgate/internal/jsonw"
 )
 
 // The class and version Tollgate writes (see docs/decision-log.md, OCSF).
@@ -13,143 +16,123 @@ const (
 	TypeUID       = ClassUID*100 + ActivityOther
 )
 
-// Event is one OCSF API Activity event. Field names are OCSF's.
-type Event struct {
-	ActivityID     int             `json:"activity_id"`
-	ActivityName   string          `json:"activity_name"`
-	CategoryUID    int             `json:"category_uid"`
-	CategoryName   string          `json:"category_name"`
-	ClassUID       int             `json:"class_uid"`
-	ClassName      string          `json:"class_name"`
-	TypeUID        int64           `json:"type_uid"`
-	TypeName       string          `json:"type_name"`
-	Time           int64           `json:"time"`
-	SeverityID     int             `json:"severity_id"`
-	Severity       string          `json:"severity"`
-	StatusID       int             `json:"status_id"`
-	Status         string          `json:"status"`
-	StatusCode     string          `json:"status_code"`
-	StatusDetail   string          `json:"status_detail"`
-	Message        string          `json:"message"`
-	ActionID       int             `json:"action_id"`
-	Action         string          `json:"action"`
-	DispositionID  int             `json:"disposition_id"`
-	Disposition    string          `json:"disposition"`
-	Metadata       Metadata        `json:"metadata"`
-	Actor          Actor           `json:"actor"`
-	API            API             `json:"api"`
-	SrcEndpoint    Endpoint        `json:"src_endpoint"`
-	Resources      []Resource      `json:"resources,omitempty"`
-	Authorizations []Authorization `json:"authorizations,omitempty"`
-	Trace          *Trace          `json:"trace,omitempty"`
-	Unmapped       map[string]any  `json:"unmapped"`
-}
+// head is the part of every event that does not depend on the decision.
+var head = `{"activity_id":` + strconv.Itoa(ActivityOther) + `,"activity_name":"Authorize","category_uid":` +
+	strconv.Itoa(CategoryUID) + `,"category_name":"Application Activity","class_uid":` + strconv.Itoa(ClassUID) +
+	`,"class_name":"API Activity","type_uid":` + strconv.Itoa(TypeUID) + `,"type_name":"API Activity: Other"`
 
-// Metadata is OCSF's metadata object.
-type Metadata struct {
-	Version        string   `json:"version"`
-	Product        Prod     `json:"product"`
-	UID            string   `json:"uid,omitempty"`
-	CorrelationUID string   `json:"correlation_uid,omitempty"`
-	LogName        string   `json:"log_name"`
-	Profiles       []string `json:"profiles"`
-}
-
-// Prod is OCSF's product object.
-type Prod struct {
-	Name       string `json:"name"`
-	VendorName string `json:"vendor_name"`
-	Version    string `json:"version"`
-}
-
-// Actor is OCSF's actor object: the calling workload.
-type Actor struct {
-	User User `json:"user"`
-}
-
-// User is OCSF's user object; a SPIFFE workload is a service account.
-type User struct {
-	UID    string `json:"uid,omitempty"`
-	Name   string `json:"name"`
-	TypeID int    `json:"type_id"`
-	Type   string `json:"type"`
-}
-
-// API is OCSF's api object; operation is the Cedar action.
-type API struct {
-	Operation string `json:"operation"`
-}
-
-// Endpoint is OCSF's network_endpoint object.
-type Endpoint struct {
-	IP   string `json:"ip,omitempty"`
-	UID  string `json:"uid,omitempty"`
-	Name string `json:"name,omitempty"`
-}
-
-// Resource is OCSF's resource_details object: the Cedar resource.
-type Resource struct {
-	UID  string `json:"uid"`
-	Type string `json:"type,omitempty"`
-}
-
-// Authorization is OCSF's authorization object: one determining policy.
-type Authorization struct {
-	Decision string `json:"decision"`
-	Policy   Policy `json:"policy"`
-}
-
-// Policy is OCSF's policy object: a Cedar policy by @id.
-type Policy struct {
-	UID     string `json:"uid"`
-	Name    string `json:"name"`
-	Version string `json:"version,omitempty"`
-}
-
-// Trace is OCSF's trace object: the W3C trace id.
-type Trace struct {
-	UID string `json:"uid"`
-}
-
-func newEvent(d decision, p Product) Event {
+// appendEvent appends one OCSF API Activity event for d; line is the
+// decision's JSON line, kept whole as unmapped.tollgate.
+func appendEvent(b []byte, d *decision, p Product, line []byte) []byte {
 	allowed := d.outcome == "allow"
-	ev := Event{
-		ActivityID: ActivityOther, ActivityName: "Authorize",
-		CategoryUID: CategoryUID, CategoryName: "Application Activity",
-		ClassUID: ClassUID, ClassName: "API Activity",
-		TypeUID: TypeUID, TypeName: "API Activity: Other",
-		Time:       d.time.UnixMilli(),
-		StatusCode: d.code, StatusDetail: d.reason, Message: d.reason,
-		Metadata: Metadata{Version: SchemaVersion, UID: d.id, LogName: "decisions",
-			Product:  Prod{Name: "Tollgate", VendorName: "Tollgate", Version: p.Version},
-			Profiles: []string{"security_control", "trace"}},
-		Actor:    actor(d.principal),
-		API:      API{Operation: operation(d)},
-		Unmapped: map[string]any{"tollgate": d.all},
-	}
-	ev.SeverityID, ev.Severity = severity(d.outcome)
-	ev.StatusID, ev.Status, ev.ActionID, ev.Action = 2, "Failure", 2, "Denied"
+	b = append(b, head...)
+	b = strconv.AppendInt(append(b, `,"time":`...), d.time.UnixMilli(), 10)
+	sev, sevName := severity(d.outcome)
+	b = appendEnum(b, "severity", sev, sevName)
+	status, statusName, action, actionName := 2, "Failure", 2, "Denied"
 	if allowed {
-		ev.StatusID, ev.Status, ev.ActionID, ev.Action = 1, "Success", 1, "Allowed"
+		status, statusName, action, actionName = 1, "Success", 1, "Allowed"
 	}
-	ev.DispositionID, ev.Disposition = disposition(d.outcome)
-	ev.SrcEndpoint = endpoint(d)
+	b = appendEnum(b, "status", status, statusName)
+	b = appendStr(b, "status_code", d.code)
+	b = appendStr(b, "status_detail", d.reason)
+	b = appendStr(b, "message", d.reason)
+	b = appendEnum(b, "action", action, actionName)
+	disp, dispName := disposition(d.outcome)
+	b = appendEnum(b, "disposition", disp, dispName)
+	b = appendMetadata(b, d, p)
+	b = appendActor(b, d.principal)
+	b = appendStr(append(b, `,"api":{`...), "operation", operation(d))
+	b = appendEndpoint(append(b, '}'), d)
 	if d.resource != "" {
-		ev.Resources = []Resource{{UID: d.resource, Type: entityType(d.resource)}}
+		b = appendStr(append(b, `,"resources":[{`...), "uid", d.resource)
+		if t := entityType(d.resource); t != "" {
+			b = appendStr(b, "type", t)
+		}
+		b = append(b, '}', ']')
 	}
-	decisionWord := "Denied"
-	if allowed {
-		decisionWord = "Allowed"
+	b = appendAuthorizations(b, d, allowed)
+	if d.traceID != "" {
+		b = append(appendStr(append(b, `,"trace":{`...), "uid", d.traceID), '}')
 	}
-	for _, id := range d.policies {
-		ev.Authorizations = append(ev.Authorizations, Authorization{Decision: decisionWord,
-			Policy: Policy{UID: id, Name: id, Version: d.policyVersion}})
+	b = append(append(b, `,"unmapped":{"tollgate":`...), line...)
+	return append(b, '}', '}')
+}
+
+// appendStr appends `,"key":"value"`, or `"key":"value"` after a brace.
+func appendStr(b []byte, key, value string) []byte {
+	if n := len(b); n > 0 && b[n-1] != '{' {
+		b = append(b, ',')
+	}
+	b = append(append(append(b, '"'), key...), '"', ':')
+	return jsonw.AppendString(b, value)
+}
+
+// appendEnum appends `,"<name>_id":id,"<name>":"caption"`.
+func appendEnum(b []byte, name string, id int, caption string) []byte {
+	b = append(append(append(b, ',', '"'), name...), `_id":`...)
+	b = strconv.AppendInt(b, int64(id), 10)
+	return appendStr(b, name, caption)
+}
+
+func appendMetadata(b []byte, d *decision, p Product) []byte {
+	b = append(b, `,"metadata":{"version":"`+SchemaVersion+`","product":{"name":"Tollgate","vendor_name":"Tollgate"`...)
+	b = append(appendStr(b, "version", p.Version), '}')
+	if d.id != "" {
+		b = appendStr(b, "uid", d.id)
 	}
 	if d.traceID != "" {
-		ev.Trace = &Trace{UID: d.traceID}
-		ev.Metadata.CorrelationUID = d.traceID
+		b = appendStr(b, "correlation_uid", d.traceID)
 	}
-	return ev
+	return append(b, `,"log_name":"decisions","profiles":["security_control","trace"]}`...)
+}
+
+// appendActor: a SPIFFE workload is a service account (user type 4);
+// without a verified identity the user is named "unauthenticated".
+func appendActor(b []byte, principal string) []byte {
+	if principal == "" {
+		return append(b, `,"actor":{"user":{"name":"unauthenticated","type_id":0,"type":"Unknown"}}`...)
+	}
+	b = appendStr(append(b, `,"actor":{"user":{`...), "uid", principal)
+	b = appendStr(b, "name", principal)
+	return append(b, `,"type_id":4,"type":"Service"}}`...)
+}
+
+func appendEndpoint(b []byte, d *decision) []byte {
+	b = append(b, `,"src_endpoint":{`...)
+	if d.source != "" {
+		b = appendStr(b, "ip", d.source)
+	}
+	if d.principal != "" {
+		b = appendStr(b, "uid", d.principal)
+	}
+	if d.source == "" && d.principal == "" {
+		b = append(b, `"name":"unknown"`...)
+	}
+	return append(b, '}')
+}
+
+// appendAuthorizations appends one authorization per determining policy.
+func appendAuthorizations(b []byte, d *decision, allowed bool) []byte {
+	if len(d.policies) == 0 {
+		return b
+	}
+	decision := `{"decision":"Denied","policy":{`
+	if allowed {
+		decision = `{"decision":"Allowed","policy":{`
+	}
+	b = append(b, `,"authorizations":[`...)
+	for i, id := range d.policies {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendStr(appendStr(append(b, decision...), "uid", id), "name", id)
+		if d.policyVersion != "" {
+			b = appendStr(b, "version", d.policyVersion)
+		}
+		b = append(b, '}', '}')
+	}
+	return append(b, ']')
 }
 
 // severity: an allow is informational, a denial low, a decision Tollgate
@@ -181,16 +164,9 @@ func disposition(outcome string) (int, string) {
 	return 27, "Error"
 }
 
-func actor(principal string) Actor {
-	if principal == "" {
-		return Actor{User: User{Name: "unauthenticated", TypeID: 0, Type: "Unknown"}}
-	}
-	return Actor{User: User{UID: principal, Name: principal, TypeID: 4, Type: "Service"}}
-}
-
 // operation is the Cedar action, or the HTTP method when the request was
 // decided before a route matched (api.operation is required).
-func operation(d decision) string {
+func operation(d *decision) string {
 	switch {
 	case d.action != "":
 		return d.action
@@ -198,14 +174,6 @@ func operation(d decision) string {
 		return d.method
 	}
 	return "unknown"
-}
-
-func endpoint(d decision) Endpoint {
-	e := Endpoint{IP: d.source, UID: d.principal}
-	if e.IP == "" && e.UID == "" {
-		e.Name = "unknown"
-	}
-	return e
 }
 
 // entityType is the type of a Cedar entity UID (`Order::"42"` → Order).

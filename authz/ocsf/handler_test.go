@@ -139,13 +139,22 @@ func TestEventsValid(t *testing.T) {
 			if strings.Contains(string(line), secret) {
 				t.Fatalf("event leaks a secret: %s", line)
 			}
-			var ev Event
+			var ev event
 			if err := json.Unmarshal(line, &ev); err != nil {
 				t.Fatal(err)
 			}
 			if ev.StatusID != tt.status || ev.Disposition != tt.disp || ev.Metadata.UID != d.ID ||
 				ev.StatusCode != d.Code || ev.Time < before || ev.Time > time.Now().UnixMilli() {
 				t.Fatalf("event does not describe the decision %+v:\n%s", d, line)
+			}
+			var jl struct {
+				Msg        string `json:"msg"`
+				DecisionID string `json:"decision_id"`
+				Outcome    string `json:"outcome"`
+			}
+			if err := json.Unmarshal(ev.Unmapped.Tollgate, &jl); err != nil || jl.Msg != "decision" ||
+				jl.DecisionID != d.ID || jl.Outcome != d.Outcome.String() {
+				t.Fatalf("unmapped.tollgate is not the decision line (%v): %s", err, ev.Unmapped.Tollgate)
 			}
 			var got []string
 			for _, a := range ev.Authorizations {
@@ -163,4 +172,27 @@ func TestEventsValid(t *testing.T) {
 			}
 		})
 	}
+}
+
+// event is the part of an OCSF event the tests read back.
+type event struct {
+	StatusID    int    `json:"status_id"`
+	StatusCode  string `json:"status_code"`
+	Disposition string `json:"disposition"`
+	Time        int64  `json:"time"`
+	Metadata    struct {
+		UID            string `json:"uid"`
+		CorrelationUID string `json:"correlation_uid"`
+	} `json:"metadata"`
+	Authorizations []struct {
+		Policy struct {
+			UID string `json:"uid"`
+		} `json:"policy"`
+	} `json:"authorizations"`
+	Trace *struct {
+		UID string `json:"uid"`
+	} `json:"trace"`
+	Unmapped struct {
+		Tollgate json.RawMessage `json:"tollgate"`
+	} `json:"unmapped"`
 }

@@ -1,9 +1,7 @@
 package ocsf
 
 import (
-	"encoding/json"
 	"log/slog"
-	"math"
 	"net/netip"
 	"time"
 )
@@ -11,37 +9,26 @@ import (
 const decisionMsg = "decision"
 
 // decision is what an event is built from: the decision line's attributes
-// that OCSF has a place for, and all of them for unmapped.tollgate.
+// that OCSF has a place for.
 type decision struct {
 	time                                 time.Time
 	id, outcome, code, reason, principal string
 	action, resource, method             string
 	traceID, source, policyVersion       string
 	policies                             []string
-	all                                  map[string]any // every attribute, JSON-encodable
 }
 
-// readDecision reads the attributes of a decision record. A mapped
-// attribute of the wrong kind is treated as absent; every value is made
-// encodable, so the event always marshals.
-func readDecision(t time.Time, attrs []slog.Attr) decision {
-	d := decision{time: t, all: make(map[string]any, len(attrs))}
-	for _, a := range attrs {
-		v := a.Value.Resolve()
-		if a.Key == "" && v.Kind() != slog.KindGroup {
-			continue
+// attr reads one attribute of a decision record. A mapped attribute of
+// the wrong kind is treated as absent.
+func (d *decision) attr(a slog.Attr) {
+	v := a.Value.Resolve()
+	if a.Key == "" && v.Kind() == slog.KindGroup { // an inline group, as slog does
+		for _, g := range v.Group() {
+			d.attr(g)
 		}
-		if a.Key == "" { // an inline group, as slog does
-			inner := readDecision(t, v.Group())
-			for k, x := range inner.all {
-				d.all[k] = x
-			}
-			continue
-		}
-		d.all[a.Key] = jsonValue(v)
-		d.set(a.Key, v)
+		return
 	}
-	return d
+	d.set(a.Key, v)
 }
 
 func (d *decision) set(key string, v slog.Value) {
@@ -79,44 +66,4 @@ func (d *decision) set(key string, v slog.Value) {
 	case "policy_version":
 		d.policyVersion = s
 	}
-}
-
-// jsonValue turns a slog value into something encoding/json writes
-// without error: a value it cannot encode becomes the string "!unencodable".
-func jsonValue(v slog.Value) any {
-	switch v.Kind() {
-	case slog.KindString:
-		return v.String()
-	case slog.KindInt64:
-		return v.Int64()
-	case slog.KindUint64:
-		return v.Uint64()
-	case slog.KindBool:
-		return v.Bool()
-	case slog.KindDuration:
-		return int64(v.Duration())
-	case slog.KindTime:
-		return v.Time().Format(time.RFC3339Nano)
-	case slog.KindFloat64:
-		if f := v.Float64(); !math.IsNaN(f) && !math.IsInf(f, 0) {
-			return f
-		}
-		return "!unencodable"
-	case slog.KindGroup:
-		m := map[string]any{}
-		for _, a := range v.Group() {
-			if a.Key != "" {
-				m[a.Key] = jsonValue(a.Value.Resolve())
-			}
-		}
-		return m
-	}
-	if err, ok := v.Any().(error); ok {
-		return err.Error()
-	}
-	b, err := json.Marshal(v.Any())
-	if err != nil {
-		return "!unencodable"
-	}
-	return json.RawMessage(b)
 }
