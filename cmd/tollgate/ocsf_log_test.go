@@ -1,51 +1,45 @@
 package main
 
 import (
-	"bytes"
-	"context"
+	"io"
 	"log/slog"
-	"os"
-	"path/filepath"
-	"strings"
+	"reflect"
 	"testing"
 
-	"github.com/tollgate-authz/tollgate/authz"
 	"github.com/tollgate-authz/tollgate/authz/ocsf"
-	"github.com/tollgate-authz/tollgate/identity"
 )
 
-// TestReplayReportRefuseOCSF: replay and report read only the JSON decision
-// line; given a log written with log.decision_format: ocsf they stop with
-// exit 1 and an error naming the format and the file:line, rather than
-// reading no decisions and reporting a clean result.
-func TestReplayReportRefuseOCSF(t *testing.T) {
-	pf := policyFlags{manifests: multiFlag{exampleManifest}}
-	env, err := loadOffline(exampleDir, &pf)
-	if err != nil {
-		t.Fatal(err)
+// TestReplayReportReadOCSF: replay and report read a log written with
+// log.decision_format: ocsf (through the decision line each event carries
+// in unmapped.tollgate) to the same result as the JSON log of the same
+// Checks.
+func TestReplayReportReadOCSF(t *testing.T) {
+	jsonLog := generateLog(t, exampleDir, generatedChecks)
+	ocsfLog := generateLogWith(t, exampleDir, generatedChecks,
+		func(w io.Writer) slog.Handler { return ocsf.NewHandler(w, nil, ocsf.Product{}) })
+	candidates := candidateDir(t, candidatePolicies)
+
+	jcode, jres, jerr := replayJSON(t, "--policies", candidates, jsonLog)
+	ocode, ores, oerr := replayJSON(t, "--policies", candidates, ocsfLog)
+	if jcode != exitChanged || ocode != jcode {
+		t.Fatalf("replay exit json %d (%s), ocsf %d (%s); want %d", jcode, jerr, ocode, oerr, exitChanged)
 	}
-	var buf bytes.Buffer
-	eng, err := authz.NewEngine(authz.Config{Identifier: trustedID{}, Policies: &recorder{snap: env.snap},
-		Manifest: env.manifest, DecisionLog: slog.New(ocsf.NewHandler(&buf, nil, ocsf.Product{}))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng.Check(context.Background(), &authz.Request{Method: "GET", Path: "/orders/42", Host: "orders.example.org",
-		Scheme: "https", Headers: map[string]string{}, ContentLength: -1,
-		Credentials: identity.Credentials{SourcePrincipal: frontendID}})
-	log := filepath.Join(t.TempDir(), "ocsf.log")
-	if err := os.WriteFile(log, buf.Bytes(), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	for _, args := range [][]string{
-		{"replay", "--policies", exampleDir, log},
-		{"report", "--policies", exampleDir, "--since", "30d", log},
-	} {
-		code, out, errOut := runCLI(t, args...)
-		for _, want := range []string{log + ":1:", "OCSF event (class_uid 6003", "log.decision_format: ocsf"} {
-			if code != exitError || !strings.Contains(errOut, want) {
-				t.Errorf("%s: exit %d, stderr %q, stdout %q, want %q", args[0], code, errOut, out, want)
-			}
+	for _, res := range []*replayResult{&jres, &ores} {
+		for i := range res.Changed {
+			res.Changed[i].At, res.Changed[i].DecisionID = "", ""
 		}
+	}
+	if !reflect.DeepEqual(jres, ores) {
+		t.Fatalf("replay differs:\njson %+v\nocsf %+v", jres, ores)
+	}
+
+	args := []string{"--policies", candidates, "--since", "3660d", "--until", "2030-01-01T00:00:00Z"}
+	jcode, jrep, jerr := reportJSON(t, append(args, jsonLog)...)
+	ocode, orep, oerr := reportJSON(t, append(args, ocsfLog)...)
+	if jcode != exitOK || ocode != exitOK || !reflect.DeepEqual(jrep, orep) {
+		t.Fatalf("report differs: json %d %s %+v\nocsf %d %s %+v", jcode, jerr, jrep, ocode, oerr, orep)
+	}
+	if jrep.Decisions != len(generatedChecks) {
+		t.Fatalf("report read %d decisions, want %d", jrep.Decisions, len(generatedChecks))
 	}
 }

@@ -75,7 +75,8 @@ func Parse(b []byte) (*Line, error) {
 	if b[0] != '{' {
 		return nil, errors.New("not a JSON object")
 	}
-	if err := checkFormat(b); err != nil {
+	b, err := unwrap(b)
+	if err != nil {
 		return nil, err
 	}
 	var l Line
