@@ -3,11 +3,14 @@ package ocsf
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"log/slog"
 	"math"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tollgate-authz/tollgate/authz"
 )
 
 // FuzzHandler: whatever a decision record holds (any strings, any outcome,
@@ -63,6 +66,19 @@ func FuzzHandler(f *testing.F) {
 		}
 		if err := fuzzSchema(t).validate(line); err != nil {
 			t.Fatalf("%v\n%s", err, line)
+		}
+		// unmapped.tollgate is, byte for byte, the JSON decision line.
+		var jl bytes.Buffer
+		if err := authz.NewJSONLineHandler(&jl, nil).Handle(context.Background(), r); err != nil {
+			t.Fatal(err)
+		}
+		var ev struct {
+			Unmapped struct {
+				Tollgate json.RawMessage `json:"tollgate"`
+			} `json:"unmapped"`
+		}
+		if err := json.Unmarshal(line, &ev); err != nil || !bytes.Equal(ev.Unmapped.Tollgate, bytes.TrimSuffix(jl.Bytes(), []byte("\n"))) {
+			t.Fatalf("unmapped.tollgate (%v):\n%s\nJSON line:\n%s", err, ev.Unmapped.Tollgate, jl.Bytes())
 		}
 	})
 }
