@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -64,7 +65,8 @@ func TestOCSFDecisionLog(t *testing.T) {
 	}
 	harness.WriteFile(t, dir, "manifest.yaml", b)
 	p := harness.Start(t, dir, strings.Replace(coreConfig, "log: { decisions: stdout }",
-		"log: { decisions: stdout, decision_format: ocsf }", 1))
+		"log: { decisions: decisions.ocsf, decision_format: ocsf }", 1))
+	logFile := filepath.Join(dir, "decisions.ocsf")
 	p.WaitReady()
 	e := &coreEnv{Proc: p, ca: ca}
 
@@ -90,15 +92,18 @@ func TestOCSFDecisionLog(t *testing.T) {
 			harness.WithBearer(secret)))), status: 2, disp: 2, op: "GET"},
 	}
 	var lines []string
-	testutil.Eventually(t, "four OCSF events on stdout", func() bool {
-		lines = strings.Split(strings.TrimSpace(p.Stdout.String()), "\n")
+	var text string
+	testutil.Eventually(t, "four OCSF events in the decision log", func() bool {
+		b, _ := os.ReadFile(logFile)
+		text = string(b)
+		lines = strings.Split(strings.TrimSpace(text), "\n")
 		return len(lines) >= len(checks)
 	})
 	if len(lines) != len(checks) {
-		t.Fatalf("want %d lines, got %d:\n%s", len(checks), len(lines), p.Stdout.String())
+		t.Fatalf("want %d lines, got %d:\n%s", len(checks), len(lines), text)
 	}
-	if strings.Contains(p.Stdout.String(), secret) {
-		t.Fatalf("decision log leaks a secret:\n%s", p.Stdout.String())
+	if strings.Contains(text, secret) {
+		t.Fatalf("decision log leaks a secret:\n%s", text)
 	}
 	for i, c := range checks {
 		var ev ocsfEvent
@@ -131,5 +136,22 @@ func TestOCSFDecisionLog(t *testing.T) {
 		if pol != c.policy || tr != c.traceID {
 			t.Errorf("%s: policy %q trace %q, want %q %q", c.name, pol, tr, c.policy, c.traceID)
 		}
+	}
+
+	// tollgate report reads the OCSF log the server wrote.
+	out, err := exec.Command(harness.Binary, "report", "--config", filepath.Join(dir, "tollgate.yaml"),
+		"--output", "json", "--since", "1d", logFile).CombinedOutput()
+	if err != nil {
+		t.Fatalf("report: %v\n%s", err, out)
+	}
+	var rep struct {
+		Decisions int `json:"decisions"`
+		Forbids   []struct {
+			Key string `json:"key"`
+		} `json:"forbids_fired"`
+	}
+	if err := json.Unmarshal(out, &rep); err != nil || rep.Decisions != len(checks) ||
+		len(rep.Forbids) != 1 || rep.Forbids[0].Key != "no-delete-order-1" {
+		t.Fatalf("report over the OCSF log (%v): %s", err, out)
 	}
 }
