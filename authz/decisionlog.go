@@ -81,6 +81,7 @@ func (e *Engine) logDecision(ctx context.Context, r *Request, d *Decision, st *c
 		slog.Int64("latency_us", d.Duration.Microseconds()),
 	}
 	out := append(append(attrs[:], e.contextAttrs(st.context)...), st.mcp.attrs()...)
+	out = appendSource(appendTrace(out, r, st), r)
 	if st.subjectClaims != nil {
 		// Only the claims marked safe to log (delegation.log_claims).
 		out = append(out, slog.Any("subject_claims", st.subjectClaims))
