@@ -86,6 +86,7 @@ func (e *Engine) logDecision(ctx context.Context, r *Request, d *Decision, st *c
 		slog.Int64("latency_us", d.Duration.Microseconds()),
 	}
 	out := append(append(attrs[:], e.contextAttrs(st.context)...), st.mcp.attrs()...)
+	out = appendSource(appendTrace(out, r, st), r)
 	if !st.pep.IsZero() {
 		out = append(out, slog.String("enforcement_point", st.pep.String()))
 	}

@@ -262,6 +262,9 @@ type Log struct {
 	Level string `yaml:"level"`
 	// Decisions is "stdout", "stderr", "off" or a file path.
 	Decisions string `yaml:"decisions"`
+	// DecisionFormat is "json" (Tollgate's decision line, the default) or
+	// "ocsf" (OCSF API Activity events, for SIEMs; docs/decision-log.md).
+	DecisionFormat string `yaml:"decision_format"`
 }
 
 // HTTPMode configures the plain-HTTP authorization service.

@@ -103,6 +103,9 @@ func (c *Config) applyDefaults() {
 	if c.Log.Decisions == "" {
 		c.Log.Decisions = "stdout"
 	}
+	if c.Log.DecisionFormat == "" {
+		c.Log.DecisionFormat = "json"
+	}
 	for i := range c.Signals {
 		if c.Signals[i].Type == "" {
 			c.Signals[i].Type = "string"

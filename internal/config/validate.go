@@ -245,6 +245,11 @@ func (c *Config) validateLog(f *fileErrs) {
 	default:
 		f.add("log.level", "must be debug, info, warn or error, not %q", c.Log.Level)
 	}
+	switch c.Log.DecisionFormat {
+	case "json", "ocsf":
+	default:
+		f.add("log.decision_format", "must be json or ocsf, not %q", c.Log.DecisionFormat)
+	}
 }
 
 func (c *Config) validateHTTP(f *fileErrs) {

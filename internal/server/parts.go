@@ -142,7 +142,7 @@ func (p *parts) buildEngine(ctx context.Context, cfg *config.Config, reg prometh
 		Signals:     p.source.signals,
 		JWTClaims:   p.source.claims,
 		Delegation:  deleg,
-		DecisionLog: slog.New(authz.NewJSONLineHandler(out, nil)),
+		DecisionLog: slog.New(decisionHandler(cfg.Log.DecisionFormat, out)),
 		Tail:        tail,
 		Registerer:  reg,
 	})
