@@ -16,7 +16,12 @@ const DecisionLogSchemaVersion = 1
 // record writes the decision log line and the metrics for one Check.
 func (e *Engine) record(ctx context.Context, r *Request, d *Decision, st *checkState) {
 	td := "none"
-	if d.Identity != nil {
+	switch {
+	case !st.pep.IsZero():
+		// An AuthZEN subject is asserted, so its trust domain is not
+		// bounded: the verified enforcement point's is.
+		td = st.pep.TrustDomain().Name()
+	case d.Identity != nil:
 		td = d.Identity.ID.TrustDomain().Name()
 	}
 	e.metrics.observe(labelKey{d.Outcome.String(), e.actionLabel(st.action), boundedCode(d.Code), td}, d.Duration.Seconds())
@@ -82,6 +87,9 @@ func (e *Engine) logDecision(ctx context.Context, r *Request, d *Decision, st *c
 	}
 	out := append(append(attrs[:], e.contextAttrs(st.context)...), st.mcp.attrs()...)
 	out = appendSource(appendTrace(out, r, st), r)
+	if !st.pep.IsZero() {
+		out = append(out, slog.String("enforcement_point", st.pep.String()))
+	}
 	if st.subjectClaims != nil {
 		// Only the claims marked safe to log (delegation.log_claims).
 		out = append(out, slog.Any("subject_claims", st.subjectClaims))

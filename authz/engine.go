@@ -70,10 +70,12 @@ type Engine struct {
 	policies   Policies
 	shadow     *shadow // nil: no shadow policies
 	manifest   atomic.Pointer[Manifest]
-	mapper     mapper
-	deleg      *Delegation
-	log        *slog.Logger
-	metrics    *metrics
+	// queryShapes caches what a Query may name for the manifest in use.
+	queryShapes atomic.Pointer[queryShape]
+	mapper      mapper
+	deleg       *Delegation
+	log         *slog.Logger
+	metrics     *metrics
 	// decisionTail is Config.Tail; nil when none.
 	decisionTail DecisionTail
 	clock        func() time.Time

@@ -19,6 +19,8 @@ type Config struct {
 	Shutdown  time.Duration `yaml:"shutdown_timeout"`
 	Runtime   Runtime       `yaml:"runtime"`
 	Admin     Admin         `yaml:"admin"`
+	// AuthZEN is the AuthZEN Access Evaluation API listener (authzen.go).
+	AuthZEN *AuthZEN `yaml:"authzen"`
 
 	// File is the path the configuration was read from.
 	File string `yaml:"-"`

@@ -83,6 +83,7 @@ func (c *Config) validate(f *fileErrs) error {
 	c.validateLog(f)
 	c.validateHTTP(f)
 	c.validateAdmin(f)
+	c.validateAuthZEN(f)
 	if c.Runtime.GCPercent < 0 || c.Runtime.MemoryLimitMiB < 0 {
 		f.add("runtime", "gc_percent and memory_limit_mib must not be negative")
 	}
