@@ -22,6 +22,7 @@ const (
 	CodeBadPath                       // a malformed request path
 	CodeBadSignal                     // a request signal the mapper refused
 	CodeNoRoute                       // no route takes the request
+	CodeBadQuery                      // an AuthZEN evaluation that does not fit the manifests' request shape
 	CodePermit                        // a policy permitted the request: the one allow
 	CodeForbid                        // a forbid policy matched
 	CodeNoPermit                      // no policy permitted the request
@@ -55,6 +56,7 @@ const (
 	CodeDelegationIssuer
 	CodeDelegationAudience
 	CodeDelegationUnbound
+	CodeDelegationLifetime
 	CodeMCPInvalidJSON
 	CodeMCPDuplicateKey
 	CodeMCPTooDeep
@@ -90,9 +92,9 @@ func (c Code) Outcome() Outcome {
 		return Unauthenticated
 	case c == CodeDelegationUnbound:
 		return Forbidden
-	case c >= CodeDelegationInvalid && c <= CodeDelegationAudience:
+	case c >= CodeDelegationInvalid && c <= CodeDelegationLifetime:
 		return Unauthenticated
-	case c == CodeBadRequest || c == CodeBadPath || c == CodeBadSignal || c == CodeInvalidRequest,
+	case c == CodeBadRequest || c == CodeBadPath || c == CodeBadSignal || c == CodeInvalidRequest || c == CodeBadQuery,
 		c == CodeMCPTruncated || c == CodeMCPEncoded || c == CodeMCPTooLarge,
 		c == CodeMCPUnexpectedBody || c == CodeMCPHeaderMismatch,
 		c >= CodeMCPInvalidJSON && c <= CodeMCPCanceled:
@@ -185,6 +187,8 @@ func codeLabel(c Code) string {
 		return "bad_signal"
 	case CodeNoRoute:
 		return "no_route"
+	case CodeBadQuery:
+		return "bad_query"
 	case CodePermit:
 		return "permit"
 	case CodeForbid:
@@ -225,7 +229,7 @@ func familyLabel(c Code) string {
 	switch {
 	case c >= CodeIdentityMissing && c <= CodeIdentityInternal:
 		return "identity_" + string(identityReasons()[c-CodeIdentityMissing])
-	case c >= CodeDelegationInvalid && c <= CodeDelegationUnbound:
+	case c >= CodeDelegationInvalid && c <= CodeDelegationLifetime:
 		return "delegation_" + string(delegationReasons()[c-CodeDelegationInvalid])
 	case c >= CodeMCPInvalidJSON && c <= CodeMCPCanceled:
 		return "mcp_" + string(mcpReasons()[c-CodeMCPInvalidJSON])
@@ -240,9 +244,9 @@ func identityReasons() [CodeIdentityInternal - CodeIdentityMissing + 1]identity.
 		identity.ReasonUntrustedHop, identity.ReasonNotSVID, identity.ReasonInternal}
 }
 
-func delegationReasons() [CodeDelegationUnbound - CodeDelegationInvalid + 1]subject.Reason {
+func delegationReasons() [CodeDelegationLifetime - CodeDelegationInvalid + 1]subject.Reason {
 	return [...]subject.Reason{subject.ReasonInvalid, subject.ReasonExpired, subject.ReasonNotYet,
-		subject.ReasonIssuer, subject.ReasonAudience, subject.ReasonUnbound}
+		subject.ReasonIssuer, subject.ReasonAudience, subject.ReasonUnbound, subject.ReasonLifetime}
 }
 
 func mcpReasons() [CodeMCPCanceled - CodeMCPInvalidJSON + 1]mcp.Reason {

@@ -9,6 +9,7 @@ import (
 	"github.com/cedar-policy/cedar-go/types"
 
 	"github.com/tollgate-authz/tollgate/internal/jsonline"
+	"github.com/tollgate-authz/tollgate/internal/jsonw"
 )
 
 var _ jsonline.Appender = cedarJSON{}
@@ -40,17 +41,17 @@ func (c cedarJSON) AppendJSON(b []byte) []byte {
 func appendCedarValue(b []byte, v types.Value) ([]byte, error) {
 	switch t := v.(type) {
 	case types.String:
-		return jsonline.AppendString(b, string(t)), nil
+		return jsonw.AppendString(b, string(t)), nil
 	case types.Long:
 		return strconv.AppendInt(b, int64(t), 10), nil
 	case types.Boolean:
 		return strconv.AppendBool(b, bool(t)), nil
 	case types.Datetime:
 		b = append(b, `{"__extn":{"fn":"datetime","arg":`...)
-		return append(jsonline.AppendString(b, t.String()), '}', '}'), nil
+		return append(jsonw.AppendString(b, t.String()), '}', '}'), nil
 	case types.IPAddr: // context.source_address, on every line
 		b = append(b, `{"__extn":{"fn":"ip","arg":`...)
-		return append(jsonline.AppendString(b, t.String()), '}', '}'), nil
+		return append(jsonw.AppendString(b, t.String()), '}', '}'), nil
 	case types.Record:
 		return appendCedarRecord(b, t)
 	}
@@ -79,7 +80,7 @@ func appendCedarRecord(b []byte, r types.Record) ([]byte, error) {
 		}
 		v, _ := r.Get(k)
 		var err error
-		if b, err = appendCedarValue(append(jsonline.AppendString(b, string(k)), ':'), v); err != nil {
+		if b, err = appendCedarValue(append(jsonw.AppendString(b, string(k)), ':'), v); err != nil {
 			return nil, err
 		}
 	}

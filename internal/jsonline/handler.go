@@ -11,7 +11,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
-	"unicode/utf8"
+
+	"github.com/tollgate-authz/tollgate/internal/jsonw"
 )
 
 // Handler is a slog.Handler that writes one JSON object per record,
@@ -61,9 +62,9 @@ func (h *Handler) Handle(_ context.Context, r slog.Record) error {
 		b = append(b, `",`...)
 	}
 	b = append(b, `"level":`...)
-	b = AppendString(b, r.Level.String())
+	b = jsonw.AppendString(b, r.Level.String())
 	b = append(b, `,"msg":`...)
-	b = AppendString(b, r.Message)
+	b = jsonw.AppendString(b, r.Message)
 	b = append(b, h.prefix...)
 	r.Attrs(func(a slog.Attr) bool {
 		b = appendAttr(b, a)
@@ -97,7 +98,7 @@ func (h *Handler) WithGroup(name string) slog.Handler {
 		return h
 	}
 	c := *h
-	c.prefix = append(AppendString(append(append([]byte(nil), h.prefix...), ','), name), `:{`...)
+	c.prefix = append(jsonw.AppendString(append(append([]byte(nil), h.prefix...), ','), name), `:{`...)
 	c.open++
 	return &c
 }
@@ -114,7 +115,7 @@ func appendAttr(b []byte, a slog.Attr) []byte {
 	if len(b) == 0 || b[len(b)-1] != '{' {
 		b = append(b, ',')
 	}
-	b = AppendString(b, a.Key)
+	b = jsonw.AppendString(b, a.Key)
 	b = append(b, ':')
 	return appendValue(b, v)
 }
@@ -132,7 +133,7 @@ func appendGroup(b []byte, key string, attrs []slog.Attr) []byte {
 	if len(b) == 0 || b[len(b)-1] != '{' {
 		b = append(b, ',')
 	}
-	b = append(AppendString(b, key), ':', '{')
+	b = append(jsonw.AppendString(b, key), ':', '{')
 	for _, a := range attrs {
 		b = appendAttr(b, a)
 	}
@@ -142,7 +143,7 @@ func appendGroup(b []byte, key string, attrs []slog.Attr) []byte {
 func appendValue(b []byte, v slog.Value) []byte {
 	switch v.Kind() {
 	case slog.KindString:
-		return AppendString(b, v.String())
+		return jsonw.AppendString(b, v.String())
 	case slog.KindInt64:
 		return strconv.AppendInt(b, v.Int64(), 10)
 	case slog.KindUint64:
@@ -176,69 +177,17 @@ func appendAny(b []byte, x any) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = AppendString(b, s)
+			b = jsonw.AppendString(b, s)
 		}
 		return append(b, ']')
 	case error:
-		return AppendString(b, t.Error())
+		return jsonw.AppendString(b, t.Error())
 	case Appender:
 		return t.AppendJSON(b)
 	}
 	j, err := json.Marshal(x)
 	if err != nil {
-		return AppendString(b, "!ERROR:"+err.Error())
+		return jsonw.AppendString(b, "!ERROR:"+err.Error())
 	}
 	return append(b, j...)
-}
-
-const hexDigits = "0123456789abcdef"
-
-// AppendString appends s as a JSON string, as encoding/json writes it. Control characters, quotes,
-// backslashes, U+2028/U+2029 are escaped; invalid UTF-8 becomes U+FFFD.
-func AppendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			b = appendEscapedByte(b, c)
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 || r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			if r == utf8.RuneError {
-				b = append(b, `\ufffd`...)
-			} else {
-				b = append(b, `\u202`...)
-				b = append(b, hexDigits[r&0xF])
-			}
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	return append(append(b, s[start:]...), '"')
-}
-
-func appendEscapedByte(b []byte, c byte) []byte {
-	switch c {
-	case '"', '\\':
-		return append(b, '\\', c)
-	case '\n':
-		return append(b, '\\', 'n')
-	case '\r':
-		return append(b, '\\', 'r')
-	case '\t':
-		return append(b, '\\', 't')
-	}
-	return append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
 }

@@ -107,22 +107,3 @@ func TestHandlerConcurrent(t *testing.T) {
 		}
 	}
 }
-
-func FuzzJSONString(f *testing.F) {
-	for _, s := range []string{"", "a", `"\`, "\x00\x1f", "\xff", "\u2028", "☃"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		b := AppendString(nil, s)
-		var back string
-		if err := json.Unmarshal(b, &back); err != nil {
-			t.Fatalf("%q encoded as invalid JSON %q: %v", s, b, err)
-		}
-		want, _ := json.Marshal(s)
-		var wantBack string
-		_ = json.Unmarshal(want, &wantBack)
-		if back != wantBack {
-			t.Fatalf("%q round-trips to %q, encoding/json gives %q", s, back, wantBack)
-		}
-	})
-}

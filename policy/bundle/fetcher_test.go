@@ -312,6 +312,8 @@ func TestNewFetcherConfigErrors(t *testing.T) {
 		{"no Load", func(c *FetcherConfig) { c.Load = nil }},
 		{"no Store", func(c *FetcherConfig) { c.Store = nil }},
 		{"negative interval", func(c *FetcherConfig) { c.Interval = -time.Second }},
+		{"URL and Source", func(c *FetcherConfig) { c.Source = &httpSource{} }},
+		{"no URL nor Source", func(c *FetcherConfig) { c.URL = "" }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
