@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"log/slog"
 
-	"github.com/tollgate-authz/tollgate/internal/jsonline"
+	"github.com/tollgate-authz/tollgate/internal/jsonw"
 	"github.com/tollgate-authz/tollgate/policy"
 )
 
@@ -110,9 +110,9 @@ func nonNil(s []string) []string {
 // empty list is written without encoding/json.
 type evalErrorLogs []evalErrorLog
 
-var _ jsonline.Appender = evalErrorLogs(nil)
+var _ jsonw.Appender = evalErrorLogs(nil)
 
-// AppendJSON implements jsonline.Appender.
+// AppendJSON implements jsonw.Appender.
 func (l evalErrorLogs) AppendJSON(b []byte) []byte {
 	if len(l) == 0 {
 		return append(b, '[', ']')

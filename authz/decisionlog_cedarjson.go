@@ -8,11 +8,10 @@ import (
 
 	"github.com/cedar-policy/cedar-go/types"
 
-	"github.com/tollgate-authz/tollgate/internal/jsonline"
 	"github.com/tollgate-authz/tollgate/internal/jsonw"
 )
 
-var _ jsonline.Appender = cedarJSON{}
+var _ jsonw.Appender = cedarJSON{}
 
 // cedarJSON is a Cedar record logged in Cedar's JSON form, the form
 // types.Record.UnmarshalJSON reads back. AppendJSON writes the common
@@ -25,10 +24,10 @@ type cedarJSON struct{ rec types.Record }
 var errReservedKey = errors.New("record has a reserved Cedar JSON key")
 
 // MarshalJSON implements json.Marshaler, for handlers other than
-// jsonline.Handler.
+// jsonw.Handler.
 func (c cedarJSON) MarshalJSON() ([]byte, error) { return c.AppendJSON(nil), nil }
 
-// AppendJSON implements jsonline.Appender. It appends the record, or {}
+// AppendJSON implements jsonw.Appender. It appends the record, or {}
 // when cedar-go could not encode it either (a key "__extn" or "__entity").
 func (c cedarJSON) AppendJSON(b []byte) []byte {
 	out, err := appendCedarValue(b, c.rec)

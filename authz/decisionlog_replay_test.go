@@ -11,7 +11,7 @@ import (
 
 	"github.com/cedar-policy/cedar-go/types"
 
-	"github.com/tollgate-authz/tollgate/internal/jsonline"
+	"github.com/tollgate-authz/tollgate/internal/jsonw"
 )
 
 // replayLine is what a replay tool reads from a decision line.
@@ -50,7 +50,7 @@ func TestDecisionLogReplayFields(t *testing.T) {
 	cfg.Signals = append(cfg.Signals, Signal{Name: "session", From: FromHeader, Key: "X-Session", Type: TypeString, Secret: true})
 	cfg.JWTClaims = []string{"email"}
 	cfg.Identifier = fakeIdentifier{claims: map[string]any{"email": secret + "@example.org"}}
-	cfg.DecisionLog = slog.New(jsonline.New(&buf, nil))
+	cfg.DecisionLog = slog.New(jsonw.NewHandler(&buf, nil))
 	e, err := NewEngine(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -125,7 +125,7 @@ func TestDecisionLogReplayMCP(t *testing.T) {
 func TestDecisionLogNoContextBeforeMapping(t *testing.T) {
 	var buf bytes.Buffer
 	cfg := testConfig(t, ordersPolicies(t))
-	cfg.DecisionLog = slog.New(jsonline.New(&buf, nil))
+	cfg.DecisionLog = slog.New(jsonw.NewHandler(&buf, nil))
 	e, err := NewEngine(cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/tollgate-authz/tollgate/identity/subject"
-	"github.com/tollgate-authz/tollgate/internal/jsonline"
+	"github.com/tollgate-authz/tollgate/internal/jsonw"
 	"github.com/tollgate-authz/tollgate/internal/testca"
 	"github.com/tollgate-authz/tollgate/policy"
 )
@@ -62,7 +62,7 @@ func delegationEngine(t *testing.T, logTo ...io.Writer) (*Engine, *testca.Issuer
 	cfg.Delegation = &Delegation{Header: userHdr, Verifier: v, Claims: []string{"email", "acr"},
 		Bind: []subject.Claim{subject.BindAct, subject.BindAZP, subject.BindClientID}, LogClaims: []string{"acr"}}
 	if len(logTo) > 0 {
-		cfg.DecisionLog = slog.New(jsonline.New(logTo[0], nil))
+		cfg.DecisionLog = slog.New(jsonw.NewHandler(logTo[0], nil))
 	}
 	e, err := NewEngine(cfg)
 	if err != nil {

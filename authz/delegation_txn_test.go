@@ -15,7 +15,7 @@ import (
 	"github.com/spiffe/go-spiffe/v2/spiffeid"
 
 	"github.com/tollgate-authz/tollgate/identity/subject"
-	"github.com/tollgate-authz/tollgate/internal/jsonline"
+	"github.com/tollgate-authz/tollgate/internal/jsonw"
 	"github.com/tollgate-authz/tollgate/internal/testca"
 	"github.com/tollgate-authz/tollgate/policy"
 )
@@ -63,7 +63,7 @@ func txnEngine(t *testing.T, bind subject.TxnBinding, logTo ...io.Writer) (*Engi
 		Txn: &TxnDelegation{Verifier: tv, Bind: bind, TrustDomain: spiffeid.RequireTrustDomainFromString("example.org"),
 			Context: TxnContext{ID: true, Scope: true, TCtx: []string{"quantity"}}}}
 	if len(logTo) > 0 {
-		cfg.DecisionLog = slog.New(jsonline.New(logTo[0], nil))
+		cfg.DecisionLog = slog.New(jsonw.NewHandler(logTo[0], nil))
 	}
 	e, err := NewEngine(cfg)
 	if err != nil {

@@ -6,7 +6,7 @@ import (
 	"runtime/debug"
 
 	"github.com/tollgate-authz/tollgate/authz/ocsf"
-	"github.com/tollgate-authz/tollgate/internal/jsonline"
+	"github.com/tollgate-authz/tollgate/internal/jsonw"
 )
 
 // decisionHandler is the decision log's handler for log.decision_format:
@@ -15,7 +15,7 @@ func decisionHandler(format string, w io.Writer) slog.Handler {
 	if format == "ocsf" {
 		return ocsf.NewHandler(w, nil, ocsf.Product{Version: buildVersion()})
 	}
-	return jsonline.New(w, nil)
+	return jsonw.NewHandler(w, nil)
 }
 
 // buildVersion is the module version the binary was built from.

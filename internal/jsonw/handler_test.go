@@ -1,4 +1,4 @@
-package jsonline
+package jsonw
 
 import (
 	"bytes"
@@ -51,7 +51,7 @@ func TestHandlerMatchesSlog(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			log(New(&fast, nil))
+			log(NewHandler(&fast, nil))
 			log(slog.NewJSONHandler(&std, nil))
 			var got, want map[string]any
 			if err := json.Unmarshal(fast.Bytes(), &got); err != nil {
@@ -70,7 +70,7 @@ func TestHandlerMatchesSlog(t *testing.T) {
 
 func TestHandlerWithAttrsAndGroups(t *testing.T) {
 	var buf bytes.Buffer
-	l := slog.New(New(&buf, slog.LevelInfo)).With("svc", "orders").WithGroup("req")
+	l := slog.New(NewHandler(&buf, slog.LevelInfo)).With("svc", "orders").WithGroup("req")
 	l.Debug("dropped")
 	l.Info("hello", "path", "/x")
 	var got map[string]any
@@ -85,7 +85,7 @@ func TestHandlerWithAttrsAndGroups(t *testing.T) {
 // Concurrent lines never interleave.
 func TestHandlerConcurrent(t *testing.T) {
 	var buf bytes.Buffer
-	l := slog.New(New(&buf, nil))
+	l := slog.New(NewHandler(&buf, nil))
 	var wg sync.WaitGroup
 	for i := 0; i < 8; i++ {
 		wg.Add(1)

@@ -1,7 +1,4 @@
-// Package jsonline is a slog.Handler that writes one JSON object per
-// record, as slog.JSONHandler does, with fast paths for the attribute
-// kinds a decision log uses. authz writes its decision log through it.
-package jsonline
+package jsonw
 
 import (
 	"context"
@@ -11,8 +8,6 @@ import (
 	"strconv"
 	"sync"
 	"time"
-
-	"github.com/tollgate-authz/tollgate/internal/jsonw"
 )
 
 // Handler is a slog.Handler that writes one JSON object per record,
@@ -37,8 +32,8 @@ type lockedWriter struct {
 
 var _ slog.Handler = (*Handler)(nil)
 
-// New writes records at or above level (nil: Info) to w.
-func New(w io.Writer, level slog.Leveler) *Handler {
+// NewHandler writes records at or above level (nil: Info) to w.
+func NewHandler(w io.Writer, level slog.Leveler) *Handler {
 	if level == nil {
 		level = slog.LevelInfo
 	}
@@ -62,9 +57,9 @@ func (h *Handler) Handle(_ context.Context, r slog.Record) error {
 		b = append(b, `",`...)
 	}
 	b = append(b, `"level":`...)
-	b = jsonw.AppendString(b, r.Level.String())
+	b = AppendString(b, r.Level.String())
 	b = append(b, `,"msg":`...)
-	b = jsonw.AppendString(b, r.Message)
+	b = AppendString(b, r.Message)
 	b = append(b, h.prefix...)
 	r.Attrs(func(a slog.Attr) bool {
 		b = appendAttr(b, a)
@@ -98,7 +93,7 @@ func (h *Handler) WithGroup(name string) slog.Handler {
 		return h
 	}
 	c := *h
-	c.prefix = append(jsonw.AppendString(append(append([]byte(nil), h.prefix...), ','), name), `:{`...)
+	c.prefix = append(AppendString(append(append([]byte(nil), h.prefix...), ','), name), `:{`...)
 	c.open++
 	return &c
 }
@@ -115,7 +110,7 @@ func appendAttr(b []byte, a slog.Attr) []byte {
 	if len(b) == 0 || b[len(b)-1] != '{' {
 		b = append(b, ',')
 	}
-	b = jsonw.AppendString(b, a.Key)
+	b = AppendString(b, a.Key)
 	b = append(b, ':')
 	return appendValue(b, v)
 }
@@ -133,7 +128,7 @@ func appendGroup(b []byte, key string, attrs []slog.Attr) []byte {
 	if len(b) == 0 || b[len(b)-1] != '{' {
 		b = append(b, ',')
 	}
-	b = append(jsonw.AppendString(b, key), ':', '{')
+	b = append(AppendString(b, key), ':', '{')
 	for _, a := range attrs {
 		b = appendAttr(b, a)
 	}
@@ -143,7 +138,7 @@ func appendGroup(b []byte, key string, attrs []slog.Attr) []byte {
 func appendValue(b []byte, v slog.Value) []byte {
 	switch v.Kind() {
 	case slog.KindString:
-		return jsonw.AppendString(b, v.String())
+		return AppendString(b, v.String())
 	case slog.KindInt64:
 		return strconv.AppendInt(b, v.Int64(), 10)
 	case slog.KindUint64:
@@ -177,17 +172,17 @@ func appendAny(b []byte, x any) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = jsonw.AppendString(b, s)
+			b = AppendString(b, s)
 		}
 		return append(b, ']')
 	case error:
-		return jsonw.AppendString(b, t.Error())
+		return AppendString(b, t.Error())
 	case Appender:
 		return t.AppendJSON(b)
 	}
 	j, err := json.Marshal(x)
 	if err != nil {
-		return jsonw.AppendString(b, "!ERROR:"+err.Error())
+		return AppendString(b, "!ERROR:"+err.Error())
 	}
 	return append(b, j...)
 }
