@@ -1,0 +1,43 @@
+package e2e
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tollgate-authz/tollgate/test/internal/harness"
+)
+
+// spireReplace moves the SPIRE state of the examples that run SPIRE into
+// the test's own directory and its server onto a free port.
+func spireReplace(t *testing.T) []string {
+	addr := harness.FreeAddr(t)
+	port := addr[strings.LastIndex(addr, ":")+1:]
+	return []string{"/tmp/tollgate-spire", t.TempDir() + "/spire", strconv.Quote("8081"), strconv.Quote(port)}
+}
+
+// TestNginxREADMEAsWritten runs examples/nginx/README.md's commands: real
+// SPIRE issues the JWT-SVID, Tollgate reads SPIRE's SPIFFE bundle, nginx
+// asks Tollgate, and the tool server answers an allowed request.
+func TestNginxREADMEAsWritten(t *testing.T) {
+	out := readmeRun{example: "nginx", section: "## Run it",
+		tools:   []string{"spire-server", "spire-agent", "nginx", "curl"},
+		addrs:   []string{"127.0.0.1:8480", "127.0.0.1:9691", "127.0.0.1:9692", "127.0.0.1:9693", "127.0.0.1:9600"},
+		replace: spireReplace(t), timeout: 90 * time.Second}.run(t)
+	wantInOrder(t, out,
+		"HTTP/1.1 200", `ok: tool server reached by "spiffe://example.org/ns/agents/sa/research-agent"`,
+		"HTTP/1.1 403", `"decision_id"`,
+		"HTTP/1.1 401")
+}
+
+// TestCaddyREADMEAsWritten runs examples/caddy/README.md's commands.
+func TestCaddyREADMEAsWritten(t *testing.T) {
+	out := readmeRun{example: "caddy", section: "## Run it",
+		tools:   []string{"spire-server", "spire-agent", "caddy", "curl"},
+		addrs:   []string{"127.0.0.1:8482", "127.0.0.1:9791", "127.0.0.1:9792", "127.0.0.1:9793", "127.0.0.1:9700"},
+		replace: spireReplace(t), timeout: 90 * time.Second}.run(t)
+	wantInOrder(t, out,
+		"HTTP/1.1 200", `ok: tool server reached by "spiffe://example.org/ns/agents/sa/research-agent"`,
+		"HTTP/1.1 403", `"decision_id"`)
+}

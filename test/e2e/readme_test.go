@@ -1,0 +1,181 @@
+package e2e
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/tollgate-authz/tollgate/test/internal/harness"
+)
+
+// readmeRun runs the shell blocks of one section of an example's README as
+// written: bash runs them, in order, from a copy of the repository's
+// examples. Only what parallel test runs cannot share is replaced, in the
+// copied files and in the commands alike: the listen addresses (each by a
+// free one), the paths in replace, and `go run` of the repository's
+// commands by the binaries built for the test.
+type readmeRun struct {
+	example string   // examples/<example>/README.md
+	section string   // the heading whose ```sh blocks run
+	tools   []string // real programs the commands need on PATH
+	addrs   []string // the fixed 127.0.0.1:port addresses the example uses
+	replace []string // further old, new pairs
+	timeout time.Duration
+}
+
+// run runs the commands and returns what they printed (stdout and stderr).
+// Background processes the commands start are stopped at the end of the test.
+func (r readmeRun) run(t *testing.T) string {
+	t.Helper()
+	for _, tool := range r.tools {
+		requireTool(t, tool)
+	}
+	root := t.TempDir()
+	harness.CopyDir(t, "../../examples", filepath.Join(root, "examples"))
+	tools, _ := filepath.Abs("../../.tools")
+	if err := os.Symlink(tools, filepath.Join(root, ".tools")); err != nil {
+		t.Fatal(err)
+	}
+	pairs := append([]string{
+		"go run ./cmd/tollgate", harness.Binary,
+		"go run ./examples/toolserver", buildToolServer(t),
+	}, r.replace...)
+	for _, a := range r.addrs {
+		pairs = append(pairs, a, harness.FreeAddr(t))
+	}
+	rep := strings.NewReplacer(pairs...)
+	replaceInTree(t, filepath.Join(root, "examples"), rep)
+	readme, err := os.ReadFile(filepath.Join("../../examples", r.example, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := "set -euo pipefail\n" + rep.Replace(shellBlocks(t, string(readme), r.section))
+	return runScript(t, root, script, r.timeout)
+}
+
+var fence = regexp.MustCompile("(?s)```sh\n(.*?)```")
+
+// shellBlocks is the ```sh blocks of the README's section.
+func shellBlocks(t *testing.T, readme, section string) string {
+	t.Helper()
+	i := strings.Index(readme, "\n"+section+"\n")
+	if i < 0 {
+		t.Fatalf("README has no section %q", section)
+	}
+	body := readme[i+len(section)+2:]
+	if j := strings.Index(body, "\n## "); j >= 0 {
+		body = body[:j]
+	}
+	var b strings.Builder
+	for _, m := range fence.FindAllStringSubmatch(body, -1) {
+		b.WriteString(m[1])
+	}
+	if b.Len() == 0 {
+		t.Fatalf("README section %q has no sh block", section)
+	}
+	return b.String()
+}
+
+// replaceInTree applies rep to every file under dir.
+func replaceInTree(t *testing.T, dir string, rep *strings.Replacer) {
+	t.Helper()
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(p, []byte(rep.Replace(string(data))), 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// runScript runs script with bash in dir, in its own process group, which
+// is killed (with everything the script left running) when the test ends.
+func runScript(t *testing.T, dir, script string, timeout time.Duration) string {
+	t.Helper()
+	out := filepath.Join(dir, "readme.out")
+	f, err := os.Create(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "bash", "-c", script)
+	cmd.Dir, cmd.Stdout, cmd.Stderr = dir, f, f
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { stopGroup(cmd.Process.Pid) })
+	err = cmd.Wait()
+	data, _ := os.ReadFile(out)
+	if err != nil {
+		t.Fatalf("the README's commands failed (%v):\n%s", err, data)
+	}
+	return string(data)
+}
+
+// stopGroup ends the process group pgid: SIGTERM, then SIGKILL.
+func stopGroup(pgid int) {
+	_ = syscall.Kill(-pgid, syscall.SIGTERM)
+	for range 50 {
+		if syscall.Kill(-pgid, 0) != nil {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	_ = syscall.Kill(-pgid, syscall.SIGKILL)
+}
+
+// buildToolServer builds examples/toolserver for the test.
+func buildToolServer(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "toolserver")
+	build := exec.Command("go", "build", "-o", bin, "github.com/tollgate-authz/tollgate/examples/toolserver")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the tool server: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// requireTool skips the test when a real program is missing, or fails it
+// under TOLLGATE_E2E_REQUIRE=1.
+func requireTool(t *testing.T, name string) {
+	t.Helper()
+	tools, _ := filepath.Abs("../../.tools/bin")
+	if _, err := os.Stat(filepath.Join(tools, name)); err == nil {
+		return
+	}
+	if _, err := exec.LookPath(name); err == nil {
+		return
+	}
+	if os.Getenv("TOLLGATE_E2E_REQUIRE") == "1" {
+		t.Fatalf("%s not found (TOLLGATE_E2E_REQUIRE=1): run test/tools/install.sh", name)
+	}
+	t.Skipf("%s not found: run test/tools/install.sh", name)
+}
+
+// wantInOrder checks that out holds each of want, in this order.
+func wantInOrder(t *testing.T, out string, want ...string) {
+	t.Helper()
+	rest := out
+	for _, w := range want {
+		i := strings.Index(rest, w)
+		if i < 0 {
+			t.Fatalf("output lacks %q (in this order: %q):\n%s", w, want, out)
+		}
+		rest = rest[i+len(w):]
+	}
+}
