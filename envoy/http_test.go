@@ -2,6 +2,7 @@ package envoy
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -172,7 +173,7 @@ func TestNewHTTPHandlerErrors(t *testing.T) {
 	if _, err := NewHTTPHandler(&recorder{}, HTTPOptions{Style: "haproxy", TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}}); err == nil {
 		t.Error("unknown style accepted")
 	}
-	if _, err := NewHTTPHandler(&recorder{}, HTTPOptions{Style: StyleCaddy}); err != ErrNoTrustedProxies {
+	if _, err := NewHTTPHandler(&recorder{}, HTTPOptions{Style: StyleCaddy}); !errors.Is(err, ErrNoTrustedProxies) {
 		t.Errorf("err = %v", err)
 	}
 }
