@@ -11,11 +11,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -42,7 +44,8 @@ func run(ctx context.Context, addr string, log *slog.Logger) error {
 	srv := &http.Server{Handler: newHandler(), ReadHeaderTimeout: 5 * time.Second}
 	go func() {
 		<-ctx.Done()
-		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		// ctx is over: the drain gets a fresh deadline of its own.
+		shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
 		_ = srv.Shutdown(shutdown)
 	}()
@@ -58,8 +61,10 @@ func newHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/mcp", mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return newMCPServer() }, nil))
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, r *http.Request) {
-		// X-Spiffe-Id is set by the proxy from Tollgate's answer.
-		fmt.Fprintf(w, "ok: tool server reached by %q\n", r.Header.Get("X-Spiffe-Id"))
+		// X-Spiffe-Id is set by the proxy from Tollgate's answer; quoted, as plain text.
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		_, _ = io.WriteString(w, "ok: tool server reached by "+strconv.Quote(r.Header.Get("X-Spiffe-Id"))+"\n") //nolint:gosec // text/plain, nosniff: no HTML to inject into
 	})
 	return mux
 }

@@ -85,7 +85,7 @@ func (c FetcherConfig) settings() (*settings, error) {
 		return nil, err
 	}
 	if c.Interval < 0 || c.MaxStaleness < 0 || c.StartTimeout < 0 {
-		return nil, errors.New("Interval, MaxStaleness and StartTimeout must not be negative")
+		return nil, errors.New("bundle: FetcherConfig.Interval, MaxStaleness and StartTimeout must not be negative")
 	}
 	s.applyDefaults()
 	return s, nil
@@ -101,7 +101,7 @@ func (c FetcherConfig) checkRequired() error {
 		}
 	}
 	if c.Validate == nil || c.OnUpdate == nil {
-		return errors.New("Validate and OnUpdate are required")
+		return errors.New("bundle: FetcherConfig.Validate and OnUpdate are required")
 	}
 	return nil
 }
