@@ -6,6 +6,7 @@
 #   SPIRE v1.13.3 (server and agent)  built from the Go module proxy (cgo; ~13 min cold)
 #   Caddy v2.11.9                     go install
 #   ghz v0.120.0                      go install
+#   golangci-lint v2.15.0             go install (lint cache in .tools/golangci-cache)
 #   nginx (with auth_request)         apt-get
 #   Prometheus                        apt-get
 set -euo pipefail
@@ -19,6 +20,7 @@ export GOFLAGS="${GOFLAGS:-} -buildvcs=false"
 SPIRE_VERSION=v1.13.3
 CADDY_VERSION=v2.11.9
 GHZ_VERSION=v0.120.0
+GOLANGCI_LINT_VERSION=v2.15.0
 
 stamp_ok() { [[ -x "$BIN/$1" && "$(cat "$BIN/.$1.version" 2>/dev/null)" == "$2" ]]; }
 stamp() { echo "$2" > "$BIN/.$1.version"; }
@@ -52,12 +54,13 @@ apt_install() { # command package
   if $created; then rm -f $prc; fi
 }
 
-want="${*:-spire caddy ghz nginx prometheus}"
+want="${*:-spire caddy ghz golangci-lint nginx prometheus}"
 for t in $want; do
   case $t in
     spire) install_spire ;;
     caddy) install_go_tool caddy github.com/caddyserver/caddy/v2/cmd/caddy "$CADDY_VERSION" ;;
     ghz) install_go_tool ghz github.com/bojand/ghz/cmd/ghz "$GHZ_VERSION" ;;
+    golangci-lint) install_go_tool golangci-lint github.com/golangci/golangci-lint/v2/cmd/golangci-lint "$GOLANGCI_LINT_VERSION" ;;
     nginx) apt_install nginx nginx ;;
     prometheus) apt_install prometheus prometheus ;;
     *) echo "unknown tool $t" >&2; exit 2 ;;
