@@ -41,3 +41,15 @@ func TestCaddyREADMEAsWritten(t *testing.T) {
 		"HTTP/1.1 200", `ok: tool server reached by "spiffe://example.org/ns/agents/sa/research-agent"`,
 		"HTTP/1.1 403", `"decision_id"`)
 }
+
+// TestEnvoyREADMEAsWritten runs examples/envoy/README.md's commands: its
+// own tollgate.yaml verifies the demo X.509-SVID sent as Envoy's
+// source.certificate, and refuses a bare claimed SPIFFE ID.
+func TestEnvoyREADMEAsWritten(t *testing.T) {
+	out := readmeRun{example: "envoy", section: "## Run it", tools: []string{"curl"}, keepGoing: true,
+		addrs: []string{"127.0.0.1:9891", "127.0.0.1:9892"}, timeout: 60 * time.Second}.run(t)
+	wantInOrder(t, out,
+		`ALLOW `, `principal=spiffe://example.org/ns/shop/sa/frontend action=Action::"ReadOrder"`,
+		"DENY 403 ", "code=forbid", "policies=[refunds-only-in-prod]", "exit status 3",
+		"DENY 401 ", "code=identity_missing", "exit status 3")
+}

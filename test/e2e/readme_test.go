@@ -19,7 +19,8 @@ import (
 // examples. Only what parallel test runs cannot share is replaced, in the
 // copied files and in the commands alike: the listen addresses (each by a
 // free one), the paths in replace, and `go run` of the repository's
-// commands by the binaries built for the test.
+// commands by the binaries built for the test (tollgate's non-zero exit
+// status printed as `go run` prints it).
 type readmeRun struct {
 	example string   // examples/<example>/README.md
 	section string   // the heading whose ```sh blocks run
@@ -27,6 +28,9 @@ type readmeRun struct {
 	addrs   []string // the fixed 127.0.0.1:port addresses the example uses
 	replace []string // further old, new pairs
 	timeout time.Duration
+	// keepGoing runs every command even when one fails (a denial exits 3):
+	// what each printed is asserted instead.
+	keepGoing bool
 }
 
 // run runs the commands and returns what they printed (stdout and stderr).
@@ -43,7 +47,7 @@ func (r readmeRun) run(t *testing.T) string {
 		t.Fatal(err)
 	}
 	pairs := append([]string{
-		"go run ./cmd/tollgate", harness.Binary,
+		"go run ./cmd/tollgate", "tollgate_run",
 		"go run ./examples/toolserver", buildToolServer(t),
 	}, r.replace...)
 	for _, a := range r.addrs {
@@ -55,7 +59,13 @@ func (r readmeRun) run(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	script := "set -euo pipefail\n" + rep.Replace(shellBlocks(t, string(readme), r.section))
+	script := "set -euo pipefail\n"
+	if r.keepGoing {
+		script = "set -uo pipefail\n"
+	}
+	// As `go run` does: the real exit status, printed when it is not 0.
+	script += `tollgate_run() { "` + harness.Binary + `" "$@" || { rc=$?; echo "exit status $rc" >&2; return $rc; }; }` + "\n"
+	script += rep.Replace(shellBlocks(t, string(readme), r.section)) + "\nexit 0\n"
 	return runScript(t, root, script, r.timeout)
 }
 
