@@ -53,3 +53,33 @@ func TestEnvoyREADMEAsWritten(t *testing.T) {
 		"DENY 403 ", "code=forbid", "policies=[refunds-only-in-prod]", "exit status 3",
 		"DENY 401 ", "code=identity_missing", "exit status 3")
 }
+
+// TestQuickstartREADMEAsWritten runs the quickstart README's server (in the
+// background, as "another terminal") and its check commands.
+func TestQuickstartREADMEAsWritten(t *testing.T) {
+	out := readmeRun{example: "quickstart", blocks: []int{0, 1}, keepGoing: true,
+		background: map[int]string{0: "http://127.0.0.1:9192/readyz"}, tools: []string{"curl"},
+		addrs: []string{"127.0.0.1:9191", "127.0.0.1:9192"}, timeout: 60 * time.Second}.run(t)
+	wantInOrder(t, out,
+		"ALLOW ", "policies=[storefront-reads-orders]",
+		"DENY 403 ", "code=forbid", "policies=[refunds-only-in-prod]", "exit status 3",
+		"ALLOW ", "policies=[payments-manages-orders]",
+		"DENY 403 ", "policies=[deny-high-risk]", "exit status 3",
+		`tollgate_decisions_total{`)
+}
+
+// TestMCPREADMEAsWritten runs examples/mcp/README.md's "Try it": the
+// server in the background, then every check the README shows, with the
+// decision each comment announces.
+func TestMCPREADMEAsWritten(t *testing.T) {
+	out := readmeRun{example: "mcp", section: "## Try it", keepGoing: true,
+		background: map[int]string{0: "http://127.0.0.1:9592/readyz"}, tools: []string{"curl"},
+		addrs: []string{"127.0.0.1:9591", "127.0.0.1:9592"}, timeout: 60 * time.Second}.run(t)
+	wantInOrder(t, out,
+		"ALLOW ", `action=Action::"github.search_issues"`, "policies=[research-agent-read-only-tools]",
+		"ALLOW ", `action=Action::"github.create_issue"`, "policies=[research-agent-acme-issues]",
+		"DENY 200 ", "code=no_permit", `"code":-32001`, "exit status 3",
+		"DENY 200 ", "code=forbid", "batch element 1", "exit status 3",
+		"DENY 200 ", "code=forbid", "policies=[destructive-tools-need-low-risk-cleanup]", "exit status 3",
+		"ALLOW ", "policies=[cleanup-agent-deletes]")
+}

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -22,12 +23,17 @@ import (
 // commands by the binaries built for the test (tollgate's non-zero exit
 // status printed as `go run` prints it).
 type readmeRun struct {
-	example string   // examples/<example>/README.md
-	section string   // the heading whose ```sh blocks run
-	tools   []string // real programs the commands need on PATH
-	addrs   []string // the fixed 127.0.0.1:port addresses the example uses
-	replace []string // further old, new pairs
-	timeout time.Duration
+	example string // examples/<example>/README.md
+	section string // the heading whose ```sh blocks run ("": the whole README)
+	// blocks picks the section's ```sh blocks to run, by index (nil: all).
+	blocks []int
+	// background runs a block ("in another terminal": a server) in the
+	// background, then waits until the URL it maps to answers 2xx.
+	background map[int]string
+	tools      []string // real programs the commands need on PATH
+	addrs      []string // the fixed 127.0.0.1:port addresses the example uses
+	replace    []string // further old, new pairs
+	timeout    time.Duration
 	// keepGoing runs every command even when one fails (a denial exits 3):
 	// what each printed is asserted instead.
 	keepGoing bool
@@ -48,10 +54,16 @@ func (r readmeRun) run(t *testing.T) string {
 	}
 	pairs := append([]string{
 		"go run ./cmd/tollgate", "tollgate_run",
+		"go run ../../cmd/tollgate", "tollgate_run",
 		"go run ./examples/toolserver", buildToolServer(t),
 	}, r.replace...)
+	checkAddr := defaultCheckAddr
 	for _, a := range r.addrs {
-		pairs = append(pairs, a, harness.FreeAddr(t))
+		free := harness.FreeAddr(t)
+		pairs = append(pairs, a, free)
+		if a == defaultCheckAddr {
+			checkAddr = free
+		}
 	}
 	rep := strings.NewReplacer(pairs...)
 	replaceInTree(t, filepath.Join(root, "examples"), rep)
@@ -63,33 +75,60 @@ func (r readmeRun) run(t *testing.T) string {
 	if r.keepGoing {
 		script = "set -uo pipefail\n"
 	}
-	// As `go run` does: the real exit status, printed when it is not 0.
-	script += `tollgate_run() { "` + harness.Binary + `" "$@" || { rc=$?; echo "exit status $rc" >&2; return $rc; }; }` + "\n"
-	script += rep.Replace(shellBlocks(t, string(readme), r.section)) + "\nexit 0\n"
+	script += tollgateRun(checkAddr)
+	for i, b := range shellBlocks(t, string(readme), r.section) {
+		if r.blocks != nil && !slices.Contains(r.blocks, i) {
+			continue
+		}
+		if url, ok := r.background[i]; ok {
+			b = "(\n" + b + ") &\nuntil curl -fs -o /dev/null " + url + "; do sleep 0.2; done\n"
+		}
+		script += rep.Replace(b)
+	}
+	script += "\nexit 0\n"
 	return runScript(t, root, script, r.timeout)
+}
+
+// defaultCheckAddr is where `tollgate check` sends Checks
+// without --addr.
+const defaultCheckAddr = "127.0.0.1:9191"
+
+// tollgateRun is the shell function that stands in for `go run
+// ./cmd/tollgate`: it runs the test's binary, sends a check
+// without --addr to checkAddr (where the default address was moved), and
+// prints a non-zero exit status as `go run` does.
+func tollgateRun(checkAddr string) string {
+	return `tollgate_run() {
+  if [[ $1 == check && " $* " != *" --addr "* ]]; then set -- "$1" --addr ` + checkAddr + ` "${@:2}"; fi
+  "` + harness.Binary + `" "$@" || { rc=$?; echo "exit status $rc" >&2; return $rc; }
+}
+`
 }
 
 var fence = regexp.MustCompile("(?s)```sh\n(.*?)```")
 
-// shellBlocks is the ```sh blocks of the README's section.
-func shellBlocks(t *testing.T, readme, section string) string {
+// shellBlocks is the ```sh blocks of the README's section ("": all).
+func shellBlocks(t *testing.T, readme, section string) []string {
 	t.Helper()
-	i := strings.Index(readme, "\n"+section+"\n")
-	if i < 0 {
-		t.Fatalf("README has no section %q", section)
+	body := readme
+	if section != "" {
+		i := strings.Index(readme, "\n"+section+"\n")
+		if i < 0 {
+			t.Fatalf("README has no section %q", section)
+		}
+		body = readme[i+len(section)+2:]
+		if j := strings.Index(body, "\n## "); j >= 0 {
+			body = body[:j]
+		}
 	}
-	body := readme[i+len(section)+2:]
-	if j := strings.Index(body, "\n## "); j >= 0 {
-		body = body[:j]
-	}
-	var b strings.Builder
+	var blocks []string
 	for _, m := range fence.FindAllStringSubmatch(body, -1) {
-		b.WriteString(m[1])
+		blocks = append(blocks, m[1])
 	}
-	if b.Len() == 0 {
+	if len(blocks) == 0 {
 		t.Fatalf("README section %q has no sh block", section)
 	}
-	return b.String()
+	return blocks
 }
 
 // replaceInTree applies rep to every file under dir.
