@@ -21,7 +21,7 @@ func spireReplace(t *testing.T) []string {
 // SPIRE issues the JWT-SVID, Tollgate reads SPIRE's SPIFFE bundle, nginx
 // asks Tollgate, and the tool server answers an allowed request.
 func TestNginxREADMEAsWritten(t *testing.T) {
-	out := readmeRun{example: "nginx", section: "## Run it",
+	out := readmeRun{example: "nginx", sections: []string{"## Run it"},
 		tools:   []string{"spire-server", "spire-agent", "nginx", "curl"},
 		addrs:   []string{"127.0.0.1:8480", "127.0.0.1:9691", "127.0.0.1:9692", "127.0.0.1:9693", "127.0.0.1:9600"},
 		replace: spireReplace(t), timeout: 90 * time.Second}.run(t)
@@ -33,7 +33,7 @@ func TestNginxREADMEAsWritten(t *testing.T) {
 
 // TestCaddyREADMEAsWritten runs examples/caddy/README.md's commands.
 func TestCaddyREADMEAsWritten(t *testing.T) {
-	out := readmeRun{example: "caddy", section: "## Run it",
+	out := readmeRun{example: "caddy", sections: []string{"## Run it"},
 		tools:   []string{"spire-server", "spire-agent", "caddy", "curl"},
 		addrs:   []string{"127.0.0.1:8482", "127.0.0.1:9791", "127.0.0.1:9792", "127.0.0.1:9793", "127.0.0.1:9700"},
 		replace: spireReplace(t), timeout: 90 * time.Second}.run(t)
@@ -46,7 +46,7 @@ func TestCaddyREADMEAsWritten(t *testing.T) {
 // own tollgate.yaml verifies the demo X.509-SVID sent as Envoy's
 // source.certificate, and refuses a bare claimed SPIFFE ID.
 func TestEnvoyREADMEAsWritten(t *testing.T) {
-	out := readmeRun{example: "envoy", section: "## Run it", tools: []string{"curl"}, keepGoing: true,
+	out := readmeRun{example: "envoy", sections: []string{"## Run it"}, tools: []string{"curl"}, keepGoing: true,
 		addrs: []string{"127.0.0.1:9891", "127.0.0.1:9892"}, timeout: 60 * time.Second}.run(t)
 	wantInOrder(t, out,
 		`ALLOW `, `principal=spiffe://example.org/ns/shop/sa/frontend action=Action::"ReadOrder"`,
@@ -72,7 +72,7 @@ func TestQuickstartREADMEAsWritten(t *testing.T) {
 // server in the background, then every check the README shows, with the
 // decision each comment announces.
 func TestMCPREADMEAsWritten(t *testing.T) {
-	out := readmeRun{example: "mcp", section: "## Try it", keepGoing: true,
+	out := readmeRun{example: "mcp", sections: []string{"## Try it"}, keepGoing: true,
 		background: map[int]string{0: "http://127.0.0.1:9592/readyz"}, tools: []string{"curl"},
 		addrs: []string{"127.0.0.1:9591", "127.0.0.1:9592"}, timeout: 60 * time.Second}.run(t)
 	wantInOrder(t, out,
@@ -82,4 +82,25 @@ func TestMCPREADMEAsWritten(t *testing.T) {
 		"DENY 200 ", "code=forbid", "batch element 1", "exit status 3",
 		"DENY 200 ", "code=forbid", "policies=[destructive-tools-need-low-risk-cleanup]", "exit status 3",
 		"ALLOW ", "policies=[cleanup-agent-deletes]")
+}
+
+// TestGovernanceREADMEAsWritten runs examples/governance/README.md's
+// "1. Validate" and "2. Test" (with "In CI"): key generation, validate
+// (a pass, and the mistake it shows), the suites, coverage, explain and a
+// bundle build.
+func TestGovernanceREADMEAsWritten(t *testing.T) {
+	bin := t.TempDir()
+	out := readmeRun{example: "governance", sections: []string{"## 1. Validate", "## 2. Test"}, keepGoing: true,
+		replace: []string{
+			"go build -o /tmp/tollgate ./cmd/tollgate", "true # built by the test",
+			"/tmp/tollgate-bundles", bin,
+			"/tmp/tollgate ", "tollgate_run ",
+		}, timeout: 60 * time.Second}.run(t)
+	wantInOrder(t, out,
+		"ok: examples/governance/policies: version 2025-01.1 (sha256:", "3 policies, schema-valid",
+		`policy @id("uses-unknown-attr")`, "FAIL: policies cmd/tollgate/testdata/wrong_attr: 1 problem(s)", "exit status 1",
+		"--- PASS: orders/storefront reads an order", "PASS: 7 passed, 0 failed",
+		"coverage: 3 policies, 0 never exercised, 0 permits and 0 forbids never determined a decision",
+		"decision: DENY code=forbid", "forbid orders.cedar:14 @id(\"refunds-only-in-prod\") denied it",
+		"ok: examples/governance/policies")
 }

@@ -24,8 +24,10 @@ import (
 // status printed as `go run` prints it).
 type readmeRun struct {
 	example string // examples/<example>/README.md
-	section string // the heading whose ```sh blocks run ("": the whole README)
-	// blocks picks the section's ```sh blocks to run, by index (nil: all).
+	// sections are the headings whose ```sh blocks run, in order (none:
+	// the whole README).
+	sections []string
+	// blocks picks the sections' ```sh blocks to run, by index (nil: all).
 	blocks []int
 	// background runs a block ("in another terminal": a server) in the
 	// background, then waits until the URL it maps to answers 2xx.
@@ -52,6 +54,11 @@ func (r readmeRun) run(t *testing.T) string {
 	if err := os.Symlink(tools, filepath.Join(root, ".tools")); err != nil {
 		t.Fatal(err)
 	}
+	// Some READMEs show a mistake with a fixture of cmd/tollgate's tests.
+	cmdDir, _ := filepath.Abs("../../cmd")
+	if err := os.Symlink(cmdDir, filepath.Join(root, "cmd")); err != nil {
+		t.Fatal(err)
+	}
 	pairs := append([]string{
 		"go run ./cmd/tollgate", "tollgate_run",
 		"go run ../../cmd/tollgate", "tollgate_run",
@@ -76,7 +83,14 @@ func (r readmeRun) run(t *testing.T) string {
 		script = "set -uo pipefail\n"
 	}
 	script += tollgateRun(checkAddr)
-	for i, b := range shellBlocks(t, string(readme), r.section) {
+	var blocks []string
+	for _, sec := range r.sections {
+		blocks = append(blocks, shellBlocks(t, string(readme), sec)...)
+	}
+	if len(r.sections) == 0 {
+		blocks = shellBlocks(t, string(readme), "")
+	}
+	for i, b := range blocks {
 		if r.blocks != nil && !slices.Contains(r.blocks, i) {
 			continue
 		}
