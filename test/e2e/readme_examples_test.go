@@ -85,22 +85,38 @@ func TestMCPREADMEAsWritten(t *testing.T) {
 }
 
 // TestGovernanceREADMEAsWritten runs examples/governance/README.md's
-// "1. Validate" and "2. Test" (with "In CI"): key generation, validate
-// (a pass, and the mistake it shows), the suites, coverage, explain and a
-// bundle build.
+// sections 1 to 4 as written: key generation, validate (a pass, and the
+// mistake it shows), the suites, coverage, explain, CI, then a signed
+// bundle published to a real static server and fetched by serve, and a
+// 24-hour exception published as a new version.
 func TestGovernanceREADMEAsWritten(t *testing.T) {
-	bin := t.TempDir()
-	out := readmeRun{example: "governance", sections: []string{"## 1. Validate", "## 2. Test"}, keepGoing: true,
-		replace: []string{
+	bundles := t.TempDir()
+	out := readmeRun{example: "governance", keepGoing: true, tools: []string{"python3", "curl"},
+		sections: []string{"## 1. Validate", "## 2. Test", "## 3. Publish a signed bundle", "## 4. Grant a 24-hour exception"},
+		// Block 7 is "python3 -m http.server … & tollgate serve": the second terminal waits for it.
+		background: map[int]string{7: "http://127.0.0.1:9392/readyz"},
+		addrs:      []string{"127.0.0.1:9391", "127.0.0.1:9392"},
+		replace: append(serverPort(t, "8000"),
 			"go build -o /tmp/tollgate ./cmd/tollgate", "true # built by the test",
-			"/tmp/tollgate-bundles", bin,
+			"/tmp/tollgate-bundles", bundles,
 			"/tmp/tollgate ", "tollgate_run ",
-		}, timeout: 60 * time.Second}.run(t)
+		), timeout: 90 * time.Second}.run(t)
 	wantInOrder(t, out,
 		"ok: examples/governance/policies: version 2025-01.1 (sha256:", "3 policies, schema-valid",
 		`policy @id("uses-unknown-attr")`, "FAIL: policies cmd/tollgate/testdata/wrong_attr: 1 problem(s)", "exit status 1",
 		"--- PASS: orders/storefront reads an order", "PASS: 7 passed, 0 failed",
 		"coverage: 3 policies, 0 never exercised, 0 permits and 0 forbids never determined a decision",
 		"decision: DENY code=forbid", "forbid orders.cedar:14 @id(\"refunds-only-in-prod\") denied it",
-		"ok: examples/governance/policies")
+		"ok: examples/governance/policies",
+		`tollgate_policy_info{`, `version="2025-01.1"} 1`,
+		"ALLOW ", "version=2025-01.1",
+		"1 exception(s)",
+		"ALLOW ", "policies=[analytics-break-glass]", "version=2025-01.2")
+}
+
+// serverPort moves a README's static server from port to a free one,
+// in its URL (127.0.0.1:port) and on its command line (http.server port).
+func serverPort(t *testing.T, port string) []string {
+	free := harness.FreeAddr(t)
+	return []string{"127.0.0.1:" + port, free, "http.server " + port, "http.server " + free[strings.LastIndex(free, ":")+1:]}
 }

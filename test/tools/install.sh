@@ -9,6 +9,7 @@
 #   golangci-lint v2.15.0             go install (lint cache in .tools/golangci-cache)
 #   nginx (with auth_request)         apt-get
 #   Prometheus                        apt-get
+#   python3 (examples/governance's static bundle server)  apt-get
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -54,7 +55,7 @@ apt_install() { # command package
   if $created; then rm -f $prc; fi
 }
 
-want="${*:-spire caddy ghz golangci-lint nginx prometheus}"
+want="${*:-spire caddy ghz golangci-lint nginx prometheus python3}"
 for t in $want; do
   case $t in
     spire) install_spire ;;
@@ -63,6 +64,7 @@ for t in $want; do
     golangci-lint) install_go_tool golangci-lint github.com/golangci/golangci-lint/v2/cmd/golangci-lint "$GOLANGCI_LINT_VERSION" ;;
     nginx) apt_install nginx nginx ;;
     prometheus) apt_install prometheus prometheus ;;
+    python3) apt_install python3 python3-minimal ;;
     *) echo "unknown tool $t" >&2; exit 2 ;;
   esac
 done
