@@ -120,3 +120,20 @@ func serverPort(t *testing.T, port string) []string {
 	free := harness.FreeAddr(t)
 	return []string{"127.0.0.1:" + port, free, "http.server " + port, "http.server " + free[strings.LastIndex(free, ":")+1:]}
 }
+
+// TestObservabilityREADMEAsWritten runs the promtool commands of
+// examples/observability/README.md from the repository root.
+func TestObservabilityREADMEAsWritten(t *testing.T) {
+	out := readmeRun{example: "observability", sections: []string{"## Try it"}, tools: []string{"promtool"},
+		timeout: 60 * time.Second}.run(t)
+	wantInOrder(t, out, "SUCCESS: ", " rules found", "Unit Testing:", "SUCCESS")
+}
+
+// TestDelegationREADMEAsWritten runs examples/delegation/README.md's
+// validate; the go test command beside it is part of this suite already.
+func TestDelegationREADMEAsWritten(t *testing.T) {
+	out := readmeRun{example: "delegation", sections: []string{"## Try it"},
+		replace: []string{"go test ./examples/ -run 'TestDelegationExample|TestEnvoyConfigs/delegation'", "true # go test ./examples/ runs it"},
+		timeout: 60 * time.Second}.run(t)
+	wantInOrder(t, out, "ok: examples/delegation/policies")
+}
