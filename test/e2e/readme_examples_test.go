@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -11,10 +13,13 @@ import (
 
 // spireReplace moves the SPIRE state of the examples that run SPIRE into
 // the test's own directory and its server onto a free port.
-func spireReplace(t *testing.T) []string {
+func spireReplace(t *testing.T) []string { return spireReplaceAt(t, t.TempDir()+"/spire") }
+
+// spireReplaceAt is spireReplace with the state in dir.
+func spireReplaceAt(t *testing.T, dir string) []string {
 	addr := harness.FreeAddr(t)
 	port := addr[strings.LastIndex(addr, ":")+1:]
-	return []string{"/tmp/tollgate-spire", t.TempDir() + "/spire", strconv.Quote("8081"), strconv.Quote(port)}
+	return []string{"/tmp/tollgate-spire", dir, strconv.Quote("8081"), strconv.Quote(port)}
 }
 
 // TestNginxREADMEAsWritten runs examples/nginx/README.md's commands: real
@@ -136,4 +141,36 @@ func TestDelegationREADMEAsWritten(t *testing.T) {
 		replace: []string{"go test ./examples/ -run 'TestDelegationExample|TestEnvoyConfigs/delegation'", "true # go test ./examples/ runs it"},
 		timeout: 60 * time.Second}.run(t)
 	wantInOrder(t, out, "ok: examples/delegation/policies")
+}
+
+// TestSPIREREADMEAsWritten runs examples/spire/README.md's commands: real
+// SPIRE server and agent, the entries register.sh creates (selected by
+// the path of the binaries the README builds), Tollgate taking its bundles
+// from the Workload API, and the workload checking with each carrier.
+func TestSPIREREADMEAsWritten(t *testing.T) {
+	state := t.TempDir() + "/spire"
+	out := readmeRun{example: "spire", sections: []string{"## Run it"},
+		tools: []string{"spire-server", "spire-agent", "curl"},
+		addrs: []string{"127.0.0.1:9191", "127.0.0.1:9192"},
+		replace: append([]string{
+			// The binaries the entries select, built by the test instead.
+			"go build -o /tmp/tollgate-spire/bin/tollgate ./cmd/tollgate", "cp " + harness.Binary + " " + state + "/bin/tollgate",
+			"go build -o /tmp/tollgate-spire/bin/workload ./test/spire/workload", "cp " + buildWorkload(t) + " " + state + "/bin/workload",
+		}, spireReplaceAt(t, state)...), timeout: 90 * time.Second}.run(t)
+	for _, mode := range []string{"cert", "xfcc", "jwt"} {
+		wantInOrder(t, out,
+			`{"mode":"`+mode+`","method":"GET","path":"/orders/42","allow":true,"status":200,"code":"permit"`,
+			`{"mode":"`+mode+`","method":"DELETE","path":"/orders/42","allow":false,"status":403,"code":"forbid"`)
+	}
+}
+
+// buildWorkload builds test/spire/workload for the test.
+func buildWorkload(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "workload")
+	build := exec.Command("go", "build", "-o", bin, "github.com/tollgate-authz/tollgate/test/spire/workload")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the workload: %v\n%s", err, out)
+	}
+	return bin
 }
