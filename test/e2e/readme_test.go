@@ -177,6 +177,8 @@ func runScript(t *testing.T, dir, script string, timeout time.Duration) string {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "bash", "-c", script)
 	cmd.Dir, cmd.Stdout, cmd.Stderr = dir, f, f
+	// Programs that keep state under XDG directories (Caddy's autosave) keep it here.
+	cmd.Env = append(os.Environ(), "XDG_DATA_HOME="+filepath.Join(dir, "xdg-data"), "XDG_CONFIG_HOME="+filepath.Join(dir, "xdg-config"))
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
