@@ -171,7 +171,7 @@ func overwrite(key, value string) *corev3.HeaderValueOption {
 // dynamicMetadata is what Envoy's access log can read under
 // %DYNAMIC_METADATA(envoy.filters.http.ext_authz:...)%.
 func dynamicMetadata(d *authz.Decision) *structpb.Struct {
-	n := 10 + len(d.Policies) + len(d.Exceptions) + len(d.Delegation)
+	n := 11 + len(d.Policies) + len(d.Exceptions) + len(d.Delegation)
 	sv := newStringValues(n)
 	f := make(map[string]*structpb.Value, 8)
 	f["decision_id"] = sv.add(d.ID)
@@ -190,6 +190,10 @@ func dynamicMetadata(d *authz.Decision) *structpb.Struct {
 		// The verified subject and its act chain; never the token.
 		f["subject"] = sv.add(d.Subject)
 		f["delegation"] = sv.list(d.Delegation)
+	}
+	if d.Txn != "" {
+		// A Txn-Token's transaction id, for correlation; never the token.
+		f["txn"] = sv.add(d.Txn)
 	}
 	return &structpb.Struct{Fields: f}
 }
