@@ -106,6 +106,10 @@ func TestGovernanceREADMEAsWritten(t *testing.T) {
 			"go build -o /tmp/tollgate ./cmd/tollgate", "true # built by the test",
 			"/tmp/tollgate-bundles", bundles,
 			"/tmp/tollgate ", "tollgate_run ",
+			// bundle build's default --sequence is the build time in seconds: a person
+			// never builds section 4's bundle within the second section 3's was built,
+			// a script can (and would be refused as a replay).
+			"echo 2025-01.2 >", "sleep 1; echo 2025-01.2 >",
 		), timeout: 90 * time.Second}.run(t)
 	wantInOrder(t, out,
 		"ok: examples/governance/policies: version 2025-01.1 (sha256:", "3 policies, schema-valid",
