@@ -30,7 +30,7 @@ type EntityLookup interface {
 // Defaults of Delegation.
 const (
 	DefaultSubjectType        types.EntityType = "User"
-	DefaultClientIDsAttribute                  = "client_ids"
+	DefaultClientIDsAttribute string           = "client_ids"
 )
 
 // Delegation configures subject tokens: the party a workload acts for.

@@ -95,7 +95,7 @@ func (e *Engine) mapQuery(q *Query, d *Decision, st *checkState, now time.Time) 
 	}
 	id, err := spiffeid.FromString(q.Subject.ID)
 	if err != nil {
-		return cedarInput{}, fmt.Errorf("subject.id: not a SPIFFE ID: %v", err)
+		return cedarInput{}, fmt.Errorf("subject.id: not a SPIFFE ID: %w", err)
 	}
 	d.Identity = &identity.Identity{ID: id, Source: SourceAuthZEN}
 	st.source = SourceAuthZEN

@@ -50,9 +50,9 @@ func toResponse(d *authz.Decision, mcpDenyStatus int) *authv3.CheckResponse {
 		headers[i] = overwrite(h[0], h[1])
 	}
 	return &authv3.CheckResponse{
-		Status: &rpcstatus.Status{Code: int32(grpcCode(d.Outcome)), Message: d.Code.String()},
+		Status: &rpcstatus.Status{Code: int32(grpcCode(d.Outcome)), Message: d.Code.String()}, //nolint:gosec // a gRPC code (0-16)
 		HttpResponse: &authv3.CheckResponse_DeniedResponse{DeniedResponse: &authv3.DeniedHttpResponse{
-			Status:  &typev3.HttpStatus{Code: typev3.StatusCode(a.Status)},
+			Status:  &typev3.HttpStatus{Code: typev3.StatusCode(a.Status)}, //nolint:gosec // an HTTP status (4xx/5xx)
 			Headers: headers,
 			Body:    string(a.Body),
 		}},

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -126,4 +127,47 @@ func TestKubernetesExampleCreatesNamespace(t *testing.T) {
 		}
 	}
 	t.Fatalf("no resource of kubernetes/kustomization.yaml creates namespace %q", kust.Namespace)
+}
+
+// imageRef is a container image reference in an example's YAML or README.
+var imageRef = regexp.MustCompile(`image:\s*([^\s#]+)`)
+
+// TestExampleImagesPinned: no example runs a floating tag (latest,
+// v1.34-latest), and Tollgate's image is the version the chart and the
+// image build name (deploy/helm/tollgate's appVersion).
+func TestExampleImagesPinned(t *testing.T) {
+	var chart struct {
+		AppVersion string `yaml:"appVersion"`
+	}
+	data, err := os.ReadFile("../deploy/helm/tollgate/Chart.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := yaml.Unmarshal(data, &chart); err != nil || chart.AppVersion == "" {
+		t.Fatalf("Chart.yaml appVersion: %v", err)
+	}
+	files, _ := filepath.Glob("*/*.yaml")
+	mds, _ := filepath.Glob("*/README.md")
+	seen := 0
+	for _, f := range append(files, mds...) {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range imageRef.FindAllStringSubmatch(string(raw), -1) {
+			ref := m[1]
+			if strings.HasSuffix(ref, "latest") || !strings.ContainsAny(ref, ":@") {
+				t.Errorf("%s: image %s floats; pin a version or a digest", f, ref)
+			}
+			if name, tag, _ := strings.Cut(ref, ":"); name == "ghcr.io/tollgate-authz/tollgate" {
+				seen++
+				if tag != chart.AppVersion {
+					t.Errorf("%s: Tollgate image tag %s, want the chart's appVersion %s", f, tag, chart.AppVersion)
+				}
+			}
+		}
+	}
+	if seen == 0 {
+		t.Fatal("no example names Tollgate's image")
+	}
 }

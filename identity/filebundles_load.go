@@ -68,7 +68,7 @@ func (s BundleFile) loadSeparate(td spiffeid.TrustDomain, sets *bundleSets) erro
 var errEmptyBundle = fmt.Errorf("bundle holds no keys or certificates")
 
 func bundleFileErr(td, kind, path string, err error) error {
-	return fmt.Errorf("identity: %w: trust domain %s: %s file %s: %v", ErrInvalidConfig, td, kind, path, err)
+	return fmt.Errorf("identity: %w: trust domain %s: %s file %s: %w", ErrInvalidConfig, td, kind, path, err)
 }
 
 // equal reports whether s and o hold the same bundles.

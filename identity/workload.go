@@ -99,7 +99,7 @@ func NewWorkloadAPI(ctx context.Context, cfg WorkloadAPIConfig) (*WorkloadAPI, e
 		workloadapi.WithBackoffStrategy(constantBackoff(cfg.RetryInterval)),
 		workloadapi.WithDialOptions(dialBackoff(cfg.RetryInterval)))
 	if err != nil {
-		return nil, fmt.Errorf("identity: %w: %s: %v", ErrWorkloadAPI, cfg.Socket, err)
+		return nil, fmt.Errorf("identity: %w: %s: %w", ErrWorkloadAPI, cfg.Socket, err)
 	}
 	w.start()
 	if err := w.waitFirst(ctx); err != nil {
@@ -144,7 +144,7 @@ func (w *WorkloadAPI) waitFirst(ctx context.Context) error {
 	case <-w.first:
 		return nil
 	case <-ctx.Done():
-		return fmt.Errorf("identity: %w: %s: %v", ErrWorkloadAPI, w.cfg.Socket, ctx.Err())
+		return fmt.Errorf("identity: %w: %s: %w", ErrWorkloadAPI, w.cfg.Socket, ctx.Err())
 	case <-t.C:
 	}
 	why := "no answer"

@@ -32,7 +32,7 @@ func (w *Watcher) fingerprint() string {
 	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			fmt.Fprintf(h, "%s\x00error\x00", p)
-			return nil
+			return nil //nolint:nilerr // an unreadable entry is part of the fingerprint, not a reason to stop
 		}
 		if isHidden(d.Name()) && p != root {
 			if d.IsDir() {
@@ -47,7 +47,7 @@ func (w *Watcher) fingerprint() string {
 		info, err := os.Stat(p)
 		if err != nil {
 			fmt.Fprintf(h, "%s\x00missing\x00", rel)
-			return nil
+			return nil //nolint:nilerr // a vanished file is part of the fingerprint, not a reason to stop
 		}
 		fmt.Fprintf(h, "%s\x00%d\x00%d\x00", rel, info.Size(), info.ModTime().UnixNano())
 		return nil

@@ -117,7 +117,7 @@ const configMapData = "..data"
 func sourceRoot(dir string) (string, error) {
 	data := filepath.Join(dir, configMapData)
 	if fi, err := os.Lstat(data); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
-		return dir, nil
+		return dir, nil //nolint:nilerr // no ..data link: not a ConfigMap mount, the directory is read as is
 	}
 	target, err := filepath.EvalSymlinks(data)
 	if err != nil {

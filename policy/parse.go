@@ -91,7 +91,8 @@ func (out *parsed) refuseFile(list []*cedar.Policy, excErrs []error) error {
 		}
 		id := annotations(p)["id"]
 		for _, err := range excErrs {
-			if le, ok := err.(*LoadError); ok {
+			var le *LoadError
+			if errors.As(err, &le) {
 				le.Err = fmt.Errorf("%w; the file also holds forbid @id(%q), which is never dropped, so the whole version is refused",
 					le.Err, id)
 			}

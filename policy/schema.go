@@ -31,7 +31,7 @@ func parseSchema(f *sourceFile) (*resolved.Schema, error) {
 	}
 	res, err := s.Resolve()
 	if err != nil {
-		return nil, &LoadError{File: f.path, Err: fmt.Errorf("%w: %v", ErrSchema, err)}
+		return nil, &LoadError{File: f.path, Err: fmt.Errorf("%w: %w", ErrSchema, err)}
 	}
 	return res, nil
 }
@@ -72,7 +72,7 @@ func validateEntities(res *resolved.Schema, mode SchemaMode, file string, d *ent
 	for _, uid := range d.sortedUIDs() {
 		if err := v.Entity(d.entities[uid]); err != nil {
 			errs = append(errs, &LoadError{File: file, Line: d.lines[uid], Entity: uid.String(),
-				Err: fmt.Errorf("%w: %v", ErrSchemaInvalid, err)})
+				Err: fmt.Errorf("%w: %w", ErrSchemaInvalid, err)})
 		}
 	}
 	return errors.Join(errs...)

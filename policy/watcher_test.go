@@ -132,7 +132,7 @@ func TestWatcherErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if w.Close() != nil || w.Close() != nil {
+	if first, second := w.Close(), w.Close(); first != nil || second != nil {
 		t.Error("Close must be idempotent and return nil")
 	}
 }

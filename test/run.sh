@@ -16,6 +16,9 @@ export TOLLGATE_E2E_REQUIRE=1
 echo "== go vet"
 go vet ./...
 
+echo "== golangci-lint (.golangci.yml)"
+GOLANGCI_LINT_CACHE="$PWD/.tools/golangci-cache" golangci-lint run ./...
+
 echo "== go test"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

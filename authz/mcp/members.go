@@ -2,6 +2,7 @@ package mcp
 
 import (
 	"encoding/json"
+	"errors"
 	"slices"
 	"strings"
 
@@ -70,8 +71,8 @@ func validID(id *strictjson.Value) bool {
 // withIDs records on err, an *Error from a body that was valid JSON, the
 // ids of the requests in root, so that the denial can answer them.
 func withIDs(err error, root *strictjson.Value, batch bool) error {
-	e, ok := err.(*Error)
-	if !ok {
+	var e *Error
+	if !errors.As(err, &e) {
 		return err
 	}
 	e.Batch = batch

@@ -65,7 +65,7 @@ func TestParseRejects(t *testing.T) {
 	for _, tt := range rejectCases {
 		t.Run(tt.name, func(t *testing.T) {
 			opts := testOptions()
-			if tt.want != ErrTooLarge {
+			if !errors.Is(tt.want, ErrTooLarge) {
 				opts.MaxBytes = 0
 			}
 			b, err := Parse([]byte(tt.body), opts)
@@ -79,7 +79,7 @@ func TestParseRejects(t *testing.T) {
 			if e.Index != tt.index {
 				t.Errorf("Index = %d, want %d", e.Index, tt.index)
 			}
-			if e.Code.sentinel() != tt.want || ReasonOf(err) != e.Code {
+			if !errors.Is(e.Code.sentinel(), tt.want) || ReasonOf(err) != e.Code {
 				t.Errorf("Code %q does not match %v", e.Code, tt.want)
 			}
 		})

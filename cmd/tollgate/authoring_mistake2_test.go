@@ -19,7 +19,7 @@ func TestMistake2TestsNeverPassVacuously(t *testing.T) {
     principal: spiffe://example.org/ns/shop/sa/frontend
     action: RefundOrdr
     resource: Ordr::"42"`)
-	editFile(t, suite, `    context: { environment: staging }`, `    context: { enviroment: staging, bogus: 1 }`)
+	editFile(t, suite, `    context: { environment: staging }`, `    context: { enviroment: staging, bogus: 1 }`) //nolint:misspell // the typo is the test
 
 	code, out, errOut := runCLI(t, "test", filepath.Join(dir, "policies"), "--config", filepath.Join(dir, "tollgate.yaml"))
 	if code != exitError || strings.Contains(out, "7 passed") {

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -80,7 +81,7 @@ func bundleBuild(args []string, stdout, stderr io.Writer) int {
 	if code, done := bundleFlags("build", args, 1, stdout, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&out, "o", "bundle.tar.gz", "output archive")
 		fs.StringVar(&opts.Version, "version", "", "bundle version (default: the directory's VERSION file)")
-		fs.Uint64Var(&opts.Sequence, "sequence", uint64(now.Unix()),
+		fs.Uint64Var(&opts.Sequence, "sequence", uint64(now.Unix()), //nolint:gosec // the clock is past 1970
 			"signed sequence; must increase with every bundle published (default: the build time in Unix seconds)")
 		fs.DurationVar(&validity, "expires", validity,
 			"how long the bundle may be served; after that Tollgate treats it as stale (at most "+bundle.MaxValidity.String()+")")
@@ -118,9 +119,15 @@ func bundleBuild(args []string, stdout, stderr io.Writer) int {
 // checkBuildVersion refuses a --version that contradicts the VERSION file,
 // which is what serve would otherwise report.
 func checkBuildVersion(dir, version string) error {
-	data, err := os.ReadFile(filepath.Join(dir, "VERSION"))
-	if err != nil || version == "" {
+	if version == "" {
 		return nil
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "VERSION"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
 	}
 	if file := strings.TrimSpace(string(data)); file != version {
 		return fmt.Errorf("--version %q differs from %s (%q); change one", version, filepath.Join(dir, "VERSION"), file)
@@ -184,7 +191,7 @@ func verifyBundle(path string, pubs []string, stdout io.Writer, pf *policyFlags)
 	}
 	sig, err := os.ReadFile(path + bundle.SignatureSuffix)
 	if err != nil {
-		return fmt.Errorf("%w: %v", bundle.ErrUnsigned, err)
+		return fmt.Errorf("%w: %w", bundle.ErrUnsigned, err)
 	}
 	fsys, m, err := bundle.VerifyAndOpen(archive, sig, keys, bundle.Limits{})
 	if err != nil {

@@ -63,7 +63,7 @@ func pushBundle(path, sigFile, loc string, pubs []string, insecure bool) (string
 	}
 	sig, err := os.ReadFile(sigFile)
 	if err != nil {
-		return "", nil, fmt.Errorf("%w: %v", bundle.ErrUnsigned, err)
+		return "", nil, fmt.Errorf("%w: %w", bundle.ErrUnsigned, err)
 	}
 	_, m, err := bundle.VerifyAndOpen(archive, sig, keys, bundle.Limits{})
 	if err != nil {

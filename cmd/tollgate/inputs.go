@@ -3,6 +3,8 @@ package main
 import (
 	"errors"
 	"strings"
+
+	"github.com/tollgate-authz/tollgate/authz"
 )
 
 // failedInputs is a failure of the offline tools with the inputs at fault
@@ -42,4 +44,27 @@ func blame(err error, what string) string {
 		return strings.Join(f.inputs, ", ")
 	}
 	return what
+}
+
+// checkBlame names the inputs at fault when the policies were checked
+// against the manifests and config: a route that does not fit the schema
+// is the manifest's fault (authz.ErrManifestSchema), anything else the
+// policies' (read together with the manifests and config).
+func checkBlame(err error, dir string, m *authz.Manifest) []string {
+	manifest, policies := false, false
+	for _, e := range flattenErrs(err) {
+		if errors.Is(e, authz.ErrManifestSchema) {
+			manifest = true
+		} else {
+			policies = true
+		}
+	}
+	var inputs []string
+	if manifest && m != nil {
+		inputs = append(inputs, "manifests "+m.File()+" (against the schema in "+dir+")")
+	}
+	if policies || len(inputs) == 0 {
+		inputs = append(inputs, "policies "+dir+" together with the manifests and config")
+	}
+	return inputs
 }

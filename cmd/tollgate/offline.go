@@ -86,7 +86,7 @@ func loadOffline(dir string, pf *policyFlags) (*offlineEnv, error) {
 	env.check = authz.PolicyCheck{Manifest: env.manifest, Signals: env.signals, JWTClaims: env.claims,
 		Delegation: env.deleg, NoConfig: pf.config == "", RequireSchema: requireSchema}
 	if err := authz.CheckPolicies(snap, env.check); err != nil {
-		return nil, inputsFailed(err, "policies "+dir+" together with the manifests and config")
+		return nil, inputsFailed(err, checkBlame(err, dir, env.manifest)...)
 	}
 	return env, nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 
@@ -53,7 +54,7 @@ func (rp *replayer) line(l *decisionlog.Line) error {
 	req, extra, err := lineRequest(l)
 	if err != nil {
 		reason := unknownRequest
-		if err == errNoContext {
+		if errors.Is(err, errNoContext) {
 			reason = unknownContext
 		}
 		rp.unknown(l, reason, err.Error())

@@ -23,7 +23,7 @@ func lineRequest(l *decisionlog.Line) (cedar.Request, []types.Entity, error) {
 	var req cedar.Request
 	id, err := spiffeid.FromString(l.Principal)
 	if err != nil {
-		return req, nil, fmt.Errorf("principal %q: %v", l.Principal, err)
+		return req, nil, fmt.Errorf("principal %q: %w", l.Principal, err)
 	}
 	p := authz.PrincipalEntity(identity.Identity{ID: id, Source: identity.SourcePrincipal})
 	req.Principal = p.UID
@@ -38,7 +38,7 @@ func lineRequest(l *decisionlog.Line) (cedar.Request, []types.Entity, error) {
 		return req, nil, errNoContext
 	}
 	if err := req.Context.UnmarshalJSON(ctx); err != nil {
-		return req, nil, fmt.Errorf("context is not a Cedar record: %v", err)
+		return req, nil, fmt.Errorf("context is not a Cedar record: %w", err)
 	}
 	extra := []types.Entity{p}
 	if req.Resource != p.UID {
@@ -68,7 +68,7 @@ func loadEntities(path string) ([]types.Entity, error) {
 	}
 	var ents []types.Entity
 	if err := json.Unmarshal(b, &ents); err != nil {
-		return nil, fmt.Errorf("%s: not Cedar entity JSON (a list of {uid, attrs, parents}): %v", path, err)
+		return nil, fmt.Errorf("%s: not Cedar entity JSON (a list of {uid, attrs, parents}): %w", path, err)
 	}
 	return ents, nil
 }

@@ -185,7 +185,9 @@ func TestReplayUnknown(t *testing.T) {
 				t.Fatalf("line not edited: %s", line)
 			}
 			path := filepath.Join(t.TempDir(), "d.log")
-			os.WriteFile(path, []byte(tc.line+"\n"), 0o600)
+			if err := os.WriteFile(path, []byte(tc.line+"\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
 			code, res, errOut := replayJSON(t, "--policies", exampleDir, path)
 			if code != exitUnknown || res.Unchanged != 0 || res.Unknown[tc.reason] == nil || res.Unknown[tc.reason].Count != 1 {
 				t.Fatalf("exit %d %s %+v", code, errOut, res)
@@ -198,7 +200,9 @@ func TestReplayUnknown(t *testing.T) {
 // is an error naming where, exit 1.
 func TestReplayBadInput(t *testing.T) {
 	bad := filepath.Join(t.TempDir(), "bad.log")
-	os.WriteFile(bad, []byte("{\"msg\":\"decision\",\"time\":\"2026-01-01T00:00:00Z\"}\nnot json\n"), 0o600)
+	if err := os.WriteFile(bad, []byte("{\"msg\":\"decision\",\"time\":\"2026-01-01T00:00:00Z\"}\nnot json\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		args []string
 		want string

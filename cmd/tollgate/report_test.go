@@ -40,12 +40,17 @@ func exampleWith(t *testing.T, extra string) string {
 func TestReport(t *testing.T) {
 	checks := append(generatedChecks[:len(generatedChecks):len(generatedChecks)], logCheck{frontendID, "GET", "/orders", nil})
 	log := generateLog(t, exampleWith(t, hotfix), checks)
-	f, _ := os.OpenFile(log, os.O_APPEND|os.O_WRONLY, 0)
-	f.WriteString(`{"time":"2026-11-01T00:00:00Z","msg":"decision","schema_version":1,"outcome":"forbidden","code":"forbid_error",` +
+	f, err := os.OpenFile(log, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.WriteString(`{"time":"2026-11-01T00:00:00Z","msg":"decision","schema_version":1,"outcome":"forbidden","code":"forbid_error",` +
 		`"principal":"` + paymentsID + `","policies":["refunds-only-in-prod"],"eval_errors":[{"policy":"refunds-only-in-prod","forbid":true,"kind":"type"}]}` + "\n" +
 		`{"time":"2026-11-01T00:00:00Z","msg":"decision","schema_version":9,"outcome":"allow","code":"permit","policies":["storefront-lists-orders"]}` + "\n" +
 		`{"time":"2026-11-01T00:00:00Z","msg":"decision","schema_version":1,"outcome":"allow","code":"permit","policies":["payments-refunds"]}` + "\n")
-	f.Close()
+	if cerr := f.Close(); err != nil || cerr != nil {
+		t.Fatal(err, cerr)
+	}
 	code, res, errOut := reportJSON(t, "--policies", candidateDir(t, candidatePolicies+hotfix), "--since", "3660d", "--until", "2030-01-01T00:00:00Z", log)
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)

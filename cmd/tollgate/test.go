@@ -171,7 +171,7 @@ func loadSuite(file string) (*suite, error) {
 	for i := range s.Cases {
 		c := &s.Cases[i]
 		if err := c.check(); err != nil {
-			return nil, fmt.Errorf("%s:%d: cases[%d] %q: %v", file, c.line, i, c.Name, err)
+			return nil, fmt.Errorf("%s:%d: cases[%d] %q: %w", file, c.line, i, c.Name, err)
 		}
 	}
 	return s, nil
@@ -216,7 +216,7 @@ func (c *testCase) check() error {
 	}
 	ents, err := caseEntities(c.Entities)
 	if err != nil {
-		return fmt.Errorf("entities: %v", err)
+		return fmt.Errorf("entities: %w", err)
 	}
 	c.ents = ents
 	return nil

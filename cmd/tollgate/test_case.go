@@ -84,7 +84,7 @@ func (c *testCase) run(env *offlineEnv) outcome {
 	}
 	id, err := spiffeid.FromString(c.Principal)
 	if err != nil {
-		return outcome{err: fmt.Errorf("principal: %v", err)}
+		return outcome{err: fmt.Errorf("principal: %w", err)}
 	}
 	now, snap := c.at(env)
 	req, err := c.cedarRequest(now)
@@ -174,7 +174,7 @@ func (c *testCase) cedarRequest(now time.Time) (cedar.Request, error) {
 	for _, k := range keys {
 		v, err := cedarValue(c.Context[k])
 		if err != nil {
-			return req, fmt.Errorf("context.%s: %v", k, err)
+			return req, fmt.Errorf("context.%s: %w", k, err)
 		}
 		ctx[types.String(k)] = v
 	}
@@ -207,7 +207,7 @@ func cedarValue(v any) (types.Value, error) {
 		for k, e := range x {
 			cv, err := cedarValue(e)
 			if err != nil {
-				return nil, fmt.Errorf("%s: %v", k, err)
+				return nil, fmt.Errorf("%s: %w", k, err)
 			}
 			m[types.String(k)] = cv
 		}

@@ -18,7 +18,7 @@ func loadJWKS(path string) (*oidc.StaticKeySet, error) {
 	}
 	var set jose.JSONWebKeySet
 	if err := json.Unmarshal(b, &set); err != nil {
-		return nil, fmt.Errorf("%w: jwks %s: %v", ErrConfig, path, err)
+		return nil, fmt.Errorf("%w: jwks %s: %w", ErrConfig, path, err)
 	}
 	ks := &oidc.StaticKeySet{}
 	for _, k := range set.Keys {

@@ -55,7 +55,7 @@ func newRemoteKeys(ctx context.Context, url string, client *http.Client, now fun
 
 // VerifySignature implements oidc.KeySet.
 func (r *remoteKeys) VerifySignature(ctx context.Context, raw string) ([]byte, error) {
-	jws, err := jose.ParseSigned(raw, joseAlgs())
+	jws, err := jose.ParseSignedCompact(raw, joseAlgs())
 	if err != nil {
 		return nil, fmt.Errorf("parsing jwt: %w", err)
 	}

@@ -99,7 +99,7 @@ func parsePEMCertificates(data, field string) ([]*x509.Certificate, error) {
 		}
 		cert, err := x509.ParseCertificate(block.Bytes)
 		if err != nil {
-			return nil, fmt.Errorf("xfcc: %w: %s: certificate %d: %v", ErrBadCertificate, field, len(certs)+1, err)
+			return nil, fmt.Errorf("xfcc: %w: %s: certificate %d: %w", ErrBadCertificate, field, len(certs)+1, err)
 		}
 		certs = append(certs, cert)
 		rest = next
@@ -138,7 +138,7 @@ func (e Element) SPIFFEID() (spiffeid.ID, error) {
 	}
 	id, err := spiffeid.FromString(found[0])
 	if err != nil {
-		return spiffeid.ID{}, fmt.Errorf("xfcc: %w: %v", ErrInvalidSPIFFEID, err)
+		return spiffeid.ID{}, fmt.Errorf("xfcc: %w: %w", ErrInvalidSPIFFEID, err)
 	}
 	return id, nil
 }

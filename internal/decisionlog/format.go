@@ -30,7 +30,7 @@ type probe struct {
 func unwrap(b []byte) ([]byte, error) {
 	var p probe
 	if err := json.Unmarshal(b, &p); err != nil || p.Msg != nil {
-		return b, nil // a slog line; the full decode reports a bad one
+		return b, nil //nolint:nilerr // a slog line, or not JSON: the full decode reports a bad one
 	}
 	if p.ClassUID == nil || p.Metadata == nil {
 		return nil, errors.New(`not a slog line: no "msg"`)

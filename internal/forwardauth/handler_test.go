@@ -2,6 +2,7 @@ package forwardauth
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -173,7 +174,7 @@ func TestNewErrors(t *testing.T) {
 	if _, err := New(&recorder{}, Options{Style: "haproxy", TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}}); err == nil {
 		t.Error("unknown style accepted")
 	}
-	if _, err := New(&recorder{}, Options{Style: StyleCaddy}); err != ErrNoTrustedProxies {
+	if _, err := New(&recorder{}, Options{Style: StyleCaddy}); !errors.Is(err, ErrNoTrustedProxies) {
 		t.Errorf("err = %v", err)
 	}
 }

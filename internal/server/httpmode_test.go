@@ -41,7 +41,7 @@ func startHTTPModeLimits(t *testing.T, style string, limits config.Limits) *http
 }
 
 // rawExchange writes req on a fresh connection and reads one response.
-func rawExchange(t *testing.T, addr net.Addr, req string) *http.Response {
+func rawExchange(t *testing.T, addr net.Addr, req string) rawAnswer {
 	t.Helper()
 	c, err := net.Dial("tcp", addr.String())
 	if err != nil {
@@ -58,7 +58,15 @@ func rawExchange(t *testing.T, addr net.Addr, req string) *http.Response {
 	}
 	_, _ = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
-	return resp
+	return rawAnswer{StatusCode: resp.StatusCode, Status: resp.Status, Header: resp.Header}
+}
+
+// rawAnswer is the status line and headers of a response whose body was
+// read and closed.
+type rawAnswer struct {
+	StatusCode int
+	Status     string
+	Header     http.Header
 }
 
 // net/http answers some malformed requests itself, before any handler

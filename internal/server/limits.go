@@ -17,8 +17,8 @@ import (
 func grpcLimits(l config.Limits) []grpc.ServerOption {
 	return []grpc.ServerOption{
 		grpc.MaxRecvMsgSize(l.MaxRecvBytes),
-		grpc.MaxConcurrentStreams(uint32(l.MaxConcurrentStreams)), // validated <= 1<<20
-		grpc.MaxHeaderListSize(uint32(l.MaxHeaderBytes)),          // validated <= 16 MiB
+		grpc.MaxConcurrentStreams(uint32(l.MaxConcurrentStreams)), //nolint:gosec // validated <= 1<<20
+		grpc.MaxHeaderListSize(uint32(l.MaxHeaderBytes)),          //nolint:gosec // validated <= 16 MiB
 		grpc.ConnectionTimeout(l.ReadHeaderTimeout),
 		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: l.KeepaliveMinTime, PermitWithoutStream: true}),
 		grpc.KeepaliveParams(keepalive.ServerParameters{Time: l.KeepaliveTime, Timeout: l.KeepaliveTimeout}),

@@ -10,7 +10,7 @@ import (
 // pool reuses goroutines whose stacks have already grown to the depth of a
 // decision instead of starting a fresh goroutine for every Check. The no-op
 // baseline server uses the same setting.
-func StreamWorkers() uint32 { return uint32(64 * runtime.GOMAXPROCS(0)) }
+func StreamWorkers() uint32 { return uint32(64 * runtime.GOMAXPROCS(0)) } //nolint:gosec // GOMAXPROCS >= 1 and small
 
 // DefaultGCPercent is the GC target Tollgate runs with unless GOGC or
 // runtime.gc_percent says otherwise. A decision allocates a few KiB and the

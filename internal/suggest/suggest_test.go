@@ -6,7 +6,7 @@ func TestClosest(t *testing.T) {
 	known := []string{"risk_score", "environment", "tenant", "method"}
 	for _, tc := range []struct{ in, want string }{
 		{"riskscore", "risk_score"},
-		{"enviroment", "environment"},
+		{"enviroment", "environment"}, //nolint:misspell // the typo is the test
 		{"Risk_Score", "risk_score"},
 		{"bogus", ""},
 		{"tenant", ""}, // an exact match is not a suggestion

@@ -55,7 +55,7 @@ func TestPoll(t *testing.T) {
 	}
 	ft := &fakeT{TB: t}
 	func() {
-		defer func() { recover() }()
+		defer func() { _ = recover() }() // the fake T's FailNow panics to stop Poll
 		Poll(ft, "never", time.Hour, time.Millisecond, func() error { return errors.New("no") }, func() error { return errors.New("exited") })
 	}()
 	if !ft.failed {

@@ -53,7 +53,7 @@ func build(files []sourceFile, o BuildOptions) ([]byte, error) {
 		version = versionFile(files)
 	}
 	if err := checkVersion(version); err != nil {
-		return nil, wrap(fmt.Errorf("%w: %v (pass a version or add a VERSION file)", ErrInvalid, err))
+		return nil, wrap(fmt.Errorf("%w: %w (pass a version or add a VERSION file)", ErrInvalid, err))
 	}
 	if err := checkBuildLimits(files); err != nil {
 		return nil, err
@@ -61,7 +61,7 @@ func build(files []sourceFile, o BuildOptions) ([]byte, error) {
 	m := &Manifest{Version: version, Sequence: o.Sequence, Created: o.Created.Truncate(time.Second),
 		Expires: o.Expires.Truncate(time.Second), Files: map[string]string{}}
 	if err := m.checkFreshness(); err != nil {
-		return nil, wrap(fmt.Errorf("%w: %v", ErrInvalid, err))
+		return nil, wrap(fmt.Errorf("%w: %w", ErrInvalid, err))
 	}
 	for _, f := range files {
 		m.Files[f.path] = digestOf(f.data)

@@ -94,7 +94,7 @@ func (c FetcherConfig) settings() (*settings, error) {
 		return nil, err
 	}
 	if c.Interval < 0 || c.MaxStaleness < 0 || c.StartTimeout < 0 {
-		return nil, errors.New("Interval, MaxStaleness and StartTimeout must not be negative")
+		return nil, errors.New("bundle: FetcherConfig.Interval, MaxStaleness and StartTimeout must not be negative")
 	}
 	s.applyDefaults()
 	if hs != nil {
@@ -130,7 +130,7 @@ func (c FetcherConfig) checkRequired() error {
 		}
 	}
 	if c.Load == nil || c.Store == nil {
-		return errors.New("Load and Store are required")
+		return errors.New("bundle: FetcherConfig.Load and Store are required")
 	}
 	return nil
 }

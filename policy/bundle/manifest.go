@@ -77,13 +77,13 @@ func parseManifest(data []byte) (*Manifest, error) {
 	dec.DisallowUnknownFields()
 	var w manifestJSON
 	if err := dec.Decode(&w); err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, manifestName, err)
+		return nil, fmt.Errorf("%w: %s: %w", ErrInvalid, manifestName, err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, fmt.Errorf("%w: %s: trailing data after the JSON object", ErrInvalid, manifestName)
 	}
 	if err := checkVersion(w.Version); err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, manifestName, err)
+		return nil, fmt.Errorf("%w: %s: %w", ErrInvalid, manifestName, err)
 	}
 	if w.Sequence == 0 && w.Expires == "" {
 		return nil, fmt.Errorf("%w: %w: %s has no \"sequence\" and no \"expires\" (built by an older tollgate): "+
@@ -92,13 +92,13 @@ func parseManifest(data []byte) (*Manifest, error) {
 	m := &Manifest{Version: w.Version, Sequence: w.Sequence, Files: w.Files}
 	var err error
 	if m.Created, err = time.Parse(time.RFC3339, w.Created); err != nil {
-		return nil, fmt.Errorf("%w: %s: \"created\" is not RFC 3339: %v", ErrInvalid, manifestName, err)
+		return nil, fmt.Errorf("%w: %s: \"created\" is not RFC 3339: %w", ErrInvalid, manifestName, err)
 	}
 	if m.Expires, err = time.Parse(time.RFC3339, w.Expires); err != nil {
-		return nil, fmt.Errorf("%w: %s: \"expires\" is not RFC 3339: %v", ErrInvalid, manifestName, err)
+		return nil, fmt.Errorf("%w: %s: \"expires\" is not RFC 3339: %w", ErrInvalid, manifestName, err)
 	}
 	if err := m.checkFreshness(); err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, manifestName, err)
+		return nil, fmt.Errorf("%w: %s: %w", ErrInvalid, manifestName, err)
 	}
 	if err := checkFileDigests(w.Files); err != nil {
 		return nil, err

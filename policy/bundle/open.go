@@ -69,7 +69,7 @@ func openArchive(archive []byte, limits Limits) (fs.FS, *Manifest, error) {
 func readEntries(archive []byte, limits Limits) (map[string][]byte, error) {
 	gz, err := gzip.NewReader(bytes.NewReader(archive))
 	if err != nil {
-		return nil, fmt.Errorf("%w: not gzip: %v", ErrInvalid, err)
+		return nil, fmt.Errorf("%w: not gzip: %w", ErrInvalid, err)
 	}
 	tr := tar.NewReader(&limitedReader{r: gz, n: limits.streamLimit()})
 	entries := map[string][]byte{}
@@ -107,7 +107,7 @@ func archiveErr(err error) error {
 	if errors.Is(err, ErrTooLarge) {
 		return err
 	}
-	return fmt.Errorf("%w: corrupt archive: %v", ErrInvalid, err)
+	return fmt.Errorf("%w: corrupt archive: %w", ErrInvalid, err)
 }
 
 // checkEntry validates one tar header before its content is read.

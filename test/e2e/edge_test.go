@@ -56,7 +56,7 @@ func startEdge(t *testing.T) (*harness.Proc, string) {
 	return p, httpAddr
 }
 
-func rawHTTP(t *testing.T, addr, req string) (*http.Response, string) {
+func rawHTTP(t *testing.T, addr, req string) (rawAnswer, string) {
 	t.Helper()
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
@@ -73,7 +73,15 @@ func rawHTTP(t *testing.T, addr, req string) (*http.Response, string) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	return resp, string(body)
+	return rawAnswer{StatusCode: resp.StatusCode, Status: resp.Status, Header: resp.Header}, string(body)
+}
+
+// rawAnswer is the status line and headers of a response whose body was
+// read and closed.
+type rawAnswer struct {
+	StatusCode int
+	Status     string
+	Header     http.Header
 }
 
 // The real binary applies listen.limits, never answers a denial with a

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -52,7 +53,8 @@ func TestUnixSocketListenerAndHealth(t *testing.T) {
 		t.Fatal("gRPC health never reported SERVING")
 	}
 	out, err := exec.Command(harness.Binary, "check", "--addr", "unix://"+sock, "--path", "/public/status").CombinedOutput()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 3 || !strings.Contains(string(out), "DENY 401") {
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 3 || !strings.Contains(string(out), "DENY 401") {
 		t.Fatalf("check over the unix socket without identity: err=%v\n%s", err, out)
 	}
 }

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"strings"
@@ -43,7 +44,8 @@ func TestQuickstartAsWritten(t *testing.T) {
 			cmd := exec.Command(harness.Binary, append([]string{"check", "--addr", p.GRPCAddr}, strings.Fields(tt.args)...)...)
 			out, err := cmd.CombinedOutput()
 			code := 0
-			if ee, ok := err.(*exec.ExitError); ok {
+			var ee *exec.ExitError
+			if errors.As(err, &ee) {
 				code = ee.ExitCode()
 			} else if err != nil {
 				t.Fatal(err)

@@ -14,19 +14,25 @@ import (
 )
 
 const (
-	examples   = "../../examples/"
-	agentID    = "spiffe://example.org/ns/agents/sa/research-agent"
-	agentPath  = "/ns/agents/sa/research-agent"
-	jwtAud     = "agent-tools"
-	exampleTG  = "127.0.0.1:9193" // Tollgate's HTTP mode in the example configs
-	exampleMCP = "127.0.0.1:9300" // the tool server in the example configs
+	examples  = "../../examples/"
+	agentID   = "spiffe://example.org/ns/agents/sa/research-agent"
+	agentPath = "/ns/agents/sa/research-agent"
+	jwtAud    = "agent-tools"
 )
+
+// exampleAddrs are the addresses written in examples/<style>'s files, each
+// replaced by a free one.
+var exampleAddrs = map[string]struct{ grpc, admin, http, tools, proxy string }{
+	"nginx": {"127.0.0.1:9691", "127.0.0.1:9692", "127.0.0.1:9693", "127.0.0.1:9600", "127.0.0.1:8480"},
+	"caddy": {"127.0.0.1:9791", "127.0.0.1:9792", "127.0.0.1:9793", "127.0.0.1:9700", "127.0.0.1:8482"},
+}
 
 // env is Tollgate (HTTP mode of one style), the tool server and a proxy.
 type env struct {
 	tg        *harness.Proc
 	tools     *toolServer
 	ca        *testca.CA
+	style     string
 	httpAddr  string // Tollgate's HTTP mode
 	proxyAddr string
 	dir       string
@@ -42,16 +48,16 @@ func startEnv(t *testing.T, style string) *env { return startEnvWith(t, style, n
 func startEnvWith(t *testing.T, style string, setup func(t *testing.T, mcpDir string)) *env {
 	t.Helper()
 	root := t.TempDir()
-	e := &env{ca: testca.New(t, "example.org"), httpAddr: harness.FreeAddr(t), proxyAddr: harness.FreeAddr(t),
+	e := &env{style: style, ca: testca.New(t, "example.org"), httpAddr: harness.FreeAddr(t), proxyAddr: harness.FreeAddr(t),
 		dir: filepath.Join(root, style)}
 	harness.CopyDir(t, examples+"mcp", filepath.Join(root, "mcp"))
 	if setup != nil {
 		setup(t, filepath.Join(root, "mcp"))
 	}
-	harness.WriteFile(t, root, "mcp/bundle.pem", e.ca.X509BundlePEM())
-	harness.WriteFile(t, e.dir, "jwks.json", e.ca.JWKS())
-	cfg := strings.NewReplacer("127.0.0.1:9191", "{{GRPC}}", "127.0.0.1:9192", "{{ADMIN}}",
-		exampleTG, e.httpAddr).Replace(readFile(t, examples+style+"/tollgate.yaml"))
+	harness.WriteFile(t, e.dir, "bundle.json", e.ca.SPIFFEBundle())
+	a := exampleAddrs[style]
+	cfg := strings.NewReplacer(a.grpc, "{{GRPC}}", a.admin, "{{ADMIN}}",
+		a.http, e.httpAddr).Replace(readFile(t, examples+style+"/tollgate.yaml"))
 	e.tg = harness.Start(t, e.dir, cfg)
 	e.tg.WaitReady()
 	e.tools = startToolServer(t, harness.FreeAddr(t))
@@ -59,9 +65,10 @@ func startEnvWith(t *testing.T, style string, setup func(t *testing.T, mcpDir st
 }
 
 // proxyConfig is an example proxy config with only its ports replaced.
-func (e *env) proxyConfig(t *testing.T, path, exampleListen string) string {
+func (e *env) proxyConfig(t *testing.T, path string) string {
 	t.Helper()
-	return strings.NewReplacer(exampleListen, e.proxyAddr, exampleTG, e.httpAddr, exampleMCP, e.tools.addr).
+	a := exampleAddrs[e.style]
+	return strings.NewReplacer(a.proxy, e.proxyAddr, a.http, e.httpAddr, a.tools, e.tools.addr).
 		Replace(readFile(t, path))
 }
 
@@ -160,7 +167,7 @@ func startNginx(t *testing.T, e *env) {
 		t.Fatal(err)
 	}
 	startProxy(t, e, func() (*exec.Cmd, string) {
-		harness.WriteFile(t, dir, "nginx.conf", []byte(e.proxyConfig(t, examples+"nginx/nginx.conf", "127.0.0.1:8081")))
+		harness.WriteFile(t, dir, "nginx.conf", []byte(e.proxyConfig(t, examples+"nginx/nginx.conf")))
 		return exec.Command(bin, "-p", dir+"/", "-c", "nginx.conf", "-e", "error.log", "-g", "daemon off;"), filepath.Join(dir, "error.log")
 	})
 }
@@ -170,7 +177,7 @@ func startCaddy(t *testing.T, e *env) {
 	bin := findTool(t, "caddy", "../../.tools/bin/caddy")
 	dir := filepath.Join(e.dir, "caddy")
 	startProxy(t, e, func() (*exec.Cmd, string) {
-		conf := harness.WriteFile(t, dir, "Caddyfile", []byte(e.proxyConfig(t, examples+"caddy/Caddyfile", "127.0.0.1:8082")))
+		conf := harness.WriteFile(t, dir, "Caddyfile", []byte(e.proxyConfig(t, examples+"caddy/Caddyfile")))
 		cmd := exec.Command(bin, "run", "--config", conf, "--adapter", "caddyfile")
 		cmd.Env = append(os.Environ(), "HOME="+dir, "XDG_DATA_HOME="+dir+"/data", "XDG_CONFIG_HOME="+dir+"/config")
 		return cmd, ""

@@ -45,7 +45,7 @@ func sdkToolServer(t *testing.T, stateless bool) (*mcp.Server, *httptest.Server)
 	// JSON-RPC response posted to the endpoint (Action::"mcp:response").
 	mcp.AddTool(server, &mcp.Tool{Name: "get_file", Description: "read a file in the client's roots"},
 		func(ctx context.Context, req *mcp.CallToolRequest, _ searchIn) (*mcp.CallToolResult, any, error) {
-			roots, err := req.Session.ListRoots(ctx, nil)
+			roots, err := req.Session.ListRoots(ctx, nil) //nolint:staticcheck // roots are deprecated but still spoken (2025-11-25); Tollgate must pass them
 			if err != nil {
 				return nil, nil, err
 			}
@@ -77,7 +77,7 @@ func TestSDKSessionThroughTollgate(t *testing.T) {
 			client := mcp.NewClient(&mcp.Implementation{Name: "agent", Version: "1.0.0"}, &mcp.ClientOptions{
 				ToolListChangedHandler: func(context.Context, *mcp.ToolListChangedRequest) { changed <- struct{}{} },
 			})
-			client.AddRoots(&mcp.Root{URI: "file:///work/acme"})
+			client.AddRoots(&mcp.Root{URI: "file:///work/acme"}) //nolint:staticcheck // see ListRoots above
 			transport := &mcp.StreamableClientTransport{Endpoint: front.URL + "/mcp",
 				HTTPClient: &http.Client{Transport: bearerTransport{ca.NewJWTSVID(agentPath, []string{jwtAud})}}}
 			cs, err := client.Connect(ctx, transport, &mcp.ClientSessionOptions{ProtocolVersion: version})

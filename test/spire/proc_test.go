@@ -72,7 +72,7 @@ func waitFor(t *testing.T, what string, timeout time.Duration, cond func() error
 	testutil.Poll(t, what, timeout, 200*time.Millisecond, cond, func() error {
 		for _, p := range procs {
 			if !p.running() {
-				return fmt.Errorf("%s exited: %v\n%s", p.name, p.err, p.out.String())
+				return fmt.Errorf("%s exited: %w\n%s", p.name, p.err, p.out.String())
 			}
 		}
 		return nil

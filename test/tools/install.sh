@@ -6,10 +6,12 @@
 #   SPIRE v1.13.3 (server and agent)  built from the Go module proxy (cgo; ~13 min cold)
 #   Caddy v2.11.9                     go install
 #   ghz v0.120.0                      go install
+#   golangci-lint v2.15.0             go install (lint cache in .tools/golangci-cache)
 #   registry v3.1.2 (CNCF distribution) go install (oci:// policy bundle e2e)
 #   nginx (with auth_request)         apt-get
 #   Prometheus                        apt-get
 #   Chromium (headless, admin UI e2e) apt-get
+#   python3 (examples/governance's static bundle server)  apt-get
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -21,6 +23,7 @@ export GOFLAGS="${GOFLAGS:-} -buildvcs=false"
 SPIRE_VERSION=v1.13.3
 CADDY_VERSION=v2.11.9
 GHZ_VERSION=v0.120.0
+GOLANGCI_LINT_VERSION=v2.15.0
 REGISTRY_VERSION=v3.1.2
 
 stamp_ok() { [[ -x "$BIN/$1" && "$(cat "$BIN/.$1.version" 2>/dev/null)" == "$2" ]]; }
@@ -55,16 +58,18 @@ apt_install() { # command package
   if $created; then rm -f $prc; fi
 }
 
-want="${*:-spire caddy ghz registry nginx prometheus chromium}"
+want="${*:-spire caddy ghz golangci-lint registry nginx prometheus chromium python3}"
 for t in $want; do
   case $t in
     spire) install_spire ;;
     caddy) install_go_tool caddy github.com/caddyserver/caddy/v2/cmd/caddy "$CADDY_VERSION" ;;
     ghz) install_go_tool ghz github.com/bojand/ghz/cmd/ghz "$GHZ_VERSION" ;;
+    golangci-lint) install_go_tool golangci-lint github.com/golangci/golangci-lint/v2/cmd/golangci-lint "$GOLANGCI_LINT_VERSION" ;;
     registry) install_go_tool registry github.com/distribution/distribution/v3/cmd/registry "$REGISTRY_VERSION" ;;
     nginx) apt_install nginx nginx ;;
     prometheus) apt_install prometheus prometheus ;;
     chromium) apt_install chromium chromium ;;
+    python3) apt_install python3 python3-minimal ;;
     *) echo "unknown tool $t" >&2; exit 2 ;;
   esac
 done

@@ -138,12 +138,14 @@ func exampleValues(t *testing.T) map[string]any {
 	}
 }
 
-// TestChartLint is `helm lint` with the example's values.
+// TestChartLint is `helm lint` with the example's values, in both modes.
 func TestChartLint(t *testing.T) {
-	l := lint.All(chartDir, exampleValues(t), "shop", false)
-	for _, m := range l.Messages {
-		if m.Severity >= support.WarningSev {
-			t.Errorf("helm lint: %v", m)
+	for mode, vals := range map[string]map[string]any{"deployment": exampleValues(t), "sidecar": sidecarValues(t)} {
+		l := lint.All(chartDir, vals, "shop", false)
+		for _, m := range l.Messages {
+			if m.Severity >= support.WarningSev {
+				t.Errorf("helm lint (%s): %v", mode, m)
+			}
 		}
 	}
 }

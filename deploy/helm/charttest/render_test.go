@@ -50,15 +50,23 @@ func TestChartRender(t *testing.T) {
 
 func checkLockedDown(t *testing.T, pod corev1.PodSpec, c corev1.Container) {
 	t.Helper()
-	sc := c.SecurityContext
-	if sc == nil || sc.ReadOnlyRootFilesystem == nil || !*sc.ReadOnlyRootFilesystem ||
-		sc.AllowPrivilegeEscalation == nil || *sc.AllowPrivilegeEscalation ||
-		sc.Capabilities == nil || !slices.Equal(sc.Capabilities.Drop, []corev1.Capability{"ALL"}) {
-		t.Errorf("container securityContext %+v: want read-only root, no privilege escalation, all capabilities dropped", sc)
-	}
+	checkContainerLockedDown(t, c)
 	psc := pod.SecurityContext
 	if psc == nil || psc.RunAsNonRoot == nil || !*psc.RunAsNonRoot || psc.RunAsUser == nil || *psc.RunAsUser != 65532 {
 		t.Errorf("pod securityContext %+v: want non-root 65532", psc)
+	}
+}
+
+// checkContainerLockedDown: the container itself is locked down, so it
+// stays so as a sidecar in a pod whose securityContext is the app's.
+func checkContainerLockedDown(t *testing.T, c corev1.Container) {
+	t.Helper()
+	sc := c.SecurityContext
+	if sc == nil || sc.ReadOnlyRootFilesystem == nil || !*sc.ReadOnlyRootFilesystem ||
+		sc.AllowPrivilegeEscalation == nil || *sc.AllowPrivilegeEscalation ||
+		sc.Capabilities == nil || !slices.Equal(sc.Capabilities.Drop, []corev1.Capability{"ALL"}) ||
+		sc.RunAsNonRoot == nil || !*sc.RunAsNonRoot || sc.RunAsUser == nil || *sc.RunAsUser != 65532 {
+		t.Errorf("container securityContext %+v: want non-root 65532, read-only root, no privilege escalation, all capabilities dropped", sc)
 	}
 }
 
@@ -73,7 +81,7 @@ func volume(pod corev1.PodSpec, name string) corev1.Volume {
 
 // loadRendered writes the rendered ConfigMaps out as the kubelet mounts
 // them and loads them with Tollgate's loaders.
-func loadRendered(t *testing.T, objs objects) {
+func loadRendered(t *testing.T, objs objects) *config.Config {
 	t.Helper()
 	dir := t.TempDir()
 	for _, cm := range objs.configMaps {
@@ -100,6 +108,7 @@ func loadRendered(t *testing.T, objs objects) {
 	if _, err := policy.LoadDir(filepath.Join(dir, "authz-tollgate-policies"), policy.Options{}); err != nil {
 		t.Error(err)
 	}
+	return cfg
 }
 
 // TestChartBundle: a signed bundle instead of a ConfigMap, the agent's

@@ -81,7 +81,7 @@ func parseManifest(raw []byte, maxArchive int64) (pair, error) {
 	var m manifest
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	if err := dec.Decode(&m); err != nil {
-		return pair{}, fmt.Errorf("%w: registry manifest: %v", bundle.ErrInvalid, err)
+		return pair{}, fmt.Errorf("%w: registry manifest: %w", bundle.ErrInvalid, err)
 	}
 	if dec.More() {
 		return pair{}, fmt.Errorf("%w: registry manifest: data after the JSON object", bundle.ErrInvalid)

@@ -37,7 +37,7 @@ func ParseReference(loc string, allowHTTP bool) (Reference, error) {
 	}
 	ref, err := name.ParseReference(rest, opts...)
 	if err != nil {
-		return Reference{}, wrap(fmt.Errorf("%w: %q: %v", ErrReference, loc, err))
+		return Reference{}, wrap(fmt.Errorf("%w: %q: %w", ErrReference, loc, err))
 	}
 	return Reference{ref: ref}, nil
 }

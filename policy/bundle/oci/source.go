@@ -125,7 +125,7 @@ func (s *Source) blob(ctx context.Context, what string, d descriptor) ([]byte, e
 func classify(what string, err error) error {
 	var te *transport.Error
 	if errors.As(err, &te) && te.StatusCode != 0 {
-		return fmt.Errorf("%w: %s: registry answered HTTP %d: %v", bundle.ErrStatus, what, te.StatusCode, err)
+		return fmt.Errorf("%w: %s: registry answered HTTP %d: %w", bundle.ErrStatus, what, te.StatusCode, err)
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }

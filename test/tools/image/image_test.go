@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"debug/elf"
 	"encoding/json"
+	"errors"
 	"io"
 	"os"
 	"os/exec"
@@ -146,7 +147,7 @@ func extract(t *testing.T, img v1.Image, dir string) map[string]string {
 	files := map[string]string{}
 	for {
 		h, err := tr.Next()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			return files
 		}
 		if err != nil {

@@ -3,6 +3,7 @@ package strictjson
 import (
 	"bytes"
 	"context"
+	"math"
 	"unicode/utf8"
 )
 
@@ -76,7 +77,8 @@ func (p *parser) size() (slot, n int) {
 
 func (p *parser) setSize(slot, n int) {
 	if p.counting {
-		p.counts[slot] = int32(n)
+		// A size hint: a count past MaxInt32 (a body of gigabytes) is clamped, never wrapped.
+		p.counts[slot] = int32(min(n, math.MaxInt32)) //nolint:gosec // clamped to MaxInt32 just here
 	}
 }
 

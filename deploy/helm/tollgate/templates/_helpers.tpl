@@ -46,8 +46,23 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{/* tollgate.yaml: the user's config, plus policy.dir and manifests. */}}
 {{- define "tollgate.config" -}}
 {{- $cfg := deepCopy .Values.config -}}
+{{- if eq .Values.mode "sidecar" -}}
+{{- $grpc := .Values.sidecar.grpc -}}
+{{- if not (or (hasPrefix "127.0.0.1:" $grpc) (hasPrefix "[::1]:" $grpc)) -}}
+{{- fail (printf "sidecar.grpc %q: a sidecar serves Check on loopback only (127.0.0.1:PORT), to its pod's Envoy" $grpc) -}}
+{{- end -}}
+{{- $listen := default dict $cfg.listen -}}
+{{- $_ := set $listen "grpc" $grpc -}}
+{{- if not (dig "mtls" "allowed_ids" list $listen) -}}
+{{- $_ := unset $listen "mtls" -}}
+{{- end -}}
+{{- $_ := set $cfg "listen" $listen -}}
+{{- else if eq .Values.mode "deployment" -}}
 {{- if not (dig "listen" "mtls" "allowed_ids" list $cfg) -}}
 {{- fail "config.listen.mtls.allowed_ids: name the Envoys allowed to call Check" -}}
+{{- end -}}
+{{- else -}}
+{{- fail (printf "mode %q: want deployment or sidecar" .Values.mode) -}}
 {{- end -}}
 {{- if eq .Values.policies.source "configMap" -}}
 {{- $_ := set $cfg "policy" (dict "dir" "/etc/tollgate-policies" "reload_interval" .Values.policies.reloadInterval "require_schema" .Values.policies.requireSchema) -}}
