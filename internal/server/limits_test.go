@@ -74,8 +74,12 @@ func TestHTTPListenersCutSlowClients(t *testing.T) {
 }
 
 // startGRPC serves the ext_authz listener that newGRPC builds for limits.
+// The gRPC tests are not about the handshake: shortLimits' 100 ms
+// read_header_timeout (grpc.ConnectionTimeout) made a slow handshake under
+// -race on a busy machine end the connection, seen as Unavailable.
 func startGRPC(t *testing.T, l config.Limits) net.Addr {
 	t.Helper()
+	l.ReadHeaderTimeout = 10 * time.Second
 	s := &Server{cfg: &config.Config{Listen: config.Listen{Limits: l}}, logger: slog.New(slog.DiscardHandler), parts: &parts{}}
 	g, _ := s.newGRPC()
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
