@@ -2,7 +2,6 @@ package authz
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/spiffe/go-spiffe/v2/spiffeid"
@@ -80,6 +79,9 @@ func (e *Engine) decideQuery(q *Query, d *Decision, st *checkState) {
 	if now.IsZero() {
 		now = e.clock()
 	}
+	if !e.querySubject(q, d, st) {
+		return
+	}
 	in, err := e.mapQuery(q, d, st, now)
 	if err != nil {
 		setOutcome(d, BadRequest, CodeBadQuery, err.Error())
@@ -92,15 +94,6 @@ func (e *Engine) decideQuery(q *Query, d *Decision, st *checkState) {
 // and resource as it goes so the decision line names what was asked.
 func (e *Engine) mapQuery(q *Query, d *Decision, st *checkState, now time.Time) (cedarInput, error) {
 	qs := e.queryShape()
-	if q.Subject.Type != string(WorkloadType) {
-		return cedarInput{}, fmt.Errorf("subject.type %.80q: the principal of every request is a %s (a SPIFFE ID)", q.Subject.Type, WorkloadType)
-	}
-	id, err := spiffeid.FromString(q.Subject.ID)
-	if err != nil {
-		return cedarInput{}, fmt.Errorf("subject.id: not a SPIFFE ID: %v", err)
-	}
-	d.Identity = &identity.Identity{ID: id, Source: SourceAuthZEN}
-	st.source = SourceAuthZEN
 	action, label, err := qs.action(q.Action.Name)
 	if err != nil {
 		return cedarInput{}, err
