@@ -52,7 +52,9 @@ func TestEvaluateEnforcementPoint(t *testing.T) {
 			return e.Evaluate(context.Background(), with(query(frontend, "ReadOrder", "Order", "42"), func(q *Query) { q.Caller = other }))
 		}, "no_permit"},
 		{"through the proxy", func() Decision { return e.Check(context.Background(), req(frontend, "GET", "/orders/42")) }, "no_permit"},
-		{"asserted principal may not update", func() Decision { return e.Evaluate(context.Background(), query(frontend, "UpdateOrder", "Order", "42")) }, "forbid"},
+		{"asserted principal may not update", func() Decision {
+			return e.Evaluate(context.Background(), query(frontend, "UpdateOrder", "Order", "42"))
+		}, "forbid"},
 		{"verified principal may update", func() Decision { return e.Check(context.Background(), req(frontend, "PUT", "/orders/42")) }, "permit"},
 		{"the enforcement point cannot set it", func() Decision {
 			return e.Evaluate(context.Background(), with(query(frontend, "ReadOrder", "Order", "42"), func(q *Query) {
