@@ -17,6 +17,10 @@ const SourceAuthZEN identity.Source = "authzen"
 // requests the manifests produce (unknown type, action or context key).
 const CodeBadQuery = "bad_query"
 
+// CodeSubjectNotAllowed is the decision code of a Query whose subject the
+// enforcement point may not assert (Query.Subjects).
+const CodeSubjectNotAllowed = "subject_not_allowed"
+
 // Query is one access evaluation asked by an enforcement point that is not
 // a proxy (the AuthZEN API): the subject, action, resource and context
 // are the enforcement point's assertions, mapped onto the same Cedar
@@ -24,7 +28,11 @@ const CodeBadQuery = "bad_query"
 type Query struct {
 	// Caller is the enforcement point that asked, verified by the adapter
 	// (its X.509-SVID). Required.
-	Caller   spiffeid.ID
+	Caller spiffeid.ID
+	// Subjects, when not empty, are the only subjects Caller may assert
+	// (authzen.allowed_callers[].subjects); empty means any subject of
+	// the accepted trust domains.
+	Subjects []identity.IDPattern
 	Subject  QueryEntity
 	Action   QueryAction
 	Resource QueryEntity

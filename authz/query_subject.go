@@ -2,6 +2,7 @@ package authz
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/spiffe/go-spiffe/v2/spiffeid"
 
@@ -43,6 +44,11 @@ func (e *Engine) querySubject(q *Query, d *Decision, st *checkState) bool {
 		return false
 	}
 	d.Identity = &id
+	if len(q.Subjects) > 0 && !slices.ContainsFunc(q.Subjects, func(p identity.IDPattern) bool { return p.Matches(id.ID) }) {
+		setOutcome(d, Forbidden, CodeSubjectNotAllowed, "enforcement point "+q.Caller.String()+
+			" may not assert this subject: it matches none of its authzen.allowed_callers[].subjects")
+		return false
+	}
 	return true
 }
 

@@ -66,3 +66,50 @@ func TestEvaluateSubjectTrustDomain(t *testing.T) {
 		})
 	}
 }
+
+// TestEvaluateSubjectScope: an enforcement point with subject patterns may
+// assert only subjects they match; the refusal is a denial naming the
+// caller, before any policy is asked.
+func TestEvaluateSubjectScope(t *testing.T) {
+	shop, err := identity.ParseIDPattern("spiffe://example.org/ns/shop/*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exact, err := identity.ParseIDPattern("spiffe://partner.org/ns/ai/sa/agent")
+	if err != nil {
+		t.Fatal(err)
+	}
+	permitAll := `@id("any-workload") permit (principal is Workload, action, resource);`
+	e := newTestEngine(t, loadPolicies(t, permitAll))
+	tests := []struct {
+		name     string
+		subjects []identity.IDPattern
+		subject  string
+		code     string
+	}{
+		{"unscoped caller", nil, "spiffe://example.org/ns/ops/sa/admin", "permit"},
+		{"under the prefix", []identity.IDPattern{shop, exact}, frontend, "permit"},
+		{"exact", []identity.IDPattern{shop, exact}, "spiffe://partner.org/ns/ai/sa/agent", "permit"},
+		{"outside the patterns", []identity.IDPattern{shop, exact}, "spiffe://example.org/ns/ops/sa/admin", CodeSubjectNotAllowed},
+		{"prefix is not a string prefix", []identity.IDPattern{shop}, "spiffe://example.org/ns/shopper/sa/x", CodeSubjectNotAllowed},
+		{"the prefix itself", []identity.IDPattern{shop}, "spiffe://example.org/ns/shop", CodeSubjectNotAllowed},
+		{"a zero pattern matches nothing", []identity.IDPattern{{}}, frontend, CodeSubjectNotAllowed},
+		{"trust domain still checked", []identity.IDPattern{shop}, "spiffe://made-up.example/ns/shop/sa/x", "identity_untrusted_domain"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := query(tt.subject, "ReadOrder", "Order", "42")
+			q.Subjects = tt.subjects
+			d := e.Evaluate(context.Background(), q)
+			if d.Code != tt.code {
+				t.Fatalf("code %q (%s), want %q", d.Code, d.Reason, tt.code)
+			}
+			if d.Code == CodeSubjectNotAllowed && (d.Outcome != Forbidden || !strings.Contains(d.Reason, pep.String()) || len(d.Policies) != 0) {
+				t.Fatalf("refusal %v %q %v", d.Outcome, d.Reason, d.Policies)
+			}
+		})
+	}
+	if got := boundedCode(CodeSubjectNotAllowed); got != CodeSubjectNotAllowed {
+		t.Errorf("metric label %q", got)
+	}
+}
