@@ -41,6 +41,10 @@ type Query struct {
 	Context map[string]any
 	// Time is when the query was received; zero means now.
 	Time time.Time
+	// TraceParent is the request's W3C traceparent header (repeated
+	// headers joined with ","), logged as trace_id and parent_id when it
+	// is a strict version 00 value.
+	TraceParent string
 }
 
 // QueryEntity is an AuthZEN subject or resource.
@@ -82,7 +86,7 @@ func (e *Engine) decideQuery(q *Query, d *Decision, st *checkState) {
 		setOutcome(d, BadRequest, CodeBadRequest, "no query, or no verified enforcement point")
 		return
 	}
-	st.pep = q.Caller
+	st.pep, st.traceparent = q.Caller, q.TraceParent
 	now := q.Time
 	if now.IsZero() {
 		now = e.clock()

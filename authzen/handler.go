@@ -173,7 +173,7 @@ func (h *Handler) evaluate(w http.ResponseWriter, r *http.Request, caller spiffe
 		writeError(w, http.StatusBadRequest, strings.TrimPrefix(err.Error(), "authzen: bad request: "))
 		return
 	}
-	out := h.run(r.Context(), b, caller)
+	out := h.run(r.Context(), b, caller, strings.Join(r.Header.Values("Traceparent"), ","))
 	var resp any = Evaluations{Evaluations: out}
 	if b.Single {
 		resp = out[0]
@@ -187,12 +187,14 @@ func (h *Handler) evaluate(w http.ResponseWriter, r *http.Request, caller spiffe
 }
 
 // run evaluates the batch in order, stopping where the semantic says.
-func (h *Handler) run(ctx context.Context, b *Batch, caller spiffeid.ID) []Decision {
+// Every evaluation carries the request's traceparent header.
+func (h *Handler) run(ctx context.Context, b *Batch, caller spiffeid.ID, traceparent string) []Decision {
 	out := make([]Decision, 0, len(b.Queries))
 	for i := range b.Queries {
 		q := &b.Queries[i]
 		q.Caller = caller
 		q.Subjects = h.opts.Subjects[caller]
+		q.TraceParent = traceparent
 		d := h.eval.Evaluate(ctx, q)
 		out = append(out, decision(&d))
 		if stop(b.Semantic, out[len(out)-1].Decision) {

@@ -1,8 +1,11 @@
 package authzen
 
 import (
+	"crypto/tls"
 	"errors"
+	"net/http/httptest"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/spiffe/go-spiffe/v2/spiffeid"
@@ -55,6 +58,29 @@ func TestNewHandlerSubjectsConfig(t *testing.T) {
 		_, err := NewHandler(&fakeEvaluator{}, Options{PDP: "https://pdp.example.org", AllowedCallers: []spiffeid.ID{pep}, Subjects: subjects})
 		if !errors.Is(err, ErrConfig) {
 			t.Errorf("%s: want ErrConfig, got %v", name, err)
+		}
+	}
+}
+
+// TestHandlerTraceparent: the traceparent header reaches every evaluation
+// of the request; a repeated header is passed joined, so it parses as
+// nothing, as Envoy's joined header does.
+func TestHandlerTraceparent(t *testing.T) {
+	const tp = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+	s := newTestServer(t, "42")
+	s.doType(t, "POST", EvaluationsPath, pepPath, []byte(`{"evaluations":[`+tollgateShaped+`,`+tollgateShaped+`]}`), "", "Traceparent", tp)
+	r := httptest.NewRequest("POST", EvaluationPath, strings.NewReader(tollgateShaped))
+	r.Header.Set("Content-Type", "application/json")
+	r.Header.Add("traceparent", tp)
+	r.Header.Add("traceparent", tp)
+	r.TLS = &tls.ConnectionState{HandshakeComplete: true, PeerCertificates: s.ca.NewX509SVID(pepPath).Chain()}
+	s.h.ServeHTTP(httptest.NewRecorder(), r)
+	if len(s.eval.asked) != 3 {
+		t.Fatalf("asked %d", len(s.eval.asked))
+	}
+	for i, want := range []string{tp, tp, tp + "," + tp} {
+		if got := s.eval.asked[i].TraceParent; got != want {
+			t.Errorf("evaluation %d: traceparent %q, want %q", i, got, want)
 		}
 	}
 }

@@ -1,7 +1,9 @@
 package authzen
 
 import (
+	"context"
 	"encoding/json"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -85,4 +87,27 @@ func decisionLines(t *testing.T, log, key, value string) []map[string]any {
 		}
 	}
 	return out
+}
+
+// TestAuthZENTraceparent: the enforcement point's traceparent header is
+// on the decision line, as the Envoy door logs it.
+func TestAuthZENTraceparent(t *testing.T) {
+	const tp = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+	d := startDoor(t)
+	gw := d.client(d.svid(d.ca, "/ns/mcp/sa/gateway"), d.ca.X509Bundle())
+	req, _ := http.NewRequestWithContext(context.Background(), "POST", "https://"+d.addr+"/access/v1/evaluation",
+		strings.NewReader(`{"subject":{"type":"Workload","id":"spiffe://example.org/ns/shop/sa/frontend"},
+		  "action":{"name":"ReadOrder","properties":{"method":"GET"}},"resource":{"type":"Order","id":"42"}}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("traceparent", tp)
+	resp, err := gw.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	testutil.Eventually(t, "the decision line", func() bool { return strings.Contains(d.p.Stdout.String(), `"msg":"decision"`) })
+	lines := decisionLines(t, d.p.Stdout.String(), "trace_id", "4bf92f3577b34da6a3ce929d0e0e4736")
+	if len(lines) != 1 || lines[0]["parent_id"] != "00f067aa0ba902b7" || lines[0]["enforcement_point"] != gatewayID {
+		t.Fatalf("decision lines with the trace: %v\n%s", lines, d.p.Stdout)
+	}
 }
