@@ -127,3 +127,26 @@ func TestEnforcementPointShape(t *testing.T) {
 		t.Error("a signal named enforcement_point was accepted")
 	}
 }
+
+// TestEvaluateTailNamesEnforcementPoint: the admin page's tail gets the
+// enforcement point of an evaluation, and none for a proxy's request.
+func TestEvaluateTailNamesEnforcementPoint(t *testing.T) {
+	rec := &tailRecorder{}
+	cfg := testConfig(t, ordersPolicies(t))
+	cfg.Tail = rec
+	e, err := NewEngine(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Evaluate(context.Background(), query(frontend, "ReadOrder", "Order", "42"))
+	e.Evaluate(context.Background(), query("spiffe://made-up.example/x", "ReadOrder", "Order", "42"))
+	e.Check(context.Background(), req(frontend, "GET", "/orders/42"))
+	if len(rec.got) != 3 {
+		t.Fatalf("tail got %d", len(rec.got))
+	}
+	for i, want := range []string{pep.String(), pep.String(), ""} {
+		if got := rec.got[i].EnforcementPoint; got != want {
+			t.Errorf("summary %d: enforcement point %q, want %q", i, got, want)
+		}
+	}
+}
