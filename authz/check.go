@@ -13,16 +13,6 @@ import (
 	"github.com/tollgate-authz/tollgate/policy"
 )
 
-// Bounded decision codes besides "identity_<reason>" and the policy
-// reasons (permit, forbid, no_permit, forbid_error, no_snapshot).
-const (
-	CodeBadRequest = "bad_request" // no request at all
-	CodeBadPath    = "bad_path"
-	CodeBadSignal  = "bad_signal"
-	CodeNoRoute    = "no_route"
-	CodeInternal   = "internal"
-)
-
 // checkState carries what the decision log and metrics need beyond the
 // Decision itself.
 type checkState struct {
@@ -49,18 +39,20 @@ func (e *Engine) Check(ctx context.Context, r *Request) (d Decision) {
 	d.ID = e.nextID()
 	// Start from a named denial: a path that forgot to decide is an
 	// internal error, never an allow.
-	setOutcome(&d, Unavailable, CodeInternal, "internal error: no decision")
+	d.settle(Errored("internal error: no decision"))
 	st := &checkState{}
 	defer func() {
 		if p := recover(); p != nil {
 			// A bug must never turn into an allow. The panic value is not
 			// logged: it may hold request data.
-			d = Decision{ID: d.ID, Outcome: Unavailable, Code: CodeInternal, Reason: "internal error", GRPC: d.GRPC}
+			id, grpc := d.ID, d.GRPC
+			d = Errored("internal error")
+			d.ID, d.GRPC = id, grpc
 		}
 		if d.PolicyVersion == "" {
 			// Denials decided before evaluation still name the policy
 			// version in force, so every decision is attributable.
-			d.PolicyVersion = e.policyVersion()
+			d.PolicyVersion = e.policies.Version()
 		}
 		d.Duration = time.Since(start)
 		e.record(ctx, r, &d, st)
@@ -71,7 +63,7 @@ func (e *Engine) Check(ctx context.Context, r *Request) (d Decision) {
 
 func (e *Engine) decide(ctx context.Context, r *Request, d *Decision, st *checkState) {
 	if r == nil {
-		setOutcome(d, BadRequest, CodeBadRequest, "no request")
+		d.settle(Denied(CodeBadRequest, "no request"))
 		return
 	}
 	d.GRPC = isGRPC(r.Headers["content-type"])
@@ -104,7 +96,7 @@ func (e *Engine) decide(ctx context.Context, r *Request, d *Decision, st *checkS
 	st.action, d.Action = rt.Action, uidString(rt.action)
 	in, err := e.mapper.build(r, &id, dl, rt, vals, path, now)
 	if err != nil {
-		setOutcome(d, BadRequest, CodeBadSignal, err.Error())
+		d.settle(Denied(CodeBadSignal, err.Error()))
 		return
 	}
 	d.Resource = uidString(in.resource.UID)
@@ -117,11 +109,11 @@ func unrouted(d *Decision, st *checkState, lk *lookup) bool {
 	st.path = lk.path
 	switch {
 	case lk.badPath != "":
-		setOutcome(d, BadRequest, CodeBadPath, "malformed request path: "+string(lk.badPath))
+		d.settle(Denied(CodeBadPath, "malformed request path: "+string(lk.badPath)))
 	case lk.methodMiss:
-		setOutcome(d, Forbidden, CodeNoRoute, "the route for this path does not declare the method")
+		d.settle(Denied(CodeNoRoute, "the route for this path does not declare the method"))
 	case lk.rt == nil:
-		setOutcome(d, Forbidden, CodeNoRoute, "no route matches the request")
+		d.settle(Denied(CodeNoRoute, "no route matches the request"))
 	default:
 		return false
 	}
@@ -147,20 +139,6 @@ func (e *Engine) evaluate(in cedarInput, st *checkState, dl *delegated) policy.D
 	return pd
 }
 
-// versioner is implemented by policy.Store.
-type versioner interface{ Version() string }
-
-func (e *Engine) policyVersion() string {
-	if v, ok := e.policies.(versioner); ok {
-		return v.Version()
-	}
-	return ""
-}
-
-func setOutcome(d *Decision, o Outcome, code, reason string) {
-	d.Outcome, d.Code, d.Reason = o, code, reason
-}
-
 func isGRPC(contentType string) bool {
 	const prefix = "application/grpc"
 	return len(contentType) >= len(prefix) && strings.EqualFold(contentType[:len(prefix)], prefix)
@@ -171,28 +149,16 @@ func identityFailed(d *Decision, st *checkState, err error) {
 	if errors.As(err, &ie) {
 		st.source = ie.Source
 	}
-	reason := identityReason(identity.ReasonOf(err))
-	if reason == identity.ReasonMissing {
+	code := identityCode(identity.ReasonOf(err))
+	if code == CodeIdentityMissing {
 		msg := "no identity credential presented"
 		if errors.Is(err, identity.ErrPrincipalIgnored) {
 			msg = "no verifiable identity credential: the source principal is ignored (identity.trust_source_principal is false)"
 		}
-		setOutcome(d, Unauthenticated, "identity_"+string(identity.ReasonMissing), msg)
+		d.settle(Denied(code, msg))
 		return
 	}
-	setOutcome(d, Unauthenticated, "identity_"+string(reason), "identity verification failed: "+string(reason))
-}
-
-// identityReason bounds the reason to the known set.
-func identityReason(r identity.Reason) identity.Reason {
-	switch r {
-	case identity.ReasonMissing, identity.ReasonMalformed, identity.ReasonUntrustedDomain,
-		identity.ReasonBadSignature, identity.ReasonExpired, identity.ReasonNotYetValid,
-		identity.ReasonWrongAudience, identity.ReasonUnsupportedAlg, identity.ReasonIncompleteChain,
-		identity.ReasonUntrustedHop, identity.ReasonNotSVID:
-		return r
-	}
-	return identity.ReasonInternal
+	d.settle(Denied(code, "identity verification failed: "+strings.TrimPrefix(code.String(), "identity_")))
 }
 
 // applyPolicy allows only on an explicit, error-free permit.
@@ -201,21 +167,21 @@ func applyPolicy(d *Decision, st *checkState, pd policy.Decision) {
 	st.evalErrors = pd.Errors
 	switch {
 	case pd.Reason == policy.ReasonNoSnapshot:
-		setOutcome(d, Unavailable, string(policy.ReasonNoSnapshot), "no policy is loaded")
+		d.settle(Denied(CodeNoSnapshot, "no policy is loaded"))
 	case pd.Reason == policy.ReasonStale:
-		setOutcome(d, Unavailable, string(policy.ReasonStale), "the policy bundle is stale")
+		d.settle(Denied(CodeStalePolicy, "the policy bundle is stale"))
 	case pd.Reason == policy.ReasonForbidError || forbidErrored(pd.Errors):
-		setOutcome(d, Forbidden, string(policy.ReasonForbidError), "a forbid policy could not be evaluated")
+		d.settle(Denied(CodeForbidError, "a forbid policy could not be evaluated"))
 	case permits(&pd): // the one allow rule, shared with the shadow comparison
-		setOutcome(d, Allow, string(policy.ReasonPermit), "allowed by policy")
+		d.settle(Allowed(d.Identity))
 	case !pd.Allow && pd.Reason == policy.ReasonForbid:
-		setOutcome(d, Forbidden, string(policy.ReasonForbid), "denied by policy")
+		d.settle(Denied(CodeForbid, "denied by policy"))
 	case !pd.Allow && pd.Reason == policy.ReasonNoPermit:
-		setOutcome(d, Forbidden, string(policy.ReasonNoPermit), "no policy allows the request")
+		d.settle(Denied(CodeNoPermit, "no policy allows the request"))
 	case !pd.Allow && pd.Reason == policy.ReasonInvalidRequest:
-		setOutcome(d, BadRequest, string(policy.ReasonInvalidRequest), "the request could not be evaluated")
+		d.settle(Denied(CodeInvalidRequest, "the request could not be evaluated"))
 	default:
-		setOutcome(d, Unavailable, CodeInternal, "inconsistent policy decision")
+		d.settle(Errored("inconsistent policy decision"))
 	}
 }
 

@@ -50,12 +50,15 @@ func (o Outcome) String() string {
 type Decision struct {
 	ID      string // unique decision ID, echoed to the client and logs
 	Outcome Outcome
-	// Code is a bounded, metric-safe reason label, such as "permit",
-	// "forbid", "no_permit", "forbid_error", "no_route", "identity_expired".
-	Code string
-	// Reason is a short human-readable explanation, safe to show to the
-	// client (no secrets, no policy text).
-	Reason string
+	// Code is the bounded decision code (permit, forbid, no_permit,
+	// forbid_error, no_route, identity_expired, ...); its String is the
+	// metric label.
+	Code Code
+	// Detail is a short human-readable explanation, safe to show to the
+	// client (no secrets, no policy text). It is free text; the bounded
+	// label is Code. (The decision log and the client's JSON body keep
+	// the field name "reason", per schema_version 1.)
+	Detail string
 
 	Identity *identity.Identity // nil when identity failed
 	Action   string             // Cedar action ID, empty when unmatched
@@ -111,3 +114,36 @@ func (m *MCPInfo) JSONRPC() bool { return m != nil && !m.NoAnswer }
 // Allowed reports whether the request may proceed: an allow always names
 // the verified identity it was decided for, so one without is a denial.
 func (d *Decision) Allowed() bool { return d.Outcome == Allow && d.Identity != nil }
+
+// Allowed is the decision for a request a policy permitted, for the
+// verified identity id. Without an identity it is an internal-error
+// denial: every allow names the identity it was decided for.
+func Allowed(id *identity.Identity) Decision {
+	if id == nil || id.ID.IsZero() {
+		return Errored("internal error: allow without a verified identity")
+	}
+	return Decision{Outcome: Allow, Code: CodePermit, Detail: "allowed by policy", Identity: id}
+}
+
+// Denied is a denial with code, whose Outcome is the code's. A code that
+// is not a denial (CodePermit) makes an internal-error denial instead.
+func Denied(code Code, detail string) Decision {
+	if code.Outcome() == Allow {
+		return Errored("internal error: " + code.String() + " is not a denial")
+	}
+	return Decision{Outcome: code.Outcome(), Code: code, Detail: detail}
+}
+
+// Errored is the denial of a request Tollgate could not decide.
+func Errored(detail string) Decision {
+	return Decision{Outcome: Unavailable, Code: CodeInternal, Detail: detail}
+}
+
+// settle takes v's verdict (outcome, code, explanation, and an allow's
+// identity), keeping what d already records about the request.
+func (d *Decision) settle(v Decision) {
+	d.Outcome, d.Code, d.Detail = v.Outcome, v.Code, v.Detail
+	if v.Identity != nil {
+		d.Identity = v.Identity
+	}
+}

@@ -2,8 +2,10 @@ package authz
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 
+	"github.com/tollgate-authz/tollgate/internal/jsonw"
 	"github.com/tollgate-authz/tollgate/policy"
 )
 
@@ -24,7 +26,7 @@ func (e *Engine) record(ctx context.Context, r *Request, d *Decision, st *checkS
 	case d.Identity != nil:
 		td = d.Identity.ID.TrustDomain().Name()
 	}
-	e.metrics.observe(labelKey{d.Outcome.String(), e.actionLabel(st.action), boundedCode(d.Code), td}, d.Duration.Seconds())
+	e.metrics.observe(labelKey{d.Outcome, d.Code, e.actionLabel(st.action), td}, d.Duration.Seconds())
 	if e.log.Enabled(ctx, slog.LevelInfo) {
 		e.logDecision(ctx, r, d, st)
 	}
@@ -67,8 +69,8 @@ func (e *Engine) logDecision(ctx context.Context, r *Request, d *Decision, st *c
 		slog.Int("schema_version", DecisionLogSchemaVersion),
 		slog.String("decision_id", d.ID),
 		slog.String("outcome", d.Outcome.String()),
-		slog.String("code", d.Code),
-		slog.String("reason", d.Reason),
+		slog.String("code", d.Code.String()),
+		slog.String("reason", d.Detail),
 		slog.String("principal", principal),
 		slog.String("identity_source", string(st.source)),
 		slog.String("action", d.Action),
@@ -104,8 +106,26 @@ func nonNil(s []string) []string {
 	return s
 }
 
-func evalErrors(errs []policy.EvalError) []evalErrorLog {
-	out := make([]evalErrorLog, len(errs))
+// evalErrorLogs are a decision's evaluation errors in the log; the usual
+// empty list is written without encoding/json.
+type evalErrorLogs []evalErrorLog
+
+var _ jsonw.Appender = evalErrorLogs(nil)
+
+// AppendJSON implements jsonw.Appender.
+func (l evalErrorLogs) AppendJSON(b []byte) []byte {
+	if len(l) == 0 {
+		return append(b, '[', ']')
+	}
+	j, err := json.Marshal([]evalErrorLog(l))
+	if err != nil {
+		return append(b, '[', ']')
+	}
+	return append(b, j...)
+}
+
+func evalErrors(errs []policy.EvalError) evalErrorLogs {
+	out := make(evalErrorLogs, len(errs))
 	for i, e := range errs {
 		out[i] = evalErrorLog{Policy: e.PolicyID, Forbid: e.Forbid, Kind: string(e.Kind)}
 	}

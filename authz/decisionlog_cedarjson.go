@@ -7,10 +7,14 @@ import (
 	"strconv"
 
 	"github.com/cedar-policy/cedar-go/types"
+
+	"github.com/tollgate-authz/tollgate/internal/jsonw"
 )
 
+var _ jsonw.Appender = cedarJSON{}
+
 // cedarJSON is a Cedar record logged in Cedar's JSON form, the form
-// types.Record.UnmarshalJSON reads back. appendJSON writes the common
+// types.Record.UnmarshalJSON reads back. AppendJSON writes the common
 // value kinds straight into the log line (cedar-go's MarshalJSON costs
 // about 20 allocations per context); every other kind goes through
 // cedar-go. TestCedarJSONMatchesCedar and FuzzCedarJSON hold the two
@@ -20,12 +24,12 @@ type cedarJSON struct{ rec types.Record }
 var errReservedKey = errors.New("record has a reserved Cedar JSON key")
 
 // MarshalJSON implements json.Marshaler, for handlers other than
-// JSONLineHandler.
-func (c cedarJSON) MarshalJSON() ([]byte, error) { return c.appendJSON(nil), nil }
+// jsonw.Handler.
+func (c cedarJSON) MarshalJSON() ([]byte, error) { return c.AppendJSON(nil), nil }
 
-// appendJSON appends the record, or {} when cedar-go could not encode it
-// either (a key "__extn" or "__entity").
-func (c cedarJSON) appendJSON(b []byte) []byte {
+// AppendJSON implements jsonw.Appender. It appends the record, or {}
+// when cedar-go could not encode it either (a key "__extn" or "__entity").
+func (c cedarJSON) AppendJSON(b []byte) []byte {
 	out, err := appendCedarValue(b, c.rec)
 	if err != nil {
 		return append(b, '{', '}')
@@ -36,17 +40,17 @@ func (c cedarJSON) appendJSON(b []byte) []byte {
 func appendCedarValue(b []byte, v types.Value) ([]byte, error) {
 	switch t := v.(type) {
 	case types.String:
-		return appendJSONString(b, string(t)), nil
+		return jsonw.AppendString(b, string(t)), nil
 	case types.Long:
 		return strconv.AppendInt(b, int64(t), 10), nil
 	case types.Boolean:
 		return strconv.AppendBool(b, bool(t)), nil
 	case types.Datetime:
 		b = append(b, `{"__extn":{"fn":"datetime","arg":`...)
-		return append(appendJSONString(b, t.String()), '}', '}'), nil
+		return append(jsonw.AppendString(b, t.String()), '}', '}'), nil
 	case types.IPAddr: // context.source_address, on every line
 		b = append(b, `{"__extn":{"fn":"ip","arg":`...)
-		return append(appendJSONString(b, t.String()), '}', '}'), nil
+		return append(jsonw.AppendString(b, t.String()), '}', '}'), nil
 	case types.Record:
 		return appendCedarRecord(b, t)
 	}
@@ -75,7 +79,7 @@ func appendCedarRecord(b []byte, r types.Record) ([]byte, error) {
 		}
 		v, _ := r.Get(k)
 		var err error
-		if b, err = appendCedarValue(append(appendJSONString(b, string(k)), ':'), v); err != nil {
+		if b, err = appendCedarValue(append(jsonw.AppendString(b, string(k)), ':'), v); err != nil {
 			return nil, err
 		}
 	}

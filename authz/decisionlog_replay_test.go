@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/cedar-policy/cedar-go/types"
+
+	"github.com/tollgate-authz/tollgate/internal/jsonw"
 )
 
 // replayLine is what a replay tool reads from a decision line.
@@ -48,7 +50,7 @@ func TestDecisionLogReplayFields(t *testing.T) {
 	cfg.Signals = append(cfg.Signals, Signal{Name: "session", From: FromHeader, Key: "X-Session", Type: TypeString, Secret: true})
 	cfg.JWTClaims = []string{"email"}
 	cfg.Identifier = fakeIdentifier{claims: map[string]any{"email": secret + "@example.org"}}
-	cfg.DecisionLog = slog.New(NewJSONLineHandler(&buf, nil))
+	cfg.DecisionLog = slog.New(jsonw.NewHandler(&buf, nil))
 	e, err := NewEngine(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -123,7 +125,7 @@ func TestDecisionLogReplayMCP(t *testing.T) {
 func TestDecisionLogNoContextBeforeMapping(t *testing.T) {
 	var buf bytes.Buffer
 	cfg := testConfig(t, ordersPolicies(t))
-	cfg.DecisionLog = slog.New(NewJSONLineHandler(&buf, nil))
+	cfg.DecisionLog = slog.New(jsonw.NewHandler(&buf, nil))
 	e, err := NewEngine(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -145,7 +147,7 @@ func TestDecisionLogReplayDelegation(t *testing.T) {
 		"act": map[string]any{"sub": aiAgent}})
 	r := req(aiAgent, "GET", "/orders/1")
 	r.Headers[userHdr] = tok
-	if d := e.Check(context.Background(), r); d.Code != "permit" {
+	if d := e.Check(context.Background(), r); d.Code.String() != "permit" {
 		t.Fatalf("code %q", d.Code)
 	}
 	l, ctx := parseReplayLine(t, buf.Bytes())

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"log/slog"
 	"testing"
+
+	"github.com/tollgate-authz/tollgate/internal/jsonw"
 )
 
 const (
@@ -42,7 +44,7 @@ func TestDecisionLogTrace(t *testing.T) {
 				e, r = newMCPEngine(t, &buf, nil), mcpReq("/mcp", tt.mcpBody)
 			} else {
 				cfg := testConfig(t, ordersPolicies(t))
-				cfg.DecisionLog = slog.New(NewJSONLineHandler(&buf, nil))
+				cfg.DecisionLog = slog.New(jsonw.NewHandler(&buf, nil))
 				var err error
 				if e, err = NewEngine(cfg); err != nil {
 					t.Fatal(err)
@@ -76,7 +78,7 @@ func TestDecisionLogSourceAddress(t *testing.T) {
 	for _, tt := range []struct{ in, want string }{{"10.0.0.7", "10.0.0.7"}, {"", ""}, {"10.0.0.7:443", ""}, {"<script>", ""}, {"fe80::1%<script>", ""}, {"2001:db8::1", "2001:db8::1"}} {
 		var buf bytes.Buffer
 		cfg := testConfig(t, ordersPolicies(t))
-		cfg.DecisionLog = slog.New(NewJSONLineHandler(&buf, nil))
+		cfg.DecisionLog = slog.New(jsonw.NewHandler(&buf, nil))
 		e, err := NewEngine(cfg)
 		if err != nil {
 			t.Fatal(err)

@@ -34,7 +34,7 @@ type DecisionSummary struct {
 // tail hands the decision to the configured DecisionTail.
 func (e *Engine) tail(d *Decision, st *checkState, r *Request) {
 	s := DecisionSummary{
-		ID: d.ID, Allowed: d.Allowed(), Outcome: d.Outcome.String(), Code: d.Code, Reason: d.Reason,
+		ID: d.ID, Allowed: d.Allowed(), Outcome: d.Outcome.String(), Code: d.Code.String(), Reason: d.Detail,
 		Action: d.Action, ActionLabel: e.actionLabel(st.action), Resource: d.Resource, Path: st.path,
 		Policies: d.Policies, PolicyVersion: d.PolicyVersion, Exceptions: d.Exceptions,
 	}

@@ -50,7 +50,7 @@ func TestDecisionTailGetsWhatTheLogLineHolds(t *testing.T) {
 	}
 	for i, s := range rec.got {
 		d := ds[i]
-		if s.ID != d.ID || s.Outcome != d.Outcome.String() || s.Code != d.Code || s.Action != d.Action ||
+		if s.ID != d.ID || s.Outcome != d.Outcome.String() || s.Code != d.Code.String() || s.Action != d.Action ||
 			s.Resource != d.Resource || !slices.Equal(s.Policies, d.Policies) || s.PolicyVersion != d.PolicyVersion {
 			t.Errorf("summary %d = %+v, decision %+v", i, s, d)
 		}

@@ -169,15 +169,11 @@ func (e *Engine) delegate(ctx context.Context, r *Request, id *identity.Identity
 
 func refuseDelegation(d *Decision, err error) {
 	reason := subject.ReasonOf(err)
-	o := Unauthenticated
-	if reason == subject.ReasonUnbound {
-		o = Forbidden
-	}
 	msg := "subject token refused: "
 	if errors.Is(err, errBothTokens) {
 		msg = "both a subject token and a Txn-Token: "
 	}
-	setOutcome(d, o, "delegation_"+string(reason), msg+string(reason))
+	d.settle(Denied(delegationCode(reason), msg+string(reason)))
 }
 
 // isCaller reports whether a binding value names the caller: its SPIFFE

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tollgate-authz/tollgate/identity/subject"
+	"github.com/tollgate-authz/tollgate/internal/jsonw"
 	"github.com/tollgate-authz/tollgate/internal/testca"
 	"github.com/tollgate-authz/tollgate/policy"
 )
@@ -61,7 +62,7 @@ func delegationEngine(t *testing.T, logTo ...io.Writer) (*Engine, *testca.Issuer
 	cfg.Delegation = &Delegation{Header: userHdr, Verifier: v, Claims: []string{"email", "acr"},
 		Bind: []subject.Claim{subject.BindAct, subject.BindAZP, subject.BindClientID}, LogClaims: []string{"acr"}}
 	if len(logTo) > 0 {
-		cfg.DecisionLog = slog.New(NewJSONLineHandler(logTo[0], nil))
+		cfg.DecisionLog = slog.New(jsonw.NewHandler(logTo[0], nil))
 	}
 	e, err := NewEngine(cfg)
 	if err != nil {
@@ -108,8 +109,8 @@ func TestDelegation(t *testing.T) {
 				r.Headers[userHdr] = tc.token
 			}
 			d := e.Check(context.Background(), r)
-			if d.Code != tc.code {
-				t.Fatalf("code %q (%s), want %q", d.Code, d.Reason, tc.code)
+			if d.Code.String() != tc.code {
+				t.Fatalf("code %q (%s), want %q", d.Code, d.Detail, tc.code)
 			}
 			if d.Subject != tc.subject || !slices.Equal(d.Delegation, tc.chain) {
 				t.Fatalf("subject %q chain %v, want %q %v", d.Subject, d.Delegation, tc.subject, tc.chain)
@@ -147,12 +148,12 @@ func TestDelegationLog(t *testing.T) {
 		"act": map[string]any{"sub": aiAgent, "act": map[string]any{"sub": "spiffe://example.org/planner"}}})
 	r := req(aiAgent, "GET", "/orders/1")
 	r.Headers[userHdr] = tok
-	if d := e.Check(context.Background(), r); d.Code != "permit" {
+	if d := e.Check(context.Background(), r); d.Code.String() != "permit" {
 		t.Fatalf("code %q", d.Code)
 	}
 	bad := req(aiAgent, "GET", "/orders/1")
 	bad.Headers[userHdr] = tok[:len(tok)-4] + "AAAA"
-	if d := e.Check(context.Background(), bad); d.Code != "delegation_invalid" {
+	if d := e.Check(context.Background(), bad); d.Code.String() != "delegation_invalid" {
 		t.Fatalf("tampered token: code %q", d.Code)
 	}
 	out := buf.String()
@@ -202,8 +203,8 @@ when { context has on_behalf_of && context.on_behalf_of in Group::"sre" };`
 		if user != "" {
 			r.Headers[userHdr] = is.Token(map[string]any{"sub": user, "aud": "tollgate", "azp": aiAgent})
 		}
-		if d := e.Check(context.Background(), r); d.Code != code {
-			t.Errorf("user %q: code %q (%s), want %q", user, d.Code, d.Reason, code)
+		if d := e.Check(context.Background(), r); d.Code.String() != code {
+			t.Errorf("user %q: code %q (%s), want %q", user, d.Code, d.Detail, code)
 		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/spiffe/go-spiffe/v2/spiffeid"
 
 	"github.com/tollgate-authz/tollgate/identity/subject"
+	"github.com/tollgate-authz/tollgate/internal/jsonw"
 	"github.com/tollgate-authz/tollgate/internal/testca"
 	"github.com/tollgate-authz/tollgate/policy"
 )
@@ -62,7 +63,7 @@ func txnEngine(t *testing.T, bind subject.TxnBinding, logTo ...io.Writer) (*Engi
 		Txn: &TxnDelegation{Verifier: tv, Bind: bind, TrustDomain: spiffeid.RequireTrustDomainFromString("example.org"),
 			Context: TxnContext{ID: true, Scope: true, TCtx: []string{"quantity"}}}}
 	if len(logTo) > 0 {
-		cfg.DecisionLog = slog.New(NewJSONLineHandler(logTo[0], nil))
+		cfg.DecisionLog = slog.New(jsonw.NewHandler(logTo[0], nil))
 	}
 	e, err := NewEngine(cfg)
 	if err != nil {
@@ -109,8 +110,8 @@ func TestTxnDelegation(t *testing.T) {
 			r := req(tc.caller, "GET", "/orders/1")
 			r.Headers[txnHdr] = tc.token
 			d := e.Check(context.Background(), r)
-			if d.Code != tc.code {
-				t.Fatalf("code %q (%s), want %q", d.Code, d.Reason, tc.code)
+			if d.Code.String() != tc.code {
+				t.Fatalf("code %q (%s), want %q", d.Code, d.Detail, tc.code)
 			}
 			if !slices.Equal(d.Delegation, tc.chain) || (tc.chain != nil) != (d.Txn == "txn-1") {
 				t.Fatalf("chain %v txn %q, want %v", d.Delegation, d.Txn, tc.chain)
@@ -126,7 +127,7 @@ func TestTxnAndSubjectTokenTogether(t *testing.T) {
 	r := req(aiAgent, "GET", "/orders/1")
 	r.Headers[userHdr] = idp.Token(map[string]any{"sub": "alice", "aud": "tollgate", "azp": aiAgent})
 	r.Headers[txnHdr] = txnToken(tts, map[string]any{"sub": "bob"})
-	if d := e.Check(context.Background(), r); d.Code != "delegation_invalid" || d.Subject != "" {
+	if d := e.Check(context.Background(), r); d.Code.String() != "delegation_invalid" || d.Subject != "" {
 		t.Fatalf("code %q subject %q", d.Code, d.Subject)
 	}
 }
@@ -149,8 +150,8 @@ func TestTxnBindingRules(t *testing.T) {
 			e, _, tts := txnEngine(t, tc.rule)
 			r := req(tc.caller, "GET", "/orders/1")
 			r.Headers[txnHdr] = txnToken(tts, map[string]any{"sub": "alice", "req_wl": tc.req_wl})
-			if d := e.Check(context.Background(), r); d.Code != tc.code {
-				t.Fatalf("code %q (%s), want %q", d.Code, d.Reason, tc.code)
+			if d := e.Check(context.Background(), r); d.Code.String() != tc.code {
+				t.Fatalf("code %q (%s), want %q", d.Code, d.Detail, tc.code)
 			}
 		})
 	}
@@ -164,8 +165,8 @@ func TestTxnDelegationLog(t *testing.T) {
 	tok := txnToken(tts, map[string]any{"sub": "alice", "tctx": map[string]any{"quantity": 7, "secret": "s3cr3t-value"}})
 	r := req(aiAgent, "GET", "/orders/1")
 	r.Headers[txnHdr] = tok
-	if d := e.Check(context.Background(), r); d.Code != "permit" {
-		t.Fatalf("code %q (%s)", d.Code, d.Reason)
+	if d := e.Check(context.Background(), r); d.Code.String() != "permit" {
+		t.Fatalf("code %q (%s)", d.Code, d.Detail)
 	}
 	out := buf.String()
 	for _, want := range []string{`"txn":"txn-1"`, `"subject":"User::\"alice\""`, `"delegation":["` + aiAgent + `","` + gateway + `"]`} {

@@ -25,12 +25,23 @@ type Identifier interface {
 	Verify(ctx context.Context, c identity.Credentials) (identity.Identity, error)
 }
 
-// Policies evaluates a Cedar request against IAM's policies, with extra
-// entities (the principal and resource built by the Engine) overlaid on
-// IAM's entity data. policy.Store implements it.
+// Policies are IAM's policies in force. policy.Store (fed by a
+// policy.Source) and policy.Snapshot implement it.
 type Policies interface {
+	// Evaluate evaluates a Cedar request, with extra entities (the
+	// principal and resource built by the Engine) overlaid on IAM's
+	// entity data.
 	Evaluate(req cedar.Request, extra ...types.Entity) policy.Decision
+	// Version is the version of the policies in force ("" with none). The
+	// engine names it in decisions made before any evaluation, so every
+	// decision is attributable.
+	Version() string
 }
+
+var (
+	_ Policies = (*policy.Store)(nil)
+	_ Policies = (*policy.Snapshot)(nil)
+)
 
 // Config configures an Engine.
 type Config struct {

@@ -72,8 +72,8 @@ func testEngineCheck(t *testing.T, e *Engine) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := e.Check(context.Background(), tt.r)
-			if d.Outcome != tt.outcome || d.Code != tt.code {
-				t.Fatalf("got %s/%s (%s), want %s/%s", d.Outcome, d.Code, d.Reason, tt.outcome, tt.code)
+			if d.Outcome != tt.outcome || d.Code.String() != tt.code {
+				t.Fatalf("got %s/%s (%s), want %s/%s", d.Outcome, d.Code, d.Detail, tt.outcome, tt.code)
 			}
 			if d.Allowed() != (tt.outcome == Allow) {
 				t.Error("Allowed() disagrees with Outcome")
@@ -81,8 +81,8 @@ func testEngineCheck(t *testing.T, e *Engine) {
 			if !slices.Equal(d.Policies, tt.policies) || d.Action != tt.action || d.Resource != tt.resource {
 				t.Errorf("policies %q action %q resource %q", d.Policies, d.Action, d.Resource)
 			}
-			if d.ID == "" || d.Reason == "" {
-				t.Errorf("ID %q Reason %q must be set", d.ID, d.Reason)
+			if d.ID == "" || d.Detail == "" {
+				t.Errorf("ID %q Reason %q must be set", d.ID, d.Detail)
 			}
 			if tt.outcome == Unauthenticated && d.Identity != nil {
 				t.Error("identity set on an unauthenticated decision")
@@ -110,6 +110,8 @@ func (s scripted) Evaluate(cedar.Request, ...types.Entity) policy.Decision {
 	return s.d
 }
 
+func (s scripted) Version() string { return s.d.Version }
+
 func TestEnginePolicyOutcomes(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -130,8 +132,8 @@ func TestEnginePolicyOutcomes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := newTestEngine(t, tt.pol).Check(context.Background(), req(frontend, "GET", "/orders/42"))
-			if d.Outcome != tt.outcome || d.Code != tt.code {
-				t.Fatalf("got %s/%s (%s), want %s/%s", d.Outcome, d.Code, d.Reason, tt.outcome, tt.code)
+			if d.Outcome != tt.outcome || d.Code.String() != tt.code {
+				t.Fatalf("got %s/%s (%s), want %s/%s", d.Outcome, d.Code, d.Detail, tt.outcome, tt.code)
 			}
 		})
 	}
@@ -159,10 +161,12 @@ func (f policyFunc) Evaluate(r cedar.Request, extra ...types.Entity) policy.Deci
 	return f(r, extra...)
 }
 
+func (f policyFunc) Version() string { return "" }
+
 func TestEngineSetManifest(t *testing.T) {
 	e := newTestEngine(t, ordersPolicies(t))
 	e.SetManifest(nil)
-	if d := e.Check(context.Background(), req(frontend, "GET", "/orders/42")); d.Code != "no_route" {
+	if d := e.Check(context.Background(), req(frontend, "GET", "/orders/42")); d.Code.String() != "no_route" {
 		t.Fatalf("nil manifest: %s", d.Code)
 	}
 	e.SetManifest(ordersManifest(t))
@@ -170,7 +174,7 @@ func TestEngineSetManifest(t *testing.T) {
 		t.Fatalf("after reload: %s", d.Code)
 	}
 	e.SetManifest(&Manifest{})
-	if d := e.Check(context.Background(), req(frontend, "GET", "/orders/42")); d.Code != "no_route" {
+	if d := e.Check(context.Background(), req(frontend, "GET", "/orders/42")); d.Code.String() != "no_route" {
 		t.Fatalf("zero manifest: %s", d.Code)
 	}
 }
@@ -230,7 +234,7 @@ func TestEngineConcurrent(t *testing.T) {
 		wg.Go(func() {
 			for range 50 {
 				if d := e.Check(context.Background(), req(frontend, "GET", "/orders/42")); !d.Allowed() {
-					failures <- d.Code
+					failures <- d.Code.String()
 				}
 			}
 		})

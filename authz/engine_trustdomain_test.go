@@ -65,9 +65,9 @@ func TestEngineTrustDomain(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := e.Check(context.Background(), req(tt.principal, tt.method, "/orders/42"))
-			if d.Outcome != tt.outcome || d.Code != tt.code || !slices.Equal(d.Policies, tt.policies) {
+			if d.Outcome != tt.outcome || d.Code.String() != tt.code || !slices.Equal(d.Policies, tt.policies) {
 				t.Fatalf("got %s/%s policies %q (%s), want %s/%s policies %q",
-					d.Outcome, d.Code, d.Policies, d.Reason, tt.outcome, tt.code, tt.policies)
+					d.Outcome, d.Code, d.Policies, d.Detail, tt.outcome, tt.code, tt.policies)
 			}
 			if d.Identity == nil || d.Identity.ID.String() != tt.principal {
 				t.Fatalf("decision identity %+v, want %s", d.Identity, tt.principal)

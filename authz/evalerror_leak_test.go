@@ -58,7 +58,7 @@ func TestEvalErrorValuesNeverLeak(t *testing.T) {
 	e := newLeakEngine(t, store, &log, reg)
 	args := fmt.Sprintf(`{"repo":"acme/x","host":%q,"budget":%q}`, secret, secret)
 	d := e.Check(context.Background(), mcpReq("/mcp", call(7, "create_issue", args)))
-	if d.Allowed() || d.Code != string(policy.ReasonForbidError) {
+	if d.Allowed() || d.Code.String() != string(policy.ReasonForbidError) {
 		t.Fatalf("decision %s/%s, want a forbid_error denial", d.Outcome, d.Code)
 	}
 	decision, err := json.Marshal(d)

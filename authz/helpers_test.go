@@ -46,6 +46,14 @@ type cedarPolicies struct{ ps *cedar.PolicySet }
 
 var _ Policies = cedarPolicies{}
 
+// Version is the fake's one version, "" with no policies.
+func (c cedarPolicies) Version() string {
+	if c.ps == nil {
+		return ""
+	}
+	return "test-1"
+}
+
 func (c cedarPolicies) Evaluate(req cedar.Request, extra ...types.Entity) policy.Decision {
 	if c.ps == nil {
 		return policy.Decision{Reason: policy.ReasonNoSnapshot}

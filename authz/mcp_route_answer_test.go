@@ -32,14 +32,14 @@ func TestMCPDenialKeepsID(t *testing.T) {
 		{name: "bad params", r: mcpReq("/mcp", `{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":""}}`), code: "mcp_bad_params", id: "5"},
 		{name: "missing method", r: mcpReq("/mcp", `{"jsonrpc":"2.0","id":"s"}`), code: "mcp_missing_method", id: `"s"`},
 		{name: "ambiguous member", r: mcpReq("/mcp", `{"jsonrpc":"2.0","id":"x","method":"tools/call","params":{"name":"t","Arguments":{}}}`), code: "mcp_ambiguous_member", id: `"x"`},
-		{name: "bad signal", r: badSignal, code: CodeBadSignal, id: "41"},
+		{name: "bad signal", r: badSignal, code: CodeBadSignal.String(), id: "41"},
 		{name: "bad batch element", r: mcpReq("/mcp", "["+call(1, "search_issues", `{}`)+`,{"jsonrpc":"2.0","id":2}]`), code: "mcp_missing_method", batch: true, ids: []string{"1", "2"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := e.Check(context.Background(), tt.r)
-			if d.Allowed() || d.Code != tt.code || d.MCP == nil {
-				t.Fatalf("got %v/%s (%s), want a %s denial", d.Outcome, d.Code, d.Reason, tt.code)
+			if d.Allowed() || d.Code.String() != tt.code || d.MCP == nil {
+				t.Fatalf("got %v/%s (%s), want a %s denial", d.Outcome, d.Code, d.Detail, tt.code)
 			}
 			if tt.id != "" && d.MCP.ID != tt.id {
 				t.Errorf("answer id %s, want %s", d.MCP.ID, tt.id)

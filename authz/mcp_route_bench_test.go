@@ -41,7 +41,7 @@ func BenchmarkCheckMCP(b *testing.B) {
 			for b.Loop() {
 				d := e.Check(ctx, tc.r)
 				if !d.Allowed() {
-					b.Fatal(d.Code, d.Reason)
+					b.Fatal(d.Code, d.Detail)
 				}
 			}
 		})

@@ -15,20 +15,6 @@ import (
 	"github.com/tollgate-authz/tollgate/identity"
 )
 
-// Decision codes of MCP routes, besides "mcp_<reason>" for a body that
-// mcp.Parse rejects (mcp_invalid_json, mcp_duplicate_key, ...). Every
-// allow is a policy's "permit": a manifest never allows.
-const (
-	CodeMCPTruncated      = "mcp_truncated"       // the body did not reach Tollgate whole
-	CodeMCPEncoded        = "mcp_encoded"         // a Content-Encoding: the server reads other bytes
-	CodeMCPTooLarge       = "mcp_too_large"       // over the route's max_body_bytes
-	CodeMCPMethodDenied   = "mcp_method_denied"   // a method the route denies or does not know
-	CodeMCPResponseDenied = "mcp_response_denied" // a JSON-RPC response on a route that denies them
-	CodeMCPHTTPMethod     = "mcp_http_method"     // an HTTP method an MCP endpoint does not serve (HEAD)
-	CodeMCPUnexpectedBody = "mcp_unexpected_body" // a body on the stream's GET or the close's DELETE
-	CodeMCPHeaderMismatch = "mcp_header_mismatch" // Mcp-Method/Mcp-Name or Envoy's MCP metadata disagree with the body
-)
-
 // mcpCall is what authorizing the messages of one MCP request needs.
 type mcpCall struct {
 	id   *identity.Identity
@@ -48,8 +34,8 @@ func (e *Engine) decideMCP(ctx context.Context, r *Request, d *Decision, st *che
 	mr := c.rt.mcp
 	d.MCP = &MCPInfo{ID: "null", RPCCode: mcp.CodeInvalidRequest}
 	st.mcp.index = -1
-	if code, reason := bodyProblem(r, mr.MaxBodyBytes); code != "" {
-		setOutcome(d, BadRequest, code, reason)
+	if code, reason := bodyProblem(r, mr.MaxBodyBytes); reason != "" {
+		d.settle(Denied(code, reason))
 		return
 	}
 	body, err := mcp.ParseContext(ctx, r.Body, mcp.Options{MaxBytes: mr.MaxBodyBytes, MaxValues: mr.MaxValues,
@@ -61,11 +47,11 @@ func (e *Engine) decideMCP(ctx context.Context, r *Request, d *Decision, st *che
 	st.mcp.messages = len(body.Messages)
 	answerIDs(d.MCP, body.Batch, body.RequestIDs(), false)
 	if reason := headerProblem(r, body); reason != "" {
-		setOutcome(d, BadRequest, CodeMCPHeaderMismatch, reason)
+		d.settle(Denied(CodeMCPHeaderMismatch, reason))
 		return
 	}
 	if c.base, err = e.mapper.context(r, c.id, c.dl, c.path, c.now, 1); err != nil {
-		setOutcome(d, BadRequest, CodeBadSignal, err.Error())
+		d.settle(Denied(CodeBadSignal, err.Error()))
 		return
 	}
 	defer e.mapper.release(c.base)
@@ -80,7 +66,7 @@ func (e *Engine) decideMCP(ctx context.Context, r *Request, d *Decision, st *che
 			d.MCP.NoAnswer = d.MCP.NoAnswer || m.Response
 			if body.Batch {
 				st.mcp.index = i
-				d.Reason = fmt.Sprintf("batch element %d: %s", i, d.Reason)
+				d.Detail = fmt.Sprintf("batch element %d: %s", i, d.Detail)
 			}
 			return
 		}
@@ -110,9 +96,9 @@ func (e *Engine) mcpMessage(d *Decision, st *checkState, c *mcpCall, m *mcp.Mess
 		// Policies that allowed earlier elements did not decide this.
 		d.Policies = nil
 		if m.Response {
-			setOutcome(d, Forbidden, CodeMCPResponseDenied, "JSON-RPC responses are not accepted on this route")
+			d.settle(Denied(CodeMCPResponseDenied, "JSON-RPC responses are not accepted on this route"))
 		} else {
-			setOutcome(d, Forbidden, CodeMCPMethodDenied, "the MCP method is not allowed on this route")
+			d.settle(Denied(CodeMCPMethodDenied, "the MCP method is not allowed on this route"))
 		}
 		return false
 	}
@@ -194,7 +180,7 @@ func mcpContext(mr *mcpRoute, m *mcp.Message) types.Record {
 }
 
 // bodyProblem refuses a body that is over the limit or not whole.
-func bodyProblem(r *Request, limit int) (code, reason string) {
+func bodyProblem(r *Request, limit int) (code Code, reason string) {
 	switch {
 	case r.ContentLength > int64(limit) || len(r.Body) > limit:
 		return CodeMCPTooLarge, fmt.Sprintf("the MCP body is over the route's limit of %d bytes", limit)
@@ -205,7 +191,7 @@ func bodyProblem(r *Request, limit int) (code, reason string) {
 	case encoded(r.Headers["content-encoding"]):
 		return CodeMCPEncoded, "the MCP body has a Content-Encoding: the server would read other bytes than Tollgate parsed"
 	}
-	return "", ""
+	return CodeInternal, ""
 }
 
 // encoded reports a Content-Encoding other than none or identity.
@@ -227,7 +213,7 @@ func mcpRejected(d *Decision, st *checkState, err error) {
 			msg = fmt.Sprintf("batch element %d: %s", me.Index, msg)
 		}
 	}
-	setOutcome(d, BadRequest, "mcp_"+string(reason), msg)
+	d.settle(Denied(mcpBodyCode(reason), msg))
 }
 
 func rawID(id []byte) string {
@@ -235,21 +221,4 @@ func rawID(id []byte) string {
 		return "null"
 	}
 	return string(id)
-}
-
-// isMCPCode reports the bounded MCP decision codes.
-func isMCPCode(code string) bool {
-	switch code {
-	case CodeMCPTruncated, CodeMCPEncoded, CodeMCPTooLarge, CodeMCPMethodDenied, CodeMCPResponseDenied,
-		CodeMCPHTTPMethod, CodeMCPUnexpectedBody, CodeMCPHeaderMismatch:
-		return true
-	}
-	switch mcp.Reason(code[min(len(code), 4):]) {
-	case mcp.ReasonTooLarge, mcp.ReasonInvalidJSON, mcp.ReasonDuplicateKey, mcp.ReasonTooDeep,
-		mcp.ReasonBadVersion, mcp.ReasonMissingMethod, mcp.ReasonBadParams, mcp.ReasonBadID,
-		mcp.ReasonEmptyBatch, mcp.ReasonBatchTooLarge, mcp.ReasonInvalidRequest,
-		mcp.ReasonAmbiguousMember, mcp.ReasonTooManyValues, mcp.ReasonCanceled:
-		return len(code) > 4 && code[:4] == "mcp_"
-	}
-	return false
 }

@@ -33,13 +33,13 @@ const (
 
 // sessionHeaderProblem refuses routing headers on a GET or DELETE, which
 // carry no message for them to describe.
-func sessionHeaderProblem(r *Request) (code, reason string) {
+func sessionHeaderProblem(r *Request) (code Code, reason string) {
 	for _, h := range []string{headerMCPMethod, headerMCPName} {
 		if _, ok := r.Headers[h]; ok {
 			return CodeMCPHeaderMismatch, fmt.Sprintf("%s on an MCP %s, which carries no message", h, r.Method)
 		}
 	}
-	return "", ""
+	return CodeInternal, ""
 }
 
 // headerProblem checks the routing headers and Envoy's MCP metadata

@@ -65,9 +65,9 @@ func TestMCPRoutingHeadersAgree(t *testing.T) {
 			d := newProtocolEngine(t, headersPolicies).Check(context.Background(), r)
 			switch {
 			case tt.allow && !d.Allowed():
-				t.Fatalf("denied %s: %s", d.Code, d.Reason)
+				t.Fatalf("denied %s: %s", d.Code, d.Detail)
 			case !tt.allow && (d.Allowed() || d.Code != CodeMCPHeaderMismatch):
-				t.Fatalf("got %v/%s (%s), want %s", d.Outcome, d.Code, d.Reason, CodeMCPHeaderMismatch)
+				t.Fatalf("got %v/%s (%s), want %s", d.Outcome, d.Code, d.Detail, CodeMCPHeaderMismatch)
 			}
 		})
 	}

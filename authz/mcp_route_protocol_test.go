@@ -84,8 +84,8 @@ func TestMCPProtocolMethodsArePolicy(t *testing.T) {
 				if policies != "" {
 					want, code = Allow, "permit"
 				}
-				if d.Outcome != want || d.Code != code || d.Action != tt.action || d.Resource != `McpServer::"github"` {
-					t.Fatalf("got %v/%s %s on %s (%s), want %v/%s %s", d.Outcome, d.Code, d.Action, d.Resource, d.Reason, want, code, tt.action)
+				if d.Outcome != want || d.Code.String() != code || d.Action != tt.action || d.Resource != `McpServer::"github"` {
+					t.Fatalf("got %v/%s %s on %s (%s), want %v/%s %s", d.Outcome, d.Code, d.Action, d.Resource, d.Detail, want, code, tt.action)
 				}
 				if policies != "" && !slices.Contains(d.Policies, "mcp-protocol-baseline") {
 					t.Errorf("policies %v", d.Policies)

@@ -24,22 +24,22 @@ func (e *Engine) decideMCPSession(r *Request, d *Decision, st *checkState, c *mc
 	case "DELETE":
 		rule = mr.close
 	default: // HEAD, routed to GET routes: no MCP meaning
-		setOutcome(d, Forbidden, CodeMCPHTTPMethod, "an MCP endpoint serves GET (stream), POST and DELETE (close), not "+r.Method)
+		d.settle(Denied(CodeMCPHTTPMethod, "an MCP endpoint serves GET (stream), POST and DELETE (close), not "+r.Method))
 		return
 	}
 	st.mcp.method = rule.name
 	if len(r.Body) > 0 || r.ContentLength > 0 {
 		// A body the upstream may read as a message Tollgate did not decide.
-		setOutcome(d, BadRequest, CodeMCPUnexpectedBody, "an MCP "+r.Method+" carries no body")
+		d.settle(Denied(CodeMCPUnexpectedBody, "an MCP "+r.Method+" carries no body"))
 		return
 	}
-	if code, reason := sessionHeaderProblem(r); code != "" {
-		setOutcome(d, BadRequest, code, reason)
+	if code, reason := sessionHeaderProblem(r); reason != "" {
+		d.settle(Denied(code, reason))
 		return
 	}
 	base, err := e.mapper.context(r, c.id, c.dl, c.path, c.now, 1)
 	if err != nil {
-		setOutcome(d, BadRequest, CodeBadSignal, err.Error())
+		d.settle(Denied(CodeBadSignal, err.Error()))
 		return
 	}
 	defer e.mapper.release(base)

@@ -40,19 +40,19 @@ func TestMCPSessionMethods(t *testing.T) {
 		{"close permitted", sessionBaseline, sessionReq("DELETE"), Allow, "permit", `Action::"mcp:close"`},
 		{"stream not permitted", protocolBaseline, sessionReq("GET"), Forbidden, "no_permit", `Action::"mcp:stream"`},
 		{"close not permitted", protocolBaseline, sessionReq("DELETE"), Forbidden, "no_permit", `Action::"mcp:close"`},
-		{"GET with a body", sessionBaseline, withBody, BadRequest, CodeMCPUnexpectedBody, ""},
-		{"PUT", sessionBaseline, sessionReq("PUT"), Forbidden, CodeNoRoute, ""},
-		{"HEAD", sessionBaseline, sessionReq("HEAD"), Forbidden, CodeMCPHTTPMethod, ""},
+		{"GET with a body", sessionBaseline, withBody, BadRequest, CodeMCPUnexpectedBody.String(), ""},
+		{"PUT", sessionBaseline, sessionReq("PUT"), Forbidden, CodeNoRoute.String(), ""},
+		{"HEAD", sessionBaseline, sessionReq("HEAD"), Forbidden, CodeMCPHTTPMethod.String(), ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			d := newProtocolEngine(t, tt.policies).Check(context.Background(), tt.r)
-			if d.Outcome != tt.outcome || d.Code != tt.code || d.Action != tt.action {
-				t.Fatalf("got %v/%s %s (%s), want %v/%s %s", d.Outcome, d.Code, d.Action, d.Reason, tt.outcome, tt.code, tt.action)
+			if d.Outcome != tt.outcome || d.Code.String() != tt.code || d.Action != tt.action {
+				t.Fatalf("got %v/%s %s (%s), want %v/%s %s", d.Outcome, d.Code, d.Action, d.Detail, tt.outcome, tt.code, tt.action)
 			}
 			if tt.outcome == Allow && d.Resource != `McpServer::"github"` {
 				t.Errorf("resource %s", d.Resource)
 			}
-			if tt.outcome != Allow && (d.MCP == nil || d.MCP.JSONRPC()) && tt.code != CodeNoRoute {
+			if tt.outcome != Allow && (d.MCP == nil || d.MCP.JSONRPC()) && tt.code != CodeNoRoute.String() {
 				t.Errorf("a denied %s must be a plain HTTP denial, not a JSON-RPC answer", tt.r.Method)
 			}
 		})
@@ -70,7 +70,7 @@ func TestMCP2026Methods(t *testing.T) {
 		r.Headers["mcp-protocol-version"], r.Headers["mcp-method"] = MCPHeaderRevision, method
 		d := e.Check(context.Background(), r)
 		if !d.Allowed() || d.Action != `Action::"mcp:`+method+`"` {
-			t.Errorf("%s: got %v/%s %s (%s)", method, d.Outcome, d.Code, d.Action, d.Reason)
+			t.Errorf("%s: got %v/%s %s (%s)", method, d.Outcome, d.Code, d.Action, d.Detail)
 		}
 	}
 }

@@ -81,17 +81,17 @@ func TestMCPCheck(t *testing.T) {
 		{name: "initialize by the baseline permit", body: `{"jsonrpc":"2.0","id":0,"method":"initialize","params":{}}`, outcome: Allow, code: "permit", action: `Action::"mcp:initialize"`, resource: `McpServer::"github"`},
 		{name: "notification by the baseline permit", body: `{"jsonrpc":"2.0","method":"notifications/initialized"}`, outcome: Allow, code: "permit", action: `Action::"mcp:notifications/initialized"`},
 		{name: "protocol method without permit", body: `{"jsonrpc":"2.0","id":1,"method":"prompts/list"}`, outcome: Forbidden, code: "no_permit", action: `Action::"mcp:prompts/list"`},
-		{name: "denied method", body: `{"jsonrpc":"2.0","id":1,"method":"logging/setLevel","params":{}}`, outcome: Forbidden, code: CodeMCPMethodDenied},
-		{name: "unknown method", body: `{"jsonrpc":"2.0","id":1,"method":"admin/shutdown","params":{"name":"x"}}`, outcome: Forbidden, code: CodeMCPMethodDenied},
+		{name: "denied method", body: `{"jsonrpc":"2.0","id":1,"method":"logging/setLevel","params":{}}`, outcome: Forbidden, code: CodeMCPMethodDenied.String()},
+		{name: "unknown method", body: `{"jsonrpc":"2.0","id":1,"method":"admin/shutdown","params":{"name":"x"}}`, outcome: Forbidden, code: CodeMCPMethodDenied.String()},
 		{name: "protocol default on tool_resource route", path: "/docs/mcp", body: `{"jsonrpc":"2.0","id":1,"method":"tools/list"}`, outcome: Forbidden, code: "no_permit", action: `Action::"mcp:tools/list"`, resource: `McpServer::"docs"`},
 		{name: "response without permit", body: `{"jsonrpc":"2.0","id":1,"result":{}}`, outcome: Forbidden, code: "no_permit", action: `Action::"mcp:response"`},
-		{name: "response denied by manifest", path: "/docs/mcp", body: `{"jsonrpc":"2.0","id":1,"result":{}}`, outcome: Forbidden, code: CodeMCPResponseDenied},
+		{name: "response denied by manifest", path: "/docs/mcp", body: `{"jsonrpc":"2.0","id":1,"result":{}}`, outcome: Forbidden, code: CodeMCPResponseDenied.String()},
 		{name: "batch allowed", body: "[" + call(1, "search_issues", `{}`) + "," + `{"jsonrpc":"2.0","method":"notifications/progress"}` + "]", outcome: Allow, code: "permit"},
 		{name: "batch one denied", body: "[" + call(1, "search_issues", `{}`) + "," + call(2, "delete_repo", `{}`) + "]", outcome: Forbidden, code: "no_permit", reason: "batch element 1"},
-		{name: "truncated", r: truncated, outcome: BadRequest, code: CodeMCPTruncated},
-		{name: "not forwarded", r: notForwarded, outcome: BadRequest, code: CodeMCPTruncated},
-		{name: "length mismatch", r: short, outcome: BadRequest, code: CodeMCPTruncated},
-		{name: "oversize", r: big, outcome: BadRequest, code: CodeMCPTooLarge},
+		{name: "truncated", r: truncated, outcome: BadRequest, code: CodeMCPTruncated.String()},
+		{name: "not forwarded", r: notForwarded, outcome: BadRequest, code: CodeMCPTruncated.String()},
+		{name: "length mismatch", r: short, outcome: BadRequest, code: CodeMCPTruncated.String()},
+		{name: "oversize", r: big, outcome: BadRequest, code: CodeMCPTooLarge.String()},
 		{name: "invalid json", body: `{"jsonrpc":"2.0",`, outcome: BadRequest, code: "mcp_invalid_json", rpc: mcp.CodeParseError},
 		{name: "wrong version", body: `{"jsonrpc":"1.0","id":1,"method":"ping"}`, outcome: BadRequest, code: "mcp_bad_version", rpc: mcp.CodeInvalidRequest},
 		{name: "missing method", body: `{"jsonrpc":"2.0","id":1}`, outcome: BadRequest, code: "mcp_missing_method"},
@@ -109,8 +109,8 @@ func TestMCPCheck(t *testing.T) {
 				r = mcpReq(path, tt.body)
 			}
 			d := e.Check(context.Background(), r)
-			if d.Outcome != tt.outcome || (tt.code != "" && d.Code != tt.code) {
-				t.Fatalf("got %v/%s (%s), want %v/%s", d.Outcome, d.Code, d.Reason, tt.outcome, tt.code)
+			if d.Outcome != tt.outcome || (tt.code != "" && d.Code.String() != tt.code) {
+				t.Fatalf("got %v/%s (%s), want %v/%s", d.Outcome, d.Code, d.Detail, tt.outcome, tt.code)
 			}
 			if d.MCP == nil {
 				t.Fatal("MCP info missing")
@@ -121,8 +121,8 @@ func TestMCPCheck(t *testing.T) {
 			if tt.resource != "" && d.Resource != tt.resource {
 				t.Errorf("resource %s, want %s", d.Resource, tt.resource)
 			}
-			if !strings.Contains(d.Reason, tt.reason) {
-				t.Errorf("reason %q lacks %q", d.Reason, tt.reason)
+			if !strings.Contains(d.Detail, tt.reason) {
+				t.Errorf("reason %q lacks %q", d.Detail, tt.reason)
 			}
 			if tt.rpc != 0 && d.MCP.RPCCode != tt.rpc {
 				t.Errorf("rpc code %d, want %d", d.MCP.RPCCode, tt.rpc)
@@ -138,8 +138,8 @@ func TestMCPBatchIDs(t *testing.T) {
 	if d.Allowed() || !d.MCP.Batch || d.MCP.ID != "8" || strings.Join(d.MCP.IDs, ",") != "7,8" {
 		t.Fatalf("got %+v %+v", d, d.MCP)
 	}
-	if !strings.Contains(d.Reason, "batch element 2") {
-		t.Fatalf("reason %q", d.Reason)
+	if !strings.Contains(d.Detail, "batch element 2") {
+		t.Fatalf("reason %q", d.Detail)
 	}
 }
 

@@ -2,26 +2,28 @@ package authz
 
 import (
 	"errors"
-	"strings"
 	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
-
-	"github.com/tollgate-authz/tollgate/identity"
-	"github.com/tollgate-authz/tollgate/identity/subject"
-	"github.com/tollgate-authz/tollgate/policy"
 )
 
 // metrics holds the decision metrics. Every label is bounded: decision is
 // an Outcome, action one of the manifest's actions (or "none"), code a
-// fixed set, trust_domain that of a verified identity (or "none").
+// Code (a closed set), trust_domain that of a verified identity (or "none").
 type metrics struct {
 	decisions *prometheus.CounterVec
 	duration  prometheus.Histogram
 	children  sync.Map // labelKey -> prometheus.Counter
 }
 
-type labelKey struct{ decision, action, code, trustDomain string }
+// labelKey is one label set; the code's label is derived from the code
+// when its counter is first made.
+type labelKey struct {
+	decision    Outcome
+	code        Code
+	action      string
+	trustDomain string
+}
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	m := &metrics{
@@ -67,27 +69,7 @@ func (m *metrics) observe(k labelKey, seconds float64) {
 		c.(prometheus.Counter).Inc()
 		return
 	}
-	c := m.decisions.WithLabelValues(k.decision, k.action, k.code, k.trustDomain)
+	c := m.decisions.WithLabelValues(k.decision.String(), k.action, k.code.String(), k.trustDomain)
 	m.children.Store(k, c)
 	c.Inc()
-}
-
-// boundedCode keeps the code label within the documented set.
-func boundedCode(code string) string {
-	switch code {
-	case string(policy.ReasonPermit), string(policy.ReasonForbid), string(policy.ReasonNoPermit),
-		string(policy.ReasonForbidError), string(policy.ReasonNoSnapshot), string(policy.ReasonInvalidRequest),
-		string(policy.ReasonStale), CodeBadRequest, CodeBadPath, CodeBadSignal, CodeNoRoute, CodeInternal, CodeBadQuery, CodeSubjectNotAllowed:
-		return code
-	}
-	if isMCPCode(code) {
-		return code
-	}
-	if r, ok := strings.CutPrefix(code, "delegation_"); ok && subject.ReasonOf(&subject.Error{Reason: subject.Reason(r)}) == subject.Reason(r) {
-		return code
-	}
-	if r, ok := strings.CutPrefix(code, "identity_"); ok && identity.Reason(r) == identityReason(identity.Reason(r)) {
-		return code
-	}
-	return CodeInternal
 }

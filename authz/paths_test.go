@@ -68,9 +68,9 @@ func runTricks(t *testing.T, e *Engine, proxyNormalized bool, tricks []trick) {
 				r.Headers["content-type"] = "application/grpc"
 			}
 			d := e.Check(context.Background(), r)
-			if d.Allowed() || d.Code != tt.code || !strings.Contains(d.Reason, tt.reason) {
+			if d.Allowed() || d.Code.String() != tt.code || !strings.Contains(d.Detail, tt.reason) {
 				t.Fatalf("got %v %s (%s) action=%s resource=%s; want %s (%s)",
-					d.Outcome, d.Code, d.Reason, d.Action, d.Resource, tt.code, tt.reason)
+					d.Outcome, d.Code, d.Detail, d.Action, d.Resource, tt.code, tt.reason)
 			}
 		})
 	}
@@ -81,12 +81,12 @@ func runTricks(t *testing.T, e *Engine, proxyNormalized bool, tricks []trick) {
 // through to a catch-all.
 func TestPathParameterRefused(t *testing.T) {
 	runTricks(t, trickEngine(t, trickManifest), false, []trick{
-		{method: "GET", path: "/orders/secret;jsessionid=x", code: CodeBadPath, reason: "path_param"},
-		{method: "GET", path: "/orders/secret%3Bjsessionid=x", code: CodeBadPath, reason: "path_param"},
-		{method: "GET", path: "/orders/secret%3bx", code: CodeBadPath, reason: "path_param"},
-		{method: "GET", path: "/admin;x/users", code: CodeBadPath, reason: "path_param"},
-		{method: "POST", path: "/mcp;x", code: CodeBadPath, reason: "path_param"},
-		{method: "GET", path: "/orders/secret;", code: CodeBadPath, reason: "path_param"},
+		{method: "GET", path: "/orders/secret;jsessionid=x", code: CodeBadPath.String(), reason: "path_param"},
+		{method: "GET", path: "/orders/secret%3Bjsessionid=x", code: CodeBadPath.String(), reason: "path_param"},
+		{method: "GET", path: "/orders/secret%3bx", code: CodeBadPath.String(), reason: "path_param"},
+		{method: "GET", path: "/admin;x/users", code: CodeBadPath.String(), reason: "path_param"},
+		{method: "POST", path: "/mcp;x", code: CodeBadPath.String(), reason: "path_param"},
+		{method: "GET", path: "/orders/secret;", code: CodeBadPath.String(), reason: "path_param"},
 	})
 }
 
@@ -97,9 +97,9 @@ func TestMethodNeverFallsThrough(t *testing.T) {
 	runTricks(t, trickEngine(t, trickManifest), false, []trick{
 		{method: "HEAD", path: "/orders/secret", code: "forbid"},
 		{method: "HEAD", path: "/admin/users", code: "forbid"},
-		{method: "POST", path: "/admin/users", code: CodeNoRoute, reason: "method"},
-		{method: "GET", path: "/mcp", code: CodeNoRoute, reason: "method"},
-		{method: "DELETE", path: "/orders/secret", code: CodeNoRoute, reason: "method"},
+		{method: "POST", path: "/admin/users", code: CodeNoRoute.String(), reason: "method"},
+		{method: "GET", path: "/mcp", code: CodeNoRoute.String(), reason: "method"},
+		{method: "DELETE", path: "/orders/secret", code: CodeNoRoute.String(), reason: "method"},
 	})
 }
 
@@ -110,21 +110,21 @@ func TestNotNormalizedRefused(t *testing.T) {
 	e := trickEngine(t, trickManifest)
 	const notNorm = "not_normalized"
 	runTricks(t, e, false, []trick{
-		{method: "GET", path: "/admin/../public/x", code: CodeBadPath, reason: notNorm},
-		{method: "GET", path: "/public/../admin/users", code: CodeBadPath, reason: notNorm},
-		{method: "GET", path: "/admin/./users", code: CodeBadPath, reason: notNorm},
-		{method: "GET", path: "/admin//users", code: CodeBadPath, reason: notNorm},
-		{method: "GET", path: "//admin/users", code: CodeBadPath, reason: notNorm},
-		{method: "GET", path: "/admin/users/", code: CodeBadPath, reason: notNorm},
-		{method: "GET", path: "/admin/%2e%2e/orders/secret", code: CodeBadPath, reason: notNorm},
-		{method: "GET", path: "/%61dmin/users", code: CodeBadPath, reason: notNorm},
-		{method: "GET", path: "/orders/%73ecret", code: CodeBadPath, reason: notNorm},
-		{method: "GET", path: "/orders/%252e%252e", code: CodeBadPath, reason: notNorm},
+		{method: "GET", path: "/admin/../public/x", code: CodeBadPath.String(), reason: notNorm},
+		{method: "GET", path: "/public/../admin/users", code: CodeBadPath.String(), reason: notNorm},
+		{method: "GET", path: "/admin/./users", code: CodeBadPath.String(), reason: notNorm},
+		{method: "GET", path: "/admin//users", code: CodeBadPath.String(), reason: notNorm},
+		{method: "GET", path: "//admin/users", code: CodeBadPath.String(), reason: notNorm},
+		{method: "GET", path: "/admin/users/", code: CodeBadPath.String(), reason: notNorm},
+		{method: "GET", path: "/admin/%2e%2e/orders/secret", code: CodeBadPath.String(), reason: notNorm},
+		{method: "GET", path: "/%61dmin/users", code: CodeBadPath.String(), reason: notNorm},
+		{method: "GET", path: "/orders/%73ecret", code: CodeBadPath.String(), reason: notNorm},
+		{method: "GET", path: "/orders/%252e%252e", code: CodeBadPath.String(), reason: notNorm},
 	})
 	// The plain forms still work.
 	for _, p := range []string{"/orders/7", "/public/a%20b", "/caf%C3%A9/x", "/a/.well-known"} {
 		if d := e.Check(context.Background(), req(frontend, "GET", p)); !d.Allowed() {
-			t.Errorf("GET %s: %s (%s), want an allow", p, d.Code, d.Reason)
+			t.Errorf("GET %s: %s (%s), want an allow", p, d.Code, d.Detail)
 		}
 	}
 }
@@ -139,8 +139,8 @@ func TestProxyNormalizedPathResolved(t *testing.T) {
 		{method: "GET", path: "/public/../admin/users", code: "forbid"},
 		{method: "GET", path: "//admin//users", code: "forbid"},
 		{method: "GET", path: "/x/%2e%2e/orders/secret", code: "forbid"},
-		{method: "GET", path: "/admin/users/", code: CodeBadPath, reason: "not_normalized"},
-		{method: "GET", path: "/orders/secret;x", code: CodeBadPath, reason: "path_param"},
+		{method: "GET", path: "/admin/users/", code: CodeBadPath.String(), reason: "not_normalized"},
+		{method: "GET", path: "/orders/secret;x", code: CodeBadPath.String(), reason: "path_param"},
 	})
 }
 
@@ -150,14 +150,14 @@ func TestGRPCPathMustBeCanonical(t *testing.T) {
 	e := newTestEngine(t, ordersPolicies(t))
 	for _, proxy := range []bool{false, true} {
 		runTricks(t, e, proxy, []trick{
-			{method: "POST", path: "/acme.orders.v1.Orders/GetOrder/", grpc: true, code: CodeBadPath, reason: "grpc_path"},
-			{method: "POST", path: "//acme.orders.v1.Orders/GetOrder", grpc: true, code: CodeBadPath, reason: "grpc_path"},
-			{method: "POST", path: "/acme.orders.v1.Orders//GetOrder", grpc: true, code: CodeBadPath, reason: "grpc_path"},
-			{method: "POST", path: "/x/../acme.orders.v1.Orders/GetOrder", grpc: true, code: CodeBadPath, reason: "grpc_path"},
-			{method: "POST", path: "/acme.orders.v1.Orders/./GetOrder", grpc: true, code: CodeBadPath, reason: "grpc_path"},
-			{method: "POST", path: "/acme.orders.v1.Orders/Get%4Frder", grpc: true, code: CodeBadPath, reason: "grpc_path"},
-			{method: "POST", path: "/acme.orders.v1.Orders/GetOrder?x=1", grpc: true, code: CodeBadPath, reason: "grpc_path"},
-			{method: "POST", path: "/acme.orders.v1.Orders/GetOrder;x", grpc: true, code: CodeBadPath},
+			{method: "POST", path: "/acme.orders.v1.Orders/GetOrder/", grpc: true, code: CodeBadPath.String(), reason: "grpc_path"},
+			{method: "POST", path: "//acme.orders.v1.Orders/GetOrder", grpc: true, code: CodeBadPath.String(), reason: "grpc_path"},
+			{method: "POST", path: "/acme.orders.v1.Orders//GetOrder", grpc: true, code: CodeBadPath.String(), reason: "grpc_path"},
+			{method: "POST", path: "/x/../acme.orders.v1.Orders/GetOrder", grpc: true, code: CodeBadPath.String(), reason: "grpc_path"},
+			{method: "POST", path: "/acme.orders.v1.Orders/./GetOrder", grpc: true, code: CodeBadPath.String(), reason: "grpc_path"},
+			{method: "POST", path: "/acme.orders.v1.Orders/Get%4Frder", grpc: true, code: CodeBadPath.String(), reason: "grpc_path"},
+			{method: "POST", path: "/acme.orders.v1.Orders/GetOrder?x=1", grpc: true, code: CodeBadPath.String(), reason: "grpc_path"},
+			{method: "POST", path: "/acme.orders.v1.Orders/GetOrder;x", grpc: true, code: CodeBadPath.String()},
 		})
 	}
 }
@@ -173,8 +173,8 @@ func TestCaseInsensitiveManifest(t *testing.T) {
 		{method: "POST", path: "/MCP", code: "forbid"},
 		{method: "HEAD", path: "/Orders/secret", code: "forbid"},
 		// Non-ASCII letters that some runtimes fold to ASCII are refused.
-		{method: "GET", path: "/adm%C4%B1n/users", code: CodeBadPath, reason: "ambiguous_case"},
-		{method: "GET", path: "/admin/u%C5%BFers", code: CodeBadPath, reason: "ambiguous_case"},
+		{method: "GET", path: "/adm%C4%B1n/users", code: CodeBadPath.String(), reason: "ambiguous_case"},
+		{method: "GET", path: "/admin/u%C5%BFers", code: CodeBadPath.String(), reason: "ambiguous_case"},
 	})
 	// Captured values keep their case.
 	got, err := e.Manifest().Match("GET", "/ORDERS/AbC", false)
@@ -217,17 +217,17 @@ func TestCaseVariantsRefusedByDefault(t *testing.T) {
     resource: {type: Page, id: cafe}
 `)
 	runTricks(t, e, false, []trick{
-		{method: "GET", path: "/Admin/users", code: CodeBadPath, reason: "ambiguous_case"},
-		{method: "GET", path: "/admin/USERS", code: CodeBadPath, reason: "ambiguous_case"},
-		{method: "POST", path: "/MCP", code: CodeBadPath, reason: "ambiguous_case"},
-		{method: "HEAD", path: "/ORDERS/secret", code: CodeBadPath, reason: "ambiguous_case"},
-		{method: "GET", path: "/admin/u%C5%BFers", code: CodeBadPath, reason: "ambiguous_case"},
-		{method: "GET", path: "/CAF%C3%89/menu", code: CodeBadPath, reason: "ambiguous_case"},
+		{method: "GET", path: "/Admin/users", code: CodeBadPath.String(), reason: "ambiguous_case"},
+		{method: "GET", path: "/admin/USERS", code: CodeBadPath.String(), reason: "ambiguous_case"},
+		{method: "POST", path: "/MCP", code: CodeBadPath.String(), reason: "ambiguous_case"},
+		{method: "HEAD", path: "/ORDERS/secret", code: CodeBadPath.String(), reason: "ambiguous_case"},
+		{method: "GET", path: "/admin/u%C5%BFers", code: CodeBadPath.String(), reason: "ambiguous_case"},
+		{method: "GET", path: "/CAF%C3%89/menu", code: CodeBadPath.String(), reason: "ambiguous_case"},
 		{method: "GET", path: "/orders/secret", code: "forbid"},
 	})
 	for _, p := range []string{"/orders/AbC", "/Public/Page", "/kategori/kad%C4%B1n", "/caf%C3%A9/menu"} {
 		if d := e.Check(context.Background(), req(frontend, "GET", p)); !d.Allowed() {
-			t.Errorf("GET %s: %s (%s), want an allow", p, d.Code, d.Reason)
+			t.Errorf("GET %s: %s (%s), want an allow", p, d.Code, d.Detail)
 		}
 	}
 }

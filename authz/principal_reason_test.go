@@ -31,10 +31,10 @@ func TestIgnoredPrincipalSaysSo(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := e.Check(context.Background(), req(frontend, "GET", "/orders/42"))
-	if d.Allowed() || d.Code != "identity_missing" {
+	if d.Allowed() || d.Code.String() != "identity_missing" {
 		t.Fatalf("decision %+v", d)
 	}
-	if !strings.Contains(d.Reason, "trust_source_principal") {
-		t.Errorf("reason %q does not say the principal was ignored", d.Reason)
+	if !strings.Contains(d.Detail, "trust_source_principal") {
+		t.Errorf("reason %q does not say the principal was ignored", d.Detail)
 	}
 }

@@ -13,14 +13,6 @@ import (
 // asserted by an AuthZEN enforcement point, not verified by Tollgate.
 const SourceAuthZEN identity.Source = "authzen"
 
-// CodeBadQuery is the decision code of a Query that does not fit the
-// requests the manifests produce (unknown type, action or context key).
-const CodeBadQuery = "bad_query"
-
-// CodeSubjectNotAllowed is the decision code of a Query whose subject the
-// enforcement point may not assert (Query.Subjects).
-const CodeSubjectNotAllowed = "subject_not_allowed"
-
 // Query is one access evaluation asked by an enforcement point that is not
 // a proxy (the AuthZEN API): the subject, action, resource and context
 // are the enforcement point's assertions, mapped onto the same Cedar
@@ -65,14 +57,16 @@ type QueryAction struct {
 func (e *Engine) Evaluate(ctx context.Context, q *Query) (d Decision) {
 	start := time.Now()
 	d.ID = e.nextID()
-	setOutcome(&d, Unavailable, CodeInternal, "internal error: no decision")
+	d.settle(Errored("internal error: no decision"))
 	st := &checkState{}
 	defer func() {
 		if p := recover(); p != nil {
-			d = Decision{ID: d.ID, Outcome: Unavailable, Code: CodeInternal, Reason: "internal error"}
+			id := d.ID
+			d = Errored("internal error")
+			d.ID = id
 		}
 		if d.PolicyVersion == "" {
-			d.PolicyVersion = e.policyVersion()
+			d.PolicyVersion = e.policies.Version()
 		}
 		d.Duration = time.Since(start)
 		e.record(ctx, nil, &d, st)
@@ -83,7 +77,7 @@ func (e *Engine) Evaluate(ctx context.Context, q *Query) (d Decision) {
 
 func (e *Engine) decideQuery(q *Query, d *Decision, st *checkState) {
 	if q == nil || q.Caller.IsZero() {
-		setOutcome(d, BadRequest, CodeBadRequest, "no query, or no verified enforcement point")
+		d.settle(Denied(CodeBadRequest, "no query, or no verified enforcement point"))
 		return
 	}
 	st.pep, st.traceparent = q.Caller, q.TraceParent
@@ -96,7 +90,7 @@ func (e *Engine) decideQuery(q *Query, d *Decision, st *checkState) {
 	}
 	in, err := e.mapQuery(q, d, st, now)
 	if err != nil {
-		setOutcome(d, BadRequest, CodeBadQuery, err.Error())
+		d.settle(Denied(CodeBadQuery, err.Error()))
 		return
 	}
 	applyPolicy(d, st, e.evaluate(in, st, nil))

@@ -52,24 +52,24 @@ func TestEvaluateMCP(t *testing.T) {
 		{"per_tool call permitted", toolQuery("github.create_issue", "github/create_issue", call("create_issue", map[string]any{"repo": "acme/web", "n": json.Number("3")})), "permit", ""},
 		{"per_tool call, arguments not permitted", toolQuery("github.create_issue", "github/create_issue", call("create_issue", map[string]any{"repo": "evil/web"})), "no_permit", ""},
 		{"unlisted tool by prefix", toolQuery("github.other_tool", "github/other_tool", call("other_tool", nil)), "no_permit", ""},
-		{"resource names another tool", toolQuery("github.create_issue", "github/delete_repo", call("create_issue", nil)), CodeBadQuery, "is not the tool"},
-		{"context names another tool", toolQuery("github.create_issue", "github/create_issue", call("delete_repo", nil)), CodeBadQuery, "context.mcp.tool disagrees"},
+		{"resource names another tool", toolQuery("github.create_issue", "github/delete_repo", call("create_issue", nil)), CodeBadQuery.String(), "is not the tool"},
+		{"context names another tool", toolQuery("github.create_issue", "github/create_issue", call("delete_repo", nil)), CodeBadQuery.String(), "context.mcp.tool disagrees"},
 		{"context names another server", toolQuery("github.create_issue", "github/create_issue",
-			map[string]any{"server": "docs", "tool": "create_issue"}), CodeBadQuery, "context.mcp.server disagrees"},
+			map[string]any{"server": "docs", "tool": "create_issue"}), CodeBadQuery.String(), "context.mcp.server disagrees"},
 		{"context names another method", toolQuery("github.create_issue", "github/create_issue",
-			map[string]any{"method": "prompts/get"}), CodeBadQuery, "context.mcp.method disagrees"},
+			map[string]any{"method": "prompts/get"}), CodeBadQuery.String(), "context.mcp.method disagrees"},
 		{"tool_resource call", toolQuery("CallTool", "docs/search", map[string]any{"server": "docs", "tool": "search"}), "permit", ""},
-		{"tool_resource call on another server's tool", toolQuery("CallTool", "github/search", nil), CodeBadQuery, "is not the tool"},
-		{"unknown mcp attribute", toolQuery("CallTool", "docs/search", map[string]any{"server": "docs", "foo": "x"}), CodeBadQuery, "context.mcp.foo: not an attribute"},
-		{"null argument", toolQuery("github.create_issue", "github/create_issue", call("create_issue", map[string]any{"repo": nil})), CodeBadQuery, "context.mcp.arguments.repo: null"},
-		{"fraction argument", toolQuery("github.create_issue", "github/create_issue", call("create_issue", map[string]any{"n": json.Number("0.5")})), CodeBadQuery, "not an integer"},
-		{"bad element in a list", toolQuery("github.create_issue", "github/create_issue", call("create_issue", map[string]any{"l": []any{"a", nil}})), CodeBadQuery, "arguments.l[1]"},
+		{"tool_resource call on another server's tool", toolQuery("CallTool", "github/search", nil), CodeBadQuery.String(), "is not the tool"},
+		{"unknown mcp attribute", toolQuery("CallTool", "docs/search", map[string]any{"server": "docs", "foo": "x"}), CodeBadQuery.String(), "context.mcp.foo: not an attribute"},
+		{"null argument", toolQuery("github.create_issue", "github/create_issue", call("create_issue", map[string]any{"repo": nil})), CodeBadQuery.String(), "context.mcp.arguments.repo: null"},
+		{"fraction argument", toolQuery("github.create_issue", "github/create_issue", call("create_issue", map[string]any{"n": json.Number("0.5")})), CodeBadQuery.String(), "not an integer"},
+		{"bad element in a list", toolQuery("github.create_issue", "github/create_issue", call("create_issue", map[string]any{"l": []any{"a", nil}})), CodeBadQuery.String(), "arguments.l[1]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := mcpQueryEngine(t).Evaluate(context.Background(), tt.q)
-			if d.Code != tt.code || !strings.Contains(d.Reason, tt.reason) {
-				t.Fatalf("got %s %q, want %s ~%q", d.Code, d.Reason, tt.code, tt.reason)
+			if d.Code.String() != tt.code || !strings.Contains(d.Detail, tt.reason) {
+				t.Fatalf("got %s %q, want %s ~%q", d.Code, d.Detail, tt.code, tt.reason)
 			}
 		})
 	}

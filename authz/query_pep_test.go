@@ -61,12 +61,12 @@ func TestEvaluateEnforcementPoint(t *testing.T) {
 				q.Context = map[string]any{"enforcement_point": "spiffe://pep.example/mcp-gateway"}
 				q.Caller = other
 			}))
-		}, CodeBadQuery},
+		}, CodeBadQuery.String()},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if d := tt.d(); d.Code != tt.code {
-				t.Fatalf("code %q (%s), want %q", d.Code, d.Reason, tt.code)
+			if d := tt.d(); d.Code.String() != tt.code {
+				t.Fatalf("code %q (%s), want %q", d.Code, d.Detail, tt.code)
 			}
 		})
 	}

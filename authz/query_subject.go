@@ -25,28 +25,28 @@ var _ Asserter = (*identity.Verifier)(nil)
 func (e *Engine) querySubject(q *Query, d *Decision, st *checkState) bool {
 	st.source = SourceAuthZEN
 	if q.Subject.Type != string(WorkloadType) {
-		setOutcome(d, BadRequest, CodeBadQuery, fmt.Sprintf("subject.type %.80q: the principal of every request is a %s (a SPIFFE ID)", q.Subject.Type, WorkloadType))
+		d.settle(Denied(CodeBadQuery, fmt.Sprintf("subject.type %.80q: the principal of every request is a %s (a SPIFFE ID)", q.Subject.Type, WorkloadType)))
 		return false
 	}
 	a, ok := e.identifier.(Asserter)
 	if !ok {
-		setOutcome(d, Unavailable, CodeInternal, "the engine's Identifier cannot check asserted subjects")
+		d.settle(Errored("the engine's Identifier cannot check asserted subjects"))
 		return false
 	}
 	id, err := a.VerifyAsserted(q.Subject.ID, SourceAuthZEN)
 	switch r := identity.ReasonOf(err); {
 	case err == nil:
 	case r == identity.ReasonUntrustedDomain:
-		setOutcome(d, Unauthenticated, "identity_"+string(r), "subject.id: trust domain "+trustDomainOf(q.Subject.ID)+" is not one of identity.trust_domains")
+		d.settle(Denied(identityCode(r), "subject.id: trust domain "+trustDomainOf(q.Subject.ID)+" is not one of identity.trust_domains"))
 		return false
 	default:
-		setOutcome(d, BadRequest, CodeBadQuery, "subject.id: not a SPIFFE ID: "+err.Error())
+		d.settle(Denied(CodeBadQuery, "subject.id: not a SPIFFE ID: "+err.Error()))
 		return false
 	}
 	d.Identity = &id
 	if len(q.Subjects) > 0 && !slices.ContainsFunc(q.Subjects, func(p identity.IDPattern) bool { return p.Matches(id.ID) }) {
-		setOutcome(d, Forbidden, CodeSubjectNotAllowed, "enforcement point "+q.Caller.String()+
-			" may not assert this subject: it matches none of its authzen.allowed_callers[].subjects")
+		d.settle(Denied(CodeSubjectNotAllowed, "enforcement point "+q.Caller.String()+
+			" may not assert this subject: it matches none of its authzen.allowed_callers[].subjects"))
 		return false
 	}
 	return true

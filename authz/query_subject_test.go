@@ -45,8 +45,8 @@ func TestEvaluateSubjectTrustDomain(t *testing.T) {
 	}{
 		{"trusted subject", realVerifier(t), frontend, Allow, "permit", "", true},
 		{"foreign subject", realVerifier(t), foreign, Unauthenticated, "identity_untrusted_domain", "partner.org", false},
-		{"malformed subject", realVerifier(t), "spiffe://partner.org/a//b", BadRequest, CodeBadQuery, "subject.id", false},
-		{"no subject check", onlyVerify{}, frontend, Unavailable, CodeInternal, "asserted subjects", false},
+		{"malformed subject", realVerifier(t), "spiffe://partner.org/a//b", BadRequest, CodeBadQuery.String(), "subject.id", false},
+		{"no subject check", onlyVerify{}, frontend, Unavailable, CodeInternal.String(), "asserted subjects", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -57,8 +57,8 @@ func TestEvaluateSubjectTrustDomain(t *testing.T) {
 				t.Fatal(err)
 			}
 			d := e.Evaluate(context.Background(), query(tt.subject, "ReadOrder", "Order", "42"))
-			if d.Outcome != tt.outcome || d.Code != tt.code || !strings.Contains(d.Reason, tt.reason) {
-				t.Fatalf("got %v %q %q, want %v %q ~%q", d.Outcome, d.Code, d.Reason, tt.outcome, tt.code, tt.reason)
+			if d.Outcome != tt.outcome || d.Code.String() != tt.code || !strings.Contains(d.Detail, tt.reason) {
+				t.Fatalf("got %v %q %q, want %v %q ~%q", d.Outcome, d.Code, d.Detail, tt.outcome, tt.code, tt.reason)
 			}
 			if (d.Identity != nil) != tt.identity || d.Allowed() != (tt.outcome == Allow) {
 				t.Fatalf("identity %v, allowed %v", d.Identity, d.Allowed())
@@ -90,10 +90,10 @@ func TestEvaluateSubjectScope(t *testing.T) {
 		{"unscoped caller", nil, "spiffe://example.org/ns/ops/sa/admin", "permit"},
 		{"under the prefix", []identity.IDPattern{shop, exact}, frontend, "permit"},
 		{"exact", []identity.IDPattern{shop, exact}, "spiffe://partner.org/ns/ai/sa/agent", "permit"},
-		{"outside the patterns", []identity.IDPattern{shop, exact}, "spiffe://example.org/ns/ops/sa/admin", CodeSubjectNotAllowed},
-		{"prefix is not a string prefix", []identity.IDPattern{shop}, "spiffe://example.org/ns/shopper/sa/x", CodeSubjectNotAllowed},
-		{"the prefix itself", []identity.IDPattern{shop}, "spiffe://example.org/ns/shop", CodeSubjectNotAllowed},
-		{"a zero pattern matches nothing", []identity.IDPattern{{}}, frontend, CodeSubjectNotAllowed},
+		{"outside the patterns", []identity.IDPattern{shop, exact}, "spiffe://example.org/ns/ops/sa/admin", CodeSubjectNotAllowed.String()},
+		{"prefix is not a string prefix", []identity.IDPattern{shop}, "spiffe://example.org/ns/shopper/sa/x", CodeSubjectNotAllowed.String()},
+		{"the prefix itself", []identity.IDPattern{shop}, "spiffe://example.org/ns/shop", CodeSubjectNotAllowed.String()},
+		{"a zero pattern matches nothing", []identity.IDPattern{{}}, frontend, CodeSubjectNotAllowed.String()},
 		{"trust domain still checked", []identity.IDPattern{shop}, "spiffe://made-up.example/ns/shop/sa/x", "identity_untrusted_domain"},
 	}
 	for _, tt := range tests {
@@ -101,15 +101,15 @@ func TestEvaluateSubjectScope(t *testing.T) {
 			q := query(tt.subject, "ReadOrder", "Order", "42")
 			q.Subjects = tt.subjects
 			d := e.Evaluate(context.Background(), q)
-			if d.Code != tt.code {
-				t.Fatalf("code %q (%s), want %q", d.Code, d.Reason, tt.code)
+			if d.Code.String() != tt.code {
+				t.Fatalf("code %s (%s), want %q", d.Code, d.Detail, tt.code)
 			}
-			if d.Code == CodeSubjectNotAllowed && (d.Outcome != Forbidden || !strings.Contains(d.Reason, pep.String()) || len(d.Policies) != 0) {
-				t.Fatalf("refusal %v %q %v", d.Outcome, d.Reason, d.Policies)
+			if d.Code == CodeSubjectNotAllowed && (d.Outcome != Forbidden || !strings.Contains(d.Detail, pep.String()) || len(d.Policies) != 0) {
+				t.Fatalf("refusal %v %q %v", d.Outcome, d.Detail, d.Policies)
 			}
 		})
 	}
-	if got := boundedCode(CodeSubjectNotAllowed); got != CodeSubjectNotAllowed {
-		t.Errorf("metric label %q", got)
+	if c, ok := ParseCode("subject_not_allowed"); !ok || c != CodeSubjectNotAllowed || c.Outcome() != Forbidden {
+		t.Errorf("subject_not_allowed is not a Forbidden code of its own: %v %v", c, ok)
 	}
 }

@@ -46,41 +46,41 @@ func TestEvaluate(t *testing.T) {
 			q.Action.Properties = map[string]any{"method": "GET"}
 			q.Subject.Properties = map[string]any{"ip_address": "10.0.0.1"}
 		}), Allow, "permit", "", "frontend-reads-orders"},
-		{"no caller", with(query(frontend, "ReadOrder", "Order", "42"), func(q *Query) { q.Caller = spiffeid.ID{} }), BadRequest, CodeBadRequest, "enforcement point", ""},
+		{"no caller", with(query(frontend, "ReadOrder", "Order", "42"), func(q *Query) { q.Caller = spiffeid.ID{} }), BadRequest, CodeBadRequest.String(), "enforcement point", ""},
 		{"subject type not Workload", with(query("alice@example.com", "ReadOrder", "Order", "42"), func(q *Query) { q.Subject.Type = "user" }),
-			BadRequest, CodeBadQuery, `subject.type "user"`, ""},
-		{"subject id not a SPIFFE ID", query("alice@example.com", "ReadOrder", "Order", "42"), BadRequest, CodeBadQuery, "subject.id", ""},
-		{"unknown action", query(frontend, "can_read", "Order", "42"), BadRequest, CodeBadQuery, `action.name "can_read"`, ""},
-		{"bad action UID", query(frontend, `Action::"x`, "Order", "42"), BadRequest, CodeBadQuery, "not a Cedar entity UID", ""},
-		{"unknown resource type", query(frontend, "ReadOrder", "account", "42"), BadRequest, CodeBadQuery, `resource.type "account"`, ""},
-		{"principal type as resource", query(frontend, "ReadOrder", "Workload", frontend), BadRequest, CodeBadQuery, "resource.type", ""},
+			BadRequest, CodeBadQuery.String(), `subject.type "user"`, ""},
+		{"subject id not a SPIFFE ID", query("alice@example.com", "ReadOrder", "Order", "42"), BadRequest, CodeBadQuery.String(), "subject.id", ""},
+		{"unknown action", query(frontend, "can_read", "Order", "42"), BadRequest, CodeBadQuery.String(), `action.name "can_read"`, ""},
+		{"bad action UID", query(frontend, `Action::"x`, "Order", "42"), BadRequest, CodeBadQuery.String(), "not a Cedar entity UID", ""},
+		{"unknown resource type", query(frontend, "ReadOrder", "account", "42"), BadRequest, CodeBadQuery.String(), `resource.type "account"`, ""},
+		{"principal type as resource", query(frontend, "ReadOrder", "Workload", frontend), BadRequest, CodeBadQuery.String(), "resource.type", ""},
 		{"resource properties", with(query(frontend, "ReadOrder", "Order", "42"), func(q *Query) { q.Resource.Properties = map[string]any{"owner": "x"} }),
-			BadRequest, CodeBadQuery, "resource.properties", ""},
+			BadRequest, CodeBadQuery.String(), "resource.properties", ""},
 		{"time is Tollgate's", with(query(frontend, "ReadOrder", "Order", "42"), func(q *Query) { q.Context = map[string]any{"time": "1985-10-26T01:22-07:00"} }),
-			BadRequest, CodeBadQuery, "context.time", ""},
+			BadRequest, CodeBadQuery.String(), "context.time", ""},
 		{"unknown context key", with(query(frontend, "ReadOrder", "Order", "42"), func(q *Query) { q.Context = map[string]any{"jwt": map[string]any{}} }),
-			BadRequest, CodeBadQuery, "context.jwt: not a context attribute", ""},
+			BadRequest, CodeBadQuery.String(), "context.jwt: not a context attribute", ""},
 		{"wrong context type", with(query(frontend, "ReadOrder", "Order", "42"), func(q *Query) { q.Context = map[string]any{"risk": "low"} }),
-			BadRequest, CodeBadQuery, "context.risk: must be a Long", ""},
+			BadRequest, CodeBadQuery.String(), "context.risk: must be a Long", ""},
 		{"fraction for a Long", with(query(frontend, "ReadOrder", "Order", "42"), func(q *Query) { q.Context = map[string]any{"risk": json.Number("1.5")} }),
-			BadRequest, CodeBadQuery, "must be a Long", ""},
+			BadRequest, CodeBadQuery.String(), "must be a Long", ""},
 		{"bad ip address", with(query(frontend, "ReadOrder", "Order", "42"), func(q *Query) { q.Context = map[string]any{"source_address": "10.0.0.0/8"} }),
-			BadRequest, CodeBadQuery, "must be a ipaddr", ""},
+			BadRequest, CodeBadQuery.String(), "must be a ipaddr", ""},
 		{"subject property other than ip_address", with(query(frontend, "ReadOrder", "Order", "42"), func(q *Query) { q.Subject.Properties = map[string]any{"department": "Sales"} }),
-			BadRequest, CodeBadQuery, "subject.properties.department", ""},
+			BadRequest, CodeBadQuery.String(), "subject.properties.department", ""},
 		{"key given twice", with(query(frontend, "ReadOrder", "Order", "42"), func(q *Query) {
 			q.Context = map[string]any{"method": "GET"}
 			q.Action.Properties = map[string]any{"method": "POST"}
-		}), BadRequest, CodeBadQuery, "given twice", ""},
+		}), BadRequest, CodeBadQuery.String(), "given twice", ""},
 		{"mcp context without an MCP route", with(query(frontend, "ReadOrder", "Order", "42"), func(q *Query) { q.Context = map[string]any{"mcp": map[string]any{"n": n42}} }),
-			BadRequest, CodeBadQuery, "context.mcp: not a context attribute", ""},
+			BadRequest, CodeBadQuery.String(), "context.mcp: not a context attribute", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newTestEngine(t, ordersPolicies(t))
 			d := e.Evaluate(context.Background(), tt.q)
-			if d.Outcome != tt.outcome || d.Code != tt.code || !strings.Contains(d.Reason, tt.reason) {
-				t.Fatalf("got %v %q %q, want %v %q ~%q", d.Outcome, d.Code, d.Reason, tt.outcome, tt.code, tt.reason)
+			if d.Outcome != tt.outcome || d.Code.String() != tt.code || !strings.Contains(d.Detail, tt.reason) {
+				t.Fatalf("got %v %q %q, want %v %q ~%q", d.Outcome, d.Code, d.Detail, tt.outcome, tt.code, tt.reason)
 			}
 			if d.Allowed() != (tt.outcome == Allow) {
 				t.Fatalf("Allowed() = %v for %v", d.Allowed(), d.Outcome)
@@ -150,7 +150,7 @@ func TestEvaluateLogAndMetrics(t *testing.T) {
 	}
 	buf.Reset()
 	e.Evaluate(context.Background(), query(frontend, "can_read", "Order", "42"))
-	if v := testutil.MustValue(t, reg, "tollgate_decisions_total", map[string]string{"action": "none", "code": CodeBadQuery}); v != 1 {
+	if v := testutil.MustValue(t, reg, "tollgate_decisions_total", map[string]string{"action": "none", "code": CodeBadQuery.String()}); v != 1 {
 		t.Errorf("bad_query count %v, want 1", v)
 	}
 	if !strings.Contains(buf.String(), `"enforcement_point":"spiffe://pep.example/mcp-gateway"`) {
@@ -162,11 +162,11 @@ func TestEvaluateLogAndMetrics(t *testing.T) {
 // new manifest's.
 func TestEvaluateFollowsManifest(t *testing.T) {
 	e := newTestEngine(t, ordersPolicies(t))
-	if d := e.Evaluate(context.Background(), query(frontend, "ReadOrder", "Order", "42")); d.Code != "permit" {
-		t.Fatalf("before: %s %s", d.Code, d.Reason)
+	if d := e.Evaluate(context.Background(), query(frontend, "ReadOrder", "Order", "42")); d.Code.String() != "permit" {
+		t.Fatalf("before: %s %s", d.Code, d.Detail)
 	}
 	e.SetManifest(nil)
 	if d := e.Evaluate(context.Background(), query(frontend, "ReadOrder", "Order", "42")); d.Code != CodeBadQuery {
-		t.Fatalf("after removing the manifest: %s %s", d.Code, d.Reason)
+		t.Fatalf("after removing the manifest: %s %s", d.Code, d.Detail)
 	}
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/tollgate-authz/tollgate/authz"
 	"github.com/tollgate-authz/tollgate/identity"
+	"github.com/tollgate-authz/tollgate/internal/jsonw"
 	"github.com/tollgate-authz/tollgate/internal/testca"
 	"github.com/tollgate-authz/tollgate/policy"
 )
@@ -57,7 +58,7 @@ func benchEngine(b testing.TB, ca *testca.CA) *authz.Engine {
 			{Name: "tenant", From: authz.FromContextExtension, Key: "tenant", Type: authz.TypeString},
 			{Name: "risk_score", From: authz.FromContextExtension, Key: "risk_score", Type: authz.TypeLong},
 		},
-		DecisionLog: slog.New(authz.NewJSONLineHandler(io.Discard, nil)),
+		DecisionLog: slog.New(jsonw.NewHandler(io.Discard, nil)),
 	})
 	if err != nil {
 		b.Fatal(err)

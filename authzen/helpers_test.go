@@ -31,9 +31,9 @@ func (f *fakeEvaluator) Evaluate(_ context.Context, q *authz.Query) authz.Decisi
 	f.mu.Lock()
 	f.asked = append(f.asked, *q)
 	f.mu.Unlock()
-	d := authz.Decision{ID: "d-" + q.Resource.ID, Outcome: authz.Forbidden, Code: "no_permit", Reason: "no policy allows the request"}
+	d := authz.Decision{ID: "d-" + q.Resource.ID, Outcome: authz.Forbidden, Code: authz.CodeNoPermit, Detail: "no policy allows the request"}
 	if f.allow[q.Resource.ID] {
-		d = authz.Decision{ID: "d-" + q.Resource.ID, Outcome: authz.Allow, Code: "permit", Reason: "allowed by policy",
+		d = authz.Decision{ID: "d-" + q.Resource.ID, Outcome: authz.Allow, Code: authz.CodePermit, Detail: "allowed by policy",
 			Identity: &identity.Identity{ID: spiffeid.RequireFromString("spiffe://example.org/x")}, Policies: []string{"p1"}}
 	}
 	return d

@@ -38,15 +38,15 @@ type Evaluations struct {
 // decision turns an authz.Decision into the specification's shape: only
 // an allow with a named identity is true.
 func decision(d *authz.Decision) Decision {
-	c := &Context{ID: d.ID, Code: d.Code, Reason: d.Reason, Policies: d.Policies, PolicyVersion: d.PolicyVersion}
+	c := &Context{ID: d.ID, Code: d.Code.String(), Reason: d.Detail, Policies: d.Policies, PolicyVersion: d.PolicyVersion}
 	if c.Policies == nil {
 		c.Policies = []string{}
 	}
 	switch d.Outcome {
 	case authz.BadRequest:
-		c.Error = &EvalError{Status: 400, Message: d.Reason}
+		c.Error = &EvalError{Status: 400, Message: d.Detail}
 	case authz.Unavailable, authz.Unknown:
-		c.Error = &EvalError{Status: 500, Message: d.Reason}
+		c.Error = &EvalError{Status: 500, Message: d.Detail}
 	}
 	return Decision{Decision: d.Allowed(), Context: c}
 }

@@ -139,13 +139,13 @@ func TestSpecResponseShapes(t *testing.T) {
 	if e := ev.Evaluations[1].Context.Error; e == nil || e.Status != 404 || e.Message != "Resource not found" {
 		t.Fatalf("error example read as %+v", ev.Evaluations[1].Context)
 	}
-	out, _ := json.Marshal(decision(&authz.Decision{ID: "x", Outcome: authz.BadRequest, Code: authz.CodeBadQuery, Reason: "r"}))
+	out, _ := json.Marshal(decision(&authz.Decision{ID: "x", Outcome: authz.BadRequest, Code: authz.CodeBadQuery, Detail: "r"}))
 	var top map[string]any
 	if err := json.Unmarshal(out, &top); err != nil {
 		t.Fatal(err)
 	}
 	c, _ := top["context"].(map[string]any)
-	if len(top) != 2 || top["decision"] != false || c == nil || c["error"] == nil || c["code"] != authz.CodeBadQuery || c["decision_id"] != "x" {
+	if len(top) != 2 || top["decision"] != false || c == nil || c["error"] == nil || c["code"] != authz.CodeBadQuery.String() || c["decision_id"] != "x" {
 		t.Errorf("unexpected shape %s", out)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/tollgate-authz/tollgate/authz"
 	"github.com/tollgate-authz/tollgate/identity"
 	"github.com/tollgate-authz/tollgate/internal/adminui"
+	"github.com/tollgate-authz/tollgate/internal/jsonw"
 	"github.com/tollgate-authz/tollgate/internal/testca"
 	"github.com/tollgate-authz/tollgate/policy"
 )
@@ -51,7 +52,7 @@ func benchServer(b *testing.B, ca *testca.CA, w io.Writer, tail authz.DecisionTa
 			{Name: "tenant", From: authz.FromContextExtension, Key: "tenant", Type: authz.TypeString},
 			{Name: "risk_score", From: authz.FromContextExtension, Key: "risk_score", Type: authz.TypeLong},
 		},
-		DecisionLog: slog.New(authz.NewJSONLineHandler(w, nil)),
+		DecisionLog: slog.New(jsonw.NewHandler(w, nil)),
 		Tail:        tail,
 	})
 	if err != nil {

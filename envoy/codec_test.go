@@ -15,7 +15,7 @@ import (
 // standard codec, for allows and for every kind of denial.
 func TestCodecMatchesProto(t *testing.T) {
 	c, std := Codec(), encoding.GetCodecV2("proto")
-	deny := authz.Decision{ID: "d", Outcome: authz.Forbidden, Code: "forbid", Reason: "denied", Policies: []string{"a", "b"}}
+	deny := authz.Decision{ID: "d", Outcome: authz.Forbidden, Code: authz.CodeForbid, Detail: "denied", Policies: []string{"a", "b"}}
 	grpcDeny := deny
 	grpcDeny.GRPC = true
 	mcpDeny := deny

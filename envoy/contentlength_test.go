@@ -31,7 +31,7 @@ func TestContentLengthThatCannotBeReadIsNotWhole(t *testing.T) {
 		{"99999999999999999999999", true, -1},
 	}
 	for _, tt := range tests {
-		rec := &recorder{decision: allowDecision()}
+		rec := &recorder{Decision: allowDecision()}
 		client := dial(t, NewServer(rec, Options{}))
 		req := &authv3.CheckRequest{Attributes: &authv3.AttributeContext{Request: &authv3.AttributeContext_Request{
 			Http: &authv3.AttributeContext_HttpRequest{Method: "POST", Path: "/mcp", RawBody: []byte(`{"a":1}`),
@@ -40,7 +40,7 @@ func TestContentLengthThatCannotBeReadIsNotWhole(t *testing.T) {
 		if _, err := client.Check(context.Background(), req); err != nil {
 			t.Fatal(err)
 		}
-		if g := rec.got; g.BodyTruncated != tt.truncated || g.ContentLength != tt.length {
+		if g := rec.Got; g.BodyTruncated != tt.truncated || g.ContentLength != tt.length {
 			t.Errorf("content-length %q: truncated=%v length=%d, want %v, %d", tt.value, g.BodyTruncated, g.ContentLength, tt.truncated, tt.length)
 		}
 	}

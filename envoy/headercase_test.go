@@ -22,13 +22,13 @@ func TestHeaderNamesAreCaseInsensitive(t *testing.T) {
 			HeaderMap: &corev3.HeaderMap{Headers: []*corev3.HeaderValue{{Key: "x-other", Value: "1"}}},
 		},
 	} {
-		rec := &recorder{decision: allowDecision()}
+		rec := &recorder{Decision: allowDecision()}
 		client := dial(t, NewServer(rec, Options{}))
 		req := &authv3.CheckRequest{Attributes: &authv3.AttributeContext{Request: &authv3.AttributeContext_Request{Http: http}}}
 		if _, err := client.Check(context.Background(), req); err != nil {
 			t.Fatal(err)
 		}
-		g := rec.got
+		g := rec.Got
 		if !g.BodyTruncated || g.ContentLength != 100 || g.Credentials.Authorization != "Bearer t" {
 			t.Errorf("%s: truncated=%v length=%d authorization=%q, want true, 100, %q",
 				name, g.BodyTruncated, g.ContentLength, g.Credentials.Authorization, "Bearer t")

@@ -17,7 +17,7 @@ func mcpErrorBody(d *authz.Decision) []byte {
 	if code == 0 {
 		code = mcp.CodePermissionDenied
 	}
-	msg := "tollgate: " + d.Reason
+	msg := "tollgate: " + d.Detail
 	if d.MCP.Batch {
 		ids := make([]json.RawMessage, len(d.MCP.IDs))
 		for i, id := range d.MCP.IDs {

@@ -15,12 +15,12 @@ func TestProxyNormalizedPathFromOptions(t *testing.T) {
 			Headers: map[string]string{"x-tollgate-proxy-normalized-path": "true"}},
 	}}}
 	for _, declared := range []bool{false, true} {
-		rec := &recorder{decision: allowDecision()}
+		rec := &recorder{Decision: allowDecision()}
 		if _, err := NewServer(rec, Options{ProxyNormalizesPath: declared}).Check(context.Background(), req); err != nil {
 			t.Fatal(err)
 		}
-		if rec.got.ProxyNormalizedPath != declared {
-			t.Errorf("declared %v: request says %v", declared, rec.got.ProxyNormalizedPath)
+		if rec.Got.ProxyNormalizedPath != declared {
+			t.Errorf("declared %v: request says %v", declared, rec.Got.ProxyNormalizedPath)
 		}
 	}
 }

@@ -20,10 +20,10 @@ import (
 // partialBodyHeader is set by Envoy when with_request_body truncated the body.
 const partialBodyHeader = "x-envoy-auth-partial-body"
 
-// partialBody reports Envoy's mark of a truncated body. Anything but an
+// PartialBody reports Envoy's mark of a truncated body. Anything but an
 // absent header or exactly "false" (a repeated header is comma-joined)
 // counts as truncated.
-func partialBody(headers map[string]string) bool {
+func PartialBody(headers map[string]string) bool {
 	v, ok := headers[partialBodyHeader]
 	return ok && v != "false"
 }
@@ -57,7 +57,7 @@ func toRequest(req *authv3.CheckRequest) *authz.Request {
 	if len(r.Body) == 0 && httpReq.GetBody() != "" {
 		r.Body = []byte(httpReq.GetBody())
 	}
-	r.BodyTruncated = partialBody(headers)
+	r.BodyTruncated = PartialBody(headers)
 	if cl, ok := headers["content-length"]; ok {
 		n, ok := contentLength(cl)
 		if ok {

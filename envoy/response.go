@@ -30,7 +30,7 @@ const MetadataNamespace = "envoy.filters.http.ext_authz"
 
 // toResponse converts a decision into Envoy's answer.
 func toResponse(d *authz.Decision, mcpDenyStatus int) *authv3.CheckResponse {
-	d = settled(d)
+	d = Settled(d)
 	md := dynamicMetadata(d)
 	if d.Allowed() {
 		return &authv3.CheckResponse{
@@ -44,43 +44,46 @@ func toResponse(d *authz.Decision, mcpDenyStatus int) *authv3.CheckResponse {
 			DynamicMetadata: md,
 		}
 	}
-	a := denied(d, mcpDenyStatus)
-	headers := make([]*corev3.HeaderValueOption, len(a.headers))
-	for i, h := range a.headers {
+	a := Deny(d, mcpDenyStatus)
+	headers := make([]*corev3.HeaderValueOption, len(a.Headers))
+	for i, h := range a.Headers {
 		headers[i] = overwrite(h[0], h[1])
 	}
 	return &authv3.CheckResponse{
-		Status: &rpcstatus.Status{Code: int32(grpcCode(d.Outcome)), Message: d.Code},
+		Status: &rpcstatus.Status{Code: int32(grpcCode(d.Outcome)), Message: d.Code.String()},
 		HttpResponse: &authv3.CheckResponse_DeniedResponse{DeniedResponse: &authv3.DeniedHttpResponse{
-			Status:  &typev3.HttpStatus{Code: typev3.StatusCode(a.status)},
+			Status:  &typev3.HttpStatus{Code: typev3.StatusCode(a.Status)},
 			Headers: headers,
-			Body:    string(a.body),
+			Body:    string(a.Body),
 		}},
 		DynamicMetadata: md,
 	}
 }
 
-// settled returns d, or an internal-error denial in its place when d is
+// Settled returns d, or an internal-error denial in its place when d is
 // not a decision the adapters know how to answer: an Allow without the
 // verified identity every allow is decided for (it would map to gRPC OK,
 // which Envoy reads as an allow whatever the HTTP status), the zero
 // Outcome (nothing decided) or an Outcome out of range.
-func settled(d *authz.Decision) *authz.Decision {
+func Settled(d *authz.Decision) *authz.Decision {
 	if d.Allowed() || knownDenial(d.Outcome) {
 		return d
 	}
-	c := *d
-	c.Outcome, c.Code, c.Reason = authz.Unavailable, authz.CodeInternal, "internal error: no decision"
+	e := authz.Errored("internal error: no decision")
 	if d.Outcome == authz.Allow {
-		c.Reason = "internal error: allow without a verified identity"
+		e = authz.Allowed(nil) // the constructor's own answer to an allow without identity
 	}
+	c := *d
+	c.Outcome, c.Code, c.Detail = e.Outcome, e.Code, e.Detail
 	return &c
 }
 
-// panicDecision answers a check that panicked. The panic value is not
+// PanicDecision answers a check that panicked. The panic value is not
 // logged: it may hold request data.
-func panicDecision() authz.Decision {
-	return authz.Decision{ID: "panic", Outcome: authz.Unavailable, Code: authz.CodeInternal, Reason: "internal error"}
+func PanicDecision() authz.Decision {
+	d := authz.Errored("internal error")
+	d.ID = "panic"
+	return d
 }
 
 func knownDenial(o authz.Outcome) bool {
@@ -91,29 +94,30 @@ func knownDenial(o authz.Outcome) bool {
 	return false
 }
 
-// deniedAnswer is what the client sees of a denial. Both listeners build
-// it here, so a denial reads the same whichever listener decided it.
-type deniedAnswer struct {
-	status  int
-	headers [][2]string // lower-case names
-	body    []byte
+// Denial is what the client sees of a denial. The ext_authz server and
+// the forward-auth listener (internal/forwardauth) both build it with
+// Deny, so a denial reads the same whichever listener decided it.
+type Denial struct {
+	Status  int
+	Headers [][2]string // lower-case names
+	Body    []byte
 }
 
-// denied builds the answer to a settled denial. mcpStatus is the status of
+// Deny builds the answer to a settled denial. mcpStatus is the status of
 // a denied MCP call.
-func denied(d *authz.Decision, mcpStatus int) deniedAnswer {
+func Deny(d *authz.Decision, mcpStatus int) Denial {
 	hs := make([][2]string, 2, 5)
-	hs[0], hs[1] = [2]string{HeaderDecisionID, d.ID}, [2]string{HeaderCode, d.Code}
+	hs[0], hs[1] = [2]string{HeaderDecisionID, d.ID}, [2]string{HeaderCode, d.Code.String()}
 	switch {
 	case d.MCP.JSONRPC(): // a denied notification or response gets the plain denial below
-		return deniedAnswer{mcpStatus, append(hs, [2]string{"content-type", "application/json"}), mcpErrorBody(d)}
+		return Denial{mcpStatus, append(hs, [2]string{"content-type", "application/json"}), mcpErrorBody(d)}
 	case d.GRPC:
 		hs = append(hs, [2]string{"content-type", "application/grpc"},
 			[2]string{"grpc-status", strconv.Itoa(int(grpcCode(d.Outcome)))},
 			[2]string{"grpc-message", grpcMessage(d)})
-		return deniedAnswer{HTTPStatus(d.Outcome), hs, nil}
+		return Denial{HTTPStatus(d.Outcome), hs, nil}
 	}
-	return deniedAnswer{HTTPStatus(d.Outcome), append(hs, [2]string{"content-type", "application/json"}), DenyBody(d)}
+	return Denial{HTTPStatus(d.Outcome), append(hs, [2]string{"content-type", "application/json"}), DenyBody(d)}
 }
 
 // HTTPStatus maps an outcome to the HTTP status a denied client sees. A
@@ -152,13 +156,13 @@ func DenyBody(d *authz.Decision) []byte {
 	b, _ := json.Marshal(struct {
 		DecisionID string `json:"decision_id"`
 		Reason     string `json:"reason"`
-	}{d.ID, d.Reason})
+	}{d.ID, d.Detail})
 	return b
 }
 
 func grpcMessage(d *authz.Decision) string {
 	// grpc-message is percent-encoded on the wire; keep it to safe ASCII.
-	return "tollgate: " + d.Code + " (decision " + d.ID + ")"
+	return "tollgate: " + d.Code.String() + " (decision " + d.ID + ")"
 }
 
 func overwrite(key, value string) *corev3.HeaderValueOption {
@@ -176,7 +180,7 @@ func dynamicMetadata(d *authz.Decision) *structpb.Struct {
 	f := make(map[string]*structpb.Value, 8)
 	f["decision_id"] = sv.add(d.ID)
 	f["decision"] = sv.add(d.Outcome.String())
-	f["code"] = sv.add(d.Code)
+	f["code"] = sv.add(d.Code.String())
 	f["action"] = sv.add(d.Action)
 	f["policy_version"] = sv.add(d.PolicyVersion)
 	f["policies"] = sv.list(d.Policies)

@@ -55,7 +55,7 @@ func (s *Server) Check(ctx context.Context, req *authv3.CheckRequest) (resp *aut
 	defer func() {
 		if p := recover(); p != nil {
 			s.opts.Logger.Error("check panicked; denying")
-			d := panicDecision()
+			d := PanicDecision()
 			resp, err = toResponse(&d, s.opts.MCPDenyStatus), nil
 		}
 	}()

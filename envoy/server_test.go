@@ -18,22 +18,11 @@ import (
 
 	"github.com/tollgate-authz/tollgate/authz"
 	"github.com/tollgate-authz/tollgate/identity"
+	"github.com/tollgate-authz/tollgate/internal/testutil/fakecheck"
 )
 
 // recorder is a Checker that returns a fixed decision and keeps the request.
-type recorder struct {
-	got      *authz.Request
-	decision authz.Decision
-	panics   bool
-}
-
-func (r *recorder) Check(_ context.Context, req *authz.Request) authz.Decision {
-	r.got = req
-	if r.panics {
-		panic("boom")
-	}
-	return r.decision
-}
+type recorder = fakecheck.Recorder
 
 // dial serves s on a bufconn listener and returns a real gRPC client.
 func dial(t *testing.T, s *Server) authv3.AuthorizationClient {
@@ -54,13 +43,13 @@ func dial(t *testing.T, s *Server) authv3.AuthorizationClient {
 }
 
 func allowDecision() authz.Decision {
-	return authz.Decision{ID: "d-1", Outcome: authz.Allow, Code: "permit", Action: `Action::"ReadOrder"`,
+	return authz.Decision{ID: "d-1", Outcome: authz.Allow, Code: authz.CodePermit, Action: `Action::"ReadOrder"`,
 		Identity: &identity.Identity{ID: spiffeid.RequireFromString("spiffe://example.org/web")},
 		Policies: []string{"p1"}, PolicyVersion: "v1"}
 }
 
 func TestRequestConversion(t *testing.T) {
-	rec := &recorder{decision: allowDecision()}
+	rec := &recorder{Decision: allowDecision()}
 	client := dial(t, NewServer(rec, Options{}))
 	pem := "-----BEGIN CERTIFICATE-----\nAAA=\n-----END CERTIFICATE-----\n"
 	req := &authv3.CheckRequest{Attributes: &authv3.AttributeContext{
@@ -84,7 +73,7 @@ func TestRequestConversion(t *testing.T) {
 	if _, err := client.Check(context.Background(), req); err != nil {
 		t.Fatal(err)
 	}
-	g := rec.got
+	g := rec.Got
 	checks := map[string][2]string{
 		"method":        {g.Method, "POST"},
 		"path":          {g.Path, "/mcp?x=1"},
@@ -110,7 +99,7 @@ func TestRequestConversion(t *testing.T) {
 }
 
 func TestAllowResponse(t *testing.T) {
-	client := dial(t, NewServer(&recorder{decision: allowDecision()}, Options{}))
+	client := dial(t, NewServer(&recorder{Decision: allowDecision()}, Options{}))
 	resp, err := client.Check(context.Background(), &authv3.CheckRequest{})
 	if err != nil {
 		t.Fatal(err)
@@ -147,16 +136,16 @@ func TestDenyResponses(t *testing.T) {
 		ctype    string
 		grpcStat string
 	}{
-		{"unauthenticated", authz.Decision{ID: "d", Outcome: authz.Unauthenticated, Code: "identity_missing", Reason: "no identity"}, 401, codes.Unauthenticated, "application/json", ""},
-		{"forbidden", authz.Decision{ID: "d", Outcome: authz.Forbidden, Code: "forbid", Reason: "denied by policy"}, 403, codes.PermissionDenied, "application/json", ""},
-		{"bad request", authz.Decision{ID: "d", Outcome: authz.BadRequest, Code: "bad_path", Reason: "bad path"}, 400, codes.InvalidArgument, "application/json", ""},
-		{"unavailable", authz.Decision{ID: "d", Outcome: authz.Unavailable, Code: "no_snapshot", Reason: "no policy"}, 403, codes.Unavailable, "application/json", ""},
-		{"grpc caller", authz.Decision{ID: "d", Outcome: authz.Forbidden, Code: "no_permit", GRPC: true}, 403, codes.PermissionDenied, "application/grpc", "7"},
-		{"mcp caller", authz.Decision{ID: "d", Outcome: authz.Forbidden, Code: "forbid", Reason: "denied", MCP: &authz.MCPInfo{ID: "42"}}, 200, codes.PermissionDenied, "application/json", ""},
+		{"unauthenticated", authz.Decision{ID: "d", Outcome: authz.Unauthenticated, Code: authz.CodeIdentityMissing, Detail: "no identity"}, 401, codes.Unauthenticated, "application/json", ""},
+		{"forbidden", authz.Decision{ID: "d", Outcome: authz.Forbidden, Code: authz.CodeForbid, Detail: "denied by policy"}, 403, codes.PermissionDenied, "application/json", ""},
+		{"bad request", authz.Decision{ID: "d", Outcome: authz.BadRequest, Code: authz.CodeBadPath, Detail: "bad path"}, 400, codes.InvalidArgument, "application/json", ""},
+		{"unavailable", authz.Decision{ID: "d", Outcome: authz.Unavailable, Code: authz.CodeNoSnapshot, Detail: "no policy"}, 403, codes.Unavailable, "application/json", ""},
+		{"grpc caller", authz.Decision{ID: "d", Outcome: authz.Forbidden, Code: authz.CodeNoPermit, GRPC: true}, 403, codes.PermissionDenied, "application/grpc", "7"},
+		{"mcp caller", authz.Decision{ID: "d", Outcome: authz.Forbidden, Code: authz.CodeForbid, Detail: "denied", MCP: &authz.MCPInfo{ID: "42"}}, 200, codes.PermissionDenied, "application/json", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			client := dial(t, NewServer(&recorder{decision: tt.d}, Options{}))
+			client := dial(t, NewServer(&recorder{Decision: tt.d}, Options{}))
 			resp, err := client.Check(context.Background(), &authv3.CheckRequest{})
 			if err != nil {
 				t.Fatalf("a denial must be a CheckResponse, not a transport error: %v", err)
@@ -189,7 +178,7 @@ func TestDenyResponses(t *testing.T) {
 }
 
 func TestPanicDenies(t *testing.T) {
-	client := dial(t, NewServer(&recorder{panics: true}, Options{}))
+	client := dial(t, NewServer(&recorder{Panics: true}, Options{}))
 	resp, err := client.Check(context.Background(), &authv3.CheckRequest{})
 	if err != nil {
 		t.Fatal(err)
@@ -202,8 +191,8 @@ func TestPanicDenies(t *testing.T) {
 // An allow that names no verified identity is answered as a denial, over
 // gRPC and in the HTTP mode.
 func TestAllowWithoutIdentityDenies(t *testing.T) {
-	d := authz.Decision{ID: "d", Outcome: authz.Allow, Code: "permit"}
-	resp, err := dial(t, NewServer(&recorder{decision: d}, Options{})).Check(context.Background(), &authv3.CheckRequest{})
+	d := authz.Decision{ID: "d", Outcome: authz.Allow, Code: authz.CodePermit}
+	resp, err := dial(t, NewServer(&recorder{Decision: d}, Options{})).Check(context.Background(), &authv3.CheckRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,11 +203,11 @@ func TestAllowWithoutIdentityDenies(t *testing.T) {
 
 func TestPartialBodyMark(t *testing.T) {
 	for v, want := range map[string]bool{"true": true, "false": false, "false,true": true, "": true, "yes": true} {
-		if got := partialBody(map[string]string{partialBodyHeader: v}); got != want {
+		if got := PartialBody(map[string]string{partialBodyHeader: v}); got != want {
 			t.Errorf("%s: %q -> %v, want %v", partialBodyHeader, v, got, want)
 		}
 	}
-	if partialBody(map[string]string{}) {
+	if PartialBody(map[string]string{}) {
 		t.Error("no header means a whole body")
 	}
 }

@@ -98,8 +98,8 @@ func TestDelegationExample(t *testing.T) {
 			if tc.token != "" {
 				r.Headers["x-user-token"] = tc.token
 			}
-			if got := e.Check(context.Background(), r); got.Code != tc.code {
-				t.Fatalf("code %q (%s), want %q", got.Code, got.Reason, tc.code)
+			if got := e.Check(context.Background(), r); got.Code.String() != tc.code {
+				t.Fatalf("code %q (%s), want %q", got.Code, got.Detail, tc.code)
 			}
 		})
 	}

@@ -74,8 +74,8 @@ func TestDelegationTxnExample(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			r := &authz.Request{Method: tc.method, Path: tc.path, Host: "tools", Scheme: "https", TLS: true,
 				Headers: map[string]string{"txn-token": tc.token}, ContentLength: -1, Credentials: identity.Credentials{SourcePrincipal: tc.caller}}
-			if got := e.Check(context.Background(), r); got.Code != tc.code {
-				t.Fatalf("code %q (%s), want %q", got.Code, got.Reason, tc.code)
+			if got := e.Check(context.Background(), r); got.Code.String() != tc.code {
+				t.Fatalf("code %q (%s), want %q", got.Code, got.Detail, tc.code)
 			}
 		})
 	}

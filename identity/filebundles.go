@@ -3,6 +3,7 @@ package identity
 import (
 	"fmt"
 	"sync/atomic"
+	"time"
 
 	"github.com/spiffe/go-spiffe/v2/bundle/jwtbundle"
 	"github.com/spiffe/go-spiffe/v2/bundle/x509bundle"
@@ -22,8 +23,11 @@ type BundleFile struct {
 // FileBundles serves trust bundles loaded from files. It implements
 // x509bundle.Source and jwtbundle.Source and is safe for concurrent use.
 type FileBundles struct {
-	specs []BundleFile
-	sets  atomic.Pointer[bundleSets]
+	specs   []BundleFile
+	sets    atomic.Pointer[bundleSets]
+	changes notifier     // OnChange subscribers, called by Watch
+	watch   fileWatch    // filebundles_watch.go
+	updated atomic.Int64 // UnixNano of the first load or the last change
 }
 
 type bundleSets struct {
@@ -74,6 +78,7 @@ func NewFileBundles(specs []BundleFile) (*FileBundles, error) {
 		return nil, err
 	}
 	f.sets.Store(sets)
+	f.updated.Store(time.Now().UnixNano())
 	return f, nil
 }
 
@@ -99,8 +104,15 @@ func (f *FileBundles) Reload() (changed bool, err error) {
 		return false, err
 	}
 	old := f.sets.Swap(sets)
-	return !sets.equal(old), nil
+	if sets.equal(old) {
+		return false, nil
+	}
+	f.updated.Store(time.Now().UnixNano())
+	return true, nil
 }
+
+// LastUpdate is when the bundles were first loaded or last changed.
+func (f *FileBundles) LastUpdate() time.Time { return time.Unix(0, f.updated.Load()) }
 
 // GetX509BundleForTrustDomain implements x509bundle.Source.
 func (f *FileBundles) GetX509BundleForTrustDomain(td spiffeid.TrustDomain) (*x509bundle.Bundle, error) {

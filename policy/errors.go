@@ -25,6 +25,7 @@ var (
 	ErrWatcher           = errors.New("invalid watcher options")
 	ErrChangedDuringRead = errors.New("the policy directory changed while it was read")
 	ErrClosed            = errors.New("the watcher was closed")
+	ErrNoSnapshot        = errors.New("no policy snapshot loaded")
 )
 
 // LoadError is one problem found while loading a policy source. Its message

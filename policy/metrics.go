@@ -3,6 +3,7 @@ package policy
 import (
 	"errors"
 	"sync"
+	"sync/atomic"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -18,6 +19,7 @@ type Metrics struct {
 	excExpired prometheus.Gauge
 	excRefused prometheus.Gauge
 	evalErrors *prometheus.CounterVec
+	excDecided *prometheus.CounterVec
 	determ     *determiningMetric
 
 	mu       sync.Mutex
@@ -47,14 +49,18 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Help: "Number of governed exceptions refused (malformed or over the approval window) whose file was left out."}),
 		evalErrors: prometheus.NewCounterVec(prometheus.CounterOpts(opts("errors_total",
 			"Policies that errored during evaluation, by effect.")), []string{"effect"}),
+		excDecided: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "tollgate", Name: "exception_decisions_total",
+			Help: "Decisions determined by a governed exception, by decision (allow or deny)."}, []string{"decision"}),
 		determ: newDeterminingMetric(),
 	}
+	m.excDecided.WithLabelValues("allow")
+	m.excDecided.WithLabelValues("deny")
 	if reg == nil {
 		return m, nil
 	}
 	var errs []error
 	for _, c := range []prometheus.Collector{m.reloads, m.info, m.count, m.excActive, m.excNext,
-		m.excExpired, m.excRefused, m.evalErrors, m.determ.vec} {
+		m.excExpired, m.excRefused, m.evalErrors, m.excDecided, m.determ.vec} {
 		errs = append(errs, reg.Register(c))
 	}
 	if err := errors.Join(errs...); err != nil {
@@ -133,4 +139,91 @@ func (m *Metrics) decision(d *Decision) {
 		}
 		m.evalErrors.WithLabelValues(string(effect)).Inc()
 	}
+	if len(d.Exceptions) > 0 {
+		decision := "deny"
+		if d.Allow {
+			decision = "allow"
+		}
+		m.excDecided.WithLabelValues(decision).Inc()
+	}
+}
+
+// noPolicy is the policy label of a decision no policy determined
+// (no_permit, no_snapshot, stale_policy, invalid_request).
+const noPolicy = "none"
+
+// determiningMetric is tollgate_policy_determining_total{policy,decision}:
+// how often each policy @id determined a decision. The policy label holds
+// only the @ids of the snapshot in force plus "none": when a snapshot is
+// swapped in, the series of policies it no longer holds are deleted, so
+// reloads cannot grow the series count without bound. Prometheus reads
+// the deletion as the end of that series; rate() over it is unaffected.
+type determiningMetric struct {
+	vec *prometheus.CounterVec
+
+	mu       sync.Mutex                      // guards creating and deleting children
+	loaded   atomic.Pointer[map[string]bool] // @ids of the snapshot in force
+	children sync.Map                        // [2]string{policy, decision} -> Counter
+}
+
+func newDeterminingMetric() *determiningMetric {
+	d := &determiningMetric{vec: prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "tollgate", Subsystem: "policy", Name: "determining_total",
+		Help: "Evaluations by determining policy @id (\"none\" when no policy determined the decision) and decision (allow or deny).",
+	}, []string{"policy", "decision"})}
+	d.loaded.Store(&map[string]bool{})
+	return d
+}
+
+// observe counts one evaluation once per determining policy.
+func (d *determiningMetric) observe(dec *Decision) {
+	decision := "deny"
+	if dec.Allow {
+		decision = "allow"
+	}
+	if len(dec.Determining) == 0 {
+		d.inc(noPolicy, decision)
+		return
+	}
+	for _, id := range dec.Determining {
+		d.inc(id, decision)
+	}
+}
+
+func (d *determiningMetric) inc(id, decision string) {
+	k := [2]string{id, decision}
+	if c, ok := d.children.Load(k); ok {
+		c.(prometheus.Counter).Inc()
+		return
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if id != noPolicy && !(*d.loaded.Load())[id] {
+		return // decided by a snapshot already swapped out: not labelled
+	}
+	c := d.vec.WithLabelValues(id, decision)
+	d.children.Store(k, c)
+	c.Inc()
+}
+
+// swap makes s's policies the allowed label values and deletes the series
+// of every other policy.
+func (d *determiningMetric) swap(s *Snapshot) {
+	ids := map[string]bool{}
+	if s != nil {
+		for _, p := range s.Policies() {
+			ids[p.ID] = true
+		}
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.loaded.Store(&ids)
+	d.children.Range(func(key, _ any) bool {
+		k := key.([2]string)
+		if k[0] != noPolicy && !ids[k[0]] {
+			d.children.Delete(k)
+			d.vec.DeleteLabelValues(k[0], k[1])
+		}
+		return true
+	})
 }

@@ -12,6 +12,7 @@ import (
 // ready to use and holds no snapshot.
 type Store struct {
 	cur     atomic.Pointer[Snapshot]
+	stale   atomic.Pointer[func() bool]
 	metrics *Metrics
 }
 
@@ -37,9 +38,20 @@ func (s *Store) Swap(next *Snapshot) *Snapshot {
 	return old
 }
 
+// DenyWhenStale makes Evaluate deny every request with ReasonStale while
+// stale reports true: the policy source's snapshot is past its freshness
+// bound (Source.Stale) and the operator chose to deny then
+// (policy.bundle.on_stale: deny). Call it before the Store serves.
+func (s *Store) DenyWhenStale(stale func() bool) { s.stale.Store(&stale) }
+
 // Evaluate evaluates against the snapshot in force; with none it denies with
-// ReasonNoSnapshot. See Snapshot.Evaluate.
+// ReasonNoSnapshot, and while DenyWhenStale's check reports a stale source
+// with ReasonStale. See Snapshot.Evaluate. Decisions a governed exception
+// determined are counted (tollgate_exception_decisions_total).
 func (s *Store) Evaluate(req cedar.Request, extra ...types.Entity) Decision {
+	if f := s.stale.Load(); f != nil && (*f)() {
+		return Decision{Reason: ReasonStale, Version: s.Version()}
+	}
 	d := s.cur.Load().Evaluate(req, extra...)
 	s.metrics.decision(&d)
 	return d

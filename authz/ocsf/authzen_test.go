@@ -48,8 +48,8 @@ func TestEventsAuthZEN(t *testing.T) {
 				Subject:  authz.QueryEntity{Type: "Workload", ID: tt.subject},
 				Action:   authz.QueryAction{Name: "ReadOrder"},
 				Resource: authz.QueryEntity{Type: "Order", ID: "42"}})
-			if d.Code != tt.code {
-				t.Fatalf("code %s (%s)", d.Code, d.Reason)
+			if d.Code.String() != tt.code {
+				t.Fatalf("code %s (%s)", d.Code, d.Detail)
 			}
 			line := buf.Bytes()
 			if err := s.validate(line); err != nil {

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tollgate-authz/tollgate/authz"
+	"github.com/tollgate-authz/tollgate/internal/jsonw"
 )
 
 // FuzzHandler: whatever a decision record holds (any strings, any outcome,
@@ -69,7 +69,7 @@ func FuzzHandler(f *testing.F) {
 		}
 		// unmapped.tollgate is, byte for byte, the JSON decision line.
 		var jl bytes.Buffer
-		if err := authz.NewJSONLineHandler(&jl, nil).Handle(context.Background(), r); err != nil {
+		if err := jsonw.NewHandler(&jl, nil).Handle(context.Background(), r); err != nil {
 			t.Fatal(err)
 		}
 		var ev struct {

@@ -7,7 +7,7 @@ import (
 	"log/slog"
 	"sync"
 
-	"github.com/tollgate-authz/tollgate/authz"
+	"github.com/tollgate-authz/tollgate/internal/jsonw"
 )
 
 // Handler is a slog.Handler that writes each "decision" record as one OCSF
@@ -37,10 +37,10 @@ type output struct {
 }
 
 // scratch renders one event: the JSON decision line (unmapped.tollgate)
-// by authz's own writer, then the event around it.
+// by the decision log's writer (jsonw), then the event around it.
 type scratch struct {
 	line  bytes.Buffer
-	inner *authz.JSONLineHandler
+	inner *jsonw.Handler
 	event []byte
 }
 
@@ -57,7 +57,7 @@ func NewHandler(w io.Writer, level slog.Leveler, p Product) *Handler {
 	out := &output{w: w}
 	out.bufs.New = func() any {
 		s := &scratch{event: make([]byte, 0, 2048)}
-		s.inner = authz.NewJSONLineHandler(&s.line, slog.LevelDebug)
+		s.inner = jsonw.NewHandler(&s.line, slog.LevelDebug)
 		return s
 	}
 	return &Handler{out: out, level: level, product: p}

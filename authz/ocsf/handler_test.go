@@ -144,7 +144,7 @@ func TestEventsValid(t *testing.T) {
 				t.Fatal(err)
 			}
 			if ev.StatusID != tt.status || ev.Disposition != tt.disp || ev.Metadata.UID != d.ID ||
-				ev.StatusCode != d.Code || ev.Time < before || ev.Time > time.Now().UnixMilli() {
+				ev.StatusCode != d.Code.String() || ev.Time < before || ev.Time > time.Now().UnixMilli() {
 				t.Fatalf("event does not describe the decision %+v:\n%s", d, line)
 			}
 			var jl struct {

@@ -61,7 +61,7 @@ func (env *offlineEnv) why(w io.Writer, rec *recorder, d *authz.Decision, r *aut
 		return
 	}
 	if rec.req == nil {
-		fmt.Fprintf(w, "  decided before any policy was asked: %s\n", d.Reason)
+		fmt.Fprintf(w, "  decided before any policy was asked: %s\n", d.Detail)
 		return
 	}
 	env.ancestors(w, rec.req.Principal)

@@ -113,7 +113,7 @@ func explain(w io.Writer, rec *recorder, d *authz.Decision, secrets map[string]b
 	if d.Allowed() {
 		verdict = "ALLOW"
 	}
-	fmt.Fprintf(w, "decision: %s code=%s reason=%q\n", verdict, d.Code, d.Reason)
+	fmt.Fprintf(w, "decision: %s code=%s reason=%q\n", verdict, d.Code, d.Detail)
 	fmt.Fprintf(w, "determining policies: [%s]\n", strings.Join(d.Policies, ","))
 	if len(d.Exceptions) > 0 {
 		fmt.Fprintf(w, "exceptions: [%s]\n", strings.Join(d.Exceptions, ","))

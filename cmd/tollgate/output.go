@@ -73,7 +73,7 @@ func responseResult(resp *authv3.CheckResponse) *checkResult {
 
 // decisionResult is an offline decision as JSON.
 func decisionResult(d *authz.Decision) *checkResult {
-	r := &checkResult{Allowed: d.Allowed(), DecisionID: d.ID, Code: d.Code, Reason: d.Reason, Action: d.Action,
+	r := &checkResult{Allowed: d.Allowed(), DecisionID: d.ID, Code: d.Code.String(), Reason: d.Detail, Action: d.Action,
 		Resource: d.Resource, Policies: append([]string{}, d.Policies...), Exceptions: d.Exceptions, PolicyVersion: d.PolicyVersion}
 	if d.Identity != nil {
 		r.Principal = d.Identity.ID.String()

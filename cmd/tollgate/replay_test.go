@@ -13,6 +13,7 @@ import (
 
 	"github.com/tollgate-authz/tollgate/authz"
 	"github.com/tollgate-authz/tollgate/identity"
+	"github.com/tollgate-authz/tollgate/internal/jsonw"
 )
 
 const (
@@ -47,7 +48,7 @@ var generatedChecks = []logCheck{
 // decision log to a file.
 func generateLog(t *testing.T, dir string, checks []logCheck) string {
 	t.Helper()
-	return generateLogWith(t, dir, checks, func(w io.Writer) slog.Handler { return authz.NewJSONLineHandler(w, nil) })
+	return generateLogWith(t, dir, checks, func(w io.Writer) slog.Handler { return jsonw.NewHandler(w, nil) })
 }
 
 // generateLogWith is generateLog with the decision log's handler.

@@ -237,7 +237,7 @@ func (c *testCase) runHTTP(env *offlineEnv) outcome {
 		r.Method = "GET"
 	}
 	d := eng.Check(context.Background(), r)
-	got := outcome{allow: d.Allowed(), code: d.Code, policies: d.Policies}
+	got := outcome{allow: d.Allowed(), code: d.Code.String(), policies: d.Policies}
 	if rec.req != nil {
 		pd := decided(snap, *rec.req, rec.extra, rec.decision)
 		got.errors, got.errIDs, got.inScope = pd.errors, pd.errIDs, pd.inScope

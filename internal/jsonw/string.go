@@ -1,5 +1,7 @@
-// Package jsonw appends JSON text to byte slices without reflection, for
-// the decision log writers (authz's JSON line and authz/ocsf's events).
+// Package jsonw writes JSON for the decision log without reflection:
+// AppendString, and Handler, a slog.Handler that writes one JSON object
+// per record as slog.JSONHandler does (the JSON decision line, and the
+// line authz/ocsf wraps in its events).
 package jsonw
 
 import "unicode/utf8"

@@ -105,7 +105,7 @@ func (s *identitySources) bundleStatus(name string) adminui.Bundle {
 		srcs = append(srcs, source{"workload_api", s.workload, s.workload.LastUpdate})
 	}
 	if s.files != nil {
-		srcs = append(srcs, source{"files", s.files, s.reloader.changedAt})
+		srcs = append(srcs, source{"files", s.files, s.files.LastUpdate})
 	}
 	for _, src := range srcs {
 		if b, err := src.src.GetX509BundleForTrustDomain(td); err == nil {

@@ -5,8 +5,8 @@ import (
 	"log/slog"
 	"runtime/debug"
 
-	"github.com/tollgate-authz/tollgate/authz"
 	"github.com/tollgate-authz/tollgate/authz/ocsf"
+	"github.com/tollgate-authz/tollgate/internal/jsonw"
 )
 
 // decisionHandler is the decision log's handler for log.decision_format:
@@ -15,7 +15,7 @@ func decisionHandler(format string, w io.Writer) slog.Handler {
 	if format == "ocsf" {
 		return ocsf.NewHandler(w, nil, ocsf.Product{Version: buildVersion()})
 	}
-	return authz.NewJSONLineHandler(w, nil)
+	return jsonw.NewHandler(w, nil)
 }
 
 // buildVersion is the module version the binary was built from.

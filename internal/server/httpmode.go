@@ -11,8 +11,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/tollgate-authz/tollgate/envoy"
 	"github.com/tollgate-authz/tollgate/internal/config"
+	"github.com/tollgate-authz/tollgate/internal/forwardauth"
 )
 
 // httpMode is the plain-HTTP authorization listener (http_authz). A nil
@@ -24,7 +24,7 @@ type httpMode struct {
 
 // newHTTPMode opens the HTTP mode listener, or returns nil when
 // http_authz.listen is empty.
-func newHTTPMode(cfg config.HTTPMode, limits config.Limits, checker envoy.Checker, logger *slog.Logger, reg prometheus.Registerer) (*httpMode, error) {
+func newHTTPMode(cfg config.HTTPMode, limits config.Limits, checker forwardauth.Checker, logger *slog.Logger, reg prometheus.Registerer) (*httpMode, error) {
 	if cfg.Listen == "" {
 		return nil, nil
 	}
@@ -32,7 +32,7 @@ func newHTTPMode(cfg config.HTTPMode, limits config.Limits, checker envoy.Checke
 	if err != nil {
 		return nil, err
 	}
-	h, err := envoy.NewHTTPHandler(checker, envoy.HTTPOptions{Style: cfg.Style, TrustedProxies: trusted, Logger: logger, Registerer: reg})
+	h, err := forwardauth.New(checker, forwardauth.Options{Style: cfg.Style, TrustedProxies: trusted, Logger: logger, Registerer: reg})
 	if err != nil {
 		return nil, fmt.Errorf("server: http_authz: %w", err)
 	}
@@ -42,7 +42,7 @@ func newHTTPMode(cfg config.HTTPMode, limits config.Limits, checker envoy.Checke
 	}
 	return &httpMode{
 		srv: httpServer(h, limits, logger),
-		lis: guardListener{Listener: lis, answer: refusalAnswer(cfg.Style)},
+		lis: forwardauth.Guard(lis, cfg.Style),
 	}, nil
 }
 

@@ -21,7 +21,7 @@ import (
 type denyAll struct{}
 
 func (denyAll) Check(context.Context, *authz.Request) authz.Decision {
-	return authz.Decision{ID: "d", Outcome: authz.Forbidden, Code: "no_permit"}
+	return authz.Decision{ID: "d", Outcome: authz.Forbidden, Code: authz.CodeNoPermit}
 }
 
 func startHTTPMode(t *testing.T, style string) *httpMode {

@@ -30,7 +30,6 @@ type identitySources struct {
 	workload   *identity.WorkloadAPI
 	federation *identity.Federation
 	chain      identity.Chain
-	reloader   *fileReloader
 	logger     *slog.Logger
 }
 
@@ -123,7 +122,8 @@ func loadRoots(path string) (*x509.CertPool, error) {
 // source, and starts re-reading bundle files.
 func (s *identitySources) onChange(fn func()) {
 	if s.files != nil {
-		s.reloader = startFileReload(s.files, fileBundleInterval, s.logger, fn)
+		s.files.OnChange(fn)
+		s.files.Watch(identity.DefaultFileBundleInterval, s.logger)
 	}
 	if s.workload != nil {
 		s.workload.OnChange(fn)
@@ -153,7 +153,10 @@ func (s *identitySources) ready() error {
 }
 
 func (s *identitySources) close() error {
-	errs := []error{s.reloader.Close()}
+	var errs []error
+	if s.files != nil {
+		errs = append(errs, s.files.Close())
+	}
 	if s.federation != nil {
 		errs = append(errs, s.federation.Close())
 	}

@@ -33,7 +33,7 @@ func (h *hopRecorder) Check(_ context.Context, r *authz.Request) authz.Decision 
 	h.mu.Lock()
 	h.got = r.Credentials
 	h.mu.Unlock()
-	return authz.Decision{ID: "d", Outcome: authz.Allow, Code: "permit"}
+	return authz.Decision{ID: "d", Outcome: authz.Allow, Code: authz.CodePermit}
 }
 
 func staticSVID(s *testca.X509SVID) *x509svid.SVID {

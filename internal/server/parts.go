@@ -20,7 +20,7 @@ import (
 
 // parts are the long-lived objects built from the config.
 type parts struct {
-	cfg       *config.Config
+	cfg       *config.Config // read by the admin page (adminui.go)
 	logger    *slog.Logger
 	sources   *identitySources    // trust bundles: files, Workload API, federation (identity.go)
 	grpcOpts  []grpc.ServerOption // listen.mtls credentials
@@ -125,7 +125,7 @@ func (p *parts) buildEngine(ctx context.Context, cfg *config.Config, reg prometh
 	}
 	var shadow authz.Policies
 	if p.shadow != nil {
-		shadow = p.shadow.guarded
+		shadow = p.shadow.store
 	}
 	var tail authz.DecisionTail // a nil *adminui.Ring would be a non-nil tail
 	if cfg.Admin.UI {
@@ -136,7 +136,7 @@ func (p *parts) buildEngine(ctx context.Context, cfg *config.Config, reg prometh
 	// against, so the check vets the context the engine builds.
 	p.engine, err = authz.NewEngine(authz.Config{
 		Identifier:  p.verifier,
-		Policies:    p.source.guarded,
+		Policies:    p.source.store,
 		Shadow:      shadow,
 		Manifest:    manifest,
 		Signals:     p.source.signals,
@@ -178,12 +178,7 @@ func decisionWriter(dest string) (writeCloser, error) {
 
 func (p *parts) grpcServerOptions() []grpc.ServerOption { return p.grpcOpts }
 
-func (p *parts) policyVersion() string {
-	if s := p.source.store.Current(); s != nil {
-		return s.Version()
-	}
-	return ""
-}
+func (p *parts) policyVersion() string { return p.source.store.Version() }
 
 // ready reports why Tollgate cannot serve decisions yet, or nil.
 func (p *parts) ready() error {

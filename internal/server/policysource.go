@@ -22,11 +22,13 @@ import (
 // refresh when no exception expires sooner.
 const expiryRefreshMax = 5 * time.Second
 
-// policySource keeps the policy store filled from IAM's policy directory
-// or signed bundle, and checks every new version against the app teams'
-// manifests before it replaces the running one.
+// policySource wires IAM's policy directory (policy.Watcher) or signed
+// bundle (bundle.Fetcher) to the store the engine reads: either source
+// publishes only snapshots that its Load checked against the app teams'
+// manifests. Staleness and exception counting are the store's.
 type policySource struct {
 	store         *policy.Store
+	src           policy.Source
 	manifest      *authz.Manifest
 	signals       []authz.Signal
 	claims        []string
@@ -34,12 +36,6 @@ type policySource struct {
 	opts          policy.Options
 	requireSchema bool
 	log           *slog.Logger
-	watcher       *policy.Watcher
-	fetcher       *bundle.Fetcher
-	guarded       *guardedPolicies
-
-	pendMu  sync.Mutex
-	pending *policy.Snapshot // validated by the fetcher, not yet swapped in
 
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -65,17 +61,9 @@ func newPolicySource(ctx context.Context, cfg *config.Config, logger *slog.Logge
 	if b := cfg.Policy.Bundle; b != nil {
 		err = s.startFetcher(ctx, b, reg)
 	} else {
-		s.watcher, err = policy.NewWatcher(s.store, policy.WatcherOptions{
-			Dir: cfg.Policy.Dir, Interval: cfg.Policy.ReloadInterval, Settle: cfg.Policy.SettleInterval,
-			Logger: logger,
-			Load:   func() (*policy.Snapshot, error) { return s.loadDir(cfg.Policy.Dir) },
-		})
+		err = s.startWatcher(&cfg.Policy)
 	}
 	if err != nil {
-		_ = s.close()
-		return nil, err
-	}
-	if s.guarded, err = newGuardedPolicies(s, cfg.Policy.Bundle, reg); err != nil {
 		_ = s.close()
 		return nil, err
 	}
@@ -113,6 +101,18 @@ func (s *policySource) checkManifests(snap *policy.Snapshot) error {
 	return nil
 }
 
+func (s *policySource) startWatcher(p *config.Policy) error {
+	w, err := policy.NewWatcher(s.store, policy.WatcherOptions{
+		Dir: p.Dir, Interval: p.ReloadInterval, Settle: p.SettleInterval, Logger: s.log,
+		Load: func() (*policy.Snapshot, error) { return s.loadDir(p.Dir) },
+	})
+	if err != nil {
+		return err // s.src stays nil: a typed nil would not be
+	}
+	s.src = w
+	return nil
+}
+
 func (s *policySource) startFetcher(ctx context.Context, b *config.PolicyBundle, reg prometheus.Registerer) error {
 	keys, err := bundle.LoadPublicKeys(b.PublicKeys...)
 	if err != nil {
@@ -120,7 +120,7 @@ func (s *policySource) startFetcher(ctx context.Context, b *config.PolicyBundle,
 	}
 	cfg := bundle.FetcherConfig{
 		URL: b.URL, AllowInsecureHTTP: b.AllowInsecureHTTP, PublicKeys: keys, Interval: b.Interval, CacheDir: b.CacheDir,
-		MaxStaleness: b.MaxStaleness, StartTimeout: b.StartTimeout, Validate: s.validateBundle, OnUpdate: s.applyBundle,
+		MaxStaleness: b.MaxStaleness, StartTimeout: b.StartTimeout, Load: s.loadBundle, Store: s.store,
 		Logger: s.log, Registerer: reg,
 	}
 	if oci.IsReference(b.URL) {
@@ -129,62 +129,37 @@ func (s *policySource) startFetcher(ctx context.Context, b *config.PolicyBundle,
 			return err
 		}
 	}
-	if s.fetcher, err = bundle.NewFetcher(cfg); err != nil {
-		return err
-	}
-	return s.fetcher.Start(ctx)
-}
-
-// validateBundle loads a verified bundle (schema, policies, entities,
-// exceptions) and checks it against the manifests.
-func (s *policySource) validateBundle(fsys fs.FS) error {
-	snap, err := policy.Load(fsys, s.opts)
-	if err == nil {
-		err = s.checkManifests(snap)
-	}
-	s.pendMu.Lock()
-	defer s.pendMu.Unlock()
-	s.pending = nil
+	f, err := bundle.NewFetcher(cfg)
 	if err != nil {
 		return err
 	}
-	s.pending = snap
-	return nil
-}
-
-// applyBundle swaps in the snapshot validateBundle built, labelled with the
-// signed manifest's version.
-func (s *policySource) applyBundle(_ fs.FS, m *bundle.Manifest, digest string) error {
-	s.pendMu.Lock()
-	snap := s.pending
-	s.pending = nil
-	s.pendMu.Unlock()
-	if snap == nil {
-		return errors.New("server: bundle was not validated")
+	s.src = f
+	if b.OnStale != "serve" {
+		s.store.DenyWhenStale(f.Stale)
 	}
-	s.store.Swap(snap.WithVersion(m.Version))
-	s.log.Info("policy bundle in force", "version", m.Version, "hash", snap.Hash(), "digest", digest,
-		"policies", snap.Len())
-	return nil
+	return f.Start(ctx)
 }
 
-// stale reports whether the bundle in use expired or the bundle server was
-// not reached in time.
-func (s *policySource) stale() bool { return s.fetcher != nil && s.fetcher.Stale() }
+// loadBundle loads a verified bundle (schema, policies, entities,
+// exceptions) and checks it against the manifests.
+func (s *policySource) loadBundle(fsys fs.FS, _ *bundle.Manifest) (*policy.Snapshot, error) {
+	snap, err := policy.Load(fsys, s.opts)
+	if err != nil {
+		return nil, err
+	}
+	return snap, s.checkManifests(snap)
+}
 
 // ready reports why decisions cannot be served, or nil. With no policy
 // version loaded Tollgate is never ready (readyz answers 503).
 func (s *policySource) ready() error {
-	if s.store.Current() == nil {
-		return errors.New("no policy snapshot loaded")
+	if s.src == nil {
+		return policy.ErrNoSnapshot
 	}
-	if s.fetcher != nil {
-		return s.fetcher.Fresh()
-	}
-	return nil
+	return s.src.Ready()
 }
 
-// close stops the watcher or fetcher and the expiry timer. Idempotent.
+// close stops the source and the expiry timer. Idempotent.
 func (s *policySource) close() error {
 	var errs []error
 	s.once.Do(func() {
@@ -192,11 +167,8 @@ func (s *policySource) close() error {
 			s.cancel()
 			<-s.done
 		}
-		if s.watcher != nil {
-			errs = append(errs, s.watcher.Close())
-		}
-		if s.fetcher != nil {
-			errs = append(errs, s.fetcher.Close())
+		if s.src != nil {
+			errs = append(errs, s.src.Close())
 		}
 	})
 	return errors.Join(errs...)

@@ -73,3 +73,14 @@ func (f *fakeT) Fatalf(string, ...any) {
 	f.failed = true
 	panic("fatal")
 }
+
+func TestSyncBuffer(t *testing.T) {
+	var b SyncBuffer
+	done := make(chan struct{})
+	go func() { defer close(done); _, _ = b.Write([]byte("a=1 ")) }()
+	_, _ = b.Write([]byte("a=1 "))
+	<-done
+	if b.Count("a=1") != 2 || b.String() != "a=1 a=1 " {
+		t.Fatalf("buffer %q", b.String())
+	}
+}

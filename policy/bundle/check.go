@@ -73,8 +73,8 @@ func (f *Fetcher) fetch(ctx context.Context) (string, error) {
 	return resultOK, nil
 }
 
-// accept verifies, opens and validates a bundle and hands it to OnUpdate,
-// unless it is the bundle already in use.
+// accept verifies and opens a bundle, builds its snapshot with Load and
+// publishes it to the Store, unless it is the bundle already in use.
 func (f *Fetcher) accept(archive, sig []byte, source string) error {
 	if err := verify(archive, sig, f.cfg.PublicKeys); err != nil {
 		return fail(resultSignature, "verify signature", err)
@@ -90,17 +90,19 @@ func (f *Fetcher) accept(archive, sig []byte, source string) error {
 	if err := f.checkFresh(m, digest); err != nil {
 		return err
 	}
-	if err := f.cfg.Validate(fsys); err != nil {
+	snap, err := f.cfg.Load(fsys, m)
+	if err == nil && snap == nil {
+		err = errors.New("no snapshot")
+	}
+	if err != nil {
 		return fail(resultContent, "validate version "+m.Version, err)
 	}
-	if err := f.cfg.OnUpdate(fsys, m, digest); err != nil {
-		return fail(resultContent, "apply version "+m.Version, err)
-	}
+	f.cfg.Store.Swap(snap.WithVersion(m.Version))
 	f.digest = digest
 	f.floor = floor{sequence: m.Sequence, digest: digest}
 	f.expires.Store(m.Expires.Unix())
 	f.cfg.Logger.Info("policy bundle updated", "source", source, "version", m.Version, "sequence", m.Sequence,
-		"digest", digest, "created", m.Created.Format(time.RFC3339), "expires", m.Expires.Format(time.RFC3339))
+		"digest", digest, "hash", snap.Hash(), "policies", snap.Len(), "created", m.Created.Format(time.RFC3339), "expires", m.Expires.Format(time.RFC3339))
 	return nil
 }
 

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/tollgate-authz/tollgate/policy"
 )
 
 // Fetcher defaults.
@@ -53,13 +55,15 @@ type FetcherConfig struct {
 	StartTimeout time.Duration
 	// Limits for downloads and extraction; zero fields take the defaults.
 	Limits Limits
-	// Validate checks a verified bundle's content before it is accepted.
-	// Required: a bundle it rejects is never handed to OnUpdate.
-	Validate func(fsys fs.FS) error
-	// OnUpdate receives each accepted bundle and its archive digest
-	// ("sha256:<hex>"); the caller swaps it in atomically. An error rejects
-	// the bundle. Required. Calls are never concurrent.
-	OnUpdate func(fsys fs.FS, m *Manifest, digest string) error
+	// Load builds and checks the snapshot of a verified bundle's files
+	// (policy.Load and the caller's own checks, such as the manifests). An
+	// error rejects the bundle and the snapshot in force stays. Required.
+	// Calls are never concurrent.
+	Load func(fsys fs.FS, m *Manifest) (*policy.Snapshot, error)
+	// Store is where each accepted snapshot is published, labelled with
+	// the signed manifest's version. Required. The Fetcher is the Store's
+	// only writer: like policy.Watcher, it publishes verified snapshots.
+	Store *policy.Store
 	// Logger; default discards.
 	Logger *slog.Logger
 	// Registerer for the tollgate_bundle_* metrics; nil registers nothing.
@@ -125,8 +129,8 @@ func (c FetcherConfig) checkRequired() error {
 			return fmt.Errorf("PublicKeys[%d]: not an ed25519 public key (%d bytes)", i, len(k))
 		}
 	}
-	if c.Validate == nil || c.OnUpdate == nil {
-		return errors.New("Validate and OnUpdate are required")
+	if c.Load == nil || c.Store == nil {
+		return errors.New("Load and Store are required")
 	}
 	return nil
 }

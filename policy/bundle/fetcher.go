@@ -58,7 +58,7 @@ func NewFetcher(cfg FetcherConfig) (*Fetcher, error) {
 // It reads the highest accepted sequence from CacheDir, tries the server
 // first and falls back to the last-known-good bundle in CacheDir (whose
 // signature is verified again). If neither yields a fresh bundle, not older
-// than the highest accepted, accepted by Validate and OnUpdate, it retries
+// than the highest accepted, accepted by Load, it retries
 // the server until StartTimeout; then it returns ErrNoBundle and does not
 // poll. ctx bounds only this first load.
 func (f *Fetcher) Start(ctx context.Context) error {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/tollgate-authz/tollgate/internal/testutil"
+	"github.com/tollgate-authz/tollgate/policy"
 )
 
 func TestFetcherETagCycle(t *testing.T) {
@@ -250,7 +251,7 @@ func TestFetcherPolls(t *testing.T) {
 	srv.publish(signedPair(t, key, "v1"))
 	rec := &recorder{updates: make(chan string, 16)}
 	f, err := NewFetcher(FetcherConfig{URL: srv.url(), Client: srv.Client(), PublicKeys: []ed25519.PublicKey{pub(key)},
-		Interval: 5 * time.Millisecond, Validate: rejectMarked, OnUpdate: rec.onUpdate,
+		Interval: 5 * time.Millisecond, Load: rec.load, Store: policy.NewStore(nil),
 		Clock: (&fakeClock{t: testCreated.Add(2 * time.Hour)}).Now})
 	if err != nil {
 		t.Fatal(err)
@@ -296,7 +297,7 @@ func TestNewFetcherConfigErrors(t *testing.T) {
 	ok := func() FetcherConfig {
 		return FetcherConfig{URL: "https://user:s3cret@bundles.example/b.tar.gz?token=s3cret",
 			PublicKeys: []ed25519.PublicKey{pub(testKey(1))},
-			Validate:   rejectMarked, OnUpdate: (&recorder{}).onUpdate}
+			Load:       (&recorder{}).load, Store: policy.NewStore(nil)}
 	}
 	tests := []struct {
 		name   string
@@ -308,8 +309,8 @@ func TestNewFetcherConfigErrors(t *testing.T) {
 		{"plain http URL", func(c *FetcherConfig) { c.URL = "http://user:s3cret@bundles.example/b.tar.gz?token=s3cret" }},
 		{"relative URL", func(c *FetcherConfig) { c.URL = "/b.tar.gz?token=s3cret" }},
 		{"bad signature URL", func(c *FetcherConfig) { c.SignatureURL = "ftp://x/s3cret" }},
-		{"no Validate", func(c *FetcherConfig) { c.Validate = nil }},
-		{"no OnUpdate", func(c *FetcherConfig) { c.OnUpdate = nil }},
+		{"no Load", func(c *FetcherConfig) { c.Load = nil }},
+		{"no Store", func(c *FetcherConfig) { c.Store = nil }},
 		{"negative interval", func(c *FetcherConfig) { c.Interval = -time.Second }},
 		{"URL and Source", func(c *FetcherConfig) { c.Source = &httpSource{} }},
 		{"no URL nor Source", func(c *FetcherConfig) { c.URL = "" }},
@@ -341,5 +342,37 @@ func TestRedactAndSignatureURL(t *testing.T) {
 	}
 	if got := signatureURL(u); got.Path != "/a/b.tar.gz.sig" || got.RawQuery != "token=x" {
 		t.Errorf("signatureURL = %v", got)
+	}
+}
+
+// TestFetcherIsAPolicySource: the Fetcher publishes each accepted bundle's
+// snapshot to its Store under the signed version, never a refused one,
+// and is Ready only with a published, fresh snapshot.
+func TestFetcherIsAPolicySource(t *testing.T) {
+	key := testKey(1)
+	srv := newBundleServer(t)
+	srv.publish(signedPair(t, key, "v1"))
+	h := newHarness(t, srv, t.TempDir(), pub(key))
+	var src policy.Source = h.f
+	if err := src.Ready(); !errors.Is(err, policy.ErrNoSnapshot) {
+		t.Fatalf("before Start: Ready = %v", err)
+	}
+	ctx := context.Background()
+	if err := h.f.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := src.Ready(); err != nil || src.Stale() || h.store.Version() != "v1" {
+		t.Fatalf("after Start: Ready = %v, Stale = %v, version %q", err, src.Stale(), h.store.Version())
+	}
+	srv.publish(signed(t, key, "v2", map[string]string{"main.cedar": policyA, "reject.cedar": policyA}))
+	if err := h.f.CheckNow(ctx); err == nil {
+		t.Fatal("a bundle Load refused was accepted")
+	}
+	if h.store.Version() != "v1" {
+		t.Fatalf("a refused bundle was published: version %q", h.store.Version())
+	}
+	h.clock.Advance(2 * time.Minute) // past MaxStaleness without a check
+	if err := src.Ready(); err == nil || !src.Stale() {
+		t.Fatalf("stale: Ready = %v, Stale = %v", err, src.Stale())
 	}
 }

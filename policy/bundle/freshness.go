@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tollgate-authz/tollgate/policy"
 )
 
 // highestFile, in CacheDir, records the highest accepted sequence and the
@@ -50,6 +52,17 @@ func (f *Fetcher) checkFresh(m *Manifest, digest string) error {
 			ErrRollback, m.Version, m.Sequence, fl.digest))
 	}
 	return nil
+}
+
+var _ policy.Source = (*Fetcher)(nil)
+
+// Ready is nil while decisions may be served from the bundle: the Store
+// holds an accepted snapshot and the bundle is Fresh.
+func (f *Fetcher) Ready() error {
+	if f.cfg.Store.Current() == nil {
+		return wrap(policy.ErrNoSnapshot)
+	}
+	return f.Fresh()
 }
 
 // Fresh returns nil while the bundle in use may be relied on, else why

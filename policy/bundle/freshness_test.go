@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/tollgate-authz/tollgate/internal/testutil"
+	"github.com/tollgate-authz/tollgate/policy"
 )
 
 // TestFetcherCountsHTTPStatusFailures: a bundle server answering with an
@@ -169,7 +170,7 @@ func TestFetcherRefusesBundleWithoutFreshness(t *testing.T) {
 func TestFetcherRequiresHTTPS(t *testing.T) {
 	key := testKey(1)
 	cfg := FetcherConfig{URL: "http://bundles.example/b.tar.gz", PublicKeys: []ed25519.PublicKey{pub(key)},
-		Validate: rejectMarked, OnUpdate: (&recorder{}).onUpdate}
+		Load: (&recorder{}).load, Store: policy.NewStore(nil)}
 	if _, err := NewFetcher(cfg); err == nil {
 		t.Error("NewFetcher accepted a plain http:// URL")
 	}
@@ -187,7 +188,7 @@ func TestFetcherRequiresHTTPS(t *testing.T) {
 	rec := &recorder{updates: make(chan string, 4)}
 	f, err := NewFetcher(FetcherConfig{URL: tlsSrv.URL + "/bundles/bundle.tar.gz?token=s3cret",
 		PublicKeys: []ed25519.PublicKey{pub(key)}, Client: tlsSrv.Client(),
-		Validate: rejectMarked, OnUpdate: rec.onUpdate})
+		Load: rec.load, Store: policy.NewStore(nil)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -263,7 +264,7 @@ func TestFetcherAllowInsecureHTTP(t *testing.T) {
 	srv.publish(signedPair(t, key, "v1"))
 	rec := &recorder{updates: make(chan string, 4)}
 	f, err := NewFetcher(FetcherConfig{URL: srv.url(), AllowInsecureHTTP: true, PublicKeys: []ed25519.PublicKey{pub(key)},
-		Validate: rejectMarked, OnUpdate: rec.onUpdate, Clock: (&fakeClock{t: testCreated.Add(time.Hour)}).Now})
+		Load: rec.load, Store: policy.NewStore(nil), Clock: (&fakeClock{t: testCreated.Add(time.Hour)}).Now})
 	if err != nil {
 		t.Fatal(err)
 	}

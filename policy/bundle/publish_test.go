@@ -60,7 +60,7 @@ func TestFetcherMismatchedPairStillRefused(t *testing.T) {
 	}
 }
 
-// last is the version most recently handed to OnUpdate; "" if none.
+// last is the version most recently accepted by Load; "" if none.
 func (r *recorder) last() string {
 	v := r.got()
 	if len(v) == 0 {

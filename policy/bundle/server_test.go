@@ -1,7 +1,6 @@
 package bundle
 
 import (
-	"bytes"
 	"crypto/ed25519"
 	"errors"
 	"io/fs"
@@ -14,6 +13,9 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/tollgate-authz/tollgate/internal/testutil"
+	"github.com/tollgate-authz/tollgate/policy"
 )
 
 // bundleServer serves one archive and its signature, with ETags, over a real
@@ -108,14 +110,23 @@ func (c *fakeClock) Advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-// recorder collects the bundles handed to OnUpdate.
+// recorder collects the versions of the bundles Load accepted.
 type recorder struct {
 	mu       sync.Mutex
 	versions []string
 	updates  chan string
 }
 
-func (r *recorder) onUpdate(_ fs.FS, m *Manifest, _ string) error {
+// load is the Fetcher's Load: it refuses bundles holding reject.cedar
+// (rejectMarked), loads the rest and records their version.
+func (r *recorder) load(fsys fs.FS, m *Manifest) (*policy.Snapshot, error) {
+	if err := rejectMarked(fsys); err != nil {
+		return nil, err
+	}
+	snap, err := policy.Load(fsys, policy.Options{})
+	if err != nil {
+		return nil, err
+	}
 	r.mu.Lock()
 	r.versions = append(r.versions, m.Version)
 	r.mu.Unlock()
@@ -123,7 +134,7 @@ func (r *recorder) onUpdate(_ fs.FS, m *Manifest, _ string) error {
 	case r.updates <- m.Version:
 	default:
 	}
-	return nil
+	return snap, nil
 }
 
 func (r *recorder) got() []string {
@@ -132,7 +143,7 @@ func (r *recorder) got() []string {
 	return append([]string(nil), r.versions...)
 }
 
-// rejectMarked is a Validate that refuses bundles holding reject.cedar.
+// rejectMarked refuses bundles holding reject.cedar.
 func rejectMarked(fsys fs.FS) error {
 	if _, err := fs.Stat(fsys, "reject.cedar"); err == nil {
 		return errors.New("policy: reject.cedar: refused by the test validator")
@@ -140,41 +151,24 @@ func rejectMarked(fsys fs.FS) error {
 	return nil
 }
 
-// syncBuffer is a goroutine-safe log sink.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 type harness struct {
-	logs  *syncBuffer
+	logs  *testutil.SyncBuffer
 	f     *Fetcher
 	rec   *recorder
+	store *policy.Store // where the Fetcher publishes
 	reg   *prometheus.Registry
 	clock *fakeClock
 }
 
 func newHarness(t *testing.T, srv *bundleServer, cacheDir string, keys ...ed25519.PublicKey) *harness {
 	t.Helper()
-	h := &harness{logs: &syncBuffer{}, rec: &recorder{updates: make(chan string, 16)}, reg: prometheus.NewRegistry(),
-		clock: &fakeClock{t: time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)}}
+	h := &harness{logs: &testutil.SyncBuffer{}, rec: &recorder{updates: make(chan string, 16)}, reg: prometheus.NewRegistry(),
+		clock: &fakeClock{t: time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)}, store: policy.NewStore(nil)}
 	var err error
 	h.f, err = NewFetcher(FetcherConfig{
 		URL: srv.url(), Client: srv.Client(), PublicKeys: keys, CacheDir: cacheDir, Interval: time.Hour, MaxStaleness: time.Minute,
 		StartTimeout: time.Nanosecond, // no retries at start: tests count each fetch
-		Validate:     rejectMarked, OnUpdate: h.rec.onUpdate, Registerer: h.reg, Clock: h.clock.Now,
+		Load:         h.rec.load, Store: h.store, Registerer: h.reg, Clock: h.clock.Now,
 		Logger: slog.New(slog.NewTextHandler(h.logs, nil)),
 	})
 	if err != nil {

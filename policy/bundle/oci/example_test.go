@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/registry"
 
+	"github.com/tollgate-authz/tollgate/policy"
 	"github.com/tollgate-authz/tollgate/policy/bundle"
 	"github.com/tollgate-authz/tollgate/policy/bundle/oci"
 )
@@ -40,17 +41,17 @@ func Example() {
 	}
 
 	src, _ := oci.NewSource(loc, opts)
+	store := policy.NewStore(nil)
 	f, _ := bundle.NewFetcher(bundle.FetcherConfig{
-		Source: src, PublicKeys: []ed25519.PublicKey{pub},
-		Validate: func(fs.FS) error { return nil },
-		OnUpdate: func(_ fs.FS, m *bundle.Manifest, _ string) error {
-			fmt.Println("in force:", m.Version)
-			return nil
+		Source: src, PublicKeys: []ed25519.PublicKey{pub}, Store: store,
+		Load: func(fsys fs.FS, _ *bundle.Manifest) (*policy.Snapshot, error) {
+			return policy.Load(fsys, policy.Options{})
 		},
 	})
 	defer f.Close()
 	if err := f.Start(context.Background()); err != nil {
 		fmt.Println(err)
 	}
+	fmt.Println("in force:", store.Version())
 	// Output: in force: v1
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/registry"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/tollgate-authz/tollgate/policy"
 	"github.com/tollgate-authz/tollgate/policy/bundle"
 )
 
@@ -95,11 +96,17 @@ type applied struct {
 	versions []string
 }
 
-func (a *applied) onUpdate(_ fs.FS, m *bundle.Manifest, _ string) error {
+// load is the Fetcher's Load: it loads the bundle's policies and records
+// its version.
+func (a *applied) load(fsys fs.FS, m *bundle.Manifest) (*policy.Snapshot, error) {
+	snap, err := policy.Load(fsys, policy.Options{})
+	if err != nil {
+		return nil, err
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.versions = append(a.versions, m.Version)
-	return nil
+	return snap, nil
 }
 
 func (a *applied) last() string {
@@ -121,7 +128,7 @@ func newFetcher(t testing.TB, loc string, key ed25519.PrivateKey, cache string, 
 	a := &applied{}
 	f, err := bundle.NewFetcher(bundle.FetcherConfig{Source: src, PublicKeys: []ed25519.PublicKey{key.Public().(ed25519.PublicKey)},
 		CacheDir: cache, Interval: time.Hour, StartTimeout: time.Second, Registerer: reg,
-		Validate: func(fs.FS) error { return nil }, OnUpdate: a.onUpdate})
+		Load: a.load, Store: policy.NewStore(nil)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package envoy
+package forwardauth
 
 import (
 	"errors"
@@ -27,7 +27,7 @@ const (
 
 // ErrForwarded is a check request whose original-request headers are
 // missing, repeated or malformed.
-var ErrForwarded = errors.New("envoy: bad forwarded request")
+var ErrForwarded = errors.New("forwardauth: bad forwarded request")
 
 // maxForwardedURI bounds the original request target.
 const maxForwardedURI = 8192

@@ -1,4 +1,4 @@
-package envoy
+package forwardauth
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"google.golang.org/grpc/codes"
 
 	"github.com/tollgate-authz/tollgate/authz"
+	"github.com/tollgate-authz/tollgate/envoy"
 	"github.com/tollgate-authz/tollgate/identity"
 )
 
@@ -24,12 +25,12 @@ func TestZeroOutcomeDenies(t *testing.T) {
 	id := &identity.Identity{ID: spiffeid.RequireFromString("spiffe://example.org/web")}
 	tests := map[string]authz.Decision{
 		"zero decision":            {},
-		"identity, no outcome":     {ID: "d", Identity: id, Code: "permit"},
+		"identity, no outcome":     {ID: "d", Identity: id, Code: authz.CodePermit},
 		"zero outcome, code unset": {ID: "d", Identity: id},
 	}
 	for name, d := range tests {
 		t.Run(name+"/grpc", func(t *testing.T) {
-			resp, err := dial(t, NewServer(&recorder{decision: d}, Options{})).Check(context.Background(), &authv3.CheckRequest{})
+			resp, err := envoy.NewServer(&recorder{Decision: d}, envoy.Options{}).Check(context.Background(), &authv3.CheckRequest{})
 			if err != nil {
 				t.Fatalf("a denial must be a CheckResponse: %v", err)
 			}
@@ -40,9 +41,9 @@ func TestZeroOutcomeDenies(t *testing.T) {
 		t.Run(name+"/http", func(t *testing.T) {
 			for _, style := range []string{StyleEnvoy, StyleNginx, StyleCaddy, StyleTraefik} {
 				w := httptest.NewRecorder()
-				newHTTP(t, style, &recorder{decision: d}).ServeHTTP(w, checkReq("GET", "/orders/1", "10.0.0.1:1",
+				newHTTP(t, style, &recorder{Decision: d}).ServeHTTP(w, checkReq("GET", "/orders/1", "10.0.0.1:1",
 					map[string]string{"X-Forwarded-Method": "GET", "X-Forwarded-Uri": "/orders/1", "X-Original-Method": "GET", "X-Original-Uri": "/orders/1"}, ""))
-				if w.Code != 403 || w.Header().Get(HeaderSPIFFEID) != "" || w.Header().Get("X-Tollgate-Code") == "" {
+				if w.Code != 403 || w.Header().Get(envoy.HeaderSPIFFEID) != "" || w.Header().Get("X-Tollgate-Code") == "" {
 					t.Fatalf("%s: zero outcome answered %d %v", style, w.Code, w.Header())
 				}
 			}
@@ -56,12 +57,12 @@ func TestZeroOutcomeDenies(t *testing.T) {
 func failOpenDenials() map[string]authz.Decision {
 	id := &identity.Identity{ID: spiffeid.RequireFromString("spiffe://example.org/web")}
 	return map[string]authz.Decision{
-		"no policy":               {ID: "d", Outcome: authz.Unavailable, Code: "no_snapshot", Reason: "no policy is loaded"},
-		"stale policy":            {ID: "d", Outcome: authz.Unavailable, Code: "stale_policy", Reason: "the policy bundle is stale"},
-		"internal error":          {ID: "d", Outcome: authz.Unavailable, Code: authz.CodeInternal, Reason: "internal error"},
-		"allow without identity":  {ID: "d", Outcome: authz.Allow, Code: "permit"},
-		"outcome out of range":    {ID: "d", Outcome: authz.Outcome(99), Code: "permit", Identity: id},
-		"grpc caller unavailable": {ID: "d", Outcome: authz.Unavailable, Code: "no_snapshot", GRPC: true},
+		"no policy":               {ID: "d", Outcome: authz.Unavailable, Code: authz.CodeNoSnapshot, Detail: "no policy is loaded"},
+		"stale policy":            {ID: "d", Outcome: authz.Unavailable, Code: authz.CodeStalePolicy, Detail: "the policy bundle is stale"},
+		"internal error":          {ID: "d", Outcome: authz.Unavailable, Code: authz.CodeInternal, Detail: "internal error"},
+		"allow without identity":  {ID: "d", Outcome: authz.Allow, Code: authz.CodePermit},
+		"outcome out of range":    {ID: "d", Outcome: authz.Outcome(99), Code: authz.CodePermit, Identity: id},
+		"grpc caller unavailable": {ID: "d", Outcome: authz.Unavailable, Code: authz.CodeNoSnapshot, GRPC: true},
 	}
 }
 
@@ -74,12 +75,12 @@ func TestHTTPDenialNever5xx(t *testing.T) {
 				w := httptest.NewRecorder()
 				hdr := caddyCheck()
 				hdr["X-Original-Method"], hdr["X-Original-Uri"] = "GET", "/orders/1"
-				newHTTP(t, style, &recorder{decision: d}).ServeHTTP(w, checkReq("GET", "/orders/1", "10.0.0.1:1", hdr, ""))
+				newHTTP(t, style, &recorder{Decision: d}).ServeHTTP(w, checkReq("GET", "/orders/1", "10.0.0.1:1", hdr, ""))
 				want := d.Code
 				if d.Outcome != authz.Unavailable {
 					want = authz.CodeInternal
 				}
-				if w.Code != 403 || w.Header().Get("X-Tollgate-Code") != want {
+				if w.Code != 403 || w.Header().Get("X-Tollgate-Code") != want.String() {
 					t.Fatalf("answered %d code %q, want 403 %q", w.Code, w.Header().Get("X-Tollgate-Code"), want)
 				}
 			})
@@ -92,7 +93,7 @@ func TestHTTPDenialNever5xx(t *testing.T) {
 func TestGRPCDenialIsAResponse(t *testing.T) {
 	for name, d := range failOpenDenials() {
 		t.Run(name, func(t *testing.T) {
-			resp, err := dial(t, NewServer(&recorder{decision: d}, Options{})).Check(context.Background(), &authv3.CheckRequest{})
+			resp, err := envoy.NewServer(&recorder{Decision: d}, envoy.Options{}).Check(context.Background(), &authv3.CheckRequest{})
 			if err != nil {
 				t.Fatalf("a denial must be a CheckResponse: %v", err)
 			}
@@ -111,9 +112,12 @@ func TestEveryOutcomeFailsClosed(t *testing.T) {
 	for o := authz.Outcome(-2); o < 12; o++ {
 		for _, who := range []*identity.Identity{nil, id} {
 			for _, grpcCall := range []bool{false, true} {
-				d := authz.Decision{ID: "d", Outcome: o, Code: "c", Identity: who, GRPC: grpcCall}
+				d := authz.Decision{ID: "d", Outcome: o, Code: authz.CodeNoPermit, Identity: who, GRPC: grpcCall}
 				wantAllow := o == authz.Allow && who != nil
-				resp := toResponse(&d, 200)
+				resp, err := envoy.NewServer(&recorder{Decision: d}, envoy.Options{}).Check(context.Background(), &authv3.CheckRequest{})
+				if err != nil {
+					t.Fatalf("a denial must be a CheckResponse: %v", err)
+				}
 				if got := resp.GetOkResponse() != nil || resp.GetStatus().GetCode() == int32(codes.OK); got != wantAllow {
 					t.Errorf("gRPC: outcome %d identity %v grpc %v: allow=%v", o, who != nil, grpcCall, got)
 				}
@@ -124,7 +128,7 @@ func TestEveryOutcomeFailsClosed(t *testing.T) {
 					w := httptest.NewRecorder()
 					hdr := caddyCheck()
 					hdr["X-Original-Method"], hdr["X-Original-Uri"] = "GET", "/orders/1"
-					newHTTP(t, style, &recorder{decision: d}).ServeHTTP(w, checkReq("GET", "/orders/1", "10.0.0.1:1", hdr, ""))
+					newHTTP(t, style, &recorder{Decision: d}).ServeHTTP(w, checkReq("GET", "/orders/1", "10.0.0.1:1", hdr, ""))
 					if (w.Code == 200) != wantAllow || w.Code >= 500 || (w.Code > 200 && w.Code < 400) {
 						t.Errorf("%s: outcome %d identity %v grpc %v: answered %d", style, o, who != nil, grpcCall, w.Code)
 					}

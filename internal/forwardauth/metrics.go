@@ -1,4 +1,4 @@
-package envoy
+package forwardauth
 
 import "github.com/prometheus/client_golang/prometheus"
 

@@ -1,4 +1,4 @@
-package envoy
+package forwardauth
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	authv3 "github.com/envoyproxy/go-control-plane/envoy/service/auth/v3"
 
 	"github.com/tollgate-authz/tollgate/authz"
+	"github.com/tollgate-authz/tollgate/envoy"
 )
 
 // answer is what a client behind the proxy sees of a denial.
@@ -22,11 +23,11 @@ type answer struct {
 }
 
 // agreedHeaders are the denial headers both listeners must set alike.
-var agreedHeaders = []string{"content-type", "x-tollgate-code", HeaderDecisionID, "grpc-status", "grpc-message"}
+var agreedHeaders = []string{"content-type", "x-tollgate-code", envoy.HeaderDecisionID, "grpc-status", "grpc-message"}
 
 func grpcAnswer(t *testing.T, d authz.Decision) answer {
 	t.Helper()
-	resp, err := dial(t, NewServer(&recorder{decision: d}, Options{})).Check(context.Background(), &authv3.CheckRequest{})
+	resp, err := envoy.NewServer(&recorder{Decision: d}, envoy.Options{}).Check(context.Background(), &authv3.CheckRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +42,7 @@ func grpcAnswer(t *testing.T, d authz.Decision) answer {
 func httpAnswer(t *testing.T, d authz.Decision) answer {
 	t.Helper()
 	w := httptest.NewRecorder()
-	newHTTP(t, StyleEnvoy, &recorder{decision: d}).ServeHTTP(w, checkReq("GET", "/orders/1", "10.0.0.1:1", nil, ""))
+	newHTTP(t, StyleEnvoy, &recorder{Decision: d}).ServeHTTP(w, checkReq("GET", "/orders/1", "10.0.0.1:1", nil, ""))
 	a := answer{status: w.Code, headers: map[string]string{}, body: w.Body.String()}
 	for _, k := range agreedHeaders {
 		if v := w.Header().Get(k); v != "" {
@@ -56,13 +57,13 @@ func httpAnswer(t *testing.T, d authz.Decision) answer {
 // status, see TestHTTPDenials).
 func TestDenialsAgreeAcrossListeners(t *testing.T) {
 	tests := map[string]authz.Decision{
-		"forbidden":            {ID: "d", Outcome: authz.Forbidden, Code: "forbid", Reason: "denied by policy"},
-		"unauthenticated":      {ID: "d", Outcome: authz.Unauthenticated, Code: "identity_missing", Reason: "no identity"},
-		"bad request":          {ID: "d", Outcome: authz.BadRequest, Code: "bad_path", Reason: "bad path"},
-		"no policy":            {ID: "d", Outcome: authz.Unavailable, Code: "no_snapshot", Reason: "no policy is loaded"},
-		"grpc forbidden":       {ID: "d", Outcome: authz.Forbidden, Code: "no_permit", GRPC: true},
-		"grpc unauthenticated": {ID: "d", Outcome: authz.Unauthenticated, Code: "identity_missing", GRPC: true},
-		"grpc no policy":       {ID: "d", Outcome: authz.Unavailable, Code: "no_snapshot", GRPC: true},
+		"forbidden":            {ID: "d", Outcome: authz.Forbidden, Code: authz.CodeForbid, Detail: "denied by policy"},
+		"unauthenticated":      {ID: "d", Outcome: authz.Unauthenticated, Code: authz.CodeIdentityMissing, Detail: "no identity"},
+		"bad request":          {ID: "d", Outcome: authz.BadRequest, Code: authz.CodeBadPath, Detail: "bad path"},
+		"no policy":            {ID: "d", Outcome: authz.Unavailable, Code: authz.CodeNoSnapshot, Detail: "no policy is loaded"},
+		"grpc forbidden":       {ID: "d", Outcome: authz.Forbidden, Code: authz.CodeNoPermit, GRPC: true},
+		"grpc unauthenticated": {ID: "d", Outcome: authz.Unauthenticated, Code: authz.CodeIdentityMissing, GRPC: true},
+		"grpc no policy":       {ID: "d", Outcome: authz.Unavailable, Code: authz.CodeNoSnapshot, GRPC: true},
 	}
 	for name, d := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -75,7 +76,7 @@ func TestDenialsAgreeAcrossListeners(t *testing.T) {
 					t.Errorf("%s: gRPC %q, HTTP %q", k, g.headers[k], h.headers[k])
 				}
 			}
-			if g.headers["x-tollgate-code"] != d.Code {
+			if g.headers["x-tollgate-code"] != d.Code.String() {
 				t.Errorf("x-tollgate-code %q, want %q", g.headers["x-tollgate-code"], d.Code)
 			}
 		})
@@ -88,7 +89,7 @@ func TestDenialsAgreeAcrossListeners(t *testing.T) {
 func TestHTTPPanicDenies(t *testing.T) {
 	for _, style := range []string{StyleEnvoy, StyleNginx, StyleCaddy, StyleTraefik} {
 		t.Run(style, func(t *testing.T) {
-			h, err := NewHTTPHandler(&recorder{panics: true}, HTTPOptions{Style: style,
+			h, err := New(&recorder{Panics: true}, Options{Style: style,
 				TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}})
 			if err != nil {
 				t.Fatal(err)
@@ -107,7 +108,7 @@ func TestHTTPPanicDenies(t *testing.T) {
 			}
 			body, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
-			if resp.StatusCode != 403 || resp.Header.Get("X-Tollgate-Code") != authz.CodeInternal {
+			if resp.StatusCode != 403 || resp.Header.Get("X-Tollgate-Code") != authz.CodeInternal.String() {
 				t.Fatalf("got %d %v %s", resp.StatusCode, resp.Header, body)
 			}
 		})

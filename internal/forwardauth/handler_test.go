@@ -1,4 +1,4 @@
-package envoy
+package forwardauth
 
 import (
 	"encoding/json"
@@ -11,11 +11,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/tollgate-authz/tollgate/authz"
+	"github.com/tollgate-authz/tollgate/envoy"
 )
 
-func newHTTP(t *testing.T, style string, rec *recorder) *HTTPHandler {
+func newHTTP(t *testing.T, style string, rec *recorder) *Handler {
 	t.Helper()
-	h, err := NewHTTPHandler(rec, HTTPOptions{Style: style, TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}})
+	h, err := New(rec, Options{Style: style, TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,13 +61,13 @@ func TestHTTPForwardedStyles(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rec := &recorder{decision: allowDecision()}
+			rec := &recorder{Decision: allowDecision()}
 			w := httptest.NewRecorder()
 			newHTTP(t, tt.style, rec).ServeHTTP(w, checkReq(tt.method, tt.target, "10.1.2.3:5555", tt.hdr, tt.body))
-			if w.Code != 200 || w.Header().Get(HeaderSPIFFEID) != "spiffe://example.org/web" || w.Header().Get(HeaderDecisionID) != "d-1" {
+			if w.Code != 200 || w.Header().Get(envoy.HeaderSPIFFEID) != "spiffe://example.org/web" || w.Header().Get(envoy.HeaderDecisionID) != "d-1" {
 				t.Fatalf("allow answer: %d %v", w.Code, w.Header())
 			}
-			g := rec.got
+			g := rec.Got
 			if g.Method != tt.wantMethod || g.Path != tt.wantPath {
 				t.Errorf("reconstructed %s %s, want %s %s", g.Method, g.Path, tt.wantMethod, tt.wantPath)
 			}
@@ -96,13 +97,13 @@ func TestHTTPRefusals(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rec := &recorder{decision: allowDecision()}
+			rec := &recorder{Decision: allowDecision()}
 			w := httptest.NewRecorder()
 			newHTTP(t, tt.style, rec).ServeHTTP(w, checkReq("GET", "/", tt.remote, tt.hdr, ""))
 			var body struct{ Code string }
 			_ = json.Unmarshal(w.Body.Bytes(), &body)
-			if w.Code != tt.status || body.Code != tt.code || w.Header().Get(HeaderCode) != tt.code || rec.got != nil {
-				t.Fatalf("got %d %s (checked=%v), want %d %s", w.Code, w.Body, rec.got != nil, tt.status, tt.code)
+			if w.Code != tt.status || body.Code != tt.code || w.Header().Get(envoy.HeaderCode) != tt.code || rec.Got != nil {
+				t.Fatalf("got %d %s (checked=%v), want %d %s", w.Code, w.Body, rec.Got != nil, tt.status, tt.code)
 			}
 		})
 	}
@@ -111,37 +112,37 @@ func TestHTTPRefusals(t *testing.T) {
 func TestHTTPRepeatedHeaderRefused(t *testing.T) {
 	r := checkReq("GET", "/", "10.0.0.1:1", map[string]string{"X-Forwarded-Method": "GET", "X-Forwarded-Uri": "/a"}, "")
 	r.Header.Add("X-Forwarded-Uri", "/b")
-	rec := &recorder{decision: allowDecision()}
+	rec := &recorder{Decision: allowDecision()}
 	w := httptest.NewRecorder()
 	newHTTP(t, StyleCaddy, rec).ServeHTTP(w, r)
-	if w.Code != 400 || rec.got != nil {
+	if w.Code != 400 || rec.Got != nil {
 		t.Fatalf("got %d", w.Code)
 	}
 }
 
 func TestHTTPDenials(t *testing.T) {
-	mcpDeny := authz.Decision{ID: "d", Outcome: authz.Forbidden, Code: "no_permit", Reason: "batch element 1: no policy allows the request",
+	mcpDeny := authz.Decision{ID: "d", Outcome: authz.Forbidden, Code: authz.CodeNoPermit, Detail: "batch element 1: no policy allows the request",
 		MCP: &authz.MCPInfo{ID: "2", Batch: true, IDs: []string{"1", "2"}}}
-	bad := authz.Decision{ID: "d", Outcome: authz.BadRequest, Code: "mcp_invalid_json", Reason: "invalid", MCP: &authz.MCPInfo{ID: "null", RPCCode: -32700}}
+	bad := authz.Decision{ID: "d", Outcome: authz.BadRequest, Code: authz.CodeMCPInvalidJSON, Detail: "invalid", MCP: &authz.MCPInfo{ID: "null", RPCCode: -32700}}
 	tests := []struct {
 		name, style string
 		d           authz.Decision
 		status      int
 	}{
-		{"envoy policy deny", StyleEnvoy, authz.Decision{ID: "d", Outcome: authz.Forbidden, Code: "forbid"}, 403},
-		{"envoy unauthenticated", StyleEnvoy, authz.Decision{ID: "d", Outcome: authz.Unauthenticated, Code: "identity_missing"}, 401},
+		{"envoy policy deny", StyleEnvoy, authz.Decision{ID: "d", Outcome: authz.Forbidden, Code: authz.CodeForbid}, 403},
+		{"envoy unauthenticated", StyleEnvoy, authz.Decision{ID: "d", Outcome: authz.Unauthenticated, Code: authz.CodeIdentityMissing}, 401},
 		{"envoy mcp batch never 200", StyleEnvoy, mcpDeny, 403},
 		{"envoy bad body", StyleEnvoy, bad, 400},
 		{"nginx bad body is 403", StyleNginx, bad, 403},
-		{"nginx unavailable is 403", StyleNginx, authz.Decision{ID: "d", Outcome: authz.Unavailable, Code: "no_snapshot"}, 403},
+		{"nginx unavailable is 403", StyleNginx, authz.Decision{ID: "d", Outcome: authz.Unavailable, Code: authz.CodeNoSnapshot}, 403},
 		{"caddy mcp deny", StyleCaddy, mcpDeny, 403},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			w := httptest.NewRecorder()
-			newHTTP(t, tt.style, &recorder{decision: tt.d}).ServeHTTP(w,
+			newHTTP(t, tt.style, &recorder{Decision: tt.d}).ServeHTTP(w,
 				checkReq("POST", "/mcp", "10.0.0.1:1", map[string]string{"X-Forwarded-Uri": "/mcp", "X-Forwarded-Method": "POST", "X-Original-Uri": "/mcp", "X-Original-Method": "POST"}, ""))
-			if w.Code != tt.status || w.Header().Get("Content-Type") != "application/json" || w.Header().Get(HeaderDecisionID) != "d" {
+			if w.Code != tt.status || w.Header().Get("Content-Type") != "application/json" || w.Header().Get(envoy.HeaderDecisionID) != "d" {
 				t.Fatalf("got %d %v", w.Code, w.Header())
 			}
 			if got := w.Header().Get(HeaderDenyBody); (tt.style == StyleNginx) != (got != "") || (got != "" && got != w.Body.String()) {
@@ -168,11 +169,11 @@ func TestHTTPDenials(t *testing.T) {
 	}
 }
 
-func TestNewHTTPHandlerErrors(t *testing.T) {
-	if _, err := NewHTTPHandler(&recorder{}, HTTPOptions{Style: "haproxy", TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}}); err == nil {
+func TestNewErrors(t *testing.T) {
+	if _, err := New(&recorder{}, Options{Style: "haproxy", TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}}); err == nil {
 		t.Error("unknown style accepted")
 	}
-	if _, err := NewHTTPHandler(&recorder{}, HTTPOptions{Style: StyleCaddy}); err != ErrNoTrustedProxies {
+	if _, err := New(&recorder{}, Options{Style: StyleCaddy}); err != ErrNoTrustedProxies {
 		t.Errorf("err = %v", err)
 	}
 }
@@ -213,7 +214,7 @@ func FuzzForwarded(f *testing.F) {
 // Refusals never reach the engine, so they are counted on their own.
 func TestHTTPRefusalsCounted(t *testing.T) {
 	reg := prometheus.NewRegistry()
-	h, err := NewHTTPHandler(&recorder{decision: allowDecision()}, HTTPOptions{
+	h, err := New(&recorder{Decision: allowDecision()}, Options{
 		Style: StyleCaddy, TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}, Registerer: reg})
 	if err != nil {
 		t.Fatal(err)
@@ -239,11 +240,11 @@ func TestHTTPRefusalsCounted(t *testing.T) {
 }
 
 func TestHTTPAllowWithoutIdentityDenies(t *testing.T) {
-	rec := &recorder{decision: authz.Decision{ID: "d", Outcome: authz.Allow, Code: "permit"}}
+	rec := &recorder{Decision: authz.Decision{ID: "d", Outcome: authz.Allow, Code: authz.CodePermit}}
 	w := httptest.NewRecorder()
 	newHTTP(t, StyleCaddy, rec).ServeHTTP(w, checkReq("GET", "/", "10.0.0.1:1",
 		map[string]string{"X-Forwarded-Method": "GET", "X-Forwarded-Uri": "/"}, ""))
-	if w.Code < 300 || w.Header().Get(HeaderSPIFFEID) != "" {
+	if w.Code < 300 || w.Header().Get(envoy.HeaderSPIFFEID) != "" {
 		t.Fatalf("allowed without an identity: %d %v", w.Code, w.Header())
 	}
 }

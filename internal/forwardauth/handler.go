@@ -1,6 +1,14 @@
-package envoy
+// Package forwardauth is Tollgate's forward-auth listener: the HTTP
+// authorization protocol of nginx auth_request, Caddy forward_auth,
+// Traefik ForwardAuth and Envoy's ext_authz http_service, where a proxy
+// forwards a description of each request and the answer's status is the
+// verdict. It turns the forwarded request into an authz.Request and the
+// authz.Decision into the same denial the ext_authz gRPC server gives
+// (envoy.Deny), so a denial reads alike on either listener.
+package forwardauth
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,13 +22,21 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/tollgate-authz/tollgate/authz"
+	"github.com/tollgate-authz/tollgate/envoy"
 	"github.com/tollgate-authz/tollgate/identity"
 )
 
-// Errors of NewHTTPHandler.
+// Checker decides requests; *authz.Engine implements it.
+type Checker interface {
+	Check(ctx context.Context, r *authz.Request) authz.Decision
+}
+
+var _ Checker = (*authz.Engine)(nil)
+
+// Errors of New.
 var (
-	ErrStyle            = errors.New("envoy: unknown HTTP authorization style")
-	ErrNoTrustedProxies = errors.New("envoy: the HTTP mode needs trusted proxies")
+	ErrStyle            = errors.New("forwardauth: unknown HTTP authorization style")
+	ErrNoTrustedProxies = errors.New("forwardauth: the HTTP mode needs trusted proxies")
 )
 
 // HeaderDenyBody carries the denial body to nginx, which cannot pass the
@@ -31,33 +47,33 @@ const HeaderDenyBody = "X-Tollgate-Deny-Body"
 // outside the trusted proxies.
 const CodeUntrustedProxy = "untrusted_proxy"
 
-// DefaultHTTPMaxBody bounds the body the Envoy style reads; a longer body
+// DefaultMaxBody bounds the body the Envoy style reads; a longer body
 // is marked truncated, which denies MCP routes.
-const DefaultHTTPMaxBody = 4 << 20
+const DefaultMaxBody = 4 << 20
 
-// HTTPOptions configure the HTTP authorization mode.
-type HTTPOptions struct {
+// Options configure the HTTP authorization mode.
+type Options struct {
 	Style          string         // StyleEnvoy, StyleNginx, StyleCaddy or StyleTraefik
 	TrustedProxies []netip.Prefix // only these source addresses may ask
-	MaxBodyBytes   int64          // Envoy style; 0 means DefaultHTTPMaxBody
+	MaxBodyBytes   int64          // Envoy style; 0 means DefaultMaxBody
 	Logger         *slog.Logger
 	// Registerer receives tollgate_http_refused_total; nil skips it.
 	Registerer prometheus.Registerer
 }
 
-// HTTPHandler serves the HTTP authorization mode: 200 allows (with the
+// Handler serves the HTTP authorization mode: 200 allows (with the
 // x-spiffe-id and x-tollgate-decision-id headers for the upstream); any
 // other status denies, with the same body as the gRPC mode.
-type HTTPHandler struct {
+type Handler struct {
 	checker Checker
-	opts    HTTPOptions
+	opts    Options
 	metrics *httpMetrics
 }
 
-var _ http.Handler = (*HTTPHandler)(nil)
+var _ http.Handler = (*Handler)(nil)
 
-// NewHTTPHandler validates opts and returns the handler.
-func NewHTTPHandler(checker Checker, opts HTTPOptions) (*HTTPHandler, error) {
+// New validates opts and returns the handler.
+func New(checker Checker, opts Options) (*Handler, error) {
 	switch opts.Style {
 	case StyleEnvoy, StyleNginx, StyleCaddy, StyleTraefik:
 	default:
@@ -67,7 +83,7 @@ func NewHTTPHandler(checker Checker, opts HTTPOptions) (*HTTPHandler, error) {
 		return nil, ErrNoTrustedProxies
 	}
 	if opts.MaxBodyBytes <= 0 {
-		opts.MaxBodyBytes = DefaultHTTPMaxBody
+		opts.MaxBodyBytes = DefaultMaxBody
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -76,17 +92,17 @@ func NewHTTPHandler(checker Checker, opts HTTPOptions) (*HTTPHandler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &HTTPHandler{checker: checker, opts: opts, metrics: m}, nil
+	return &Handler{checker: checker, opts: opts, metrics: m}, nil
 }
 
 // ServeHTTP answers one check request. Every answer but an allow is a
 // 4xx: a panic is a 403 internal-error denial, never a dropped connection
 // or a 5xx, which a proxy set to fail open would read as an allow.
-func (h *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		if p := recover(); p != nil {
 			h.opts.Logger.Error("HTTP check panicked; denying")
-			d := panicDecision()
+			d := envoy.PanicDecision()
 			h.answer(w, &d)
 		}
 	}()
@@ -110,7 +126,7 @@ func (h *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.answer(w, &d)
 }
 
-func (h *HTTPHandler) trusted(remote string) (string, bool) {
+func (h *Handler) trusted(remote string) (string, bool) {
 	ap, err := netip.ParseAddrPort(remote)
 	if err != nil {
 		return "", false
@@ -126,7 +142,7 @@ func (h *HTTPHandler) trusted(remote string) (string, bool) {
 
 // toRequest builds the authz.Request. Identity comes from XFCC (trusted
 // only as configured for the proxy's address) or a forwarded JWT-SVID.
-func (h *HTTPHandler) toRequest(r *http.Request, f *forwardedRequest, hop string) *authz.Request {
+func (h *Handler) toRequest(r *http.Request, f *forwardedRequest, hop string) *authz.Request {
 	headers := make(map[string]string, len(r.Header))
 	for k, vs := range r.Header {
 		headers[strings.ToLower(k)] = strings.Join(vs, ",")
@@ -150,35 +166,35 @@ func (h *HTTPHandler) toRequest(r *http.Request, f *forwardedRequest, hop string
 	req.ContentLength = r.ContentLength
 	body, err := io.ReadAll(io.LimitReader(r.Body, h.opts.MaxBodyBytes+1))
 	req.Body = body
-	req.BodyTruncated = err != nil || int64(len(body)) > h.opts.MaxBodyBytes || partialBody(headers)
+	req.BodyTruncated = err != nil || int64(len(body)) > h.opts.MaxBodyBytes || envoy.PartialBody(headers)
 	return req
 }
 
-func (h *HTTPHandler) answer(w http.ResponseWriter, d *authz.Decision) {
-	d = settled(d)
+func (h *Handler) answer(w http.ResponseWriter, d *authz.Decision) {
+	d = envoy.Settled(d)
 	if d.Allowed() {
-		w.Header().Set(HeaderSPIFFEID, d.Identity.ID.String())
-		w.Header().Set(HeaderDecisionID, d.ID)
+		w.Header().Set(envoy.HeaderSPIFFEID, d.Identity.ID.String())
+		w.Header().Set(envoy.HeaderDecisionID, d.ID)
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	a := denied(d, HTTPStatus(d.Outcome))
-	for _, kv := range a.headers {
+	a := envoy.Deny(d, envoy.HTTPStatus(d.Outcome))
+	for _, kv := range a.Headers {
 		w.Header().Set(kv[0], kv[1])
 	}
-	if h.opts.Style == StyleNginx && len(a.body) > 0 {
-		w.Header().Set(HeaderDenyBody, string(a.body))
+	if h.opts.Style == StyleNginx && len(a.Body) > 0 {
+		w.Header().Set(HeaderDenyBody, string(a.Body))
 	}
-	w.Header().Set("Content-Length", strconv.Itoa(len(a.body)))
-	w.WriteHeader(h.denialStatus(a.status))
-	_, _ = w.Write(a.body)
+	w.Header().Set("Content-Length", strconv.Itoa(len(a.Body)))
+	w.WriteHeader(h.denialStatus(a.Status))
+	_, _ = w.Write(a.Body)
 }
 
 // denialStatus is the status of a denial in the HTTP mode, where the status
 // is the verdict: never 2xx (an allow) and never 5xx (an allow to a proxy
 // set to fail open). nginx honours only 401 and 403 (anything else becomes
 // a 500), so the nginx style answers 401 or 403.
-func (h *HTTPHandler) denialStatus(status int) int {
+func (h *Handler) denialStatus(status int) int {
 	if status < 300 || status >= 500 {
 		return http.StatusForbidden
 	}
@@ -190,7 +206,7 @@ func (h *HTTPHandler) denialStatus(status int) int {
 
 // refuse answers a check request the HTTP mode refuses before deciding.
 func refuse(w http.ResponseWriter, status int, code, reason string) {
-	w.Header().Set(HeaderCode, code)
+	w.Header().Set(envoy.HeaderCode, code)
 	writeJSON(w, status, errorBody(code, reason))
 }
 

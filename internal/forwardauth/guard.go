@@ -1,11 +1,9 @@
-package server
+package forwardauth
 
 import (
 	"bytes"
 	"net"
 	"strconv"
-
-	"github.com/tollgate-authz/tollgate/envoy"
 )
 
 // net/http answers a few malformed requests itself, before any handler
@@ -13,7 +11,7 @@ import (
 // for an unknown Transfer-Encoding, 505 for an HTTP version it does not
 // serve. A proxy set to fail open (Envoy failure_mode_allow, Istio
 // failOpen) reads a 5xx from an authorization service as an allow, so on
-// the HTTP mode listener every such answer is replaced by a refusal
+// the forward-auth listener every such answer is replaced by a refusal
 // with the same status and code header as the handler's own (400, or 403
 // for nginx, with X-Tollgate-Code: bad_request). The handler never writes
 // text/plain, so its answers are never touched. The guard reads the
@@ -24,11 +22,17 @@ var (
 	serverErrorHeaders = []byte("\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n")
 )
 
+// Guard wraps the forward-auth listener l so that net/http's own answers
+// to malformed requests become refusals in style (see above).
+func Guard(l net.Listener, style string) net.Listener {
+	return guardListener{Listener: l, answer: refusalAnswer(style)}
+}
+
 // refusalAnswer is the answer that replaces net/http's own: 400, or 403
 // for nginx, which turns any other auth_request status into a 500.
 func refusalAnswer(style string) []byte {
 	status := 400
-	if style == envoy.StyleNginx {
+	if style == StyleNginx {
 		status = 403
 	}
 	body := `{"code":"bad_request","reason":"malformed check request"}`
