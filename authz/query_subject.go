@@ -40,7 +40,7 @@ func (e *Engine) querySubject(q *Query, d *Decision, st *checkState) bool {
 		d.settle(Denied(identityCode(r), "subject.id: trust domain "+trustDomainOf(q.Subject.ID)+" is not one of identity.trust_domains"))
 		return false
 	default:
-		d.settle(Denied(CodeBadQuery, "subject.id: not a SPIFFE ID: "+err.Error()))
+		d.settle(Denied(CodeBadQuery, "subject.id: not a SPIFFE ID: "+parseProblem(q.Subject.ID)))
 		return false
 	}
 	d.Identity = &id
@@ -50,6 +50,14 @@ func (e *Engine) querySubject(q *Query, d *Decision, st *checkState) bool {
 		return false
 	}
 	return true
+}
+
+// parseProblem is go-spiffe's fixed-text reason s is not a SPIFFE ID.
+func parseProblem(s string) string {
+	if _, err := spiffeid.FromString(s); err != nil {
+		return err.Error()
+	}
+	return "refused"
 }
 
 // trustDomainOf names the trust domain of a SPIFFE ID that parsed.

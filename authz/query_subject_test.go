@@ -45,7 +45,7 @@ func TestEvaluateSubjectTrustDomain(t *testing.T) {
 	}{
 		{"trusted subject", realVerifier(t), frontend, Allow, "permit", "", true},
 		{"foreign subject", realVerifier(t), foreign, Unauthenticated, "identity_untrusted_domain", "partner.org", false},
-		{"malformed subject", realVerifier(t), "spiffe://partner.org/a//b", BadRequest, CodeBadQuery.String(), "subject.id", false},
+		{"malformed subject", realVerifier(t), "spiffe://partner.org/a//b", BadRequest, CodeBadQuery.String(), "subject.id: not a SPIFFE ID: path cannot contain empty segments", false},
 		{"no subject check", onlyVerify{}, frontend, Unavailable, CodeInternal.String(), "asserted subjects", false},
 	}
 	for _, tt := range tests {
