@@ -20,12 +20,14 @@ type checkState struct {
 	action string // manifest action name, for the metric label
 	source identity.Source
 	// pep is the AuthZEN enforcement point that asked (Evaluate); zero for Check.
-	pep        spiffeid.ID
-	evalErrors []policy.EvalError
-	vals       [8]string
-	mcp        mcpLog
-	shadow     *shadowLog   // the shadow policies' answer, when it disagreed
-	context    types.Record // the Cedar context of the deciding evaluation
+	pep spiffeid.ID
+	// traceparent is an evaluation's traceparent header (Evaluate).
+	traceparent string
+	evalErrors  []policy.EvalError
+	vals        [8]string
+	mcp         mcpLog
+	shadow      *shadowLog   // the shadow policies' answer, when it disagreed
+	context     types.Record // the Cedar context of the deciding evaluation
 	// subjectClaims are the subject token claims marked safe to log.
 	subjectClaims map[string]any
 }

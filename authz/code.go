@@ -23,6 +23,7 @@ const (
 	CodeBadSignal                     // a request signal the mapper refused
 	CodeNoRoute                       // no route takes the request
 	CodeBadQuery                      // an AuthZEN evaluation that does not fit the manifests' request shape
+	CodeSubjectNotAllowed             // an AuthZEN subject outside the enforcement point's subject patterns
 	CodePermit                        // a policy permitted the request: the one allow
 	CodeForbid                        // a forbid policy matched
 	CodeNoPermit                      // no policy permitted the request
@@ -189,6 +190,8 @@ func codeLabel(c Code) string {
 		return "no_route"
 	case CodeBadQuery:
 		return "bad_query"
+	case CodeSubjectNotAllowed:
+		return "subject_not_allowed"
 	case CodePermit:
 		return "permit"
 	case CodeForbid:

@@ -78,7 +78,7 @@ func (e *Engine) redactedKeys(ctx types.Record) []string {
 // a key added later — is withheld and named: the log fails closed.
 func (e *Engine) loggedKey(k string) bool {
 	switch k {
-	case "method", "path", "host", "scheme", "source_address", "time", "tls",
+	case "method", "path", "host", "scheme", "source_address", "time", "tls", "enforcement_point",
 		"on_behalf_of", "delegation", "delegation_length", "txn_id", "txn_scope", "mcp":
 		return true
 	}

@@ -9,12 +9,15 @@ import (
 
 // appendTrace appends the W3C trace context of the decision, for the
 // decision log: the deciding MCP message's params._meta.traceparent, else
-// the request's traceparent header. A value that is not a strict version
+// the request's (or AuthZEN evaluation's) traceparent header. A value that is not a strict version
 // 00 traceparent is left out; nothing is guessed.
 func appendTrace(out []slog.Attr, r *Request, st *checkState) []slog.Attr {
 	c, ok := traceparent.Parse(st.mcp.traceparent)
 	if !ok && r != nil {
 		c, ok = traceparent.Parse(r.Headers["traceparent"])
+	}
+	if !ok && st.traceparent != "" {
+		c, ok = traceparent.Parse(st.traceparent)
 	}
 	if !ok {
 		return out

@@ -25,6 +25,10 @@ type DecisionSummary struct {
 	Policies      []string
 	PolicyVersion string
 	Exceptions    []string
+	// EnforcementPoint is the verified SPIFFE ID of the AuthZEN
+	// enforcement point that asked (Principal is then its assertion);
+	// empty for a proxy's request.
+	EnforcementPoint string
 }
 
 // tail hands the decision to the configured DecisionTail.
@@ -36,6 +40,9 @@ func (e *Engine) tail(d *Decision, st *checkState, r *Request) {
 	}
 	if d.Identity != nil {
 		s.Principal = d.Identity.ID.String()
+	}
+	if !st.pep.IsZero() {
+		s.EnforcementPoint = st.pep.String()
 	}
 	if r != nil {
 		s.Method = logMethod(r.Method)

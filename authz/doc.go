@@ -135,7 +135,13 @@
 // check uses):
 //
 //   - subject {type: "Workload", id: SPIFFE ID} is the principal, with the
-//     attributes principalEntity derives; any other type is refused.
+//     attributes principalEntity derives; any other type is refused. The
+//     ID must be of an accepted trust domain, by the rule the Envoy door
+//     applies to a proxy's source principal (the Identifier's
+//     VerifyAsserted, see Asserter): otherwise Unauthenticated, code
+//     identity_untrusted_domain. When Query.Subjects is not empty (the
+//     caller's authzen.allowed_callers[].subjects), the ID must match one
+//     of its patterns: otherwise Forbidden, code subject_not_allowed.
 //   - action.name is an action some route produces: a bare name is
 //     Action::"<name>", a name with "::" is a Cedar entity UID; per_tool
 //     MCP actions (<prefix><tool>) are accepted by prefix.
@@ -147,12 +153,18 @@
 //     the mcp record with open arguments); subject.properties may only
 //     carry ip_address, as context.source_address. time is always
 //     Tollgate's clock; jwt and the delegation attributes cannot be set.
+//   - context.enforcement_point (String) is always the verified caller's
+//     SPIFFE ID and cannot be set; a proxy's request never has it, so a
+//     policy tells an asserted principal from a verified one with
+//     "context has enforcement_point".
 //
 // A query that does not fit is a BadRequest denial with code bad_query and
 // a reason naming the member. The decision line names the enforcement
-// point (enforcement_point) and has identity_source "authzen"; the metric's
-// trust_domain label is the enforcement point's, never the asserted
-// subject's.
+// point (enforcement_point) and has identity_source "authzen", and the
+// trace_id and parent_id of Query.TraceParent (a strict version 00
+// traceparent); the metric's trust_domain label is the enforcement
+// point's, never the asserted subject's. The tail's DecisionSummary
+// carries EnforcementPoint.
 //
 // # Observability
 //

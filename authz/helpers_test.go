@@ -153,3 +153,18 @@ func req(principal, method, path string) *Request {
 		ContentLength: -1,
 	}
 }
+
+// VerifyAsserted checks an asserted subject with identity's real rule,
+// trusting example.org and partner.org.
+func (fakeIdentifier) VerifyAsserted(id string, src identity.Source) (identity.Identity, error) {
+	return assertedVerifier.VerifyAsserted(id, src)
+}
+
+var assertedVerifier = func() *identity.Verifier {
+	v, err := identity.NewVerifier(identity.Config{TrustSourcePrincipal: true, TrustDomains: []spiffeid.TrustDomain{
+		spiffeid.RequireTrustDomainFromString("example.org"), spiffeid.RequireTrustDomainFromString("partner.org")}})
+	if err != nil {
+		panic(err)
+	}
+	return v
+}()

@@ -2,7 +2,6 @@ package authz
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/spiffe/go-spiffe/v2/spiffeid"
@@ -21,7 +20,11 @@ const SourceAuthZEN identity.Source = "authzen"
 type Query struct {
 	// Caller is the enforcement point that asked, verified by the adapter
 	// (its X.509-SVID). Required.
-	Caller   spiffeid.ID
+	Caller spiffeid.ID
+	// Subjects, when not empty, are the only subjects Caller may assert
+	// (authzen.allowed_callers[].subjects); empty means any subject of
+	// the accepted trust domains.
+	Subjects []identity.IDPattern
 	Subject  QueryEntity
 	Action   QueryAction
 	Resource QueryEntity
@@ -30,6 +33,10 @@ type Query struct {
 	Context map[string]any
 	// Time is when the query was received; zero means now.
 	Time time.Time
+	// TraceParent is the request's W3C traceparent header (repeated
+	// headers joined with ","), logged as trace_id and parent_id when it
+	// is a strict version 00 value.
+	TraceParent string
 }
 
 // QueryEntity is an AuthZEN subject or resource.
@@ -73,10 +80,13 @@ func (e *Engine) decideQuery(q *Query, d *Decision, st *checkState) {
 		d.settle(Denied(CodeBadRequest, "no query, or no verified enforcement point"))
 		return
 	}
-	st.pep = q.Caller
+	st.pep, st.traceparent = q.Caller, q.TraceParent
 	now := q.Time
 	if now.IsZero() {
 		now = e.clock()
+	}
+	if !e.querySubject(q, d, st) {
+		return
 	}
 	in, err := e.mapQuery(q, d, st, now)
 	if err != nil {
@@ -90,15 +100,6 @@ func (e *Engine) decideQuery(q *Query, d *Decision, st *checkState) {
 // and resource as it goes so the decision line names what was asked.
 func (e *Engine) mapQuery(q *Query, d *Decision, st *checkState, now time.Time) (cedarInput, error) {
 	qs := e.queryShape()
-	if q.Subject.Type != string(WorkloadType) {
-		return cedarInput{}, fmt.Errorf("subject.type %.80q: the principal of every request is a %s (a SPIFFE ID)", q.Subject.Type, WorkloadType)
-	}
-	id, err := spiffeid.FromString(q.Subject.ID)
-	if err != nil {
-		return cedarInput{}, fmt.Errorf("subject.id: not a SPIFFE ID: %w", err)
-	}
-	d.Identity = &identity.Identity{ID: id, Source: SourceAuthZEN}
-	st.source = SourceAuthZEN
 	action, label, err := qs.action(q.Action.Name)
 	if err != nil {
 		return cedarInput{}, err

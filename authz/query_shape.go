@@ -63,6 +63,7 @@ func newQueryShape(m *Manifest, signals []Signal) *queryShape {
 	qs.tools = mcpTools(m)
 	qs.ctx = mapperContext(signals, nil, nil, hasMCP)
 	delete(qs.ctx, "time")
+	delete(qs.ctx, "enforcement_point")
 	return qs
 }
 
@@ -99,11 +100,12 @@ func (qs *queryShape) resource(r QueryEntity) (types.EntityUID, error) {
 	return types.NewEntityUID(t, types.String(r.ID)), nil
 }
 
-// context builds the Cedar context: time from Tollgate's clock, then
-// context, action.properties and subject.properties.ip_address (as
-// source_address), each key at most once.
+// context builds the Cedar context: time from Tollgate's clock and
+// enforcement_point from the verified caller, then context,
+// action.properties and subject.properties.ip_address (as source_address),
+// each key at most once.
 func (qs *queryShape) context(q *Query, now time.Time) (types.RecordMap, error) {
-	out := types.RecordMap{"time": types.NewDatetime(now)}
+	out := types.RecordMap{"time": types.NewDatetime(now), "enforcement_point": types.String(q.Caller.String())}
 	if err := qs.addAll(out, "context", q.Context); err != nil {
 		return nil, err
 	}
@@ -134,8 +136,11 @@ func (qs *queryShape) addAll(out types.RecordMap, where string, m map[string]any
 // path is formatted only for an error.
 func (qs *queryShape) add(out types.RecordMap, where, name, key string, v any) error {
 	at := func() string { return fmt.Sprintf("%s.%.64s", where, name) }
-	if key == "time" {
+	switch key {
+	case "time":
 		return fmt.Errorf("%s: not accepted: context.time is Tollgate's clock", at())
+	case "enforcement_point":
+		return fmt.Errorf("%s: not accepted: context.enforcement_point is the verified caller's SPIFFE ID", at())
 	}
 	a, ok := qs.ctx[key]
 	if !ok {

@@ -126,12 +126,12 @@ func TestEvaluateLogAndMetrics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := e.Evaluate(context.Background(), query("spiffe://made-up.example/ns/shop/sa/frontend", "ReadOrder", "Order", "42"))
+	d := e.Evaluate(context.Background(), query("spiffe://partner.org/ns/shop/sa/frontend", "ReadOrder", "Order", "42"))
 	var line map[string]any
 	if err := json.Unmarshal(buf.Bytes(), &line); err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]any{"decision_id": d.ID, "principal": "spiffe://made-up.example/ns/shop/sa/frontend", "identity_source": "authzen",
+	want := map[string]any{"decision_id": d.ID, "principal": "spiffe://partner.org/ns/shop/sa/frontend", "identity_source": "authzen",
 		"enforcement_point": pep.String(), "action": `Action::"ReadOrder"`, "resource": `Order::"42"`, "outcome": "allow", "code": "permit"}
 	for k, v := range want {
 		if line[k] != v {
@@ -145,7 +145,7 @@ func TestEvaluateLogAndMetrics(t *testing.T) {
 	if v := testutil.MustValue(t, reg, "tollgate_decisions_total", labels); v != 1 {
 		t.Errorf("decisions_total%v = %v, want 1", labels, v)
 	}
-	if _, found := testutil.Lookup(t, reg, "tollgate_decisions_total", map[string]string{"trust_domain": "made-up.example"}); found {
+	if _, found := testutil.Lookup(t, reg, "tollgate_decisions_total", map[string]string{"trust_domain": "partner.org"}); found {
 		t.Error("the asserted subject's trust domain reached a metric label")
 	}
 	buf.Reset()

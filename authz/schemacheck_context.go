@@ -20,7 +20,8 @@ type ctxAttr struct {
 
 // mapperContext describes the context mapper.build produces (held in step
 // by TestMapperContextMatchesDescription): fixed request attributes, then signals and JWT claims, which
-// may be absent on any given request; with deleg, the subject a workload
+// may be absent on any given request, and enforcement_point, which only an
+// AuthZEN evaluation has; with deleg, the subject a workload
 // acts for (addDelegation), absent without a token. With mcp, it adds context.mcp as
 // mcpContext builds it for MCP routes. It is the one description of the
 // context: the manifest schema check and the policy shape check (Shape)
@@ -32,6 +33,9 @@ func mapperContext(signals []Signal, claims []string, deleg *DelegationContext, 
 		"tls":            {always: true, fits: isType[resolved.BoolType], want: "Bool"},
 		"time":           {always: true, fits: isExt("datetime"), want: "datetime"},
 		"source_address": {fits: isExt("ipaddr"), want: "ipaddr"},
+		// The SPIFFE ID of the AuthZEN enforcement point that asked
+		// (queryShape.context); absent from a proxy's request.
+		"enforcement_point": {fits: isType[resolved.StringType], want: "String"},
 	}
 	for _, s := range signals {
 		switch s.Type {

@@ -56,7 +56,7 @@ func TestContextShapeFromConfigAndManifests(t *testing.T) {
 	sh := ContextShape(PolicyCheck{Manifest: m, Signals: []Signal{{Name: "risk_score", Type: TypeLong}},
 		JWTClaims: []string{"sub"}})
 	keys := slices.Sorted(maps.Keys(sh.Context.Attrs))
-	want := []string{"host", "jwt", "mcp", "method", "path", "risk_score", "scheme", "source_address", "time", "tls"}
+	want := []string{"enforcement_point", "host", "jwt", "mcp", "method", "path", "risk_score", "scheme", "source_address", "time", "tls"}
 	if !slices.Equal(keys, want) {
 		t.Errorf("context keys %v, want %v", keys, want)
 	}

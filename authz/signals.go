@@ -43,7 +43,7 @@ var errBadSignal = errors.New("bad signal")
 // reservedContextKeys are set by the mapper and cannot be signal names.
 func isReservedContextKey(k string) bool {
 	switch k {
-	case "method", "path", "host", "scheme", "source_address", "time", "tls", "jwt",
+	case "method", "path", "host", "scheme", "source_address", "time", "tls", "jwt", "enforcement_point",
 		"on_behalf_of", "delegation", "delegation_length", "subject", // delegation.go
 		"txn_id", "txn_scope", "tctx": // delegation_txn.go
 		return true

@@ -11,7 +11,11 @@
 // it asks is an authz.Query: the subject, action, resource and context
 // are its assertions, mapped by authz onto the request types the
 // manifests produce and decided by the same engine, policies, decision
-// log and metrics as the Envoy door.
+// log and metrics as the Envoy door. Each Query carries the caller's
+// subject patterns (Options.Subjects, from authzen.allowed_callers[].subjects)
+// and the request's traceparent header; authz checks the subject's trust
+// domain and the patterns, and puts the caller in the Cedar context as
+// context.enforcement_point.
 //
 // Answers follow the specification: a decision is always HTTP 200 with
 // {"decision": bool, "context": {...}}, the context naming the decision

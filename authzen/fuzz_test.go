@@ -13,6 +13,7 @@ import (
 
 	"github.com/spiffe/go-spiffe/v2/spiffeid"
 
+	"github.com/tollgate-authz/tollgate/identity"
 	"github.com/tollgate-authz/tollgate/internal/testca"
 )
 
@@ -83,9 +84,18 @@ func FuzzHandler(f *testing.F) {
 	 "evaluations":[{"resource":{"type":"Order","id":"1"},"context":{"risk_score":99}},{"resource":{"type":"Service","id":"orders"}}]}`), true)
 	f.Add([]byte(`{"subject":{"type":"Workload","id":"spiffe://example.org/ns/shop/sa/frontend"},"action":{"name":"ReadOrder"},
 	 "resource":{"type":"Order","id":"1"},"context":{"source_address":"10.0.0.1","tls":true,"environment":"prod","tenant":["x"]}}`), false)
+	f.Add([]byte(`{"subject":{"type":"Workload","id":"spiffe://partner.org/ns/shop/sa/frontend"},"action":{"name":"ReadOrder"},
+	 "resource":{"type":"Order","id":"1"}}`), false) // a foreign trust domain
+	f.Add([]byte(`{"subject":{"type":"Workload","id":"spiffe://example.org/ns/ai/sa/agent"},"action":{"name":"ReadOrder"},
+	 "resource":{"type":"Order","id":"1"}}`), false) // outside the caller's subjects
 	ca := testca.New(f, "example.org")
+	shop, err := identity.ParseIDPattern("spiffe://example.org/ns/shop/*")
+	if err != nil {
+		f.Fatal(err)
+	}
+	caller := spiffeid.RequireFromString("spiffe://example.org" + pepPath)
 	h, err := NewHandler(benchEngine(f, ca), Options{PDP: "https://pdp.example.org",
-		AllowedCallers: []spiffeid.ID{spiffeid.RequireFromString("spiffe://example.org" + pepPath)}})
+		AllowedCallers: []spiffeid.ID{caller}, Subjects: map[spiffeid.ID][]identity.IDPattern{caller: {shop}}})
 	if err != nil {
 		f.Fatal(err)
 	}

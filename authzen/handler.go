@@ -16,6 +16,7 @@ import (
 	"github.com/spiffe/go-spiffe/v2/svid/x509svid"
 
 	"github.com/tollgate-authz/tollgate/authz"
+	"github.com/tollgate-authz/tollgate/identity"
 )
 
 // The specification's default paths.
@@ -45,6 +46,10 @@ type Options struct {
 	PDP string
 	// AllowedCallers are the enforcement points that may ask. Required.
 	AllowedCallers []spiffeid.ID
+	// Subjects scopes callers: one in the map may assert only subjects
+	// its patterns match; one not in it, any subject of the accepted
+	// trust domains. Every key must be in AllowedCallers.
+	Subjects map[spiffeid.ID][]identity.IDPattern
 	// MaxBodyBytes bounds a request body (default DefaultMaxBodyBytes).
 	MaxBodyBytes int64
 	// MaxEvaluations bounds an evaluations array (default DefaultMaxEvaluations).
@@ -75,6 +80,9 @@ func NewHandler(eval Evaluator, opts Options) (*Handler, error) {
 	if len(opts.AllowedCallers) == 0 {
 		return nil, wrap(errors.Join(ErrConfig, errors.New("AllowedCallers must name at least one enforcement point")))
 	}
+	if err := checkSubjects(opts.AllowedCallers, opts.Subjects); err != nil {
+		return nil, wrap(err)
+	}
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
 	}
@@ -85,6 +93,7 @@ func NewHandler(eval Evaluator, opts Options) (*Handler, error) {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	opts.AllowedCallers = slices.Clone(opts.AllowedCallers)
+	opts.Subjects = cloneSubjects(opts.Subjects)
 	base := strings.TrimSuffix(opts.PDP, "/")
 	md, err := json.Marshal(map[string]string{
 		"policy_decision_point":       opts.PDP,
@@ -164,7 +173,7 @@ func (h *Handler) evaluate(w http.ResponseWriter, r *http.Request, caller spiffe
 		writeError(w, http.StatusBadRequest, strings.TrimPrefix(err.Error(), "authzen: bad request: "))
 		return
 	}
-	out := h.run(r.Context(), b, caller)
+	out := h.run(r.Context(), b, caller, strings.Join(r.Header.Values("Traceparent"), ","))
 	var resp any = Evaluations{Evaluations: out}
 	if b.Single {
 		resp = out[0]
@@ -178,11 +187,14 @@ func (h *Handler) evaluate(w http.ResponseWriter, r *http.Request, caller spiffe
 }
 
 // run evaluates the batch in order, stopping where the semantic says.
-func (h *Handler) run(ctx context.Context, b *Batch, caller spiffeid.ID) []Decision {
+// Every evaluation carries the request's traceparent header.
+func (h *Handler) run(ctx context.Context, b *Batch, caller spiffeid.ID, traceparent string) []Decision {
 	out := make([]Decision, 0, len(b.Queries))
 	for i := range b.Queries {
 		q := &b.Queries[i]
 		q.Caller = caller
+		q.Subjects = h.opts.Subjects[caller]
+		q.TraceParent = traceparent
 		d := h.eval.Evaluate(ctx, q)
 		out = append(out, decision(&d))
 		if stop(b.Semantic, out[len(out)-1].Decision) {

@@ -98,15 +98,23 @@ func appendActor(b []byte, principal string) []byte {
 	return append(b, `,"type_id":4,"type":"Service"}}`...)
 }
 
+// appendEndpoint: the endpoint that asked. For a proxy's request, the
+// client (its address and verified SPIFFE ID); for an AuthZEN evaluation,
+// the enforcement point, whose SPIFFE ID Tollgate verified (the principal
+// is only asserted, and stays the actor).
 func appendEndpoint(b []byte, d *decision) []byte {
 	b = append(b, `,"src_endpoint":{`...)
 	if d.source != "" {
 		b = appendStr(b, "ip", d.source)
 	}
-	if d.principal != "" {
-		b = appendStr(b, "uid", d.principal)
+	uid := d.principal
+	if d.enforcementPoint != "" {
+		uid = d.enforcementPoint
 	}
-	if d.source == "" && d.principal == "" {
+	if uid != "" {
+		b = appendStr(b, "uid", uid)
+	}
+	if d.source == "" && uid == "" {
 		b = append(b, `"name":"unknown"`...)
 	}
 	return append(b, '}')

@@ -15,6 +15,7 @@ type decision struct {
 	id, outcome, code, reason, principal string
 	action, resource, method             string
 	traceID, source, policyVersion       string
+	enforcementPoint                     string // AuthZEN: the caller that asked
 	policies                             []string
 }
 
@@ -65,5 +66,7 @@ func (d *decision) set(key string, v slog.Value) {
 		}
 	case "policy_version":
 		d.policyVersion = s
+	case "enforcement_point":
+		d.enforcementPoint = s
 	}
 }

@@ -19,6 +19,9 @@ type decisionView struct {
 	Policies      []string  `json:"policies"`
 	PolicyVersion string    `json:"policy_version"`
 	Exceptions    []string  `json:"exceptions"`
+	// EnforcementPoint is set for an AuthZEN evaluation: the caller that
+	// asserted Principal.
+	EnforcementPoint string `json:"enforcement_point,omitempty"`
 }
 
 type decisionsView struct {
@@ -32,7 +35,7 @@ func viewDecisions(es []Entry) decisionsView {
 		out.Decisions[i] = decisionView{Time: e.Time.UTC(), ID: e.ID, Allowed: e.Allowed, Outcome: e.Outcome,
 			Code: e.Code, Reason: e.Reason, Principal: e.Principal, Action: e.Action, Resource: e.Resource,
 			Method: e.Method, Path: e.Path, Policies: nonNil(e.Policies), PolicyVersion: e.PolicyVersion,
-			Exceptions: nonNil(e.Exceptions)}
+			Exceptions: nonNil(e.Exceptions), EnforcementPoint: e.EnforcementPoint}
 	}
 	return out
 }

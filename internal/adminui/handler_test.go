@@ -164,13 +164,14 @@ func TestDecisionsJSON(t *testing.T) {
 	const evil = `Order::"<img src=x onerror=alert(1)>"`
 	r.ObserveDecision(allowSummary(1))
 	r.ObserveDecision(authz.DecisionSummary{ID: "d-2", Outcome: "forbidden", Code: "forbid", Principal: "spiffe://example.org/a",
-		Action: `Action::"DeleteOrder"`, Resource: evil, Policies: []string{"no-delete"}})
+		Action: `Action::"DeleteOrder"`, Resource: evil, Policies: []string{"no-delete"}, EnforcementPoint: "spiffe://example.org/pep"})
 	type row struct {
-		ID        string   `json:"decision_id"`
-		Allowed   bool     `json:"allowed"`
-		Resource  string   `json:"resource"`
-		Policies  []string `json:"policies"`
-		Principal string   `json:"principal"`
+		ID               string   `json:"decision_id"`
+		Allowed          bool     `json:"allowed"`
+		Resource         string   `json:"resource"`
+		Policies         []string `json:"policies"`
+		Principal        string   `json:"principal"`
+		EnforcementPoint *string  `json:"enforcement_point"`
 	}
 	var all, denies struct {
 		Capacity  int   `json:"capacity"`
@@ -183,6 +184,9 @@ func TestDecisionsJSON(t *testing.T) {
 	decode(t, w, &all)
 	if all.Capacity != RecentSize || len(all.Decisions) != 2 || all.Decisions[0].ID != "d-2" || all.Decisions[0].Resource != evil {
 		t.Errorf("all = %+v", all)
+	}
+	if ep := all.Decisions[0].EnforcementPoint; ep == nil || *ep != "spiffe://example.org/pep" || all.Decisions[1].EnforcementPoint != nil {
+		t.Errorf("enforcement_point: an AuthZEN decision names it, a proxy's omits it: %s", w.Body)
 	}
 	decode(t, get(t, h, "GET", "/ui/api/decisions?filter=deny"), &denies)
 	if len(denies.Decisions) != 1 || denies.Decisions[0].Allowed || denies.Decisions[0].Policies[0] != "no-delete" {

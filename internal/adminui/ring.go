@@ -12,7 +12,7 @@ import (
 const RecentSize = 200
 
 // maxValueBytes bounds each caller-chosen string the tail keeps (path,
-// resource, principal, reason, method), so the ring's memory stays small
+// resource, principal, reason, method, enforcement point), so the ring's memory stays small
 // whatever the requests carried.
 const maxValueBytes = 512
 
@@ -49,7 +49,7 @@ func NewRing(clock func() time.Time) *Ring {
 // under a short lock.
 func (r *Ring) ObserveDecision(s authz.DecisionSummary) {
 	now := r.clock()
-	for _, p := range []*string{&s.Path, &s.Resource, &s.Principal, &s.Reason, &s.Method} {
+	for _, p := range []*string{&s.Path, &s.Resource, &s.Principal, &s.Reason, &s.Method, &s.EnforcementPoint} {
 		*p = clip(*p)
 	}
 	r.mu.Lock()

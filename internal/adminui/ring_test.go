@@ -164,9 +164,11 @@ func TestRingClipsLongValues(t *testing.T) {
 	long := strings.Repeat("é", maxValueBytes) // 2 bytes each
 	s := denySummary(1, "p")
 	s.Path, s.Resource, s.Reason, s.Method, s.Principal = "/"+long, `Order::"`+long+`"`, long, long, "spiffe://example.org/"+long
+	s.EnforcementPoint = "spiffe://example.org/" + long
 	r.ObserveDecision(s)
 	e := r.Recent(false)[0]
-	for name, v := range map[string]string{"path": e.Path, "resource": e.Resource, "reason": e.Reason, "method": e.Method, "principal": e.Principal} {
+	for name, v := range map[string]string{"path": e.Path, "resource": e.Resource, "reason": e.Reason, "method": e.Method, "principal": e.Principal,
+		"enforcement_point": e.EnforcementPoint} {
 		if len(v) > maxValueBytes+len("…") || !strings.HasSuffix(v, "…") || !utf8.ValidString(v) {
 			t.Errorf("%s: %d bytes, valid %v, suffix %q", name, len(v), utf8.ValidString(v), v[len(v)-4:])
 		}

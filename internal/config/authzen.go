@@ -1,10 +1,7 @@
 package config
 
 import (
-	"fmt"
 	"net/url"
-
-	"github.com/spiffe/go-spiffe/v2/spiffeid"
 )
 
 // AuthZEN configures the AuthZEN 1.0 Access Evaluation API listener, for
@@ -12,9 +9,10 @@ import (
 type AuthZEN struct {
 	// Listen is host:port of the HTTPS listener. Required.
 	Listen string `yaml:"listen"`
-	// AllowedCallers are the SPIFFE IDs of the enforcement points that may
-	// ask; every caller presents an X.509-SVID. Required.
-	AllowedCallers []string `yaml:"allowed_callers"`
+	// AllowedCallers are the enforcement points that may ask, each a
+	// SPIFFE ID or {id, subjects} (authzen_callers.go); every caller
+	// presents an X.509-SVID. Required.
+	AllowedCallers []AuthZENCaller `yaml:"allowed_callers"`
 	// PolicyDecisionPoint is the PDP identifier published in the metadata:
 	// an https URL with no query or fragment. Required.
 	PolicyDecisionPoint string `yaml:"policy_decision_point"`
@@ -35,11 +33,7 @@ func (c *Config) validateAuthZEN(f *fileErrs) {
 	if len(a.AllowedCallers) == 0 {
 		f.add("authzen.allowed_callers", "required: name the enforcement points (SPIFFE IDs) that may ask")
 	}
-	for i, id := range a.AllowedCallers {
-		if _, err := spiffeid.FromString(id); err != nil {
-			f.add(fmt.Sprintf("authzen.allowed_callers[%d]", i), "not a SPIFFE ID: %v", err)
-		}
-	}
+	c.validateAuthZENCallers(f)
 	u, err := url.Parse(a.PolicyDecisionPoint)
 	if err != nil || u.Scheme != "https" || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
 		f.add("authzen.policy_decision_point", "must be an https URL with a host and no query or fragment, such as https://tollgate.example.org:8443, not %q", a.PolicyDecisionPoint)

@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -26,6 +27,14 @@ func TestAuthZEN(t *testing.T) {
   allowed_callers: [spiffe://example.org/ns/mcp/sa/gateway]
   policy_decision_point: https://tollgate.example.org:8443
 `
+	const scoped = `authzen:
+  listen: 0.0.0.0:8443
+  allowed_callers:
+    - spiffe://example.org/ns/mcp/sa/gateway
+    - id: spiffe://example.org/ns/jobs/sa/runner
+      subjects: [spiffe://example.org/ns/shop/*, spiffe://example.org/ns/ai/sa/agent]
+  policy_decision_point: https://tollgate.example.org:8443
+`
 	tests := []struct {
 		name, workload, authzen string
 		want                    string // "" = valid; else "c.yaml:LINE: key"
@@ -41,6 +50,14 @@ func TestAuthZEN(t *testing.T) {
 		{"pdp with query", wl, strings.Replace(good, "org:8443", "org:8443/?a=b", 1), "c.yaml:12: authzen.policy_decision_point"},
 		{"negative limit", wl, good + "  max_evaluations: -1\n", "authzen: max_body_bytes and max_evaluations must not be negative"},
 		{"unknown key", wl, good + "  allowed_ids: [spiffe://example.org/x]\n", "allowed_ids"},
+		{"scoped caller", wl, scoped, ""},
+		{"scoped caller, unknown key", wl, strings.Replace(scoped, "subjects:", "subject:", 1), "c.yaml:14: unknown key \"subject\""},
+		{"scoped caller without id", wl, strings.Replace(scoped, "id: spiffe://example.org/ns/jobs/sa/runner\n      ", "", 1), "c.yaml:13: authzen.allowed_callers[1].id: required"},
+		{"scoped caller without subjects", wl, strings.Replace(scoped, "[spiffe://example.org/ns/shop/*, spiffe://example.org/ns/ai/sa/agent]", "[]", 1), "c.yaml:14: authzen.allowed_callers[1].subjects: name at least one"},
+		{"bad pattern", wl, strings.Replace(scoped, "spiffe://example.org/ns/shop/*", "spiffe://example.org/ns/*/sa/x", 1), "c.yaml:14: authzen.allowed_callers[1].subjects[0]: identity: bad SPIFFE ID pattern \"spiffe://example.org/ns/*/sa/x\""},
+		{"pattern of another trust domain", wl, strings.Replace(scoped, "spiffe://example.org/ns/ai/sa/agent", "spiffe://partner.org/ns/ai/sa/agent", 1), "c.yaml:14: authzen.allowed_callers[1].subjects[1]: trust domain partner.org is not in identity.trust_domains"},
+		{"caller twice", wl, strings.Replace(scoped, "spiffe://example.org/ns/jobs/sa/runner", "spiffe://example.org/ns/mcp/sa/gateway", 1), "c.yaml:13: authzen.allowed_callers[1]: spiffe://example.org/ns/mcp/sa/gateway is listed twice"},
+		{"caller is a list", wl, strings.Replace(scoped, "id: spiffe://example.org/ns/jobs/sa/runner\n      subjects: ", "", 1), "c.yaml:13: an allowed_callers entry is a SPIFFE ID or {id: ..., subjects: [...]}"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -62,5 +79,27 @@ func TestAuthZEN(t *testing.T) {
 				t.Errorf("not ErrInvalid: %v", err)
 			}
 		})
+	}
+}
+
+// TestAuthZENCallers: the plain string and the object form decode to the
+// same list, the object's subjects in order.
+func TestAuthZENCallers(t *testing.T) {
+	text := strings.NewReplacer("WORKLOAD", "  workload_api: { socket: unix:///run/spire/agent.sock }", "AUTHZEN", `authzen:
+  listen: 0.0.0.0:8443
+  allowed_callers:
+    - spiffe://example.org/ns/mcp/sa/gateway
+    - id: spiffe://example.org/ns/jobs/sa/runner
+      subjects: [spiffe://example.org/ns/shop/*]
+  policy_decision_point: https://tollgate.example.org:8443
+`).Replace(authzenBase)
+	cfg, err := Parse("c.yaml", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []AuthZENCaller{{ID: "spiffe://example.org/ns/mcp/sa/gateway"},
+		{ID: "spiffe://example.org/ns/jobs/sa/runner", Subjects: []string{"spiffe://example.org/ns/shop/*"}}}
+	if !reflect.DeepEqual(cfg.AuthZEN.AllowedCallers, want) {
+		t.Fatalf("callers %+v", cfg.AuthZEN.AllowedCallers)
 	}
 }

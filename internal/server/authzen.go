@@ -12,6 +12,7 @@ import (
 	"github.com/spiffe/go-spiffe/v2/spiffeid"
 
 	"github.com/tollgate-authz/tollgate/authzen"
+	"github.com/tollgate-authz/tollgate/identity"
 	"github.com/tollgate-authz/tollgate/internal/config"
 )
 
@@ -33,15 +34,11 @@ func newAuthZEN(cfg *config.AuthZEN, limits config.Limits, s *identitySources, e
 	if s.workload == nil {
 		return nil, errors.New("server: authzen needs identity.workload_api for Tollgate's own SVID")
 	}
-	ids := make([]spiffeid.ID, 0, len(cfg.AllowedCallers))
-	for i, c := range cfg.AllowedCallers {
-		id, err := spiffeid.FromString(c)
-		if err != nil {
-			return nil, fmt.Errorf("server: authzen.allowed_callers[%d]: %w", i, err)
-		}
-		ids = append(ids, id)
+	ids, subjects, err := authzenCallers(cfg.AllowedCallers)
+	if err != nil {
+		return nil, err
 	}
-	h, err := authzen.NewHandler(eval, authzen.Options{PDP: cfg.PolicyDecisionPoint, AllowedCallers: ids,
+	h, err := authzen.NewHandler(eval, authzen.Options{PDP: cfg.PolicyDecisionPoint, AllowedCallers: ids, Subjects: subjects,
 		MaxBodyBytes: cfg.MaxBodyBytes, MaxEvaluations: cfg.MaxEvaluations, Logger: logger})
 	if err != nil {
 		return nil, fmt.Errorf("server: authzen: %w", err)
@@ -52,6 +49,28 @@ func newAuthZEN(cfg *config.AuthZEN, limits config.Limits, s *identitySources, e
 	}
 	tc := authzen.TLSConfig(s.workload, s.chain, ids)
 	return &authzenDoor{srv: httpServer(h, limits, logger), lis: tls.NewListener(lis, tc)}, nil
+}
+
+// authzenCallers builds the allowed callers and their subject patterns
+// (config validated both).
+func authzenCallers(cs []config.AuthZENCaller) ([]spiffeid.ID, map[spiffeid.ID][]identity.IDPattern, error) {
+	ids := make([]spiffeid.ID, 0, len(cs))
+	subjects := map[spiffeid.ID][]identity.IDPattern{}
+	for i, c := range cs {
+		id, err := spiffeid.FromString(c.ID)
+		if err != nil {
+			return nil, nil, fmt.Errorf("server: authzen.allowed_callers[%d]: %w", i, err)
+		}
+		ids = append(ids, id)
+		for j, s := range c.Subjects {
+			p, err := identity.ParseIDPattern(s)
+			if err != nil {
+				return nil, nil, fmt.Errorf("server: authzen.allowed_callers[%d].subjects[%d]: %w", i, j, err)
+			}
+			subjects[id] = append(subjects[id], p)
+		}
+	}
+	return ids, subjects, nil
 }
 
 // Addr is the bound address, or nil when disabled.

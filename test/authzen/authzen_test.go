@@ -39,7 +39,7 @@ policy:
 manifests: [manifest.yaml]
 authzen:
   listen: %s
-  allowed_callers: [` + gatewayID + `]
+  allowed_callers: %s
   policy_decision_point: https://%s
 `
 
@@ -50,14 +50,17 @@ type door struct {
 	ca   *testca.CA
 }
 
-func startDoor(t *testing.T) *door {
+func startDoor(t *testing.T) *door { return startDoorWith(t, "["+gatewayID+"]") }
+
+// startDoorWith starts the door with callers as authzen.allowed_callers.
+func startDoorWith(t *testing.T, callers string) *door {
 	ca := testca.New(t, "example.org")
 	wl := harness.StartWorkloadAPI(t, ca.NewX509SVID("/tollgate"), ca)
 	dir := t.TempDir()
 	harness.CopyDir(t, "testdata", dir)
 	harness.CopyDir(t, "testdata/policies", dir+"/policies")
 	addr := harness.FreeAddr(t)
-	p := harness.Start(t, dir, fmt.Sprintf(config, wl.Addr, addr, addr))
+	p := harness.Start(t, dir, fmt.Sprintf(config, wl.Addr, addr, callers, addr))
 	p.WaitReady()
 	return &door{p: p, addr: addr, ca: ca}
 }
@@ -152,7 +155,7 @@ func TestAuthZENOverMTLS(t *testing.T) {
 	}
 
 	testutil.Eventually(t, "seven decision lines naming the gateway (five single, two of the short-circuited batch)", func() bool {
-		return strings.Count(d.p.Stdout.String(), `"enforcement_point":"`+gatewayID+`"`) == 7
+		return len(decisionLines(t, d.p.Stdout.String(), "enforcement_point", gatewayID)) == 7
 	})
 	if !strings.Contains(d.p.Stdout.String(), `"identity_source":"authzen"`) {
 		t.Errorf("decision lines without identity_source authzen:\n%s", d.p.Stdout)

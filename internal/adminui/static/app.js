@@ -117,7 +117,8 @@
       tr.classList.add(d.allowed ? "allow" : "deny");
       tr.dataset.decisionId = d.decision_id;
       cell(tr, clock(d.time).slice(11)); cell(tr, d.outcome, "outcome"); cell(tr, d.code, "code");
-      cell(tr, d.principal, "principal"); cell(tr, d.action, "action"); cell(tr, d.resource, "resource");
+      const via = d.enforcement_point ? " (asserted by " + d.enforcement_point + ")" : "";
+      cell(tr, d.principal + via, "principal"); cell(tr, d.action, "action"); cell(tr, d.resource, "resource");
       cell(tr, d.method); cell(tr, d.path, "path"); cell(tr, d.policies.join(", "), "policies");
       body.appendChild(tr);
     }
