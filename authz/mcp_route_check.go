@@ -117,6 +117,10 @@ func (e *Engine) mcpMessage(d *Decision, st *checkState, c *mcpCall, m *mcp.Mess
 		return false
 	}
 	st.action, d.Action, d.Resource = t.label, uidString(t.action), uidString(t.resource)
+	if m.Method == "tools/call" && e.driftDenied(d, c, m.Tool) {
+		d.Policies = nil
+		return false
+	}
 	c.base["mcp"] = mcpContext(mr, m) // NewRecord copies the map
 	in := assembleFor(c.principal, t.action, t.resource, c.base)
 	prev := d.Policies
@@ -241,7 +245,7 @@ func rawID(id []byte) string {
 func isMCPCode(code string) bool {
 	switch code {
 	case CodeMCPTruncated, CodeMCPEncoded, CodeMCPTooLarge, CodeMCPMethodDenied, CodeMCPResponseDenied,
-		CodeMCPHTTPMethod, CodeMCPUnexpectedBody, CodeMCPHeaderMismatch:
+		CodeMCPHTTPMethod, CodeMCPUnexpectedBody, CodeMCPHeaderMismatch, CodeMCPListing, CodeMCPToolDrift:
 		return true
 	}
 	switch mcp.Reason(code[min(len(code), 4):]) {
