@@ -24,7 +24,7 @@ type Filter interface {
 var _ Filter = (*authz.Engine)(nil)
 
 // DefaultMaxResponseBytes bounds a JSON response, or one SSE event.
-const DefaultMaxResponseBytes = 4 << 20
+const DefaultMaxResponseBytes = 1 << 20
 
 // Options tune the external processor.
 type Options struct {

@@ -18,6 +18,7 @@ type Config struct {
 	HTTP      HTTPMode      `yaml:"http_authz"`
 	Shutdown  time.Duration `yaml:"shutdown_timeout"`
 	Runtime   Runtime       `yaml:"runtime"`
+	ExtProc   ExtProc       `yaml:"ext_proc"`
 
 	// File is the path the configuration was read from.
 	File string `yaml:"-"`
@@ -270,4 +271,14 @@ type Runtime struct {
 	GCPercent int `yaml:"gc_percent"`
 	// MemoryLimitMiB is a soft memory limit in MiB (0: none).
 	MemoryLimitMiB int64 `yaml:"memory_limit_mib"`
+}
+
+// ExtProc is Envoy's external processor (envoy.service.ext_proc.v3) on
+// the gRPC listener, which filters MCP tools/list results per caller.
+type ExtProc struct {
+	// Enabled registers the service next to ext_authz. Only true or false.
+	Enabled bool `yaml:"enabled"`
+	// MaxResponseBytes bounds a JSON response or one SSE event it reads
+	// (default 1 MiB); a larger one is replaced by a JSON-RPC error.
+	MaxResponseBytes int `yaml:"max_response_bytes"`
 }
