@@ -79,6 +79,11 @@ type Decision struct {
 	// application/grpc), so a denial is answered with grpc-status.
 	GRPC bool
 
+	// BodySHA256 is the hex SHA-256 of the exact request body that was
+	// decided, "" when the request had none: it binds the decision to
+	// the content (decision log, Envoy dynamic metadata).
+	BodySHA256 string
+
 	Duration time.Duration
 }
 

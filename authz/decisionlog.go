@@ -77,6 +77,9 @@ func (e *Engine) logDecision(ctx context.Context, r *Request, d *Decision, st *c
 		slog.Int64("latency_us", d.Duration.Microseconds()),
 	}
 	out := append(append(attrs[:], e.contextAttrs(st.context)...), st.mcp.attrs()...)
+	if d.BodySHA256 != "" {
+		out = append(out, slog.String("body_sha256", d.BodySHA256))
+	}
 	if st.subjectClaims != nil {
 		// Only the claims marked safe to log (delegation.log_claims).
 		out = append(out, slog.Any("subject_claims", st.subjectClaims))

@@ -171,7 +171,7 @@ func overwrite(key, value string) *corev3.HeaderValueOption {
 // dynamicMetadata is what Envoy's access log can read under
 // %DYNAMIC_METADATA(envoy.filters.http.ext_authz:...)%.
 func dynamicMetadata(d *authz.Decision) *structpb.Struct {
-	n := 10 + len(d.Policies) + len(d.Exceptions) + len(d.Delegation)
+	n := 11 + len(d.Policies) + len(d.Exceptions) + len(d.Delegation)
 	sv := newStringValues(n)
 	f := make(map[string]*structpb.Value, 8)
 	f["decision_id"] = sv.add(d.ID)
@@ -182,6 +182,10 @@ func dynamicMetadata(d *authz.Decision) *structpb.Struct {
 	f["policies"] = sv.list(d.Policies)
 	if d.Identity != nil {
 		f["principal"] = sv.add(d.Identity.ID.String())
+	}
+	if d.BodySHA256 != "" {
+		// The decision is bound to these exact bytes.
+		f["body_sha256"] = sv.add(d.BodySHA256)
 	}
 	if len(d.Exceptions) > 0 {
 		f["exceptions"] = sv.list(d.Exceptions)
