@@ -94,7 +94,7 @@ func (g *procGateway) process(w http.ResponseWriter, r *http.Request, body []byt
 		hdrs[strings.ToLower(k)] = strings.Join(vs, ",")
 	}
 	if _, err := call(&procv3.ProcessingRequest{
-		Request: &procv3.ProcessingRequest_RequestHeaders{RequestHeaders: &procv3.HttpHeaders{Headers: headerMap(hdrs), EndOfStream: len(body) == 0}},
+		Request:        &procv3.ProcessingRequest_RequestHeaders{RequestHeaders: &procv3.HttpHeaders{Headers: headerMap(hdrs), EndOfStream: len(body) == 0}},
 		ProtocolConfig: &procv3.ProtocolConfiguration{RequestBodyMode: filterv3.ProcessingMode_BUFFERED, ResponseBodyMode: mode},
 		Attributes:     nil, // the agents present JWT-SVIDs; no peer certificate
 	}); err != nil {
