@@ -133,7 +133,7 @@ func (e *Engine) listingCaller(ctx context.Context, r *Request, d *Decision, st 
 // listTool decides one listed tool.
 func (e *Engine) listTool(l *Listing, c *mcpCall, t *mcp.Tool) bool {
 	mr := c.rt.mcp
-	if pin, pinned := mr.Pins[t.Name]; pinned && t.Pin != pin {
+	if pin, pinned := mr.Pins[t.Name]; pinned && t.Pin() != pin {
 		e.drift.mark(c.rt.Name, mr.Server, t.Name, pin)
 		e.driftMetrics.observe(t.Name)
 		l.Hidden[HiddenDrift]++

@@ -19,7 +19,7 @@ import (
 func listed(names ...string) []mcp.Tool {
 	out := make([]mcp.Tool, len(names))
 	for i, n := range names {
-		out[i] = mcp.Tool{Name: n, Pin: pinFor(n)}
+		out[i] = mcp.ToolWithPin(n, pinFor(n))
 	}
 	return out
 }
@@ -158,7 +158,7 @@ func TestToolDrift(t *testing.T) {
 		t.Fatalf("before drift: %+v", d)
 	}
 	tools := listed("search_issues", "create_issue", "delete_repo")
-	tools[0].Pin = pinFor("search_issues_v2") // the server changed the definition
+	tools[0] = mcp.ToolWithPin("search_issues", pinFor("search_issues_v2")) // the server changed the definition
 	l := e.FilterTools(context.Background(), req(agent, "POST", "/mcp"), [][]mcp.Tool{tools})
 	if got := kept(l, tools); !slices.Equal(got, []string{"create_issue"}) {
 		t.Fatalf("shown %v, want only create_issue", got)

@@ -38,9 +38,21 @@ type ServerMessage struct {
 // Tool is one tool of a tools/list result.
 type Tool struct {
 	Name string
-	// Pin is "sha256:<hex>" over the canonical definition (see PinOf), or
-	// "" when the definition cannot be put in canonical form.
-	Pin string
+	def  *strictjson.Value // the definition, aliasing the parsed body
+	pin  string            // set by ToolWithPin
+}
+
+// ToolWithPin is a tool whose pin is already known.
+func ToolWithPin(name, pin string) Tool { return Tool{Name: name, pin: pin} }
+
+// Pin is "sha256:<hex>" over the tool's canonical definition (see PinOf),
+// or "" when the definition cannot be put in canonical form (which matches
+// no pin). It is computed when asked: only routes with pins need it.
+func (t Tool) Pin() string {
+	if t.def == nil {
+		return t.pin
+	}
+	return pinOf(t.def)
 }
 
 // ParseServerBody strictly parses a body from the server. Only tools/list
@@ -137,7 +149,7 @@ func listTools(m *ServerMessage, tools, cursor *strictjson.Value, index int) err
 			return newError(ReasonDuplicateKey, index, "result.tools[%d] repeats a tool name", i)
 		}
 		seen[name.Str] = true
-		m.Tools[i] = Tool{Name: name.Str, Pin: pinOf(t)}
+		m.Tools[i] = Tool{Name: name.Str, def: t}
 	}
 	return nil
 }

@@ -53,7 +53,7 @@ func runManifest(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "# tollgate manifest pin %s: %d tools; paste under the route's mcp block\npins:\n", pos[0], len(tools))
 	for _, t := range tools {
 		name, _ := json.Marshal(t.Name) // a JSON string is a YAML scalar
-		fmt.Fprintf(stdout, "  %s: %s\n", name, t.Pin)
+		fmt.Fprintf(stdout, "  %s: %s\n", name, t.Pin())
 	}
 	return exitOK
 }
@@ -83,7 +83,7 @@ func readToolsList(path string) ([]mcp.Tool, error) {
 		return nil, errors.New("the list has no tools")
 	}
 	for _, t := range tools {
-		if t.Pin == "" {
+		if t.Pin() == "" {
 			return nil, fmt.Errorf("tool %q: its definition has a number with no canonical form", t.Name)
 		}
 	}
