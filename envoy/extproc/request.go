@@ -43,7 +43,9 @@ func toRequest(ctx context.Context, h *procv3.HttpHeaders, attrs map[string]*str
 		},
 	}
 	r.SourceAddress = attribute(attrs, attrSourceAddr)
-	r.TLS = r.Credentials.SourcePrincipal != "" || r.Scheme == "https"
+	// context.tls only from what Envoy attests (a peer certificate), never
+	// from :scheme: a listing may hide more than a call, never show more.
+	r.TLS = r.Credentials.SourcePrincipal != ""
 	r.Credentials.Hop, r.Credentials.HopAddress = envoy.PeerHop(ctx)
 	return r
 }
