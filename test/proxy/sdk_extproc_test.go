@@ -100,12 +100,12 @@ func must(b []byte, err error) []byte {
 
 // connect opens an SDK session for agent through the gateway; the caller
 // closes it before the servers.
-func connect(ctx context.Context, t *testing.T, ca *testca.CA, url, agent string) *mcp.ClientSession {
+func connect(ctx context.Context, t *testing.T, ca *testca.CA, url, agent, version string) *mcp.ClientSession {
 	t.Helper()
 	client := mcp.NewClient(&mcp.Implementation{Name: "agent", Version: "1.0.0"}, nil)
 	transport := &mcp.StreamableClientTransport{Endpoint: url + "/mcp",
 		HTTPClient: &http.Client{Transport: bearerTransport{ca.NewJWTSVID(agent, []string{jwtAud})}}}
-	cs, err := client.Connect(ctx, transport, &mcp.ClientSessionOptions{ProtocolVersion: "2025-11-25"})
+	cs, err := client.Connect(ctx, transport, &mcp.ClientSessionOptions{ProtocolVersion: version})
 	if err != nil {
 		t.Fatalf("connect as %s: %v", agent, err)
 	}
@@ -128,25 +128,29 @@ func listTools(ctx context.Context, t *testing.T, cs *mcp.ClientSession) []strin
 
 // TestSDKSessionThroughExtProc: the official Go SDK client and server,
 // through Tollgate's ext_authz and ext_proc handlers as Envoy calls them,
-// with SSE (STREAMED) and JSON (BUFFERED) responses and paginated lists:
+// on both protocol revisions, with SSE and JSON responses in STREAMED and
+// BUFFERED mode and paginated lists:
 // two callers see different tools/list results from the same policy, a
 // denied call is a JSON-RPC error, and a drifted tool disappears from the
 // list and its calls are denied (mcp_tool_drift).
 func TestSDKSessionThroughExtProc(t *testing.T) {
 	for _, tc := range []struct {
-		name string
-		json bool
-		mode filterv3.ProcessingMode_BodySendMode
+		name    string
+		json    bool
+		mode    filterv3.ProcessingMode_BodySendMode
+		version string
 	}{
-		{"sse-streamed", false, filterv3.ProcessingMode_STREAMED},
-		{"json-buffered", true, filterv3.ProcessingMode_BUFFERED},
-		{"json-streamed", true, filterv3.ProcessingMode_STREAMED},
+		{"sse-streamed", false, filterv3.ProcessingMode_STREAMED, "2025-11-25"},
+		{"json-buffered", true, filterv3.ProcessingMode_BUFFERED, "2025-11-25"},
+		{"json-streamed", true, filterv3.ProcessingMode_STREAMED, "2025-11-25"},
+		{"sse-streamed-2026", false, filterv3.ProcessingMode_STREAMED, "2026-07-28"},
+		{"json-buffered-2026", true, filterv3.ProcessingMode_BUFFERED, "2026-07-28"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			server := mcp.NewServer(&mcp.Implementation{Name: "github", Version: "1.0.0"}, &mcp.ServerOptions{PageSize: 2})
 			addTools(t, server, "search")
 			upstream := httptest.NewServer(mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return server },
-				&mcp.StreamableHTTPOptions{JSONResponse: tc.json}))
+				&mcp.StreamableHTTPOptions{JSONResponse: tc.json, Stateless: tc.version >= "2026-07-28"}))
 			defer upstream.Close()
 			p, ca := startGateway(t, server)
 			gw := newProcGateway(t, p, upstream.URL, tc.mode)
@@ -155,9 +159,9 @@ func TestSDKSessionThroughExtProc(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
 
-			research := connect(ctx, t, ca, front.URL, agentPath)
+			research := connect(ctx, t, ca, front.URL, agentPath, tc.version)
 			defer research.Close()
-			cleanup := connect(ctx, t, ca, front.URL, cleanupPath)
+			cleanup := connect(ctx, t, ca, front.URL, cleanupPath, tc.version)
 			defer cleanup.Close()
 			if got := listTools(ctx, t, research); !slices.Equal(got, []string{"create_issue", "get_file", "search_issues"}) {
 				t.Errorf("research agent sees %v", got)
