@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cedar-policy/cedar-go/types"
+	"github.com/spiffe/go-spiffe/v2/spiffeid"
 
 	"github.com/tollgate-authz/tollgate/identity"
 	"github.com/tollgate-authz/tollgate/policy"
@@ -27,9 +28,11 @@ const (
 // checkState carries what the decision log and metrics need beyond the
 // Decision itself.
 type checkState struct {
-	path       string
-	action     string // manifest action name, for the metric label
-	source     identity.Source
+	path   string
+	action string // manifest action name, for the metric label
+	source identity.Source
+	// pep is the AuthZEN enforcement point that asked (Evaluate); zero for Check.
+	pep        spiffeid.ID
 	evalErrors []policy.EvalError
 	vals       [8]string
 	mcp        mcpLog

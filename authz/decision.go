@@ -65,8 +65,12 @@ type Decision struct {
 	// User::"alice", from a verified and bound subject token; empty
 	// without one.
 	Subject string
-	// Delegation is the token's act chain, outermost (the caller) first.
+	// Delegation is the token's act chain, outermost (the caller) first;
+	// for a Txn-Token, its requesting workloads (req_wl), latest first.
 	Delegation []string
+	// Txn is a Txn-Token's transaction id (txn); the token itself is
+	// never kept.
+	Txn string
 
 	Policies      []string // determining policy @ids
 	PolicyVersion string

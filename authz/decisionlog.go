@@ -16,12 +16,20 @@ const DecisionLogSchemaVersion = 1
 // record writes the decision log line and the metrics for one Check.
 func (e *Engine) record(ctx context.Context, r *Request, d *Decision, st *checkState) {
 	td := "none"
-	if d.Identity != nil {
+	switch {
+	case !st.pep.IsZero():
+		// An AuthZEN subject is asserted, so its trust domain is not
+		// bounded: the verified enforcement point's is.
+		td = st.pep.TrustDomain().Name()
+	case d.Identity != nil:
 		td = d.Identity.ID.TrustDomain().Name()
 	}
 	e.metrics.observe(labelKey{d.Outcome.String(), e.actionLabel(st.action), boundedCode(d.Code), td}, d.Duration.Seconds())
 	if e.log.Enabled(ctx, slog.LevelInfo) {
 		e.logDecision(ctx, r, d, st)
+	}
+	if e.decisionTail != nil {
+		e.tail(d, st, r)
 	}
 }
 
@@ -67,6 +75,7 @@ func (e *Engine) logDecision(ctx context.Context, r *Request, d *Decision, st *c
 		slog.String("resource", d.Resource),
 		slog.String("subject", d.Subject),
 		slog.Any("delegation", nonNil(d.Delegation)),
+		slog.String("txn", d.Txn),
 		slog.String("method", method),
 		slog.String("path", st.path),
 		slog.String("host", host),
@@ -77,6 +86,10 @@ func (e *Engine) logDecision(ctx context.Context, r *Request, d *Decision, st *c
 		slog.Int64("latency_us", d.Duration.Microseconds()),
 	}
 	out := append(append(attrs[:], e.contextAttrs(st.context)...), st.mcp.attrs()...)
+	out = appendSource(appendTrace(out, r, st), r)
+	if !st.pep.IsZero() {
+		out = append(out, slog.String("enforcement_point", st.pep.String()))
+	}
 	if d.BodySHA256 != "" {
 		out = append(out, slog.String("body_sha256", d.BodySHA256))
 	}

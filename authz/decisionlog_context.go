@@ -71,14 +71,15 @@ func (e *Engine) redactedKeys(ctx types.Record) []string {
 
 // loggedKey reports whether the value of context key k may be logged:
 // the request attributes the mapper sets, the delegation chain (already on
-// the line as subject and delegation), context.mcp (its arguments are
+// the line as subject and delegation), a Txn-Token's txn id and scope,
+// context.mcp (its arguments are
 // dropped separately) and signals not marked secret. Anything else — JWT
 // claims (jwt), the delegated subject's claims (subject), a secret signal,
 // a key added later — is withheld and named: the log fails closed.
 func (e *Engine) loggedKey(k string) bool {
 	switch k {
 	case "method", "path", "host", "scheme", "source_address", "time", "tls",
-		"on_behalf_of", "delegation", "delegation_length", "mcp":
+		"on_behalf_of", "delegation", "delegation_length", "txn_id", "txn_scope", "mcp":
 		return true
 	}
 	for i := range e.mapper.signals {

@@ -2,6 +2,7 @@ package authz
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -53,6 +54,10 @@ type Delegation struct {
 	// engine's Policies when they implement EntityLookup. Without either,
 	// only the SPIFFE ID itself binds.
 	Entities EntityLookup
+	// Txn, when set, accepts OAuth Transaction Tokens too
+	// (delegation_txn.go). Header, Verifier and Bind may then be left
+	// empty, for Txn-Tokens only.
+	Txn *TxnDelegation
 }
 
 // DelegationContext is what delegation adds to the Cedar context; the
@@ -60,6 +65,8 @@ type Delegation struct {
 type DelegationContext struct {
 	EntityType types.EntityType
 	Claims     []string
+	// Txn is what Txn-Tokens add; nil when they are off.
+	Txn *TxnContext
 }
 
 // Context is the part of d the Cedar context depends on.
@@ -67,7 +74,7 @@ func (d *Delegation) Context() *DelegationContext {
 	if d == nil {
 		return nil
 	}
-	return &DelegationContext{EntityType: d.EntityType, Claims: d.Claims}
+	return &DelegationContext{EntityType: d.EntityType, Claims: d.Claims, Txn: d.Txn.context()}
 }
 
 func validateDelegation(d *Delegation, pol Policies) (*Delegation, error) {
@@ -80,10 +87,19 @@ func validateDelegation(d *Delegation, pol Policies) (*Delegation, error) {
 	}
 	c.Header = strings.ToLower(c.Header)
 	switch {
+	case c.Header == "" && c.Verifier == nil && c.Txn != nil:
+		// Txn-Tokens only.
 	case c.Header == "" || c.Verifier == nil:
 		return nil, fmt.Errorf("delegation needs a header and a verifier")
 	case len(c.Bind) == 0:
 		return nil, fmt.Errorf("delegation needs at least one binding claim")
+	}
+	if c.Txn != nil {
+		t, err := validateTxn(c.Txn, c.Header)
+		if err != nil {
+			return nil, err
+		}
+		c.Txn = t
 	}
 	if c.EntityType == "" {
 		c.EntityType = DefaultSubjectType
@@ -103,37 +119,65 @@ type delegated struct {
 	entity types.Entity
 	actors []string
 	claims map[string]any
+	txn    *subject.Txn // set for a Txn-Token
 }
 
-// delegate verifies and binds the request's subject token. No header: no
-// subject (nil, true). A present but refused token denies the request.
+// delegate verifies and binds the request's subject token or Txn-Token.
+// Neither header: no subject (nil, true). A present but refused token
+// denies the request, and so do both headers at once: which one speaks
+// for the request would be the client's choice.
 func (e *Engine) delegate(ctx context.Context, r *Request, id *identity.Identity, d *Decision, st *checkState) (*delegated, bool) {
 	dc := e.deleg
 	if dc == nil {
 		return nil, true
 	}
-	raw, present := r.Headers[dc.Header]
-	if !present {
+	raw, present := "", false
+	if dc.Header != "" {
+		raw, present = r.Headers[dc.Header]
+	}
+	txnRaw, txnPresent := "", false
+	if dc.Txn != nil {
+		txnRaw, txnPresent = r.Headers[dc.Txn.Header]
+	}
+	var s *subject.Subject
+	var err error
+	switch {
+	case present && txnPresent:
+		err = &subject.Error{Reason: subject.ReasonInvalid, Err: errBothTokens}
+	case txnPresent:
+		s, err = e.verifyTxn(ctx, txnRaw, id)
+	case present:
+		if s, err = dc.Verifier.Verify(ctx, raw); err == nil {
+			err = subject.Bind(s, dc.Bind, e.isCaller(id))
+		}
+	default:
 		return nil, true
 	}
-	s, err := dc.Verifier.Verify(ctx, raw)
-	if err == nil {
-		err = subject.Bind(s, dc.Bind, e.isCaller(id))
-	}
 	if err != nil {
-		reason := subject.ReasonOf(err)
-		o := Unauthenticated
-		if reason == subject.ReasonUnbound {
-			o = Forbidden
-		}
-		setOutcome(d, o, "delegation_"+string(reason), "subject token refused: "+string(reason))
+		refuseDelegation(d, err)
 		return nil, false
 	}
 	dl := &delegated{entity: types.Entity{UID: types.NewEntityUID(dc.EntityType, types.String(s.ID))},
-		actors: s.Actors, claims: s.Claims}
+		actors: s.Actors, claims: s.Claims, txn: s.Txn}
 	d.Subject, d.Delegation = uidString(dl.entity.UID), append([]string(nil), s.Actors...)
+	if s.Txn != nil {
+		d.Txn = s.Txn.ID
+	}
 	st.subjectClaims = loggedClaims(s.Claims, dc.LogClaims)
 	return dl, true
+}
+
+func refuseDelegation(d *Decision, err error) {
+	reason := subject.ReasonOf(err)
+	o := Unauthenticated
+	if reason == subject.ReasonUnbound {
+		o = Forbidden
+	}
+	msg := "subject token refused: "
+	if errors.Is(err, errBothTokens) {
+		msg = "both a subject token and a Txn-Token: "
+	}
+	setOutcome(d, o, "delegation_"+string(reason), msg+string(reason))
 }
 
 // isCaller reports whether a binding value names the caller: its SPIFFE
@@ -171,7 +215,7 @@ func hasClientID(w types.Entity, attr, v string) bool {
 
 // addDelegation adds the subject to the context: on_behalf_of, the actor
 // chain as a set (delegation) and its length, and the configured claims.
-func addDelegation(ctx types.RecordMap, dl *delegated, claims []string) {
+func addDelegation(ctx types.RecordMap, dl *delegated, claims []string, txn *TxnContext) {
 	actors := make([]types.Value, len(dl.actors))
 	for i, a := range dl.actors {
 		actors[i] = types.String(a)
@@ -181,6 +225,9 @@ func addDelegation(ctx types.RecordMap, dl *delegated, claims []string) {
 	ctx["delegation_length"] = types.Long(len(dl.actors))
 	if len(claims) > 0 {
 		ctx["subject"] = claimsRecord(dl.claims, claims)
+	}
+	if dl.txn != nil {
+		addTxn(ctx, dl.txn, txn)
 	}
 }
 

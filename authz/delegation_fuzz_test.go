@@ -35,7 +35,7 @@ func FuzzDelegationContext(f *testing.F) {
 		}
 		dl := &delegated{entity: types.Entity{UID: types.NewEntityUID(DefaultSubjectType, types.String(s.ID))}, actors: s.Actors, claims: s.Claims}
 		ctx := types.RecordMap{}
-		addDelegation(ctx, dl, claims)
+		addDelegation(ctx, dl, claims, nil)
 		rec := types.NewRecord(ctx)
 		obo, _ := rec.Get("on_behalf_of")
 		if uid, ok := obo.(types.EntityUID); !ok || uid.Type != DefaultSubjectType || string(uid.ID) != s.ID {

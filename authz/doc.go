@@ -16,6 +16,13 @@
 // token denies with a delegation_<reason> code; an absent one leaves
 // those attributes out.
 //
+// With Delegation.Txn, the subject may instead come in an OAuth
+// Transaction Token (Txn-Token header): verified by subject.TxnVerifier,
+// bound by subject.BindTxn (req_wl must name the caller, unless the rule
+// is trust_domain), the same subject entity, its requesting workloads as
+// context.delegation, and, when configured, context.txn_id,
+// context.txn_scope and context.tctx. Both headers at once deny.
+//
 // # Separation of authorship
 //
 // App teams write the manifest: for each route of their service, the Cedar
@@ -117,6 +124,35 @@
 // (MCPInfo.NoAnswer). Tool names are client input: they appear in the decision
 // log (mcp.tool) but the action metric label is the declared action, or
 // "mcp_tool" for a per_tool call to a tool not listed in tools.
+//
+// # Queries (the AuthZEN door)
+//
+// Engine.Evaluate decides a Query: a question an enforcement point that is
+// not a proxy asked about someone else (package authzen). There is no
+// credential to verify and no path to route; the query names the Cedar
+// request directly, and only requests of the shape the manifests produce
+// are accepted (the same mapperContext and ContextShape the policy shape
+// check uses):
+//
+//   - subject {type: "Workload", id: SPIFFE ID} is the principal, with the
+//     attributes principalEntity derives; any other type is refused.
+//   - action.name is an action some route produces: a bare name is
+//     Action::"<name>", a name with "::" is a Cedar entity UID; per_tool
+//     MCP actions (<prefix><tool>) are accepted by prefix.
+//   - resource {type, id} is an entity of a type some route produces as a
+//     resource (Workload only if a route does); resource.properties are
+//     refused: resource attributes are IAM's entity data.
+//   - context and action.properties set context attributes of the derived
+//     shape, converted to its Cedar types (String, Bool, Long, ipaddr,
+//     the mcp record with open arguments); subject.properties may only
+//     carry ip_address, as context.source_address. time is always
+//     Tollgate's clock; jwt and the delegation attributes cannot be set.
+//
+// A query that does not fit is a BadRequest denial with code bad_query and
+// a reason naming the member. The decision line names the enforcement
+// point (enforcement_point) and has identity_source "authzen"; the metric's
+// trust_domain label is the enforcement point's, never the asserted
+// subject's.
 //
 // # Observability
 //

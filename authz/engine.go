@@ -51,6 +51,9 @@ type Config struct {
 	// DecisionLog receives the decision log: one INFO line per Check. nil
 	// discards it. It is the decision-log output, not a diagnostic logger.
 	DecisionLog *slog.Logger
+	// Tail, when set, receives a summary of every decision (the admin
+	// page's live tail). nil costs nothing.
+	Tail DecisionTail
 	// Registerer receives the decision metrics. nil leaves them
 	// unregistered.
 	Registerer prometheus.Registerer
@@ -67,10 +70,14 @@ type Engine struct {
 	policies   Policies
 	shadow     *shadow // nil: no shadow policies
 	manifest   atomic.Pointer[Manifest]
-	mapper     mapper
-	deleg      *Delegation
-	log        *slog.Logger
-	metrics    *metrics
+	// queryShapes caches what a Query may name for the manifest in use.
+	queryShapes atomic.Pointer[queryShape]
+	mapper      mapper
+	deleg       *Delegation
+	log         *slog.Logger
+	metrics     *metrics
+	// decisionTail is Config.Tail; nil when none.
+	decisionTail DecisionTail
 	// drift is the pinned MCP tools seen drifted (mcp_drift.go).
 	drift        driftSet
 	driftMetrics *driftMetrics
@@ -98,12 +105,13 @@ func NewEngine(cfg Config) (*Engine, error) {
 		return nil, wrap(fmt.Errorf("%w: %w", ErrConfig, err))
 	}
 	e := &Engine{
-		identifier: cfg.Identifier,
-		policies:   cfg.Policies,
-		deleg:      deleg,
-		mapper:     mapper{signals: sigs, claims: append([]string(nil), cfg.JWTClaims...)},
-		log:        cfg.DecisionLog,
-		clock:      cfg.Clock,
+		identifier:   cfg.Identifier,
+		policies:     cfg.Policies,
+		deleg:        deleg,
+		mapper:       mapper{signals: sigs, claims: append([]string(nil), cfg.JWTClaims...)},
+		log:          cfg.DecisionLog,
+		clock:        cfg.Clock,
+		decisionTail: cfg.Tail,
 	}
 	if e.log == nil {
 		e.log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -128,6 +136,7 @@ func NewEngine(cfg Config) (*Engine, error) {
 	}
 	if deleg != nil {
 		e.mapper.subjectClaims = append([]string(nil), deleg.Claims...)
+		e.mapper.txn = deleg.Txn.context()
 	}
 	e.manifest.Store(cfg.Manifest)
 	return e, nil

@@ -20,8 +20,10 @@ type mapper struct {
 	// subjectClaims are the subject token claims copied into
 	// context.subject.
 	subjectClaims []string
-	principals    principalCache // principal entities by SPIFFE ID
-	contexts      sync.Pool      // types.RecordMap, reused by build
+	// txn is what Txn-Tokens add to the context (delegation_txn.go).
+	txn        *TxnContext
+	principals principalCache // principal entities by SPIFFE ID
+	contexts   sync.Pool      // types.RecordMap, reused by build
 }
 
 // cedarInput is a Cedar request plus the principal and resource entities
@@ -72,7 +74,7 @@ func (m *mapper) context(r *Request, id *identity.Identity, dl *delegated, path 
 		ctx["jwt"] = claimsRecord(id.Claims, m.claims)
 	}
 	if dl != nil {
-		addDelegation(ctx, dl, m.subjectClaims)
+		addDelegation(ctx, dl, m.subjectClaims, m.txn)
 	}
 	return ctx, nil
 }

@@ -72,7 +72,7 @@ func (e *Engine) decideMCP(ctx context.Context, r *Request, d *Decision, st *che
 	c.principal = e.mapper.principals.get(c.id)
 	for i := range body.Messages {
 		m := &body.Messages[i]
-		st.mcp.method, st.mcp.tool = m.Method, m.Tool
+		st.mcp.method, st.mcp.tool, st.mcp.traceparent = m.Method, m.Tool, m.Traceparent
 		if !e.mcpMessage(d, st, c, m) {
 			d.MCP.ID, d.MCP.RPCCode = rawID(m.ID), mcp.CodePermissionDenied
 			// A posted response expects 202 or an HTTP error: a JSON-RPC

@@ -12,6 +12,7 @@ type mcpLog struct {
 	messages     int
 	index        int    // denied or rejected batch element
 	detail       string // parser detail (offsets, key paths; never values)
+	traceparent  string // params._meta.traceparent of the deciding message
 }
 
 // attrs returns the "mcp" group, or nothing for a non-MCP request.

@@ -77,7 +77,7 @@ func boundedCode(code string) string {
 	switch code {
 	case string(policy.ReasonPermit), string(policy.ReasonForbid), string(policy.ReasonNoPermit),
 		string(policy.ReasonForbidError), string(policy.ReasonNoSnapshot), string(policy.ReasonInvalidRequest),
-		string(policy.ReasonStale), CodeBadRequest, CodeBadPath, CodeBadSignal, CodeNoRoute, CodeInternal:
+		string(policy.ReasonStale), CodeBadRequest, CodeBadPath, CodeBadSignal, CodeNoRoute, CodeInternal, CodeBadQuery:
 		return code
 	}
 	if isMCPCode(code) {

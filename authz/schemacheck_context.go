@@ -82,6 +82,9 @@ func addDelegationAttrs(out map[string]ctxAttr, d *DelegationContext) {
 	if len(d.Claims) > 0 {
 		out["subject"] = claimsAttr(d.Claims)
 	}
+	if d.Txn != nil {
+		addTxnAttrs(out, d.Txn)
+	}
 }
 
 func isEntity(et types.EntityType) func(resolved.IsType) bool {

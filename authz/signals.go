@@ -44,7 +44,8 @@ var errBadSignal = errors.New("bad signal")
 func isReservedContextKey(k string) bool {
 	switch k {
 	case "method", "path", "host", "scheme", "source_address", "time", "tls", "jwt",
-		"on_behalf_of", "delegation", "delegation_length", "subject": // delegation.go
+		"on_behalf_of", "delegation", "delegation_length", "subject", // delegation.go
+		"txn_id", "txn_scope", "tctx": // delegation_txn.go
 		return true
 	}
 	return false

@@ -13,6 +13,7 @@ import (
 
 	"github.com/tollgate-authz/tollgate/authz"
 	"github.com/tollgate-authz/tollgate/identity"
+	"github.com/tollgate-authz/tollgate/internal/adminui"
 	"github.com/tollgate-authz/tollgate/internal/testca"
 	"github.com/tollgate-authz/tollgate/policy"
 )
@@ -22,7 +23,7 @@ const quickstart = "../examples/quickstart/"
 // benchServer is envoy.Server over a real Engine as tollgate serve builds
 // it: the quickstart policies, manifest and signals, an X.509 verifier
 // with its cache, registered metrics and a JSON decision log to w.
-func benchServer(b *testing.B, ca *testca.CA, w io.Writer) *Server {
+func benchServer(b *testing.B, ca *testca.CA, w io.Writer, tail authz.DecisionTail) *Server {
 	b.Helper()
 	reg := prometheus.NewRegistry()
 	v, err := identity.NewVerifier(identity.Config{
@@ -51,6 +52,7 @@ func benchServer(b *testing.B, ca *testca.CA, w io.Writer) *Server {
 			{Name: "risk_score", From: authz.FromContextExtension, Key: "risk_score", Type: authz.TypeLong},
 		},
 		DecisionLog: slog.New(authz.NewJSONLineHandler(w, nil)),
+		Tail:        tail,
 	})
 	if err != nil {
 		b.Fatal(err)
@@ -78,15 +80,21 @@ func benchRequest(leaf string) *authv3.CheckRequest {
 }
 
 // BenchmarkCheck is one CheckRequest to CheckResponse through Server.Check
-// with a real engine; "log" writes the decision line (to io.Discard).
+// with a real engine; "log" writes the decision line (to io.Discard),
+// "log+ui" also feeds the admin page's ring (admin.ui: true).
 func BenchmarkCheck(b *testing.B) {
 	for _, bc := range []struct {
 		name string
 		w    io.Writer
-	}{{"log", io.Discard}} {
+		ui   bool
+	}{{"log", io.Discard, false}, {"log+ui", io.Discard, true}} {
 		b.Run(bc.name, func(b *testing.B) {
 			ca := testca.New(b, "example.org")
-			s := benchServer(b, ca, bc.w)
+			var tail authz.DecisionTail // nil: admin.ui off
+			if bc.ui {
+				tail = adminui.NewRing(nil)
+			}
+			s := benchServer(b, ca, bc.w, tail)
 			req := benchRequest(ca.NewX509SVID("/ns/shop/sa/frontend").EnvoyLeaf())
 			ctx := context.Background()
 			b.ReportAllocs()

@@ -21,3 +21,15 @@ func TestDynamicMetadataDelegation(t *testing.T) {
 		t.Fatalf("subject without delegation: %v", md)
 	}
 }
+
+// A Txn-Token's transaction id reaches the metadata; nothing without one.
+func TestDynamicMetadataTxn(t *testing.T) {
+	d := &authz.Decision{ID: "x", Outcome: authz.Allow, Subject: `User::"alice"`, Txn: "97053963-771d",
+		Delegation: []string{"spiffe://example.org/agent"}}
+	if md := dynamicMetadata(d).AsMap(); md["txn"] != "97053963-771d" {
+		t.Fatalf("metadata %v", md)
+	}
+	if md := dynamicMetadata(&authz.Decision{ID: "y", Subject: `User::"alice"`}).AsMap(); md["txn"] != nil {
+		t.Fatalf("txn without a Txn-Token: %v", md)
+	}
+}

@@ -195,6 +195,10 @@ func dynamicMetadata(d *authz.Decision) *structpb.Struct {
 		f["subject"] = sv.add(d.Subject)
 		f["delegation"] = sv.list(d.Delegation)
 	}
+	if d.Txn != "" {
+		// A Txn-Token's transaction id, for correlation; never the token.
+		f["txn"] = sv.add(d.Txn)
+	}
 	return &structpb.Struct{Fields: f}
 }
 

@@ -23,7 +23,7 @@ go test -count=1 -timeout 40m ./... 2>&1 | tee "$log"
 # The Helm chart's render test is its own module, so Helm stays out of go.mod.
 (cd deploy/helm/charttest && go vet . && go test -count=1 .)
 echo "== go test -race (libraries)"
-go test -count=1 -race ./authz/... ./identity/... ./policy/... ./envoy/... ./internal/... ./cmd/...
+go test -count=1 -race ./authz/... ./authzen/... ./identity/... ./policy/... ./envoy/... ./internal/... ./cmd/...
 # Release builds use go-control-plane's generated vtprotobuf marshalling
 # (envoy.Codec); test that path too.
 go test -count=1 -tags vtprotobuf ./envoy/

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/tollgate-authz/tollgate/authz/mcp/internal/strictjson"
+	"github.com/tollgate-authz/tollgate/internal/traceparent"
 )
 
 // parseMessage validates one JSON-RPC message; index is its batch position
@@ -48,6 +49,7 @@ func parseMessage(v *strictjson.Value, index int, opts Options) (Message, error)
 		return Message{}, err
 	}
 	m.RawParams = bytes.Clone(params.Raw)
+	m.Traceparent = metaTraceparent(params)
 	return m, methodParams(&m, params, index, opts)
 }
 
@@ -118,4 +120,21 @@ func requiredString(params *strictjson.Value, key string, index int) (string, er
 		return "", newError(ReasonBadParams, index, `"params.%s" must be a non-empty string`, key)
 	}
 	return v.Str, nil
+}
+
+// metaTraceparent returns params._meta.traceparent when it is a string
+// short enough to be a traceparent; anything else is ignored.
+func metaTraceparent(params *strictjson.Value) string {
+	if params.Kind != strictjson.Object {
+		return ""
+	}
+	meta := params.Lookup("_meta")
+	if meta == nil || meta.Kind != strictjson.Object {
+		return ""
+	}
+	tp := meta.Lookup("traceparent")
+	if tp == nil || tp.Kind != strictjson.String || len(tp.Str) > traceparent.Len {
+		return ""
+	}
+	return tp.Str
 }

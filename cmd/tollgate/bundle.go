@@ -22,20 +22,23 @@ var bundleUsages = map[string]string{
 	"sign":   "usage: tollgate bundle sign bundle.tar.gz --key private.pem",
 	"verify": "usage: tollgate bundle verify bundle.tar.gz --pub public.pem [--config tollgate.yaml] [--manifest F]...",
 	"keygen": "usage: tollgate bundle keygen --out DIR",
+	"push":   bundlePushUsage,
 }
 
-const bundleUsage = `usage: tollgate bundle build|sign|verify|keygen [flags]
+const bundleUsage = `usage: tollgate bundle build|sign|verify|push|keygen [flags]
        tollgate bundle build DIR -o bundle.tar.gz [--version V] [--sequence N] [--expires 72h] [--config tollgate.yaml] [--manifest F]...
        tollgate bundle sign bundle.tar.gz --key private.pem
        tollgate bundle verify bundle.tar.gz --pub public.pem [--config tollgate.yaml] [--manifest F]...
+       tollgate bundle push bundle.tar.gz --pub public.pem [--sig bundle.tar.gz.sig] [--allow-insecure-http] oci://host[:port]/repository:tag
        tollgate bundle keygen --out DIR
 
 'tollgate bundle SUBCOMMAND --help' describes its flags.`
 
-// runBundle dispatches `tollgate bundle build|sign|verify|keygen`.
+// runBundle dispatches `tollgate bundle build|sign|verify|push|keygen`.
 func runBundle(args []string, stdout, stderr io.Writer) int {
 	subs := map[string]func([]string, io.Writer, io.Writer) int{
 		"build": bundleBuild, "sign": bundleSign, "verify": bundleVerify, "keygen": bundleKeygen,
+		"push": bundlePush,
 	}
 	switch {
 	case len(args) == 0:

@@ -10,7 +10,7 @@ import (
 // everyCommand is every command and subcommand, as a user types it.
 var everyCommand = [][]string{
 	{}, {"serve"}, {"check"}, {"explain"}, {"validate"}, {"test"}, {"replay"}, {"report"}, {"version"}, {"completion"},
-	{"bundle"}, {"bundle", "build"}, {"bundle", "sign"}, {"bundle", "verify"}, {"bundle", "keygen"},
+	{"bundle"}, {"bundle", "build"}, {"bundle", "sign"}, {"bundle", "verify"}, {"bundle", "push"}, {"bundle", "keygen"},
 	{"manifest"}, {"manifest", "pin"},
 }
 

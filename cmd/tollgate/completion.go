@@ -40,7 +40,7 @@ func runCompletion(args []string, stdout, stderr io.Writer) int {
 // commandNames are the commands in usage order.
 var commandNames = []string{"serve", "check", "explain", "validate", "test", "replay", "report", "bundle", "manifest", "version", "completion"}
 
-var bundleSubs = []string{"build", "sign", "verify", "keygen"}
+var bundleSubs = []string{"build", "sign", "verify", "push", "keygen"}
 
 var flagLine = regexp.MustCompile(`(?m)^  -(\S+)`)
 

@@ -8,7 +8,7 @@
 //	tollgate test DIR                        run IAM's policy test suites
 //	tollgate replay --policies DIR LOG...    re-evaluate decision logs against candidate policies
 //	tollgate report --policies DIR LOG...    unused grants, exceptions, forbids and errors in a window
-//	tollgate bundle build|sign|verify|keygen signed policy bundles
+//	tollgate bundle build|sign|verify|push|keygen signed policy bundles
 //	tollgate manifest pin TOOLS_LIST.json    mcp.pins for a saved tools/list response
 //	tollgate version                         module version and VCS revision
 //	tollgate completion bash|zsh|fish        shell completion script

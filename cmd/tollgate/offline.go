@@ -16,6 +16,7 @@ import (
 	"github.com/tollgate-authz/tollgate/authz"
 	"github.com/tollgate-authz/tollgate/identity"
 	"github.com/tollgate-authz/tollgate/internal/config"
+	"github.com/tollgate-authz/tollgate/internal/server"
 	"github.com/tollgate-authz/tollgate/internal/suggest"
 	"github.com/tollgate-authz/tollgate/policy"
 )
@@ -64,9 +65,7 @@ func loadOffline(dir string, pf *policyFlags) (*offlineEnv, error) {
 		if cfg.Identity.JWT != nil {
 			env.claims = cfg.Identity.JWT.Claims
 		}
-		if d := cfg.Identity.Delegation; d != nil {
-			env.deleg = &authz.DelegationContext{EntityType: types.EntityType(d.EntityType), Claims: d.Claims}
-		}
+		env.deleg = server.DelegationContext(cfg.Identity.Delegation)
 		if pf.window == 0 {
 			pf.window = cfg.Policy.MaxExceptionWindow
 		}

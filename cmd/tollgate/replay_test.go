@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -46,6 +47,12 @@ var generatedChecks = []logCheck{
 // decision log to a file.
 func generateLog(t *testing.T, dir string, checks []logCheck) string {
 	t.Helper()
+	return generateLogWith(t, dir, checks, func(w io.Writer) slog.Handler { return authz.NewJSONLineHandler(w, nil) })
+}
+
+// generateLogWith is generateLog with the decision log's handler.
+func generateLogWith(t *testing.T, dir string, checks []logCheck, handler func(io.Writer) slog.Handler) string {
+	t.Helper()
 	pf := policyFlags{manifests: multiFlag{exampleManifest}}
 	env, err := loadOffline(dir, &pf)
 	if err != nil {
@@ -54,7 +61,7 @@ func generateLog(t *testing.T, dir string, checks []logCheck) string {
 	var buf bytes.Buffer
 	eng, err := authz.NewEngine(authz.Config{Identifier: trustedID{}, Policies: &recorder{snap: env.snap},
 		Manifest: env.manifest, Signals: []authz.Signal{{Name: "environment", From: authz.FromContextExtension, Key: "environment", Type: authz.TypeString}},
-		DecisionLog: slog.New(authz.NewJSONLineHandler(&buf, nil))})
+		DecisionLog: slog.New(handler(&buf))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ const (
 	ReasonIssuer   Reason = "issuer"   // iss is not a configured issuer
 	ReasonAudience Reason = "audience" // no configured audience in aud
 	ReasonUnbound  Reason = "unbound"  // not issued to the calling workload
+	ReasonLifetime Reason = "lifetime" // a Txn-Token whose exp - iat exceeds the max lifetime
 )
 
 // Error is a refused subject token. Its message never holds the token.
@@ -40,7 +41,7 @@ func ReasonOf(err error) Reason {
 	var e *Error
 	if errors.As(err, &e) {
 		switch e.Reason {
-		case ReasonInvalid, ReasonExpired, ReasonNotYet, ReasonIssuer, ReasonAudience, ReasonUnbound:
+		case ReasonInvalid, ReasonExpired, ReasonNotYet, ReasonIssuer, ReasonAudience, ReasonUnbound, ReasonLifetime:
 			return e.Reason
 		}
 	}

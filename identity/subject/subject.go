@@ -20,6 +20,9 @@ type Subject struct {
 	Actors []string
 	// AZP and ClientID are the token's azp and client_id claims.
 	AZP, ClientID string
+	// Txn is set for a Transaction Token (TxnVerifier); its requesting
+	// workloads are also in Actors, the latest requester first.
+	Txn *Txn
 	// Claims are all the token's claims, decoded with UseNumber off
 	// (numbers are float64). Never log them unless marked safe.
 	Claims map[string]any
@@ -30,10 +33,9 @@ type Subject struct {
 // present) a chain of objects each with a non-empty string sub, at most
 // MaxActors deep; azp and client_id, when present, strings.
 func FromPayload(payload []byte) (*Subject, error) {
-	var claims map[string]any
-	dec := json.NewDecoder(bytes.NewReader(payload))
-	if err := dec.Decode(&claims); err != nil || claims == nil || dec.More() {
-		return nil, fail(ReasonInvalid, "payload is not a JSON object")
+	claims, err := decodeClaims(payload)
+	if err != nil {
+		return nil, err
 	}
 	s := &Subject{Claims: claims}
 	var ok bool
@@ -54,6 +56,16 @@ func FromPayload(payload []byte) (*Subject, error) {
 	}
 	s.Actors = actors
 	return s, nil
+}
+
+// decodeClaims reads a JSON object and nothing after it.
+func decodeClaims(payload []byte) (map[string]any, error) {
+	var claims map[string]any
+	dec := json.NewDecoder(bytes.NewReader(payload))
+	if err := dec.Decode(&claims); err != nil || claims == nil || dec.More() {
+		return nil, fail(ReasonInvalid, "payload is not a JSON object")
+	}
+	return claims, nil
 }
 
 // actorChain reads act, act.act, ... outermost first.

@@ -108,14 +108,21 @@ func (v *Verifier) newIssuer(ctx context.Context, is Issuer) (*issuer, error) {
 	// The audience is checked here, against any of Audiences; go-oidc
 	// checks one client id only.
 	oc := &oidc.Config{SkipClientIDCheck: true, SupportedSigningAlgs: algs, Now: v.now}
-	if is.JWKSFile != "" {
-		ks, err := loadJWKS(is.JWKSFile)
-		if err != nil {
-			return nil, err
-		}
-		return &issuer{v: oidc.NewVerifier(is.URL, ks, oc), auds: is.Audiences, types: is.Types}, nil
+	keys, err := keySet(ctx, is.URL, is.JWKSFile, v.client, v.now)
+	if err != nil {
+		return nil, err
 	}
-	p, err := oidc.NewProvider(ctx, is.URL)
+	return &issuer{v: oidc.NewVerifier(is.URL, keys, oc), auds: is.Audiences, types: is.Types}, nil
+}
+
+// keySet is an issuer's keys: the static JWKS file when set, otherwise
+// the jwks_uri of OIDC discovery at url, cached and refreshed
+// (remoteKeys). Subject tokens and Txn-Tokens share it.
+func keySet(ctx context.Context, url, jwksFile string, client *http.Client, now func() time.Time) (oidc.KeySet, error) {
+	if jwksFile != "" {
+		return loadJWKS(jwksFile)
+	}
+	p, err := oidc.NewProvider(oidc.ClientContext(ctx, client), url)
 	if err != nil {
 		return nil, fmt.Errorf("discovery: %w", err)
 	}
@@ -125,11 +132,7 @@ func (v *Verifier) newIssuer(ctx context.Context, is Issuer) (*issuer, error) {
 	if err := p.Claims(&meta); err != nil || meta.JWKSURI == "" {
 		return nil, fmt.Errorf("discovery: no jwks_uri")
 	}
-	keys, err := newRemoteKeys(ctx, meta.JWKSURI, v.client, v.now)
-	if err != nil {
-		return nil, err
-	}
-	return &issuer{v: oidc.NewVerifier(is.URL, keys, oc), auds: is.Audiences, types: is.Types}, nil
+	return newRemoteKeys(ctx, meta.JWKSURI, client, now)
 }
 
 // Verify checks raw (a JWT, optionally prefixed "Bearer ") and returns the

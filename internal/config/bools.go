@@ -10,8 +10,13 @@ import (
 // yaml.v3 would otherwise read yes, on, y as true into a bool, and report a
 // quoted "true" without naming the key.
 var strictBools = []string{"listen.proxy_normalizes_path",
-	"identity.trust_source_principal", "identity.trust_source_principal_from_any_caller",
-	"ext_proc.enabled"}
+	"identity.trust_source_principal",
+	"identity.trust_source_principal_from_any_caller",
+	"identity.delegation.txn_token.context_txn_id",
+	"identity.delegation.txn_token.context_scope",
+	"admin.ui",
+	"ext_proc.enabled",
+}
 
 // checkBools refuses any other spelling of the strict boolean keys before
 // decoding, naming file, line and key.

@@ -52,3 +52,27 @@ func TestPolicyBundleAllowInsecureHTTP(t *testing.T) {
 		t.Errorf("ftp bundle URL: err = %v, want ErrInvalid", err)
 	}
 }
+
+// TestPolicyBundleOCI: an oci:// registry reference is a bundle location;
+// one without a registry host or a tag is refused at its line.
+func TestPolicyBundleOCI(t *testing.T) {
+	oci := strings.Replace(bundleGood, "https://bundles.example/bundle.tar.gz", "oci://registry.example:5000/iam/policy:prod", 1)
+	cfg, err := Parse("c.yaml", []byte(oci))
+	if err != nil {
+		t.Fatalf("oci bundle config: %v", err)
+	}
+	if cfg.Policy.Bundle.URL != "oci://registry.example:5000/iam/policy:prod" {
+		t.Errorf("url = %q", cfg.Policy.Bundle.URL)
+	}
+	for _, bad := range []string{"oci://iam/policy:prod", "oci://registry.example/iam/policy", "oci://registry.example/IAM:x"} {
+		_, err := Parse("c.yaml", []byte(strings.Replace(oci, "oci://registry.example:5000/iam/policy:prod", bad, 1)))
+		if !errors.Is(err, ErrInvalid) {
+			t.Fatalf("%s: err = %v, want ErrInvalid", bad, err)
+		}
+		for _, w := range []string{"c.yaml:9:", "policy.bundle.url", "oci://"} {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%s: error %q does not contain %q", bad, err, w)
+			}
+		}
+	}
+}

@@ -18,7 +18,10 @@ type Config struct {
 	HTTP      HTTPMode      `yaml:"http_authz"`
 	Shutdown  time.Duration `yaml:"shutdown_timeout"`
 	Runtime   Runtime       `yaml:"runtime"`
-	ExtProc   ExtProc       `yaml:"ext_proc"`
+	Admin     Admin         `yaml:"admin"`
+	// AuthZEN is the AuthZEN Access Evaluation API listener (authzen.go).
+	AuthZEN *AuthZEN `yaml:"authzen"`
+	ExtProc ExtProc  `yaml:"ext_proc"`
 
 	// File is the path the configuration was read from.
 	File string `yaml:"-"`
@@ -63,6 +66,13 @@ type Listen struct {
 	ProxyNormalizesPath bool `yaml:"proxy_normalizes_path"`
 	// Limits bound sizes, streams, keepalive and timeouts (limits.go).
 	Limits Limits `yaml:"limits"`
+}
+
+// Admin configures extras on the admin listener (listen.admin).
+type Admin struct {
+	// UI serves the read-only page under /ui/ (internal/adminui). Default
+	// false: the paths answer 404. Only true or false is accepted.
+	UI bool `yaml:"ui"`
 }
 
 // ListenMTLS restricts who may call the ext_authz listener.
@@ -253,6 +263,9 @@ type Log struct {
 	Level string `yaml:"level"`
 	// Decisions is "stdout", "stderr", "off" or a file path.
 	Decisions string `yaml:"decisions"`
+	// DecisionFormat is "json" (Tollgate's decision line, the default) or
+	// "ocsf" (OCSF API Activity events, for SIEMs; docs/decision-log.md).
+	DecisionFormat string `yaml:"decision_format"`
 }
 
 // HTTPMode configures the plain-HTTP authorization service.

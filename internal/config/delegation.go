@@ -28,6 +28,7 @@ import (
 //	    log_claims: [email]             # subset of claims written to the decision log
 //	    entity_type: User               # default User
 //	    client_ids_attribute: client_ids # Workload attribute in IAM's data
+//	    txn_token: {...}                # Transaction Tokens (delegation_txn.go)
 type Delegation struct {
 	Header             string             `yaml:"header"`
 	Issuers            []DelegationIssuer `yaml:"issuers"`
@@ -36,6 +37,9 @@ type Delegation struct {
 	LogClaims          []string           `yaml:"log_claims"`
 	EntityType         string             `yaml:"entity_type"`
 	ClientIDsAttribute string             `yaml:"client_ids_attribute"`
+	// TxnToken accepts OAuth Transaction Tokens too (delegation_txn.go);
+	// with it, header and issuers may be left out for Txn-Tokens only.
+	TxnToken *TxnToken `yaml:"txn_token"`
 }
 
 // DelegationIssuer is one trusted issuer of subject tokens.
@@ -50,7 +54,10 @@ type DelegationIssuer struct {
 	TokenTypes []string `yaml:"token_types"`
 }
 
-func (d *Delegation) applyDefaults() {
+func (d *Delegation) applyDefaults(trustDomains []string) {
+	if d.TxnToken != nil {
+		d.TxnToken.applyDefaults(trustDomains)
+	}
 	if len(d.Bind) == 0 {
 		d.Bind = []string{"act", "azp", "client_id"}
 	}
@@ -71,6 +78,13 @@ var (
 
 func (c *Config) validateDelegation(f *fileErrs, d *Delegation) {
 	const p = "identity.delegation"
+	if d.TxnToken != nil {
+		c.validateTxnToken(f, d.TxnToken, d.Header)
+		if d.Header == "" && len(d.Issuers) == 0 {
+			c.validateDelegationCommon(f, d) // Txn-Tokens only
+			return
+		}
+	}
 	switch {
 	case !headerName.MatchString(d.Header):
 		f.add(p+".header", "must be a header name, not %q", d.Header)
@@ -107,6 +121,13 @@ func (c *Config) validateDelegation(f *fileErrs, d *Delegation) {
 			f.add(fmt.Sprintf("%s.bind[%d]", p, i), "must be act, azp or client_id, each once; not %q", b)
 		}
 	}
+	c.validateDelegationCommon(f, d)
+}
+
+// validateDelegationCommon checks the settings subject tokens and
+// Txn-Tokens share.
+func (c *Config) validateDelegationCommon(f *fileErrs, d *Delegation) {
+	const p = "identity.delegation"
 	for i, cl := range d.Claims {
 		if cl == "" {
 			f.add(fmt.Sprintf("%s.claims[%d]", p, i), "a claim name is required")

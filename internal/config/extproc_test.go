@@ -33,7 +33,3 @@ func TestExtProc(t *testing.T) {
 		}
 	}
 }
-
-func itoa(n int) string {
-	return strings.TrimSpace(strings.Repeat(" ", 0) + string(rune('0'+n/10)) + string(rune('0'+n%10)))
-}

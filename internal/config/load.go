@@ -103,6 +103,9 @@ func (c *Config) applyDefaults() {
 	if c.Log.Decisions == "" {
 		c.Log.Decisions = "stdout"
 	}
+	if c.Log.DecisionFormat == "" {
+		c.Log.DecisionFormat = "json"
+	}
 	for i := range c.Signals {
 		if c.Signals[i].Type == "" {
 			c.Signals[i].Type = "string"
@@ -115,7 +118,7 @@ func (c *Config) applyDefaults() {
 		w.StartTimeout = 30 * time.Second
 	}
 	if d := c.Identity.Delegation; d != nil {
-		d.applyDefaults()
+		d.applyDefaults(c.Identity.TrustDomains)
 	}
 	if x := c.Identity.XFCC; x != nil && x.Element == "" {
 		x.Element = "last"
@@ -148,6 +151,9 @@ func (c *Config) resolvePaths(base string) {
 	if d := c.Identity.Delegation; d != nil {
 		for i := range d.Issuers {
 			abs(&d.Issuers[i].JWKS)
+		}
+		if d.TxnToken != nil {
+			abs(&d.TxnToken.JWKS)
 		}
 	}
 	for i := range c.Identity.Federation {

@@ -82,6 +82,8 @@ func (c *Config) validate(f *fileErrs) error {
 	c.validateSignals(f)
 	c.validateLog(f)
 	c.validateHTTP(f)
+	c.validateAdmin(f)
+	c.validateAuthZEN(f)
 	c.validateExtProc(f)
 	if c.Runtime.GCPercent < 0 || c.Runtime.MemoryLimitMiB < 0 {
 		f.add("runtime", "gc_percent and memory_limit_mib must not be negative")
@@ -243,6 +245,11 @@ func (c *Config) validateLog(f *fileErrs) {
 	case "debug", "info", "warn", "error":
 	default:
 		f.add("log.level", "must be debug, info, warn or error, not %q", c.Log.Level)
+	}
+	switch c.Log.DecisionFormat {
+	case "json", "ocsf":
+	default:
+		f.add("log.decision_format", "must be json or ocsf, not %q", c.Log.DecisionFormat)
 	}
 }
 

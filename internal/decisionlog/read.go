@@ -75,6 +75,10 @@ func Parse(b []byte) (*Line, error) {
 	if b[0] != '{' {
 		return nil, errors.New("not a JSON object")
 	}
+	b, err := unwrap(b)
+	if err != nil {
+		return nil, err
+	}
 	var l Line
 	if err := json.Unmarshal(b, &l); err != nil {
 		return nil, fmt.Errorf("not a decision line: %w", err)

@@ -50,6 +50,8 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(`{"msg":"decision","time":"2026-11-30T05:44:20Z","eval_errors":[{"policy":"x","forbid":true,"kind":"k"}]}`))
 	f.Add([]byte(`{"msg":"x"}`))
 	f.Add([]byte(`[1,2]`))
+	f.Add([]byte(ocsfHead + `,"unmapped":{"tollgate":` + good + `}}`))
+	f.Add([]byte(ocsfHead + `,"unmapped":{"tollgate":` + ocsfHead + `}}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		l, err := Parse(b)
 		if err != nil && l != nil {

@@ -18,6 +18,15 @@ func buildDelegation(ctx context.Context, d *config.Delegation, entities authz.E
 	if d == nil {
 		return nil, nil
 	}
+	txn, err := buildTxn(ctx, d.TxnToken)
+	if err != nil {
+		return nil, err
+	}
+	out := &authz.Delegation{Claims: d.Claims, LogClaims: d.LogClaims, EntityType: types.EntityType(d.EntityType),
+		ClientIDsAttribute: d.ClientIDsAttribute, Entities: entities, Txn: txn}
+	if len(d.Issuers) == 0 { // Txn-Tokens only
+		return out, nil
+	}
 	sc := subject.Config{}
 	for _, is := range d.Issuers {
 		sc.Issuers = append(sc.Issuers, subject.Issuer{URL: is.Issuer, Audiences: is.Audiences, JWKSFile: is.JWKS, Algs: is.Algorithms,
@@ -35,15 +44,15 @@ func buildDelegation(ctx context.Context, d *config.Delegation, entities authz.E
 		}
 		bind = append(bind, c)
 	}
-	return &authz.Delegation{Header: d.Header, Verifier: v, Bind: bind, Claims: d.Claims, LogClaims: d.LogClaims,
-		EntityType: types.EntityType(d.EntityType), ClientIDsAttribute: d.ClientIDsAttribute, Entities: entities}, nil
+	out.Header, out.Verifier, out.Bind = d.Header, v, bind
+	return out, nil
 }
 
-// delegationContext is what identity.delegation adds to the Cedar
-// context, for the policy checks.
-func delegationContext(d *config.Delegation) *authz.DelegationContext {
+// DelegationContext is what identity.delegation adds to the Cedar
+// context, for the policy checks (serve and the offline tools).
+func DelegationContext(d *config.Delegation) *authz.DelegationContext {
 	if d == nil {
 		return nil
 	}
-	return &authz.DelegationContext{EntityType: types.EntityType(d.EntityType), Claims: d.Claims}
+	return &authz.DelegationContext{EntityType: types.EntityType(d.EntityType), Claims: d.Claims, Txn: txnContext(d.TxnToken)}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tollgate-authz/tollgate/identity"
@@ -17,13 +18,15 @@ const fileBundleInterval = 5 * time.Second
 
 // fileReloader re-reads identity.bundles files and reports changes.
 type fileReloader struct {
-	stop chan struct{}
-	done sync.WaitGroup
-	once sync.Once
+	changed atomic.Int64 // UnixNano of the first load or the last change
+	stop    chan struct{}
+	done    sync.WaitGroup
+	once    sync.Once
 }
 
 func startFileReload(files *identity.FileBundles, every time.Duration, logger *slog.Logger, changed func()) *fileReloader {
 	r := &fileReloader{stop: make(chan struct{})}
+	r.changed.Store(time.Now().UnixNano())
 	r.done.Add(1)
 	go func() {
 		defer r.done.Done()
@@ -39,12 +42,22 @@ func startFileReload(files *identity.FileBundles, every time.Duration, logger *s
 			ok, err := files.Reload()
 			logReload(logger, &run, err)
 			if ok {
+				r.changed.Store(time.Now().UnixNano())
 				logger.Info("trust bundle files changed")
 				changed()
 			}
 		}
 	}()
 	return r
+}
+
+// changedAt is when the files were first loaded or last changed; zero
+// for a nil reloader.
+func (r *fileReloader) changedAt() time.Time {
+	if r == nil {
+		return time.Time{}
+	}
+	return time.Unix(0, r.changed.Load())
 }
 
 // Close stops the reloader. It is idempotent.

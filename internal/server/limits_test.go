@@ -46,7 +46,7 @@ func TestHTTPListenersCutSlowClients(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	admin := newAdmin(adminLis, prometheus.NewRegistry(), func() error { return nil }, l, slog.New(slog.DiscardHandler))
+	admin := newAdmin(adminLis, prometheus.NewRegistry(), func() error { return nil }, l, slog.New(slog.DiscardHandler), nil)
 	go func() { _ = admin.serve() }()
 	t.Cleanup(func() { _ = admin.srv.Close() })
 	listeners := map[string]net.Addr{"admin": adminLis.Addr(), "http_authz": startHTTPModeLimits(t, "envoy", l).Addr()}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/tollgate-authz/tollgate/authz"
 	"github.com/tollgate-authz/tollgate/identity"
+	"github.com/tollgate-authz/tollgate/internal/adminui"
 	"github.com/tollgate-authz/tollgate/internal/config"
 )
 
@@ -28,6 +29,7 @@ type parts struct {
 	shadow    *policySource // policy.shadow, or nil (shadow.go)
 	engine    *authz.Engine
 	decisions io.Closer
+	ring      *adminui.Ring // admin.ui's recent decisions, or nil (adminui.go)
 }
 
 // buildParts builds every part; on failure it closes what it had built.
@@ -125,6 +127,11 @@ func (p *parts) buildEngine(ctx context.Context, cfg *config.Config, reg prometh
 	if p.shadow != nil {
 		shadow = p.shadow.guarded
 	}
+	var tail authz.DecisionTail // a nil *adminui.Ring would be a non-nil tail
+	if cfg.Admin.UI {
+		p.ring = adminui.NewRing(nil)
+		tail = p.ring
+	}
 	// The same signals and claims the policy source checks the manifests
 	// against, so the check vets the context the engine builds.
 	p.engine, err = authz.NewEngine(authz.Config{
@@ -135,7 +142,8 @@ func (p *parts) buildEngine(ctx context.Context, cfg *config.Config, reg prometh
 		Signals:     p.source.signals,
 		JWTClaims:   p.source.claims,
 		Delegation:  deleg,
-		DecisionLog: slog.New(authz.NewJSONLineHandler(out, nil)),
+		DecisionLog: slog.New(decisionHandler(cfg.Log.DecisionFormat, out)),
+		Tail:        tail,
 		Registerer:  reg,
 	})
 	return err

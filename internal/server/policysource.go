@@ -15,6 +15,7 @@ import (
 	"github.com/tollgate-authz/tollgate/internal/config"
 	"github.com/tollgate-authz/tollgate/policy"
 	"github.com/tollgate-authz/tollgate/policy/bundle"
+	"github.com/tollgate-authz/tollgate/policy/bundle/oci"
 )
 
 // expiryRefreshMax bounds how long the exception gauges go without a
@@ -57,7 +58,7 @@ func newPolicySource(ctx context.Context, cfg *config.Config, logger *slog.Logge
 	if cfg.Identity.JWT != nil {
 		s.claims = cfg.Identity.JWT.Claims
 	}
-	s.deleg = delegationContext(cfg.Identity.Delegation)
+	s.deleg = DelegationContext(cfg.Identity.Delegation)
 	if s.manifest, err = authz.LoadManifests(cfg.Manifests...); err != nil {
 		return nil, err
 	}
@@ -117,12 +118,18 @@ func (s *policySource) startFetcher(ctx context.Context, b *config.PolicyBundle,
 	if err != nil {
 		return err
 	}
-	s.fetcher, err = bundle.NewFetcher(bundle.FetcherConfig{
+	cfg := bundle.FetcherConfig{
 		URL: b.URL, AllowInsecureHTTP: b.AllowInsecureHTTP, PublicKeys: keys, Interval: b.Interval, CacheDir: b.CacheDir,
 		MaxStaleness: b.MaxStaleness, StartTimeout: b.StartTimeout, Validate: s.validateBundle, OnUpdate: s.applyBundle,
 		Logger: s.log, Registerer: reg,
-	})
-	if err != nil {
+	}
+	if oci.IsReference(b.URL) {
+		cfg.URL = ""
+		if cfg.Source, err = oci.NewSource(b.URL, oci.Options{AllowInsecureHTTP: b.AllowInsecureHTTP}); err != nil {
+			return err
+		}
+	}
+	if s.fetcher, err = bundle.NewFetcher(cfg); err != nil {
 		return err
 	}
 	return s.fetcher.Start(ctx)

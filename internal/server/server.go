@@ -33,6 +33,7 @@ type Server struct {
 	admin   *adminServer
 	grpcLis net.Listener
 	httpm   *httpMode
+	authzen *authzenDoor // nil: authzen off (authzen.go)
 
 	closeOnce sync.Once
 	closeErr  error
@@ -64,8 +65,16 @@ func (s *Server) open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.admin = newAdmin(adminLis, s.reg, s.parts.ready, s.cfg.Listen.Limits, s.logger)
+	ui, err := s.parts.uiHandler()
+	if err != nil {
+		_ = adminLis.Close()
+		return err
+	}
+	s.admin = newAdmin(adminLis, s.reg, s.parts.ready, s.cfg.Listen.Limits, s.logger, ui)
 	if s.httpm, err = newHTTPMode(s.cfg.HTTP, s.cfg.Listen.Limits, s.parts.engine, s.logger, s.reg); err != nil {
+		return err
+	}
+	if s.authzen, err = newAuthZEN(s.cfg.AuthZEN, s.cfg.Listen.Limits, s.parts.sources, s.parts.engine, s.logger); err != nil {
 		return err
 	}
 	s.grpc, s.health = s.newGRPC()
@@ -97,14 +106,17 @@ func (s *Server) Engine() *authz.Engine { return s.parts.engine }
 // Run serves until ctx is cancelled, then drains in-flight Checks and
 // returns. A listener failure ends Run with that error.
 func (s *Server) Run(ctx context.Context) error {
-	errc := make(chan error, 4)
+	errc := make(chan error, 5)
 	if s.httpm != nil {
 		go func() { errc <- s.httpm.serve() }()
+	}
+	if s.authzen != nil {
+		go func() { errc <- s.authzen.serve() }()
 	}
 	go func() { errc <- s.grpc.Serve(s.grpcLis) }()
 	go func() { errc <- s.admin.serve() }()
 	go s.watchHealth(ctx)
-	s.logger.Info("tollgate serving", "grpc", s.cfg.Listen.GRPC, "admin", s.cfg.Listen.Admin, "http_authz", s.cfg.HTTP.Listen,
+	s.logger.Info("tollgate serving", "grpc", s.cfg.Listen.GRPC, "admin", s.cfg.Listen.Admin, "http_authz", s.cfg.HTTP.Listen, "authzen", s.authzen.String(),
 		"policy_version", s.parts.policyVersion())
 	var err error
 	select {
@@ -151,6 +163,7 @@ func (s *Server) drain() {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	_ = s.httpm.shutdown(ctx)
+	_ = s.authzen.shutdown(ctx)
 	_ = s.admin.shutdown(ctx)
 }
 
@@ -170,7 +183,7 @@ func (s *Server) Close() error {
 		if s.admin != nil {
 			errs = append(errs, ignoreClosed(s.admin.lis.Close()))
 		}
-		errs = append(errs, s.httpm.close())
+		errs = append(errs, s.httpm.close(), s.authzen.close())
 		if s.parts != nil {
 			errs = append(errs, s.parts.close())
 		}

@@ -48,31 +48,22 @@ func (f *Fetcher) checkResult(ctx context.Context) (string, error) {
 	return result, err
 }
 
-// fetch downloads, verifies and applies the bundle if it changed.
+// fetch asks the source for the pair, verifies and applies it if it changed.
 func (f *Fetcher) fetch(ctx context.Context) (string, error) {
-	archive, etag, notModified, err := f.download(ctx, f.etag)
+	got, err := f.cfg.Source.Fetch(ctx, f.version)
 	if err != nil {
-		return resultNetwork, err
+		se := sourceFailure(err)
+		return se.result, se
 	}
-	if notModified {
+	if got.Unchanged {
 		f.recordSuccess()
 		return resultNotModified, nil
 	}
-	sig, err := f.downloadSignature(ctx)
-	if err != nil {
-		return resultNetwork, err
-	}
-	if verify(archive, sig, f.cfg.PublicKeys) != nil {
-		// Maybe a publish in progress: fetch the pair once more.
-		if archive, etag, sig, err = f.refetchPair(ctx); err != nil {
-			return resultNetwork, err
-		}
-	}
-	if err := f.accept(archive, sig, "server"); err != nil {
+	if err := f.accept(got.Archive, got.Signature, "server"); err != nil {
 		return resultContent, err
 	}
-	f.etag = etag
-	if err := f.persist(archive, sig); err != nil {
+	f.version = got.Version
+	if err := f.persist(got.Archive, got.Signature); err != nil {
 		f.cfg.Logger.Error("policy bundle accepted but not saved as last-known-good",
 			"cache_dir", f.cfg.CacheDir, "error", err)
 	} else {

@@ -23,11 +23,15 @@ const (
 
 // FetcherConfig configures a Fetcher.
 type FetcherConfig struct {
-	// URL of the bundle .tar.gz. Required; https unless AllowInsecureHTTP.
+	// URL of the bundle .tar.gz; https unless AllowInsecureHTTP. Exactly
+	// one of URL and Source is required.
 	URL string
 	// SignatureURL of the detached signature; default URL with ".sig"
 	// appended to its path.
 	SignatureURL string
+	// Source delivers the pair instead of URL (for example an OCI
+	// registry, see package oci). URL and SignatureURL must then be empty.
+	Source Source
 	// PublicKeys trusted to sign bundles. Required, non-empty.
 	PublicKeys []ed25519.PublicKey
 	// AllowInsecureHTTP accepts http:// URLs and redirects to them. The
@@ -64,22 +68,23 @@ type FetcherConfig struct {
 	Clock func() time.Time
 }
 
-// settings is a validated FetcherConfig with defaults applied.
+// settings is a validated FetcherConfig with defaults applied; Source is
+// set (an httpSource for URL).
 type settings struct {
 	FetcherConfig
-	url, sigURL *url.URL
 }
 
 func (c FetcherConfig) settings() (*settings, error) {
 	s := &settings{FetcherConfig: c}
-	var err error
-	if s.url, err = parseHTTPURL("URL", c.URL, c.AllowInsecureHTTP); err != nil {
-		return nil, err
+	if c.Source != nil && (c.URL != "" || c.SignatureURL != "") {
+		return nil, errors.New("set URL or Source, not both")
 	}
-	if c.SignatureURL == "" {
-		s.sigURL = signatureURL(s.url)
-	} else if s.sigURL, err = parseHTTPURL("SignatureURL", c.SignatureURL, c.AllowInsecureHTTP); err != nil {
-		return nil, err
+	var hs *httpSource
+	if c.Source == nil {
+		var err error
+		if hs, err = c.httpSource(); err != nil {
+			return nil, err
+		}
 	}
 	if err := c.checkRequired(); err != nil {
 		return nil, err
@@ -88,7 +93,27 @@ func (c FetcherConfig) settings() (*settings, error) {
 		return nil, errors.New("Interval, MaxStaleness and StartTimeout must not be negative")
 	}
 	s.applyDefaults()
+	if hs != nil {
+		hs.client, hs.keys, hs.limits, hs.logger = s.Client, s.PublicKeys, s.Limits, s.Logger
+		s.Source = hs
+	}
 	return s, nil
+}
+
+// httpSource parses URL and SignatureURL; the rest is filled in once the
+// defaults are applied.
+func (c FetcherConfig) httpSource() (*httpSource, error) {
+	u, err := parseHTTPURL("URL", c.URL, c.AllowInsecureHTTP)
+	if err != nil {
+		return nil, err
+	}
+	h := &httpSource{url: u, sigURL: signatureURL(u)}
+	if c.SignatureURL != "" {
+		if h.sigURL, err = parseHTTPURL("SignatureURL", c.SignatureURL, c.AllowInsecureHTTP); err != nil {
+			return nil, err
+		}
+	}
+	return h, nil
 }
 
 func (c FetcherConfig) checkRequired() error {

@@ -36,8 +36,9 @@
 //
 // # Fetching
 //
-// A Fetcher polls an https URL (plain http only with AllowInsecureHTTP, and
-// never through a redirect) with If-None-Match, verifies and validates each
+// A Fetcher polls a Source: by default an https URL (plain http only with
+// AllowInsecureHTTP, and never through a redirect) with If-None-Match, or
+// an OCI registry tag (package oci). It verifies and validates each
 // new bundle, hands it to the caller, and persists it as the last-known-good
 // bundle, which it falls back to when the server is down at start. Any
 // failure keeps the current version.

@@ -2,17 +2,57 @@ package bundle
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 )
 
+var _ Source = (*httpSource)(nil)
+
+// httpSource fetches the archive from a URL (conditionally, by ETag) and
+// its signature from a second URL.
+type httpSource struct {
+	client      *http.Client
+	url, sigURL *url.URL
+	keys        []ed25519.PublicKey
+	limits      Limits
+	logger      *slog.Logger
+}
+
+func (h *httpSource) String() string { return redact(h.url) }
+
+// Fetch downloads the archive unless its ETag is still known, then its
+// signature; a pair that does not verify is fetched once more (see
+// refetchPair).
+func (h *httpSource) Fetch(ctx context.Context, known string) (Fetched, error) {
+	archive, etag, notModified, err := h.download(ctx, known)
+	if err != nil {
+		return Fetched{}, err
+	}
+	if notModified {
+		return Fetched{Version: known, Unchanged: true}, nil
+	}
+	sig, err := h.downloadSignature(ctx)
+	if err != nil {
+		return Fetched{}, err
+	}
+	if verify(archive, sig, h.keys) != nil {
+		// Maybe a publish in progress: fetch the pair once more.
+		if archive, etag, sig, err = h.refetchPair(ctx); err != nil {
+			return Fetched{}, err
+		}
+	}
+	return Fetched{Archive: archive, Signature: sig, Version: etag}, nil
+}
+
 // download GETs the archive, conditionally on etag. notModified is true on a
 // 304 (only possible when etag is set).
-func (f *Fetcher) download(ctx context.Context, etag string) (archive []byte, newETag string, notModified bool, err error) {
-	resp, err := f.get(ctx, f.cfg.url, etag)
+func (h *httpSource) download(ctx context.Context, etag string) (archive []byte, newETag string, notModified bool, err error) {
+	resp, err := h.get(ctx, h.url, etag)
 	if err != nil {
 		return nil, "", false, fail(resultNetwork, "download", err)
 	}
@@ -23,7 +63,7 @@ func (f *Fetcher) download(ctx context.Context, etag string) (archive []byte, ne
 	case resp.StatusCode != http.StatusOK:
 		return nil, "", false, fail(resultStatus, "download", fmt.Errorf("unexpected HTTP status %d", resp.StatusCode))
 	}
-	archive, err = readAllLimited(resp.Body, f.cfg.Limits.MaxArchiveBytes)
+	archive, err = readAllLimited(resp.Body, h.limits.MaxArchiveBytes)
 	if errors.Is(err, ErrTooLarge) {
 		return nil, "", false, fail(resultContent, "download", err)
 	}
@@ -34,9 +74,9 @@ func (f *Fetcher) download(ctx context.Context, etag string) (archive []byte, ne
 }
 
 // downloadSignature GETs the detached signature; a 404 is ErrUnsigned.
-func (f *Fetcher) downloadSignature(ctx context.Context) ([]byte, error) {
+func (h *httpSource) downloadSignature(ctx context.Context) ([]byte, error) {
 	const step = "download signature"
-	resp, err := f.get(ctx, f.cfg.sigURL, "")
+	resp, err := h.get(ctx, h.sigURL, "")
 	if err != nil {
 		return nil, fail(resultNetwork, step, err)
 	}
@@ -58,7 +98,7 @@ func (f *Fetcher) downloadSignature(ctx context.Context) ([]byte, error) {
 	return sig, nil
 }
 
-func (f *Fetcher) get(ctx context.Context, u *url.URL, etag string) (*http.Response, error) {
+func (h *httpSource) get(ctx context.Context, u *url.URL, etag string) (*http.Response, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, errors.New("cannot build request")
@@ -67,7 +107,7 @@ func (f *Fetcher) get(ctx context.Context, u *url.URL, etag string) (*http.Respo
 		req.Header.Set("If-None-Match", etag)
 	}
 	req.Header.Set("User-Agent", "tollgate-bundle-fetcher")
-	resp, err := f.cfg.Client.Do(req)
+	resp, err := h.client.Do(req)
 	if err != nil {
 		return nil, stripURL(err)
 	}

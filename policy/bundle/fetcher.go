@@ -14,7 +14,8 @@ import (
 
 var _ io.Closer = (*Fetcher)(nil)
 
-// Fetcher keeps a verified policy bundle up to date from an HTTP server.
+// Fetcher keeps a verified policy bundle up to date from a Source: an
+// HTTP server or an OCI registry.
 type Fetcher struct {
 	cfg     *settings
 	metrics *metrics
@@ -24,10 +25,10 @@ type Fetcher struct {
 	stop context.CancelFunc
 
 	checkMu   sync.Mutex // serialises checks; guards the five below
-	etag      string
-	digest    string // of the bundle in use
-	persisted string // digest of the last-known-good on disk
-	floor     floor  // the highest accepted bundle
+	version   string     // of the pair accepted from the source (ETag, manifest digest)
+	digest    string     // of the bundle in use
+	persisted string     // digest of the last-known-good on disk
+	floor     floor      // the highest accepted bundle
 	failures  failrun.Run
 
 	lastSuccess atomic.Int64 // unix nanoseconds; 0 means never
@@ -45,7 +46,7 @@ func NewFetcher(cfg FetcherConfig) (*Fetcher, error) {
 	if err != nil {
 		return nil, wrap(fmt.Errorf("fetcher config: %w", err))
 	}
-	f := &Fetcher{cfg: s, logURL: redact(s.url)}
+	f := &Fetcher{cfg: s, logURL: s.Source.String()}
 	if f.metrics, err = newMetrics(s.Registerer, f); err != nil {
 		return nil, wrap(fmt.Errorf("registering metrics: %w", err))
 	}

@@ -311,6 +311,8 @@ func TestNewFetcherConfigErrors(t *testing.T) {
 		{"no Validate", func(c *FetcherConfig) { c.Validate = nil }},
 		{"no OnUpdate", func(c *FetcherConfig) { c.OnUpdate = nil }},
 		{"negative interval", func(c *FetcherConfig) { c.Interval = -time.Second }},
+		{"URL and Source", func(c *FetcherConfig) { c.Source = &httpSource{} }},
+		{"no URL nor Source", func(c *FetcherConfig) { c.URL = "" }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

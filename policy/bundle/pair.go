@@ -15,19 +15,19 @@ const pairRetryDelay = 250 * time.Millisecond
 // the other, so a poll between the two renames sees a new archive with the
 // old signature (or the reverse); the second fetch sees the new pair. A pair
 // that still does not match is refused by accept and counted as a bad
-// signature. Call with checkMu held.
-func (f *Fetcher) refetchPair(ctx context.Context) (archive []byte, etag string, sig []byte, err error) {
-	f.cfg.Logger.Debug("policy bundle and signature do not match; fetching the pair again", "url", f.logURL)
+// signature.
+func (h *httpSource) refetchPair(ctx context.Context) (archive []byte, etag string, sig []byte, err error) {
+	h.logger.Debug("policy bundle and signature do not match; fetching the pair again", "url", h.String())
 	select {
 	case <-ctx.Done():
 		return nil, "", nil, fail(resultNetwork, "refetch", ctx.Err())
 	case <-time.After(pairRetryDelay):
 	}
-	archive, etag, _, err = f.download(ctx, "")
+	archive, etag, _, err = h.download(ctx, "")
 	if err != nil {
 		return nil, "", nil, err
 	}
-	sig, err = f.downloadSignature(ctx)
+	sig, err = h.downloadSignature(ctx)
 	if err != nil {
 		return nil, "", nil, err
 	}

@@ -8,6 +8,7 @@
 #   SCENARIO=mcp ./test/bench/ghz.sh     # x509 (default), jwt, xfcc, health, mcp
 #   POLICIES=DIR ./test/bench/ghz.sh     # another policy directory (test/bench/scale.sh)
 #   SHADOW=1 ./test/bench/ghz.sh         # tollgate vs tollgate with policy.shadow
+#   UI=1 ./test/bench/ghz.sh             # noop, tollgate and tollgate with admin.ui: true
 #
 # For each run it reports the server's CPU seconds per request (utime+stime
 # from /proc/PID/stat before and after the load, divided by ghz's count)
@@ -31,6 +32,9 @@ SCENARIO=${SCENARIO:-x509}
 # loaded as policy.shadow, so every Check is evaluated twice and the sets
 # agree: the full cost, with no disagreement lines) and reports their ratio.
 if [[ -n "${SHADOW:-}" ]]; then SERVERS=${SERVERS:-tollgate tollgate-shadow}; fi
+# UI=1 adds tollgate-ui (admin.ui: true: every decision also feeds the
+# admin page's ring) and reports its ratio to tollgate.
+if [[ -n "${UI:-}" ]]; then SERVERS=${SERVERS:-noop tollgate tollgate-ui}; fi
 SERVERS=${SERVERS:-noop noop-tuned tollgate}
 command -v "$GHZ" >/dev/null || { echo "ghz not found at $GHZ (run test/tools/install.sh)" >&2; exit 1; }
 command -v jq >/dev/null || { echo "jq is required" >&2; exit 1; }
@@ -72,12 +76,15 @@ signals:
   - { name: environment, from: context_extension, key: environment, type: string }
   - { name: tenant,      from: context_extension, key: tenant,      type: string }
   - { name: risk_score,  from: context_extension, key: risk_score,  type: long }
+  - { name: task_type,   from: context_extension, key: task_type,   type: string } # examples/mcp's policies read it
 log: { level: info, decisions: $work/decisions.log }
 YAML
 
 sed 's#^policy: { dir: policies, reload_interval: 1s }#policy: { dir: policies, reload_interval: 1s, shadow: { dir: shadow-policies } }#' \
   "$work/tollgate.yaml" >"$work/tollgate-shadow.yaml"
 grep -q shadow-policies "$work/tollgate-shadow.yaml" || { echo "could not write tollgate-shadow.yaml" >&2; exit 1; }
+
+{ cat "$work/tollgate.yaml"; echo "admin: { ui: true }"; } >"$work/tollgate-ui.yaml"
 
 # cpu_ticks PID: utime+stime in clock ticks (fields 14 and 15; the comm
 # field is skipped by cutting after its closing parenthesis).
@@ -87,7 +94,7 @@ wait_port() {
   local host=${1%:*} port=${1#*:}
   for _ in $(seq 1 200); do
     if (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; then return 0; fi
-    kill -0 "$server_pid" 2>/dev/null || { echo "server exited" >&2; return 1; }
+    kill -0 "$server_pid" 2>/dev/null || { echo "server exited:" >&2; cat "$work"/*.log >&2; return 1; }
     sleep 0.05
   done
   echo "server did not listen on $1" >&2; return 1
@@ -105,7 +112,7 @@ start_server() { # name; sets server_pid and addr
       wait_port "$addr" ;;
     noop-tuned) "$work/noopauthz" -tuned -listen "$noop_addr" >"$work/noop.log" 2>&1 & server_pid=$! addr=$noop_addr
       wait_port "$addr" ;;
-    tollgate|tollgate-shadow) started=$(date +%s.%N)
+    tollgate|tollgate-shadow|tollgate-ui) started=$(date +%s.%N)
       (cd "$work" && exec ./tollgate serve --config "$1.yaml" >"$work/tollgate.log" 2>&1) &
       server_pid=$! addr=$grpc_addr
       wait_port "$addr"
@@ -179,6 +186,8 @@ ratio() { # a b
 ratio tollgate noop
 ratio tollgate noop-tuned
 ratio tollgate-shadow tollgate
+ratio tollgate-ui tollgate
+ratio tollgate-ui noop
 printf 'tollgate peak RSS (VmHWM, max over rounds): %.0f MiB\n' "$(sort -g "$work/vmhwm-tollgate.txt" | tail -1)"
 printf 'tollgate start to ready (median, incl. policy load): %.2f s\n' "$(median <"$work/ready.txt")"
 echo "decision log lines (last run): $(wc -l <"$work/decisions.log")"

@@ -1,7 +1,6 @@
 package proxy_test
 
 import (
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -94,8 +93,10 @@ func findTool(t *testing.T, name string, candidates ...string) string {
 	return ""
 }
 
-// runProxy starts a proxy process and waits until addr accepts connections.
-func runProxy(t *testing.T, cmd *exec.Cmd, addr, logPath string) {
+// runProxy starts a proxy process and waits until it listens on addr. It
+// reports false (and stops the process) when the process exits first, for
+// example because something else took the port after it was picked.
+func runProxy(t *testing.T, cmd *exec.Cmd, addr, logPath string) bool {
 	t.Helper()
 	out := &harness.SyncBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
@@ -120,36 +121,58 @@ func runProxy(t *testing.T, cmd *exec.Cmd, addr, logPath string) {
 		select {
 		case <-exited:
 			log, _ := os.ReadFile(logPath)
-			t.Fatalf("%s exited before listening:\n%s\n%s", cmd.Path, out.String(), log)
+			t.Logf("%s exited before listening on %s:\n%s\n%s", cmd.Path, addr, out.String(), log)
+			return false
 		default:
 		}
-		if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
-			c.Close()
-			return
+		// The port was free when it was picked; make sure the listener on it
+		// now is this process's, not another test's.
+		if owned, err := harness.ListenerOwnedBy(cmd.Process.Pid, addr); err != nil {
+			t.Fatal(err)
+		} else if owned {
+			return true
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatalf("%s not listening on %s after 30s", cmd.Path, addr)
+	return false
+}
+
+// startProxy runs a proxy built by mk for e.proxyAddr, picking a new port
+// and trying again when the process could not listen on the one picked.
+func startProxy(t *testing.T, e *env, mk func() (cmd *exec.Cmd, logPath string)) {
+	t.Helper()
+	for range 3 {
+		cmd, logPath := mk()
+		if runProxy(t, cmd, e.proxyAddr, logPath) {
+			return
+		}
+		e.proxyAddr = harness.FreeAddr(t)
+	}
+	t.Fatal("the proxy did not start on three ports in a row")
 }
 
 func startNginx(t *testing.T, e *env) {
 	t.Helper()
 	bin := findTool(t, "nginx", "/usr/sbin/nginx")
 	dir := filepath.Join(e.dir, "nginx")
-	harness.WriteFile(t, dir, "nginx.conf", []byte(e.proxyConfig(t, examples+"nginx/nginx.conf", "127.0.0.1:8081")))
 	if err := os.MkdirAll(filepath.Join(dir, "tmp"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "-p", dir+"/", "-c", "nginx.conf", "-e", "error.log", "-g", "daemon off;")
-	runProxy(t, cmd, e.proxyAddr, filepath.Join(dir, "error.log"))
+	startProxy(t, e, func() (*exec.Cmd, string) {
+		harness.WriteFile(t, dir, "nginx.conf", []byte(e.proxyConfig(t, examples+"nginx/nginx.conf", "127.0.0.1:8081")))
+		return exec.Command(bin, "-p", dir+"/", "-c", "nginx.conf", "-e", "error.log", "-g", "daemon off;"), filepath.Join(dir, "error.log")
+	})
 }
 
 func startCaddy(t *testing.T, e *env) {
 	t.Helper()
 	bin := findTool(t, "caddy", "../../.tools/bin/caddy")
 	dir := filepath.Join(e.dir, "caddy")
-	conf := harness.WriteFile(t, dir, "Caddyfile", []byte(e.proxyConfig(t, examples+"caddy/Caddyfile", "127.0.0.1:8082")))
-	cmd := exec.Command(bin, "run", "--config", conf, "--adapter", "caddyfile")
-	cmd.Env = append(os.Environ(), "HOME="+dir, "XDG_DATA_HOME="+dir+"/data", "XDG_CONFIG_HOME="+dir+"/config")
-	runProxy(t, cmd, e.proxyAddr, "")
+	startProxy(t, e, func() (*exec.Cmd, string) {
+		conf := harness.WriteFile(t, dir, "Caddyfile", []byte(e.proxyConfig(t, examples+"caddy/Caddyfile", "127.0.0.1:8082")))
+		cmd := exec.Command(bin, "run", "--config", conf, "--adapter", "caddyfile")
+		cmd.Env = append(os.Environ(), "HOME="+dir, "XDG_DATA_HOME="+dir+"/data", "XDG_CONFIG_HOME="+dir+"/config")
+		return cmd, ""
+	})
 }

@@ -6,8 +6,10 @@
 #   SPIRE v1.13.3 (server and agent)  built from the Go module proxy (cgo; ~13 min cold)
 #   Caddy v2.11.9                     go install
 #   ghz v0.120.0                      go install
+#   registry v3.1.2 (CNCF distribution) go install (oci:// policy bundle e2e)
 #   nginx (with auth_request)         apt-get
 #   Prometheus                        apt-get
+#   Chromium (headless, admin UI e2e) apt-get
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -19,6 +21,7 @@ export GOFLAGS="${GOFLAGS:-} -buildvcs=false"
 SPIRE_VERSION=v1.13.3
 CADDY_VERSION=v2.11.9
 GHZ_VERSION=v0.120.0
+REGISTRY_VERSION=v3.1.2
 
 stamp_ok() { [[ -x "$BIN/$1" && "$(cat "$BIN/.$1.version" 2>/dev/null)" == "$2" ]]; }
 stamp() { echo "$2" > "$BIN/.$1.version"; }
@@ -52,14 +55,16 @@ apt_install() { # command package
   if $created; then rm -f $prc; fi
 }
 
-want="${*:-spire caddy ghz nginx prometheus}"
+want="${*:-spire caddy ghz registry nginx prometheus chromium}"
 for t in $want; do
   case $t in
     spire) install_spire ;;
     caddy) install_go_tool caddy github.com/caddyserver/caddy/v2/cmd/caddy "$CADDY_VERSION" ;;
     ghz) install_go_tool ghz github.com/bojand/ghz/cmd/ghz "$GHZ_VERSION" ;;
+    registry) install_go_tool registry github.com/distribution/distribution/v3/cmd/registry "$REGISTRY_VERSION" ;;
     nginx) apt_install nginx nginx ;;
     prometheus) apt_install prometheus prometheus ;;
+    chromium) apt_install chromium chromium ;;
     *) echo "unknown tool $t" >&2; exit 2 ;;
   esac
 done

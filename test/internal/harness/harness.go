@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -75,17 +74,6 @@ type Proc struct {
 	Exited    chan struct{}
 	ExitErr   error
 	conn      *grpc.ClientConn
-}
-
-// freeAddr returns a loopback address that was free a moment ago.
-func FreeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
 }
 
 // writeFile writes a file under dir, creating parents.

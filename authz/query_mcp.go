@@ -1,0 +1,80 @@
+package authz
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cedar-policy/cedar-go/types"
+)
+
+// mcpTool is how an MCP route names a tools/call: Action::"<prefix><tool>"
+// (per_tool) or its one tool action (tool_resource), on
+// <toolType>::"<server>/<tool>".
+type mcpTool struct {
+	prefix   string          // per_tool
+	action   types.EntityUID // tool_resource
+	server   string
+	toolType types.EntityType
+}
+
+func mcpTools(m *Manifest) []mcpTool {
+	var out []mcpTool
+	for _, r := range m.routes {
+		if mr := r.mcp; mr != nil {
+			t := mcpTool{server: mr.Server, toolType: mr.toolType}
+			if mr.Mode == MCPToolResource {
+				t.action = mr.toolAction
+			} else {
+				t.prefix = mr.ActionPrefix
+			}
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// tool is the tool a query's action and resource name under t, and
+// whether the action is t's tool call at all.
+func (t mcpTool) tool(action, res types.EntityUID) (tool string, isCall, fits bool) {
+	if t.prefix != "" {
+		name, ok := strings.CutPrefix(string(action.ID), t.prefix)
+		if action.Type != "Action" || !ok || name == "" {
+			return "", false, false
+		}
+		return name, true, res == types.NewEntityUID(t.toolType, types.String(t.server+"/"+name))
+	}
+	if action != t.action {
+		return "", false, false
+	}
+	name, ok := strings.CutPrefix(string(res.ID), t.server+"/")
+	return name, true, ok && name != "" && res.Type == t.toolType
+}
+
+// checkMCP holds a tool call query to what the Envoy door guarantees by
+// parsing one body: the action, the resource and context.mcp name the same
+// server and tool (and method tools/call). A disagreement is a denial, as
+// Mcp-Name disagreeing with the body is.
+func (qs *queryShape) checkMCP(action, res types.EntityUID, ctx types.RecordMap) error {
+	calls := 0
+	for _, t := range qs.tools {
+		tool, isCall, fits := t.tool(action, res)
+		if !isCall {
+			continue
+		}
+		calls++
+		if !fits {
+			continue
+		}
+		rec, _ := ctx["mcp"].(types.Record)
+		for _, kv := range [...][2]string{{"server", t.server}, {"method", "tools/call"}, {"tool", tool}} {
+			if v, ok := rec.Get(types.String(kv[0])); ok && v != types.String(kv[1]) {
+				return fmt.Errorf("context.mcp.%s disagrees with the tool call %s on %s (want %q)", kv[0], uidString(action), uidString(res), kv[1])
+			}
+		}
+		return nil
+	}
+	if calls > 0 {
+		return fmt.Errorf("resource %.120s is not the tool %s calls", uidString(res), uidString(action))
+	}
+	return nil
+}
