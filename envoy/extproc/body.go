@@ -23,7 +23,7 @@ func (st *stream) filterBody(data []byte) []byte {
 		if errors.Is(err, mcp.ErrTooLarge) {
 			reason = reasonTooLarge
 		}
-		st.s.metrics.replaced.WithLabelValues(reason).Inc()
+		st.replaced(reason)
 		return errorBody(st.errorID(), reason)
 	}
 	var lists [][]mcp.Tool
@@ -39,7 +39,7 @@ func (st *stream) filterBody(data []byte) []byte {
 	l := st.s.filter.FilterTools(st.ctx, st.req, lists)
 	if !l.Decision.Allowed() {
 		st.s.metrics.lists.WithLabelValues(resultReplaced).Add(float64(len(lists)))
-		st.s.metrics.replaced.WithLabelValues(reasonCaller).Inc()
+		st.replaced(reasonCaller)
 		return callerDenied(b, listed, l.Decision.ID)
 	}
 	st.s.metrics.lists.WithLabelValues(resultFiltered).Add(float64(len(lists)))
@@ -88,7 +88,7 @@ func (f *jsonFilter) chunk(data []byte, end bool) []byte {
 		return nil
 	}
 	if f.failed {
-		f.st.s.metrics.replaced.WithLabelValues(reasonTooLarge).Inc()
+		f.st.replaced(reasonTooLarge)
 		return errorBody(f.st.errorID(), reasonTooLarge)
 	}
 	out := f.st.filterBody(f.buf)
@@ -129,7 +129,7 @@ func (f *sseFilter) chunk(data []byte, end bool) []byte {
 		if errors.Is(err, mcp.ErrSSETooLarge) {
 			reason = reasonTooLarge
 		}
-		f.st.s.metrics.replaced.WithLabelValues(reason).Inc()
+		f.st.replaced(reason)
 		ev := mcp.SSEEvent{}
 		out = ev.Append(out, string(errorBody(f.st.errorID(), reason)), true)
 	}

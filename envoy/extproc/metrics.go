@@ -2,6 +2,7 @@ package extproc
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -60,4 +61,22 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		done = append(done, c)
 	}
 	return m, nil
+}
+
+// replaced counts and logs a response (or SSE event) replaced by a
+// JSON-RPC error: the reason and the request's method and path, never
+// any of the response.
+func (st *stream) replaced(reason string) {
+	st.s.metrics.replaced.WithLabelValues(reason).Inc()
+	var method, path string
+	if st.req != nil {
+		method, path = st.req.Method, st.req.Path
+	}
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i] // the query may hold secrets
+	}
+	if len(path) > 256 {
+		path = path[:256]
+	}
+	st.s.opts.Logger.Warn("ext_proc replaced an MCP response with a JSON-RPC error", "reason", reason, "method", method, "path", path)
 }

@@ -1,7 +1,9 @@
 package extproc
 
 import (
+	"bytes"
 	"encoding/json"
+	"log/slog"
 	"slices"
 	"strings"
 	"testing"
@@ -191,5 +193,18 @@ func TestImmediateWhenUnreadable(t *testing.T) {
 	rs = exchange(t, c, reqHeaders(research, filterv3.ProcessingMode_NONE), respHeaders("content-type", "text/plain"), respBody("hi", true))
 	if rs[2].GetResponseBody().GetResponse().GetBodyMutation() != nil {
 		t.Errorf("text/plain was rewritten: %v", rs[2])
+	}
+}
+
+// TestReplacedIsLoggedWithoutContent: a replacement is logged with its
+// reason, never with the response's content or the query string.
+func TestReplacedIsLoggedWithoutContent(t *testing.T) {
+	var log bytes.Buffer
+	c, _ := processor(t, exampleEngine(t), Options{Logger: slog.New(slog.NewJSONHandler(&log, nil))})
+	h := reqHeaders(research, filterv3.ProcessingMode_BUFFERED)
+	h.GetRequestHeaders().Headers = headers(":method", "POST", ":path", "/mcp?token=SECRET-q", ":authority", "tools")
+	exchange(t, c, h, respHeaders("content-type", "application/json"), respBody(`{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":"SECRET-b"`, true))
+	if !strings.Contains(log.String(), `"reason":"unreadable"`) || strings.Contains(log.String(), "SECRET") {
+		t.Fatalf("log: %s", log.String())
 	}
 }

@@ -132,7 +132,7 @@ func headersContinue(m *procv3.HeaderMutation) *procv3.ProcessingResponse {
 // on the request's id (HTTP 200, so the client reads it), or with id null
 // and HTTP 502 when the id is not known.
 func (st *stream) immediate(reason string) *procv3.ProcessingResponse {
-	st.s.metrics.replaced.WithLabelValues(reason).Inc()
+	st.replaced(reason)
 	code := typev3.StatusCode_OK
 	id := st.errorID()
 	if id == nil {
