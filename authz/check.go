@@ -2,6 +2,8 @@ package authz
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"strings"
 	"time"
@@ -54,11 +56,20 @@ func (e *Engine) Check(ctx context.Context, r *Request) (d Decision) {
 			// version in force, so every decision is attributable.
 			d.PolicyVersion = e.policies.Version()
 		}
+		if r != nil && len(r.Body) > 0 {
+			d.BodySHA256 = bodyDigest(r.Body)
+		}
 		d.Duration = time.Since(start)
 		e.record(ctx, r, &d, st)
 	}()
 	e.decide(ctx, r, &d, st)
 	return d
+}
+
+// bodyDigest is the hex SHA-256 of a request body.
+func bodyDigest(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 func (e *Engine) decide(ctx context.Context, r *Request, d *Decision, st *checkState) {

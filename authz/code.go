@@ -39,6 +39,8 @@ const (
 	CodeMCPHTTPMethod                 // an HTTP method an MCP endpoint does not serve (HEAD)
 	CodeMCPUnexpectedBody             // a body on the stream's GET or the close's DELETE
 	CodeMCPHeaderMismatch             // Mcp-Method/Mcp-Name or Envoy's MCP metadata disagree with the body
+	CodeMCPListing                    // a tools/list result filtered for a verified caller (ext_proc): an allow
+	CodeMCPToolDrift                  // a tools/call to a tool whose definition no longer matches its pin
 	CodeIdentityMissing
 	CodeIdentityMalformed
 	CodeIdentityUntrustedDomain
@@ -85,7 +87,7 @@ func (c Code) String() string {
 // Outcome returns the outcome every decision with this code has.
 func (c Code) Outcome() Outcome {
 	switch {
-	case c == CodePermit:
+	case c == CodePermit || c == CodeMCPListing:
 		return Allow
 	case c == CodeInternal || c == CodeNoSnapshot || c == CodeStalePolicy || c >= codeEnd:
 		return Unavailable
@@ -194,6 +196,10 @@ func codeLabel(c Code) string {
 		return "subject_not_allowed"
 	case CodePermit:
 		return "permit"
+	case CodeMCPListing:
+		return "mcp_listing"
+	case CodeMCPToolDrift:
+		return "mcp_tool_drift"
 	case CodeForbid:
 		return "forbid"
 	case CodeNoPermit:

@@ -32,7 +32,7 @@ func TestEveryCodeHasALabel(t *testing.T) {
 		if p, ok := ParseCode(l); !ok || p != c {
 			t.Fatalf("ParseCode(%q) = %d, %v; want %d", l, p, ok, c)
 		}
-		if o := c.Outcome(); o == Unknown || (o == Allow) != (c == CodePermit) {
+		if o := c.Outcome(); o == Unknown || (o == Allow) != (c == CodePermit || c == CodeMCPListing) {
 			t.Fatalf("code %s has outcome %s", l, o)
 		}
 	}
@@ -86,12 +86,18 @@ func TestConstructors(t *testing.T) {
 		if d.Allowed() || d.Outcome == Allow || d.Outcome == Unknown {
 			t.Fatalf("Denied(%s) = %+v", c, d)
 		}
-		if c != CodePermit && (d.Code != c || d.Outcome != c.Outcome()) {
+		if c.Outcome() != Allow && (d.Code != c || d.Outcome != c.Outcome()) {
 			t.Fatalf("Denied(%s) = %s/%s", c, d.Outcome, d.Code)
 		}
 	}
 	if d := Denied(CodePermit, "x"); d.Code != CodeInternal {
 		t.Fatalf("Denied(permit) = %s", d.Code)
+	}
+	if d := Denied(CodeMCPListing, "x"); d.Code != CodeInternal {
+		t.Fatalf("Denied(mcp_listing) = %s", d.Code)
+	}
+	if d := Listed(nil, "x"); d.Allowed() || d.Code != CodeInternal {
+		t.Fatalf("Listed(nil) = %s", d.Code)
 	}
 	if d := Allowed(nil); d.Allowed() || d.Code != CodeInternal {
 		t.Fatalf("Allowed(nil) = %+v", d)

@@ -86,6 +86,11 @@ type Decision struct {
 	// application/grpc), so a denial is answered with grpc-status.
 	GRPC bool
 
+	// BodySHA256 is the hex SHA-256 of the exact request body that was
+	// decided, "" when the request had none: it binds the decision to
+	// the content (decision log, Envoy dynamic metadata).
+	BodySHA256 string
+
 	Duration time.Duration
 }
 
@@ -123,6 +128,16 @@ func Allowed(id *identity.Identity) Decision {
 		return Errored("internal error: allow without a verified identity")
 	}
 	return Decision{Outcome: Allow, Code: CodePermit, Detail: "allowed by policy", Identity: id}
+}
+
+// Listed is the decision for a tools/list result filtered for the verified
+// identity id (ext_proc): the response passes, with only the tools the
+// caller could call. Without an identity it is an internal-error denial.
+func Listed(id *identity.Identity, detail string) Decision {
+	if id == nil || id.ID.IsZero() {
+		return Errored("internal error: listing without a verified identity")
+	}
+	return Decision{Outcome: Allow, Code: CodeMCPListing, Detail: detail, Identity: id}
 }
 
 // Denied is a denial with code, whose Outcome is the code's. A code that

@@ -92,6 +92,9 @@ func (e *Engine) logDecision(ctx context.Context, r *Request, d *Decision, st *c
 	if !st.pep.IsZero() {
 		out = append(out, slog.String("enforcement_point", st.pep.String()))
 	}
+	if d.BodySHA256 != "" {
+		out = append(out, slog.String("body_sha256", d.BodySHA256))
+	}
 	if st.subjectClaims != nil {
 		// Only the claims marked safe to log (delegation.log_claims).
 		out = append(out, slog.Any("subject_claims", st.subjectClaims))

@@ -89,6 +89,9 @@ type Engine struct {
 	metrics     *metrics
 	// decisionTail is Config.Tail; nil when none.
 	decisionTail DecisionTail
+	// drift is the pinned MCP tools seen drifted (mcp_drift.go).
+	drift        driftSet
+	driftMetrics *driftMetrics
 	clock        func() time.Time
 	idPrefix     string
 	seq          atomic.Uint64
@@ -133,8 +136,13 @@ func NewEngine(cfg Config) (*Engine, error) {
 	if e.metrics, err = newMetrics(cfg.Registerer); err != nil {
 		return nil, wrap(err)
 	}
+	if e.driftMetrics, err = newDriftMetrics(cfg.Registerer); err != nil {
+		e.metrics.unregister(cfg.Registerer)
+		return nil, wrap(err)
+	}
 	if e.shadow, err = newShadow(cfg.Shadow, cfg.Registerer); err != nil {
 		e.metrics.unregister(cfg.Registerer)
+		e.driftMetrics.unregister(cfg.Registerer)
 		return nil, wrap(err)
 	}
 	if deleg != nil {

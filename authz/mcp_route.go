@@ -44,6 +44,10 @@ type MCPRoute struct {
 	// keys folded, as a server that binds them case-insensitively reads
 	// them (see mcp.Options.FoldArgumentNames).
 	FoldArgumentNames bool
+	// Pins maps a tool name to the pin of its definition (mcp.PinOf). A
+	// listed tool that does not match is hidden and its calls denied; with
+	// any pins, a listed tool without one is hidden. A pin never grants.
+	Pins map[string]string
 }
 
 func (m *MCPRoute) clone() *MCPRoute {
@@ -53,6 +57,7 @@ func (m *MCPRoute) clone() *MCPRoute {
 	c := *m
 	c.Tools = slices.Clone(m.Tools)
 	c.Methods = maps.Clone(m.Methods)
+	c.Pins = maps.Clone(m.Pins)
 	return &c
 }
 

@@ -103,6 +103,10 @@ func (e *Engine) mcpMessage(d *Decision, st *checkState, c *mcpCall, m *mcp.Mess
 		return false
 	}
 	st.action, d.Action, d.Resource = t.label, uidString(t.action), uidString(t.resource)
+	if m.Method == "tools/call" && e.driftDenied(d, c, m.Tool) {
+		d.Policies = nil
+		return false
+	}
 	c.base["mcp"] = mcpContext(mr, m) // NewRecord copies the map
 	in := assembleFor(c.principal, t.action, t.resource, c.base)
 	prev := d.Policies

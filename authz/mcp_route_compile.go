@@ -104,7 +104,7 @@ func (d *decoder) mcpBasics(raw *rawMCP, key string, mr *mcpRoute) error {
 }
 
 func (d *decoder) mcpTools(raw *rawMCP, key string, mr *mcpRoute) error {
-	mr.Mode, mr.Tools = raw.mode, raw.tools
+	mr.Mode, mr.Tools, mr.Pins = raw.mode, raw.tools, raw.pins
 	for _, t := range raw.tools {
 		mr.tools[t] = true
 	}

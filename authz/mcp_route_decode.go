@@ -12,6 +12,7 @@ type rawMCP struct {
 	server, mode, action, prefix, toolType string
 	responses, argNames                    string
 	tools                                  []string
+	pins                                   map[string]string
 	methods                                []rawMCPMethod
 	maxBody, maxValues, maxArgDepth        int
 	responsesLine                          int
@@ -47,6 +48,7 @@ func (d *decoder) mcpFields(r *rawRoute) func(*yaml.Node, string) error {
 			"max_argument_depth": d.positiveInt(&m.maxArgDepth),
 			"methods":            d.mcpMethods(m),
 			"argument_names":     d.str(&m.argNames),
+			"pins":               d.mcpPins(m),
 		})
 	}
 }

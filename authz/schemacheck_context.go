@@ -101,13 +101,17 @@ func isStringSet(t resolved.IsType) bool {
 }
 
 // mcpContextAttr describes context.mcp as mcpContext builds it (keep the
-// two in step): server, method and arguments always; tool, uri and prompt
-// when the message has them.
+// two in step): server and method always; arguments on every message but
+// a listing; tool, uri and prompt when the message has them; listing when
+// a tools/list result is filtered (listingContext).
 func mcpContextAttr() ctxAttr {
 	str := ctxAttr{want: "String"}
 	return ctxAttr{always: true, want: "record", sub: map[string]ctxAttr{
 		"server": str, "method": str, "tool": str, "uri": str, "prompt": str,
 		"arguments": {want: "record", open: true},
+		// listing is true when a tools/list result is filtered (FilterTools):
+		// the tools/call of a listed tool, without arguments.
+		"listing": {want: "Bool"},
 	}}
 }
 

@@ -201,3 +201,7 @@ func peerHop(ctx context.Context) (spiffeid.ID, string) {
 	}
 	return id, addr
 }
+
+// PeerHop is the proxy that called Tollgate on ctx's gRPC stream (see
+// peerHop), for the other Envoy services on the listener (ext_proc).
+func PeerHop(ctx context.Context) (spiffeid.ID, string) { return peerHop(ctx) }

@@ -187,6 +187,10 @@ func dynamicMetadata(d *authz.Decision) *structpb.Struct {
 	if d.Identity != nil {
 		f["principal"] = sv.add(d.Identity.ID.String())
 	}
+	if d.BodySHA256 != "" {
+		// The decision is bound to these exact bytes.
+		f["body_sha256"] = sv.add(d.BodySHA256)
+	}
 	if len(d.Exceptions) > 0 {
 		f["exceptions"] = sv.list(d.Exceptions)
 	}

@@ -3,6 +3,13 @@
 // authorize tool calls, resource reads and prompt gets. It also builds the
 // JSON-RPC 2.0 error objects that answer a denial.
 //
+// For the response half, ParseServerBody reads what the server sends back
+// (with the same strictness, and the tools/list result members spelled
+// exactly), ServerBody.Encode writes a tools/list result with only the
+// tools a caller may see, SSEReader reassembles text/event-stream events
+// from arbitrary chunks, and PinOf fingerprints a tool definition (RFC 8785
+// canonical JSON, SHA-256) for the manifest's pins.
+//
 // # Strictness
 //
 // Parse accepts one JSON-RPC 2.0 message (an object) or a non-empty batch

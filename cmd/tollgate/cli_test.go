@@ -11,6 +11,7 @@ import (
 var everyCommand = [][]string{
 	{}, {"serve"}, {"check"}, {"explain"}, {"validate"}, {"test"}, {"replay"}, {"report"}, {"version"}, {"completion"},
 	{"bundle"}, {"bundle", "build"}, {"bundle", "sign"}, {"bundle", "verify"}, {"bundle", "push"}, {"bundle", "keygen"},
+	{"manifest"}, {"manifest", "pin"},
 }
 
 // TestHelpExitsZero: --help and -h print the project's usage (not Go's

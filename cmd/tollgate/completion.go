@@ -38,7 +38,7 @@ func runCompletion(args []string, stdout, stderr io.Writer) int {
 }
 
 // commandNames are the commands in usage order.
-var commandNames = []string{"serve", "check", "explain", "validate", "test", "replay", "report", "bundle", "version", "completion"}
+var commandNames = []string{"serve", "check", "explain", "validate", "test", "replay", "report", "bundle", "manifest", "version", "completion"}
 
 var bundleSubs = []string{"build", "sign", "verify", "push", "keygen"}
 

@@ -9,6 +9,7 @@
 //	tollgate replay --policies DIR LOG...    re-evaluate decision logs against candidate policies
 //	tollgate report --policies DIR LOG...    unused grants, exceptions, forbids and errors in a window
 //	tollgate bundle build|sign|verify|push|keygen signed policy bundles
+//	tollgate manifest pin TOOLS_LIST.json    mcp.pins for a saved tools/list response
 //	tollgate version                         module version and VCS revision
 //	tollgate completion bash|zsh|fish        shell completion script
 //
@@ -49,6 +50,7 @@ func commands() map[string]command {
 		"replay":     {"re-evaluate decision logs against candidate policies", runReplay},
 		"report":     {"access review from decision logs: unused grants, exceptions, forbids, errors", runReport},
 		"bundle":     {"build, sign and verify policy bundles", runBundle},
+		"manifest":   {"pin MCP tool definitions from a saved tools/list response", runManifest},
 		"version":    {"print the version", runVersion},
 		"completion": {"print a shell completion script (bash, zsh, fish)", runCompletion},
 	}

@@ -15,6 +15,7 @@ var strictBools = []string{"listen.proxy_normalizes_path",
 	"identity.delegation.txn_token.context_txn_id",
 	"identity.delegation.txn_token.context_scope",
 	"admin.ui",
+	"ext_proc.enabled",
 }
 
 // checkBools refuses any other spelling of the strict boolean keys before

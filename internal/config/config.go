@@ -21,6 +21,7 @@ type Config struct {
 	Admin     Admin         `yaml:"admin"`
 	// AuthZEN is the AuthZEN Access Evaluation API listener (authzen.go).
 	AuthZEN *AuthZEN `yaml:"authzen"`
+	ExtProc ExtProc  `yaml:"ext_proc"`
 
 	// File is the path the configuration was read from.
 	File string `yaml:"-"`
@@ -283,4 +284,14 @@ type Runtime struct {
 	GCPercent int `yaml:"gc_percent"`
 	// MemoryLimitMiB is a soft memory limit in MiB (0: none).
 	MemoryLimitMiB int64 `yaml:"memory_limit_mib"`
+}
+
+// ExtProc is Envoy's external processor (envoy.service.ext_proc.v3) on
+// the gRPC listener, which filters MCP tools/list results per caller.
+type ExtProc struct {
+	// Enabled registers the service next to ext_authz. Only true or false.
+	Enabled bool `yaml:"enabled"`
+	// MaxResponseBytes bounds a JSON response or one SSE event it reads
+	// (default 1 MiB); a larger one is replaced by a JSON-RPC error.
+	MaxResponseBytes int `yaml:"max_response_bytes"`
 }

@@ -84,6 +84,7 @@ func (c *Config) validate(f *fileErrs) error {
 	c.validateHTTP(f)
 	c.validateAdmin(f)
 	c.validateAuthZEN(f)
+	c.validateExtProc(f)
 	if c.Runtime.GCPercent < 0 || c.Runtime.MemoryLimitMiB < 0 {
 		f.add("runtime", "gc_percent and memory_limit_mib must not be negative")
 	}
@@ -266,6 +267,21 @@ func (c *Config) validateHTTP(f *fileErrs) {
 		f.add("http_authz.trusted_proxies", "required: only named proxies may call the HTTP mode")
 	}
 	validatePrefixes(f, "http_authz.trusted_proxies", h.TrustedProxies)
+}
+
+// validateExtProc bounds ext_proc.max_response_bytes: a buffered body is
+// one gRPC message, so it must fit listen.limits.max_recv_bytes.
+func (c *Config) validateExtProc(f *fileErrs) {
+	n := c.ExtProc.MaxResponseBytes
+	if n == 0 {
+		return
+	}
+	if n < 1<<10 || n > 64<<20 {
+		f.add("ext_proc.max_response_bytes", "must be between 1024 and 67108864, not %d", n)
+	}
+	if recv := c.Listen.Limits.MaxRecvBytes; recv > 0 && n >= recv {
+		f.add("ext_proc.max_response_bytes", "must be less than listen.limits.max_recv_bytes (%d): Envoy sends a buffered body in one gRPC message", recv)
+	}
 }
 
 // maxSettle bounds policy.settle_interval: a new version waits that long.

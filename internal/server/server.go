@@ -78,7 +78,7 @@ func (s *Server) open(ctx context.Context) error {
 		return err
 	}
 	s.grpc, s.health = s.newGRPC()
-	return nil
+	return s.registerExtProc(s.grpc)
 }
 
 func (s *Server) newGRPC() (*grpc.Server, *health.Server) {

@@ -15,6 +15,7 @@ import (
 	"syscall"
 
 	authv3 "github.com/envoyproxy/go-control-plane/envoy/service/auth/v3"
+	procv3 "github.com/envoyproxy/go-control-plane/envoy/service/ext_proc/v3"
 	rpcstatus "google.golang.org/genproto/googleapis/rpc/status"
 	"google.golang.org/grpc"
 
@@ -36,6 +37,7 @@ func (noop) Check(context.Context, *authv3.CheckRequest) (*authv3.CheckResponse,
 func main() {
 	addr := flag.String("listen", "127.0.0.1:9391", "address to listen on")
 	tuned := flag.Bool("tuned", false, "use tollgate serve's GC, worker-pool and codec settings")
+	extproc := flag.Bool("extproc", false, "also serve a no-op ext_proc processor (test/bench/extproc.sh)")
 	flag.Parse()
 	lis, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -50,6 +52,9 @@ func main() {
 	}
 	s := grpc.NewServer(opts...)
 	authv3.RegisterAuthorizationServer(s, noop{})
+	if *extproc {
+		procv3.RegisterExternalProcessorServer(s, noopProc{})
+	}
 	go func() {
 		ch := make(chan os.Signal, 1)
 		signal.Notify(ch, syscall.SIGTERM, syscall.SIGINT)

@@ -66,10 +66,10 @@ func mcpCall() []byte {
 		`"arguments":{"repo":"acme/orders","query":"label:bug","limit":50,"context":%q}}}`, strings.Repeat("lorem ipsum ", 340)))
 }
 
-// protoset is a FileDescriptorSet of external_auth.proto and everything it
-// imports, dependencies first, built from the registered Go types.
-func protoset() ([]byte, error) {
-	root := (&authv3.CheckRequest{}).ProtoReflect().Descriptor().ParentFile()
+// protoset is a FileDescriptorSet of root (external_auth.proto,
+// external_processor.proto) and everything it imports, dependencies first,
+// built from the registered Go types.
+func protoset(root protoreflect.FileDescriptor) ([]byte, error) {
 	set := &descriptorpb.FileDescriptorSet{}
 	seen := map[string]bool{}
 	var add func(fd protoreflect.FileDescriptor)

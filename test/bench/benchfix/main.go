@@ -5,13 +5,18 @@
 // x509 (the storefront's X.509-SVID in source.certificate), jwt (its
 // JWT-SVID as a bearer token), xfcc (its certificate in XFCC from a trusted
 // hop), health and mcp (an MCP agent's plain route and a 4 KiB tools/call
-// on the examples/mcp policies). It mints with internal/testca and is for
-// benchmarks only.
+// on the examples/mcp policies). For test/bench/extproc.sh it also writes
+// extproc.protoset and extproc-list50.json (an ext_proc stream for a
+// 50-tool tools/list). It mints with internal/testca and is for benchmarks
+// only.
 package main
 
 import (
 	"flag"
+
 	"fmt"
+	authv3 "github.com/envoyproxy/go-control-plane/envoy/service/auth/v3"
+	procv3 "github.com/envoyproxy/go-control-plane/envoy/service/ext_proc/v3"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -59,7 +64,14 @@ func write(dir string) (err error) {
 			return err
 		}
 	}
-	if files["auth.protoset"], err = protoset(); err != nil {
+	if files["auth.protoset"], err = protoset((&authv3.CheckRequest{}).ProtoReflect().Descriptor().ParentFile()); err != nil {
+		return err
+	}
+	if files["extproc.protoset"], err = protoset((&procv3.ProcessingRequest{}).ProtoReflect().Descriptor().ParentFile()); err != nil {
+		return err
+	}
+	agentJWT := ca.NewJWTSVID("/ns/agents/sa/research-agent", []string{"tollgate"}, testca.WithExpiry(time.Now().Add(24*time.Hour)))
+	if files["extproc-list50.json"], err = extprocList50(agentJWT); err != nil {
 		return err
 	}
 	for name, b := range files {

@@ -1,0 +1,34 @@
+package main
+
+import (
+	procv3 "github.com/envoyproxy/go-control-plane/envoy/service/ext_proc/v3"
+)
+
+// noopProc is the ext_proc baseline (-extproc): every message of a stream
+// is answered "continue, unchanged" without being read.
+type noopProc struct {
+	procv3.UnimplementedExternalProcessorServer
+}
+
+func (noopProc) Process(s procv3.ExternalProcessor_ProcessServer) error {
+	for {
+		req, err := s.Recv()
+		if err != nil {
+			return nil
+		}
+		var resp procv3.ProcessingResponse
+		switch req.GetRequest().(type) {
+		case *procv3.ProcessingRequest_RequestHeaders:
+			resp.Response = &procv3.ProcessingResponse_RequestHeaders{RequestHeaders: &procv3.HeadersResponse{}}
+		case *procv3.ProcessingRequest_RequestBody:
+			resp.Response = &procv3.ProcessingResponse_RequestBody{RequestBody: &procv3.BodyResponse{}}
+		case *procv3.ProcessingRequest_ResponseHeaders:
+			resp.Response = &procv3.ProcessingResponse_ResponseHeaders{ResponseHeaders: &procv3.HeadersResponse{}}
+		default:
+			resp.Response = &procv3.ProcessingResponse_ResponseBody{ResponseBody: &procv3.BodyResponse{}}
+		}
+		if err := s.Send(&resp); err != nil {
+			return err
+		}
+	}
+}
