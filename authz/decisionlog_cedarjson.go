@@ -15,7 +15,16 @@ import (
 // about 20 allocations per context); every other kind goes through
 // cedar-go. TestCedarJSONMatchesCedar and FuzzCedarJSON hold the two
 // readings equal.
-type cedarJSON struct{ rec types.Record }
+//
+// skip, when set, omits the top-level keys it reports and the "arguments"
+// of a top-level "mcp" record, as if they were not in rec: the decision
+// log's redaction, without building a redacted copy of the context
+// (TestRedactedContextMatchesCopy and FuzzRedactedContext hold it equal to
+// encoding such a copy).
+type cedarJSON struct {
+	rec  types.Record
+	skip func(types.String) bool
+}
 
 var errReservedKey = errors.New("record has a reserved Cedar JSON key")
 
@@ -26,7 +35,7 @@ func (c cedarJSON) MarshalJSON() ([]byte, error) { return c.appendJSON(nil), nil
 // appendJSON appends the record, or {} when cedar-go could not encode it
 // either (a key "__extn" or "__entity").
 func (c cedarJSON) appendJSON(b []byte) []byte {
-	out, err := appendCedarValue(b, c.rec)
+	out, err := appendCedarRecord(b, c.rec, c.skip, c.skip != nil)
 	if err != nil {
 		return append(b, '{', '}')
 	}
@@ -48,7 +57,7 @@ func appendCedarValue(b []byte, v types.Value) ([]byte, error) {
 		b = append(b, `{"__extn":{"fn":"ip","arg":`...)
 		return append(appendJSONString(b, t.String()), '}', '}'), nil
 	case types.Record:
-		return appendCedarRecord(b, t)
+		return appendCedarRecord(b, t, nil, false)
 	}
 	j, err := json.Marshal(v) // every cedar-go value is a json.Marshaler
 	if err != nil {
@@ -57,11 +66,16 @@ func appendCedarValue(b []byte, v types.Value) ([]byte, error) {
 	return append(b, j...), nil
 }
 
-// appendCedarRecord writes the keys sorted, as cedar-go does.
-func appendCedarRecord(b []byte, r types.Record) ([]byte, error) {
+// appendCedarRecord writes the keys sorted, as cedar-go does, without
+// those skip reports (nil: none); with redactMCP, a record under "mcp" is
+// written without its "arguments".
+func appendCedarRecord(b []byte, r types.Record, skip func(types.String) bool, redactMCP bool) ([]byte, error) {
 	var buf [16]types.String
 	keys := buf[:0]
 	for k := range r.Keys() {
+		if skip != nil && skip(k) {
+			continue
+		}
 		if k == "__extn" || k == "__entity" {
 			return nil, errReservedKey
 		}
@@ -74,10 +88,18 @@ func appendCedarRecord(b []byte, r types.Record) ([]byte, error) {
 			b = append(b, ',')
 		}
 		v, _ := r.Get(k)
+		b = append(appendJSONString(b, string(k)), ':')
 		var err error
-		if b, err = appendCedarValue(append(appendJSONString(b, string(k)), ':'), v); err != nil {
+		if m, ok := v.(types.Record); ok && redactMCP && k == "mcp" {
+			b, err = appendCedarRecord(b, m, isArguments, false)
+		} else {
+			b, err = appendCedarValue(b, v)
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
 	return append(b, '}'), nil
 }
+
+func isArguments(k types.String) bool { return k == "arguments" }
