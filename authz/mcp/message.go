@@ -47,7 +47,6 @@ func parseMessage(v *strictjson.Value, index int, opts Options) (Message, error)
 	if err := exactMembers(params, paramsMembers, "params.", index); err != nil {
 		return Message{}, err
 	}
-	m.RawParams = bytes.Clone(params.Raw)
 	return m, methodParams(&m, params, index, opts)
 }
 

@@ -86,8 +86,6 @@ type Message struct {
 	URI string
 	// Prompt is params.name of prompts/get.
 	Prompt string
-	// RawParams is the exact JSON text of "params", or nil when absent.
-	RawParams json.RawMessage
 }
 
 // RequestIDs returns the ids of the messages that expect an answer
