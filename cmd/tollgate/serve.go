@@ -47,6 +47,10 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	defer srv.Close()
+	if cfg.Runtime.AutoMemoryLimit() {
+		// After New: the first policy load is not squeezed by the limit.
+		go server.RunAutoMemoryLimit(ctx)
+	}
 	if err := srv.Run(ctx); err != nil {
 		logger.Error("server failed", "error", err.Error())
 		return exitError
