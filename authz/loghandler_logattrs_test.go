@@ -25,8 +25,10 @@ func TestJSONLineHandlerLogAttrs(t *testing.T) {
 		slog.Bool("b", true), slog.String("", "dropped"),
 	}
 	for name, wrap := range map[string]func(slog.Handler) slog.Handler{
-		"plain":      func(h slog.Handler) slog.Handler { return h },
-		"with attrs": func(h slog.Handler) slog.Handler { return h.WithAttrs([]slog.Attr{slog.String("svc", "s")}).WithGroup("g") },
+		"plain": func(h slog.Handler) slog.Handler { return h },
+		"with attrs": func(h slog.Handler) slog.Handler {
+			return h.WithAttrs([]slog.Attr{slog.String("svc", "s")}).WithGroup("g")
+		},
 	} {
 		for _, level := range []slog.Level{slog.LevelInfo, slog.LevelDebug, slog.LevelWarn} {
 			var viaSlog, direct bytes.Buffer
