@@ -40,6 +40,11 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
+	if cfg.Runtime.AutoMemoryLimit() {
+		// From the start: the first load's peak is the largest (10k mixed:
+		// 95 MiB against 109 MiB when started after New; docs/benchmarks.md).
+		go server.RunAutoMemoryLimit(ctx)
+	}
 	srv, err := server.New(ctx, cfg, logger)
 	if err != nil {
 		logger.Error("startup failed", "error", err.Error())
@@ -47,10 +52,6 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	defer srv.Close()
-	if cfg.Runtime.AutoMemoryLimit() {
-		// After New: the first policy load is not squeezed by the limit.
-		go server.RunAutoMemoryLimit(ctx)
-	}
 	if err := srv.Run(ctx); err != nil {
 		logger.Error("server failed", "error", err.Error())
 		return exitError

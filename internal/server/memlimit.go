@@ -35,8 +35,9 @@ type memoryLimiter struct {
 
 // RunAutoMemoryLimit keeps the soft memory limit at twice the live heap
 // plus 32 MiB, re-read every second, until ctx is done. It does nothing
-// when GOMEMLIMIT is set in the environment. Start it once the first
-// policy snapshot is in force, so the first load is not squeezed.
+// when GOMEMLIMIT is set in the environment. While a load grows the live
+// heap the limit follows it up a second later; the headroom is what keeps
+// the GC from working flat out in between.
 func RunAutoMemoryLimit(ctx context.Context) {
 	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
 		return
