@@ -32,6 +32,17 @@ var errReservedKey = errors.New("record has a reserved Cedar JSON key")
 // JSONLineHandler.
 func (c cedarJSON) MarshalJSON() ([]byte, error) { return c.appendJSON(nil), nil }
 
+// MarshalText and String give text handlers and fmt the same encoding, so
+// no route to text prints rec as Go values: with skip set, rec still holds
+// what the log must not.
+func (c cedarJSON) MarshalText() ([]byte, error) { return c.appendJSON(nil), nil }
+
+// String implements fmt.Stringer; see MarshalText.
+func (c cedarJSON) String() string { return string(c.appendJSON(nil)) }
+
+// GoString implements fmt.GoStringer (%#v); see MarshalText.
+func (c cedarJSON) GoString() string { return c.String() }
+
 // appendJSON appends the record, or {} when cedar-go could not encode it
 // either (a key "__extn" or "__entity").
 func (c cedarJSON) appendJSON(b []byte) []byte {

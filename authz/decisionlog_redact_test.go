@@ -2,6 +2,10 @@ package authz
 
 import (
 	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -111,4 +115,26 @@ func FuzzRedactedContext(f *testing.F) {
 		}
 		sameRedaction(t, e, types.NewRecord(ctx))
 	})
+}
+
+// TestRedactedContextAnyHandler: whatever handler writes the decision log
+// (JSON, text, or fmt's %v of the attribute), the withheld values are not
+// in it: the redaction is in the encoder, so every route to text goes
+// through it.
+func TestRedactedContextAnyHandler(t *testing.T) {
+	e := newTestEngine(t, ordersPolicies(t))
+	e.mapper.signals = []Signal{{Name: "token", Type: TypeString, Secret: true}}
+	ctx := types.NewRecord(types.RecordMap{"path": types.String("/mcp"), "token": types.String("s3cret-signal"),
+		"mcp": types.NewRecord(types.RecordMap{"tool": types.String("t"),
+			"arguments": types.NewRecord(types.RecordMap{"password": types.String("s3cret-arg")})})})
+	attrs := e.contextAttrs(ctx)
+	var buf bytes.Buffer
+	for _, h := range []slog.Handler{slog.NewJSONHandler(&buf, nil), slog.NewTextHandler(&buf, nil), NewJSONLineHandler(&buf, nil)} {
+		slog.New(h).LogAttrs(context.Background(), slog.LevelInfo, "decision", attrs...)
+	}
+	c := attrs[0].Value.Any()
+	fmt.Fprintf(&buf, "%v %+v %s %#v %q", c, c, c, c, c)
+	if out := buf.String(); strings.Contains(out, "s3cret") || !strings.Contains(out, "/mcp") {
+		t.Fatalf("logged:\n%s", out)
+	}
 }
