@@ -99,7 +99,12 @@ func (e *Engine) logDecision(ctx context.Context, r *Request, d *Decision, st *c
 		// Only the claims marked safe to log (delegation.log_claims).
 		out = append(out, slog.Any("subject_claims", st.subjectClaims))
 	}
-	e.log.LogAttrs(ctx, slog.LevelInfo, "decision", append(out, st.shadow.attrs()...)...)
+	out = append(out, st.shadow.attrs()...)
+	if h, ok := e.log.Handler().(*jsonw.Handler); ok { // tollgate serve's
+		_ = h.LogAttrs(slog.LevelInfo, "decision", out...)
+		return
+	}
+	e.log.LogAttrs(ctx, slog.LevelInfo, "decision", out...)
 }
 
 func nonNil(s []string) []string {

@@ -19,7 +19,16 @@ var _ jsonw.Appender = cedarJSON{}
 // about 20 allocations per context); every other kind goes through
 // cedar-go. TestCedarJSONMatchesCedar and FuzzCedarJSON hold the two
 // readings equal.
-type cedarJSON struct{ rec types.Record }
+//
+// skip, when set, omits the top-level keys it reports and the "arguments"
+// of a top-level "mcp" record, as if they were not in rec: the decision
+// log's redaction, without building a redacted copy of the context
+// (TestRedactedContextMatchesCopy and FuzzRedactedContext hold it equal to
+// encoding such a copy).
+type cedarJSON struct {
+	rec  types.Record
+	skip func(types.String) bool
+}
 
 var errReservedKey = errors.New("record has a reserved Cedar JSON key")
 
@@ -27,10 +36,21 @@ var errReservedKey = errors.New("record has a reserved Cedar JSON key")
 // jsonw.Handler.
 func (c cedarJSON) MarshalJSON() ([]byte, error) { return c.AppendJSON(nil), nil }
 
+// MarshalText and String give text handlers and fmt the same encoding, so
+// no route to text prints rec as Go values: with skip set, rec still holds
+// what the log must not.
+func (c cedarJSON) MarshalText() ([]byte, error) { return c.AppendJSON(nil), nil }
+
+// String implements fmt.Stringer; see MarshalText.
+func (c cedarJSON) String() string { return string(c.AppendJSON(nil)) }
+
+// GoString implements fmt.GoStringer (%#v); see MarshalText.
+func (c cedarJSON) GoString() string { return c.String() }
+
 // AppendJSON implements jsonw.Appender. It appends the record, or {}
 // when cedar-go could not encode it either (a key "__extn" or "__entity").
 func (c cedarJSON) AppendJSON(b []byte) []byte {
-	out, err := appendCedarValue(b, c.rec)
+	out, err := appendCedarRecord(b, c.rec, c.skip, c.skip != nil)
 	if err != nil {
 		return append(b, '{', '}')
 	}
@@ -52,7 +72,7 @@ func appendCedarValue(b []byte, v types.Value) ([]byte, error) {
 		b = append(b, `{"__extn":{"fn":"ip","arg":`...)
 		return append(jsonw.AppendString(b, t.String()), '}', '}'), nil
 	case types.Record:
-		return appendCedarRecord(b, t)
+		return appendCedarRecord(b, t, nil, false)
 	}
 	j, err := json.Marshal(v) // every cedar-go value is a json.Marshaler
 	if err != nil {
@@ -61,11 +81,16 @@ func appendCedarValue(b []byte, v types.Value) ([]byte, error) {
 	return append(b, j...), nil
 }
 
-// appendCedarRecord writes the keys sorted, as cedar-go does.
-func appendCedarRecord(b []byte, r types.Record) ([]byte, error) {
+// appendCedarRecord writes the keys sorted, as cedar-go does, without
+// those skip reports (nil: none); with redactMCP, a record under "mcp" is
+// written without its "arguments".
+func appendCedarRecord(b []byte, r types.Record, skip func(types.String) bool, redactMCP bool) ([]byte, error) {
 	var buf [16]types.String
 	keys := buf[:0]
 	for k := range r.Keys() {
+		if skip != nil && skip(k) {
+			continue
+		}
 		if k == "__extn" || k == "__entity" {
 			return nil, errReservedKey
 		}
@@ -78,10 +103,18 @@ func appendCedarRecord(b []byte, r types.Record) ([]byte, error) {
 			b = append(b, ',')
 		}
 		v, _ := r.Get(k)
+		b = append(jsonw.AppendString(b, string(k)), ':')
 		var err error
-		if b, err = appendCedarValue(append(jsonw.AppendString(b, string(k)), ':'), v); err != nil {
+		if m, ok := v.(types.Record); ok && redactMCP && k == "mcp" {
+			b, err = appendCedarRecord(b, m, isArguments, false)
+		} else {
+			b, err = appendCedarValue(b, v)
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
 	return append(b, '}'), nil
 }
+
+func isArguments(k types.String) bool { return k == "arguments" }

@@ -13,7 +13,7 @@ import (
 func sameRecord(t *testing.T, r types.Record) {
 	t.Helper()
 	want, werr := r.MarshalJSON()
-	got := cedarJSON{r}.AppendJSON(nil)
+	got := cedarJSON{rec: r}.AppendJSON(nil)
 	if !json.Valid(got) {
 		t.Fatalf("invalid JSON %s", got)
 	}

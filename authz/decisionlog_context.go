@@ -20,34 +20,26 @@ const redactedMCPArgs = "mcp.arguments"
 func (e *Engine) contextAttrs(ctx types.Record) []slog.Attr {
 	logged, redacted := e.redactContext(ctx)
 	return []slog.Attr{
-		slog.Any("context", cedarJSON{logged}),
+		slog.Any("context", logged),
 		slog.Any("context_redacted", redacted),
 	}
 }
 
-// redactContext drops the values the decision log must not hold, and
-// names them, sorted.
-func (e *Engine) redactContext(ctx types.Record) (types.Record, []string) {
+// redactContext returns ctx as the log writes it, without the values the
+// decision log must not hold, and names those, sorted. Nothing is copied:
+// the encoder skips them (an MCP context would otherwise rebuild and
+// re-hash two records per Check just to drop its arguments).
+func (e *Engine) redactContext(ctx types.Record) (cedarJSON, []string) {
 	redacted := e.redactedKeys(ctx)
 	if len(redacted) == 0 { // the common case: log ctx as it is
-		return ctx, redacted
+		return cedarJSON{rec: ctx}, redacted
 	}
-	out := make(types.RecordMap, ctx.Len())
-	for k, v := range ctx.All() {
-		if !e.loggedKey(string(k)) {
-			continue
-		}
-		if m, ok := v.(types.Record); ok && k == "mcp" {
-			if _, has := m.Get("arguments"); has {
-				mm := m.Map()
-				delete(mm, "arguments")
-				v = types.NewRecord(mm)
-			}
-		}
-		out[k] = v
-	}
-	return types.NewRecord(out), redacted
+	return cedarJSON{rec: ctx, skip: e.notLogged}, redacted
 }
+
+// notLogged is the encoder's filter of the top-level context keys; under
+// "mcp" it drops the arguments (redactedMCPArgs).
+func (e *Engine) notLogged(k types.String) bool { return !e.loggedKey(string(k)) }
 
 // redactedKeys names, sorted, the context values the decision log must
 // not hold. It allocates only when there are some.

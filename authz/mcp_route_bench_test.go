@@ -2,15 +2,31 @@ package authz
 
 import (
 	"context"
+	"github.com/tollgate-authz/tollgate/internal/jsonw"
+	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"testing"
 )
 
 // BenchmarkCheckMCP is an MCP tools/call Check with a 4 KiB body, next to
-// a plain route Check on the same engine (docs/benchmarks.md, "## MCP").
+// a plain route Check on the same engine (docs/benchmarks.md, "## MCP"),
+// without a decision log and, "_log", with tollgate serve's
+// jsonw.Handler writing to io.Discard.
 func BenchmarkCheckMCP(b *testing.B) {
-	e := newMCPEngine(b, nil, nil)
+	for _, log := range []bool{false, true} {
+		e := newMCPEngine(b, nil, nil)
+		suffix := ""
+		if log {
+			e.log = slog.New(jsonw.NewHandler(io.Discard, nil))
+			suffix = "_log"
+		}
+		benchCheckMCP(b, e, suffix)
+	}
+}
+
+func benchCheckMCP(b *testing.B, e *Engine, suffix string) {
 	m, err := os.ReadFile("testdata/mcp.manifest.yaml")
 	if err != nil {
 		b.Fatal(err)
@@ -35,7 +51,7 @@ func BenchmarkCheckMCP(b *testing.B) {
 		{"mcp_batch_4x1KiB", mcpReq("/mcp", "["+strings.Repeat(call(1, "search_issues", `{"q":"`+strings.Repeat("y", 940)+`"}`)+",", 3)+
 			call(2, "search_issues", `{"q":"`+strings.Repeat("y", 940)+`"}`)+"]")},
 	} {
-		b.Run(tc.name, func(b *testing.B) {
+		b.Run(tc.name+suffix, func(b *testing.B) {
 			b.SetBytes(int64(len(tc.r.Body)))
 			b.ReportAllocs()
 			for b.Loop() {

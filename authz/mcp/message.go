@@ -48,7 +48,6 @@ func parseMessage(v *strictjson.Value, index int, opts Options) (Message, error)
 	if err := exactMembers(params, paramsMembers, "params.", index); err != nil {
 		return Message{}, err
 	}
-	m.RawParams = bytes.Clone(params.Raw)
 	m.Traceparent = metaTraceparent(params)
 	return m, methodParams(&m, params, index, opts)
 }

@@ -86,8 +86,6 @@ type Message struct {
 	URI string
 	// Prompt is params.name of prompts/get.
 	Prompt string
-	// RawParams is the exact JSON text of "params", or nil when absent.
-	RawParams json.RawMessage
 	// Traceparent is params._meta.traceparent when it is a string of at
 	// most traceparent.Len bytes (W3C Trace Context in MCP's _meta), for
 	// the decision log only; the caller validates it.

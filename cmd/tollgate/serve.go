@@ -40,6 +40,11 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
+	if cfg.Runtime.AutoMemoryLimit() {
+		// From the start: the first load's peak is the largest (10k mixed:
+		// 95 MiB against 109 MiB when started after New; docs/benchmarks.md).
+		go server.RunAutoMemoryLimit(ctx)
+	}
 	srv, err := server.New(ctx, cfg, logger)
 	if err != nil {
 		logger.Error("startup failed", "error", err.Error())

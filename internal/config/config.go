@@ -284,6 +284,16 @@ type Runtime struct {
 	GCPercent int `yaml:"gc_percent"`
 	// MemoryLimitMiB is a soft memory limit in MiB (0: none).
 	MemoryLimitMiB int64 `yaml:"memory_limit_mib"`
+	// MemoryLimitAuto keeps a soft memory limit that follows the live heap
+	// (twice it plus headroom; see internal/server/memlimit.go) when no
+	// fixed limit is set. nil means true.
+	MemoryLimitAuto *bool `yaml:"memory_limit_auto"`
+}
+
+// AutoMemoryLimit reports whether runtime.memory_limit_auto is in effect:
+// on unless set to false or a fixed memory_limit_mib is given.
+func (r Runtime) AutoMemoryLimit() bool {
+	return r.MemoryLimitMiB == 0 && (r.MemoryLimitAuto == nil || *r.MemoryLimitAuto)
 }
 
 // ExtProc is Envoy's external processor (envoy.service.ext_proc.v3) on

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -49,19 +50,34 @@ func (h *Handler) Enabled(_ context.Context, l slog.Level) bool {
 
 // Handle writes r as one JSON line.
 func (h *Handler) Handle(_ context.Context, r slog.Record) error {
+	return h.write(r.Time, r.Level, r.Message, r.Attrs)
+}
+
+// LogAttrs writes the line slog.Logger.LogAttrs would hand Handle, stamped
+// now, without building a slog.Record: the Record copies every attribute
+// and records the caller's program counter, which this handler never
+// writes (authz's TestJSONLineHandlerLogAttrs holds the two lines equal).
+func (h *Handler) LogAttrs(level slog.Level, msg string, attrs ...slog.Attr) error {
+	if !h.Enabled(context.Background(), level) {
+		return nil
+	}
+	return h.write(time.Now(), level, msg, slices.Values(attrs))
+}
+
+func (h *Handler) write(t time.Time, level slog.Level, msg string, attrs func(func(slog.Attr) bool)) error {
 	bp := h.w.lines.Get().(*[]byte)
 	b := append((*bp)[:0], '{')
-	if !r.Time.IsZero() {
+	if !t.IsZero() {
 		b = append(b, `"time":"`...)
-		b = r.Time.AppendFormat(b, time.RFC3339Nano)
+		b = t.AppendFormat(b, time.RFC3339Nano)
 		b = append(b, `",`...)
 	}
 	b = append(b, `"level":`...)
-	b = AppendString(b, r.Level.String())
+	b = AppendString(b, level.String())
 	b = append(b, `,"msg":`...)
-	b = AppendString(b, r.Message)
+	b = AppendString(b, msg)
 	b = append(b, h.prefix...)
-	r.Attrs(func(a slog.Attr) bool {
+	attrs(func(a slog.Attr) bool {
 		b = appendAttr(b, a)
 		return true
 	})

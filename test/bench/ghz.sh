@@ -9,6 +9,7 @@
 #   POLICIES=DIR ./test/bench/ghz.sh     # another policy directory (test/bench/scale.sh)
 #   SHADOW=1 ./test/bench/ghz.sh         # tollgate vs tollgate with policy.shadow
 #   UI=1 ./test/bench/ghz.sh             # noop, tollgate and tollgate with admin.ui: true
+#   RUNTIME='{ memory_limit_auto: false }' ./test/bench/ghz.sh   # tollgate's runtime: section
 #
 # For each run it reports the server's CPU seconds per request (utime+stime
 # from /proc/PID/stat before and after the load, divided by ghz's count)
@@ -79,6 +80,8 @@ signals:
   - { name: task_type,   from: context_extension, key: task_type,   type: string } # examples/mcp's policies read it
 log: { level: info, decisions: $work/decisions.log }
 YAML
+# RUNTIME='{ memory_limit_auto: false }' adds a runtime section to tollgate's config.
+if [[ -n "${RUNTIME:-}" ]]; then echo "runtime: $RUNTIME" >>"$work/tollgate.yaml"; fi
 
 sed 's#^policy: { dir: policies, reload_interval: 1s }#policy: { dir: policies, reload_interval: 1s, shadow: { dir: shadow-policies } }#' \
   "$work/tollgate.yaml" >"$work/tollgate-shadow.yaml"

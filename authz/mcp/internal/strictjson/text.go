@@ -1,6 +1,7 @@
 package strictjson
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"strings"
 	"unicode"
@@ -13,6 +14,10 @@ func (p *parser) str() (string, error) {
 	p.pos++
 	escaped := false
 	for p.pos < len(p.data) {
+		p.pos += plainRun(p.data[p.pos:])
+		if p.pos >= len(p.data) {
+			break
+		}
 		c := p.data[p.pos]
 		switch {
 		case c == '"':
@@ -33,6 +38,38 @@ func (p *parser) str() (string, error) {
 		}
 	}
 	return "", errAt(ErrSyntax, start, "unterminated string")
+}
+
+// plainRun returns the length of the leading run of b that a string
+// takes as it is: no quote, backslash or control character. It tests
+// eight bytes at a time; the word tests below have no false negatives (a
+// false positive only falls back to the byte loop).
+func plainRun(b []byte) int {
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		if special(binary.LittleEndian.Uint64(b[i:])) {
+			break
+		}
+	}
+	for ; i < len(b); i++ {
+		if c := b[i]; c < 0x20 || c == '"' || c == '\\' {
+			break
+		}
+	}
+	return i
+}
+
+const (
+	ones = 0x0101010101010101
+	high = 0x8080808080808080
+)
+
+// special reports whether any byte of w is below 0x20, '"' or '\\':
+// (x - ones·n) &^ x & high is non-zero exactly when some byte of x is
+// below n (n <= 0x80), and x^(ones·c) has a zero byte where w has c.
+func special(w uint64) bool {
+	q, bs := w^(ones*'"'), w^(ones*'\\')
+	return ((w-ones*0x20)&^w|(q-ones)&^q|(bs-ones)&^bs)&high != 0
 }
 
 func decode(raw []byte, escaped bool, off int) (string, error) {
