@@ -63,6 +63,11 @@ func TestEvaluateMCP(t *testing.T) {
 		{"unknown mcp attribute", toolQuery("CallTool", "docs/search", map[string]any{"server": "docs", "foo": "x"}), CodeBadQuery.String(), "context.mcp.foo: not an attribute"},
 		{"null argument", toolQuery("github.create_issue", "github/create_issue", call("create_issue", map[string]any{"repo": nil})), CodeBadQuery.String(), "context.mcp.arguments.repo: null"},
 		{"fraction argument", toolQuery("github.create_issue", "github/create_issue", call("create_issue", map[string]any{"n": json.Number("0.5")})), CodeBadQuery.String(), "not an integer"},
+		// context.mcp.listing marks Tollgate's own ext_proc evaluation of a
+		// listed tool (no arguments): an enforcement point asserting it could
+		// match a listing-only permit for a real call.
+		{"listing asserted", toolQuery("github.create_issue", "github/create_issue",
+			map[string]any{"server": "github", "method": "tools/call", "tool": "create_issue", "listing": true}), CodeBadQuery.String(), "context.mcp.listing"},
 		{"bad element in a list", toolQuery("github.create_issue", "github/create_issue", call("create_issue", map[string]any{"l": []any{"a", nil}})), CodeBadQuery.String(), "arguments.l[1]"},
 	}
 	for _, tt := range tests {

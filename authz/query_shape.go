@@ -141,6 +141,12 @@ func (qs *queryShape) add(out types.RecordMap, where, name, key string, v any) e
 		return fmt.Errorf("%s: not accepted: context.time is Tollgate's clock", at())
 	case "enforcement_point":
 		return fmt.Errorf("%s: not accepted: context.enforcement_point is the verified caller's SPIFFE ID", at())
+	case "mcp":
+		if m, ok := v.(map[string]any); ok {
+			if _, listing := m["listing"]; listing {
+				return fmt.Errorf("%s.listing: not accepted: context.mcp.listing marks Tollgate's own evaluation of a listed tool (ext_proc), never a call", at())
+			}
+		}
 	}
 	a, ok := qs.ctx[key]
 	if !ok {
