@@ -19,9 +19,9 @@ func checkSubjects(callers []spiffeid.ID, subjects map[spiffeid.ID][]identity.ID
 		ps := subjects[id]
 		switch {
 		case !slices.Contains(callers, id):
-			return errors.Join(ErrConfig, fmt.Errorf("Subjects names %s, which is not in AllowedCallers", id))
+			return errors.Join(ErrConfig, fmt.Errorf("subjects names %s, which is not in allowed_callers", id))
 		case len(ps) == 0 || slices.ContainsFunc(ps, identity.IDPattern.IsZero):
-			return errors.Join(ErrConfig, fmt.Errorf("Subjects of %s: name at least one pattern, and no zero pattern", id))
+			return errors.Join(ErrConfig, fmt.Errorf("subjects of %s: name at least one pattern, and no zero pattern", id))
 		}
 	}
 	return nil

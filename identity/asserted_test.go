@@ -1,6 +1,7 @@
 package identity
 
 import (
+	"errors"
 	"testing"
 )
 
@@ -30,7 +31,8 @@ func TestVerifyAsserted(t *testing.T) {
 			id, err := tc.e.v.VerifyAsserted(tc.id, src)
 			tc.want.check(t, id, err)
 			if err != nil {
-				if ie := err.(*Error); ie.Source != src {
+				var ie *Error
+				if !errors.As(err, &ie) || ie.Source != src {
 					t.Errorf("error source %q, want %q", ie.Source, src)
 				}
 			}

@@ -28,7 +28,7 @@ func ParseIDPattern(s string) (IDPattern, error) {
 	base, prefix := strings.CutSuffix(s, "/*")
 	id, err := spiffeid.FromString(base)
 	if err != nil {
-		return IDPattern{}, fmt.Errorf("identity: %w %.128q: %v (write an exact SPIFFE ID, or a path prefix ending in /*)", ErrBadPattern, s, err)
+		return IDPattern{}, fmt.Errorf("identity: %w %.128q: %w (write an exact SPIFFE ID, or a path prefix ending in /*)", ErrBadPattern, s, err)
 	}
 	if !prefix && id.Path() == "" {
 		return IDPattern{}, fmt.Errorf("identity: %w %.128q: it names a trust domain, not a workload: write %s/* for every workload in it", ErrBadPattern, s, s)

@@ -2,7 +2,9 @@ package extproc
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"net"
 	"strings"
 	"testing"
@@ -26,8 +28,10 @@ type noopProcessor struct {
 func (noopProcessor) Process(s procv3.ExternalProcessor_ProcessServer) error {
 	for {
 		req, err := s.Recv()
-		if err != nil {
-			return nil
+		if errors.Is(err, io.EOF) {
+			return nil // Envoy closed the stream
+		} else if err != nil {
+			return err
 		}
 		var resp procv3.ProcessingResponse
 		switch req.GetRequest().(type) {

@@ -22,7 +22,7 @@ func TestExtProc(t *testing.T) {
 		"  enabled: yes\n": "ext_proc.enabled",
 		"  enabled: true\n  max_response_bytes: 10\n":      "ext_proc.max_response_bytes",
 		"  enabled: true\n  max_response_bytes: 4194304\n": "listen.limits.max_recv_bytes",
-		"  enabled: true\n  max_reponse_bytes: 4096\n":     "max_reponse_bytes",
+		"  enabled: true\n  max_reponse_bytes: 4096\n":     "max_reponse_bytes", //nolint:misspell // the typo under test
 	} {
 		_, err := Parse("c.yaml", []byte(with(block)))
 		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "c.yaml:") {

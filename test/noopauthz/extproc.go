@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	procv3 "github.com/envoyproxy/go-control-plane/envoy/service/ext_proc/v3"
+	"io"
 )
 
 // noopProc is the ext_proc baseline (-extproc): every message of a stream
@@ -13,8 +15,10 @@ type noopProc struct {
 func (noopProc) Process(s procv3.ExternalProcessor_ProcessServer) error {
 	for {
 		req, err := s.Recv()
-		if err != nil {
-			return nil
+		if errors.Is(err, io.EOF) {
+			return nil // Envoy closed the stream
+		} else if err != nil {
+			return err
 		}
 		var resp procv3.ProcessingResponse
 		switch req.GetRequest().(type) {
