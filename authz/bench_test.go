@@ -2,6 +2,7 @@ package authz
 
 import (
 	"context"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"testing"
 
 	"github.com/cedar-policy/cedar-go/types"
@@ -15,7 +16,7 @@ func BenchmarkNormalize(b *testing.B) {
 		b.Run(p, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				_, _ = NormalizePath(p)
+				_, _ = manifest.NormalizePath(p)
 			}
 		})
 	}
@@ -30,8 +31,8 @@ func BenchmarkMap(b *testing.B) {
 	var vals [8]string
 	b.ReportAllocs()
 	for b.Loop() {
-		lk := m.lookup(r.Method, r.Path, false, false, vals[:0])
-		if _, err := mp.build(r, &id, nil, lk.rt, lk.vals, lk.path, testTime); err != nil {
+		lk := m.Lookup(r.Method, r.Path, false, false, vals[:0])
+		if _, err := mp.build(r, &id, nil, lk.Rule, lk.Vals, lk.Path, testTime); err != nil {
 			b.Fatal(err)
 		}
 	}

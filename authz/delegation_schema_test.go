@@ -1,6 +1,7 @@
 package authz
 
 import (
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"strings"
 	"testing"
 
@@ -12,8 +13,8 @@ import (
 func TestDelegationSchemaCheck(t *testing.T) {
 	const base = `entity Workload, Order, User, Group;
 action A appliesTo { principal: Workload, resource: Order, context: { method: String, %s } };`
-	manifest := "routes:\n  - name: r\n    match: { path: /x }\n    action: A\n    resource: { type: Order, id: x }\n"
-	m, err := ParseManifest("m.yaml", []byte(manifest))
+	doc := "routes:\n  - name: r\n    match: { path: /x }\n    action: A\n    resource: { type: Order, id: x }\n"
+	m, err := manifest.ParseManifest("m.yaml", []byte(doc))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package authz
 import (
 	"bytes"
 	"context"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"io"
 	"log/slog"
 	"os"
@@ -184,7 +185,7 @@ when { context has on_behalf_of && context.on_behalf_of in Group::"sre" };`
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := LoadManifest("testdata/mcp.manifest.yaml")
+	m, err := manifest.LoadManifest("testdata/mcp.manifest.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

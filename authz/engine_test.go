@@ -3,6 +3,7 @@ package authz
 import (
 	"context"
 	"errors"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"slices"
 	"sync"
 	"testing"
@@ -140,7 +141,7 @@ func TestEnginePolicyOutcomes(t *testing.T) {
 }
 
 func TestEngineSelfResource(t *testing.T) {
-	m, err := ParseManifest("self.yaml", []byte("routes:\n  - match: {path: '/workloads/{id...}'}\n    action: Inspect\n    resource: {type: Workload, id: 'spiffe://{id}'}\n"))
+	m, err := manifest.ParseManifest("self.yaml", []byte("routes:\n  - match: {path: '/workloads/{id...}'}\n    action: Inspect\n    resource: {type: Workload, id: 'spiffe://{id}'}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +174,7 @@ func TestEngineSetManifest(t *testing.T) {
 	if d := e.Check(context.Background(), req(frontend, "GET", "/orders/42")); !d.Allowed() {
 		t.Fatalf("after reload: %s", d.Code)
 	}
-	e.SetManifest(&Manifest{})
+	e.SetManifest(&manifest.Manifest{})
 	if d := e.Check(context.Background(), req(frontend, "GET", "/orders/42")); d.Code.String() != "no_route" {
 		t.Fatalf("zero manifest: %s", d.Code)
 	}

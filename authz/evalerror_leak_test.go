@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"log/slog"
 	"os"
 	"strings"
@@ -79,7 +80,7 @@ func TestEvalErrorValuesNeverLeak(t *testing.T) {
 
 func newLeakEngine(t *testing.T, pol Policies, log *bytes.Buffer, reg prometheus.Registerer) *Engine {
 	t.Helper()
-	m, err := LoadManifest("testdata/mcp.manifest.yaml")
+	m, err := manifest.LoadManifest("testdata/mcp.manifest.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package authz
 import (
 	"context"
 	"errors"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"os"
 	"testing"
 	"time"
@@ -109,9 +110,9 @@ func ordersPolicies(t testing.TB) cedarPolicies {
 	return loadPolicies(t, string(b))
 }
 
-func ordersManifest(t testing.TB) *Manifest {
+func ordersManifest(t testing.TB) *manifest.Manifest {
 	t.Helper()
-	m, err := LoadManifest("testdata/orders.manifest.yaml")
+	m, err := manifest.LoadManifest("testdata/orders.manifest.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package authz
 import (
 	"bytes"
 	"context"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -75,7 +76,7 @@ func TestFilterToolsPerCaller(t *testing.T) {
 	pol := loadPolicies(t, string(b)+`
 @id("listing-shows-create") permit (principal, action == Action::"github.create_issue", resource)
 when { context.mcp has listing && context.mcp.listing };`)
-	m, _ := LoadManifest("testdata/mcp.manifest.yaml")
+	m, _ := manifest.LoadManifest("testdata/mcp.manifest.yaml")
 	e2, err := NewEngine(Config{Identifier: fakeIdentifier{}, Policies: pol, Manifest: m})
 	if err != nil {
 		t.Fatal(err)
@@ -130,14 +131,14 @@ func pinnedEngine(t *testing.T, reg prometheus.Registerer, searchPin string) (*E
 	return e, searchPin
 }
 
-func pinnedManifestWith(t *testing.T, searchPin string) *Manifest {
+func pinnedManifestWith(t *testing.T, searchPin string) *manifest.Manifest {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "m.yaml")
 	text := strings.NewReplacer("PIN_SEARCH", searchPin, "PIN_CREATE", pinFor("create_issue")).Replace(pinnedManifest)
 	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	m, err := LoadManifest(path)
+	m, err := manifest.LoadManifest(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +201,7 @@ func TestManifestPinsRefused(t *testing.T) {
         create_issue: PIN_CREATE
 `, "      pins: "+pins+"\n", 1)
 		_ = os.WriteFile(path, []byte(text), 0o600)
-		_, err := LoadManifest(path)
+		_, err := manifest.LoadManifest(path)
 		if err == nil || !strings.Contains(err.Error(), "m.yaml:") || !strings.Contains(err.Error(), "pins") {
 			t.Errorf("%s: %v, want an error naming the file, line and key", name, err)
 		}
@@ -208,7 +209,7 @@ func TestManifestPinsRefused(t *testing.T) {
 }
 
 func TestContextShapeKnowsListing(t *testing.T) {
-	m, err := LoadManifests("../examples/mcp/manifest.yaml")
+	m, err := manifest.LoadManifests("../examples/mcp/manifest.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package authz
 
 import (
 	"context"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"slices"
 	"strings"
 	"testing"
@@ -32,7 +33,7 @@ permit (
 
 func newProtocolEngine(t *testing.T, policies string) *Engine {
 	t.Helper()
-	m, err := ParseManifest("protocol.yaml", []byte(protocolManifest))
+	m, err := manifest.ParseManifest("protocol.yaml", []byte(protocolManifest))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +56,7 @@ func TestMCPManifestNeverGrants(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			text := strings.Replace(protocolManifest, "      methods:\n        logging/setLevel: deny\n", tt.block, 1)
-			_, err := ParseManifest("agents.yaml", []byte(text))
+			_, err := manifest.ParseManifest("agents.yaml", []byte(text))
 			if err == nil {
 				t.Fatal("a manifest that grants was accepted")
 			}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"log/slog"
 	"os"
 	"strconv"
@@ -20,7 +21,7 @@ const agent = "spiffe://example.org/ns/ai/sa/agent"
 
 func newMCPEngine(t testing.TB, log *bytes.Buffer, reg prometheus.Registerer) *Engine {
 	t.Helper()
-	m, err := LoadManifest("testdata/mcp.manifest.yaml")
+	m, err := manifest.LoadManifest("testdata/mcp.manifest.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +150,7 @@ func TestMCPMetricsAndLogBounded(t *testing.T) {
 	e := newMCPEngine(t, &log, reg)
 	e.Check(context.Background(), mcpReq("/mcp", call(1, "attacker_chosen_tool_name", `{"secret":"hunter2"}`)))
 	e.Check(context.Background(), mcpReq("/mcp", call(1, "search_issues", `{}`)))
-	want := map[string]bool{MCPToolLabel: true, "github.search_issues": true}
+	want := map[string]bool{manifest.MCPToolLabel: true, "github.search_issues": true}
 	mfs, err := reg.Gather()
 	if err != nil {
 		t.Fatal(err)
@@ -202,7 +203,7 @@ func TestMCPManifestErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ParseManifest("m.yaml", []byte(tt.yaml))
+			_, err := manifest.ParseManifest("m.yaml", []byte(tt.yaml))
 			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "m.yaml:") {
 				t.Fatalf("err = %v, want %q with file:line", err, tt.want)
 			}

@@ -3,6 +3,7 @@ package authz
 import (
 	"context"
 	"encoding/json"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"os"
 	"strings"
 	"testing"
@@ -10,7 +11,7 @@ import (
 
 func mcpQueryEngine(t *testing.T) *Engine {
 	t.Helper()
-	m, err := LoadManifest("testdata/mcp.manifest.yaml")
+	m, err := manifest.LoadManifest("testdata/mcp.manifest.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package authz
 
 import (
 	"errors"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"strings"
 	"testing"
 
@@ -48,7 +49,7 @@ func TestCheckManifestMCP(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := ParseManifest("m.yaml", []byte(head+tt.mcp))
+			m, err := manifest.ParseManifest("m.yaml", []byte(head+tt.mcp))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"log/slog"
 	"os"
 	"slices"
@@ -137,7 +138,7 @@ func TestShadowCannotChangeEnforcement(t *testing.T) {
 // shadow; the disagreement's action label is bounded like the decision
 // metric's, and the enforced answer stands.
 func TestShadowMCP(t *testing.T) {
-	m, err := LoadManifest("testdata/mcp.manifest.yaml")
+	m, err := manifest.LoadManifest("testdata/mcp.manifest.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

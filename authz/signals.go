@@ -3,6 +3,7 @@ package authz
 import (
 	"errors"
 	"fmt"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"strconv"
 	"strings"
 
@@ -56,7 +57,7 @@ func validateSignals(sigs []Signal) ([]Signal, error) {
 	seen := map[string]bool{}
 	for i, s := range sigs {
 		switch {
-		case !isIdent(s.Name):
+		case !manifest.IsIdent(s.Name):
 			return nil, fmt.Errorf("signals[%d]: name %q must be letters, digits and _", i, s.Name)
 		case isReservedContextKey(s.Name) || seen[s.Name]:
 			return nil, fmt.Errorf("signals[%d]: name %q is reserved or used twice", i, s.Name)

@@ -3,6 +3,7 @@ package authzen
 import (
 	"bytes"
 	"crypto/tls"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"io"
 	"log/slog"
 	"net/http"
@@ -48,7 +49,7 @@ func benchEngine(b testing.TB, ca *testca.CA) *authz.Engine {
 	}
 	store := policy.NewStore(nil)
 	store.Swap(snap)
-	m, err := authz.LoadManifest(quickstart + "manifest.yaml")
+	m, err := manifest.LoadManifest(quickstart + "manifest.yaml")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package envoy
 
 import (
 	"context"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"io"
 	"log/slog"
 	"testing"
@@ -41,7 +42,7 @@ func benchServer(b *testing.B, ca *testca.CA, w io.Writer, tail authz.DecisionTa
 	}
 	store := policy.NewStore(nil)
 	store.Swap(snap)
-	m, err := authz.LoadManifest(quickstart + "manifest.yaml")
+	m, err := manifest.LoadManifest(quickstart + "manifest.yaml")
 	if err != nil {
 		b.Fatal(err)
 	}

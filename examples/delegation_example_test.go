@@ -2,6 +2,7 @@ package examples_test
 
 import (
 	"context"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"testing"
 
 	"github.com/cedar-policy/cedar-go/types"
@@ -35,7 +36,7 @@ func TestDelegationExample(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := cfg.Identity.Delegation
-	m, err := authz.LoadManifests(cfg.Manifests...)
+	m, err := manifest.LoadManifests(cfg.Manifests...)
 	if err != nil {
 		t.Fatal(err)
 	}

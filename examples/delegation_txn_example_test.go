@@ -2,6 +2,7 @@ package examples_test
 
 import (
 	"context"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"strings"
 	"testing"
 	"time"
@@ -28,7 +29,7 @@ func TestDelegationTxnExample(t *testing.T) {
 		t.Fatal(err)
 	}
 	d, x := cfg.Identity.Delegation, cfg.Identity.Delegation.TxnToken
-	m, err := authz.LoadManifests(cfg.Manifests...)
+	m, err := manifest.LoadManifests(cfg.Manifests...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"log/slog"
 	"testing"
 
@@ -25,7 +26,7 @@ func TestEventsAuthZEN(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := authz.LoadManifest("../testdata/orders.manifest.yaml")
+	m, err := manifest.LoadManifest("../testdata/orders.manifest.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
