@@ -14,7 +14,7 @@ func TestDelegationSchemaCheck(t *testing.T) {
 	const base = `entity Workload, Order, User, Group;
 action A appliesTo { principal: Workload, resource: Order, context: { method: String, %s } };`
 	doc := "routes:\n  - name: r\n    match: { path: /x }\n    action: A\n    resource: { type: Order, id: x }\n"
-	m, err := manifest.ParseManifest("m.yaml", []byte(doc))
+	m, err := manifest.Parse("m.yaml", []byte(doc))
 	if err != nil {
 		t.Fatal(err)
 	}

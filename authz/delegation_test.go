@@ -185,7 +185,7 @@ when { context has on_behalf_of && context.on_behalf_of in Group::"sre" };`
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := manifest.LoadManifest("testdata/mcp.manifest.yaml")
+	m, err := manifest.Load("testdata/mcp.manifest.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

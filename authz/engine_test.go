@@ -141,7 +141,7 @@ func TestEnginePolicyOutcomes(t *testing.T) {
 }
 
 func TestEngineSelfResource(t *testing.T) {
-	m, err := manifest.ParseManifest("self.yaml", []byte("routes:\n  - match: {path: '/workloads/{id...}'}\n    action: Inspect\n    resource: {type: Workload, id: 'spiffe://{id}'}\n"))
+	m, err := manifest.Parse("self.yaml", []byte("routes:\n  - match: {path: '/workloads/{id...}'}\n    action: Inspect\n    resource: {type: Workload, id: 'spiffe://{id}'}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}

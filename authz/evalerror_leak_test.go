@@ -80,7 +80,7 @@ func TestEvalErrorValuesNeverLeak(t *testing.T) {
 
 func newLeakEngine(t *testing.T, pol Policies, log *bytes.Buffer, reg prometheus.Registerer) *Engine {
 	t.Helper()
-	m, err := manifest.LoadManifest("testdata/mcp.manifest.yaml")
+	m, err := manifest.Load("testdata/mcp.manifest.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

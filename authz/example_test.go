@@ -26,7 +26,7 @@ func (trustProxy) Verify(_ context.Context, c identity.Credentials) (identity.Id
 }
 
 func ExampleEngine_Check() {
-	m, err := manifest.LoadManifest("testdata/orders.manifest.yaml")
+	m, err := manifest.Load("testdata/orders.manifest.yaml")
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -112,7 +112,7 @@ func ordersPolicies(t testing.TB) cedarPolicies {
 
 func ordersManifest(t testing.TB) *manifest.Manifest {
 	t.Helper()
-	m, err := manifest.LoadManifest("testdata/orders.manifest.yaml")
+	m, err := manifest.Load("testdata/orders.manifest.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

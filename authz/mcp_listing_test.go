@@ -76,7 +76,7 @@ func TestFilterToolsPerCaller(t *testing.T) {
 	pol := loadPolicies(t, string(b)+`
 @id("listing-shows-create") permit (principal, action == Action::"github.create_issue", resource)
 when { context.mcp has listing && context.mcp.listing };`)
-	m, _ := manifest.LoadManifest("testdata/mcp.manifest.yaml")
+	m, _ := manifest.Load("testdata/mcp.manifest.yaml")
 	e2, err := NewEngine(Config{Identifier: fakeIdentifier{}, Policies: pol, Manifest: m})
 	if err != nil {
 		t.Fatal(err)
@@ -138,7 +138,7 @@ func pinnedManifestWith(t *testing.T, searchPin string) *manifest.Manifest {
 	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	m, err := manifest.LoadManifest(path)
+	m, err := manifest.Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +201,7 @@ func TestManifestPinsRefused(t *testing.T) {
         create_issue: PIN_CREATE
 `, "      pins: "+pins+"\n", 1)
 		_ = os.WriteFile(path, []byte(text), 0o600)
-		_, err := manifest.LoadManifest(path)
+		_, err := manifest.Load(path)
 		if err == nil || !strings.Contains(err.Error(), "m.yaml:") || !strings.Contains(err.Error(), "pins") {
 			t.Errorf("%s: %v, want an error naming the file, line and key", name, err)
 		}
@@ -209,7 +209,7 @@ func TestManifestPinsRefused(t *testing.T) {
 }
 
 func TestContextShapeKnowsListing(t *testing.T) {
-	m, err := manifest.LoadManifests("../examples/mcp/manifest.yaml")
+	m, err := manifest.LoadAll("../examples/mcp/manifest.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

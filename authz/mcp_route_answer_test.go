@@ -10,7 +10,7 @@ import (
 // TestMCPDenialKeepsID: a denial of a body that had a request id answers
 // that id, never "id": null, whatever denied it.
 func TestMCPDenialKeepsID(t *testing.T) {
-	m, err := manifest.LoadManifest("testdata/mcp.manifest.yaml")
+	m, err := manifest.Load("testdata/mcp.manifest.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,7 +33,7 @@ permit (
 
 func newProtocolEngine(t *testing.T, policies string) *Engine {
 	t.Helper()
-	m, err := manifest.ParseManifest("protocol.yaml", []byte(protocolManifest))
+	m, err := manifest.Parse("protocol.yaml", []byte(protocolManifest))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +56,7 @@ func TestMCPManifestNeverGrants(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			text := strings.Replace(protocolManifest, "      methods:\n        logging/setLevel: deny\n", tt.block, 1)
-			_, err := manifest.ParseManifest("agents.yaml", []byte(text))
+			_, err := manifest.Parse("agents.yaml", []byte(text))
 			if err == nil {
 				t.Fatal("a manifest that grants was accepted")
 			}

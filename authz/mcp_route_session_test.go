@@ -97,11 +97,11 @@ func TestMCPDeniedClientResponseIsNotAnswered(t *testing.T) {
 // other match method is an error naming file, line and key.
 func TestMCPRouteMethodError(t *testing.T) {
 	text := strings.Replace(protocolManifest, "match: { method: POST, path: /mcp }", "match: { method: PUT, path: /mcp }", 1)
-	_, err := manifest.ParseManifest("agents.yaml", []byte(text))
+	_, err := manifest.Parse("agents.yaml", []byte(text))
 	if err == nil || !strings.Contains(err.Error(), "agents.yaml:4") || !strings.Contains(err.Error(), "routes[0].match") {
 		t.Fatalf("got %v", err)
 	}
-	m, err := manifest.ParseManifest("agents.yaml", []byte(protocolManifest))
+	m, err := manifest.Parse("agents.yaml", []byte(protocolManifest))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,7 @@ const agent = "spiffe://example.org/ns/ai/sa/agent"
 
 func newMCPEngine(t testing.TB, log *bytes.Buffer, reg prometheus.Registerer) *Engine {
 	t.Helper()
-	m, err := manifest.LoadManifest("testdata/mcp.manifest.yaml")
+	m, err := manifest.Load("testdata/mcp.manifest.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +203,7 @@ func TestMCPManifestErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := manifest.ParseManifest("m.yaml", []byte(tt.yaml))
+			_, err := manifest.Parse("m.yaml", []byte(tt.yaml))
 			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "m.yaml:") {
 				t.Fatalf("err = %v, want %q with file:line", err, tt.want)
 			}

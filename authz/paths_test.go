@@ -30,7 +30,7 @@ const trickPolicies = `
 
 func trickEngine(t *testing.T, doc string) *Engine {
 	t.Helper()
-	m, err := manifest.ParseManifest("tricks.yaml", []byte(doc))
+	m, err := manifest.Parse("tricks.yaml", []byte(doc))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +191,7 @@ func TestPathCaseKeyValidated(t *testing.T) {
 		if !strings.Contains(doc, "routes:") {
 			doc += trickManifest
 		}
-		_, err := manifest.ParseManifest("tricks.yaml", []byte(doc))
+		_, err := manifest.Parse("tricks.yaml", []byte(doc))
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%q: err = %v, want %q", tt.doc, err, tt.want)
 		}

@@ -11,7 +11,7 @@ import (
 
 func mcpQueryEngine(t *testing.T) *Engine {
 	t.Helper()
-	m, err := manifest.LoadManifest("testdata/mcp.manifest.yaml")
+	m, err := manifest.Load("testdata/mcp.manifest.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

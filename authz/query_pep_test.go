@@ -99,7 +99,7 @@ func TestEnforcementPointShape(t *testing.T) {
 	if err := CheckPolicies(snap, PolicyCheck{Manifest: ordersManifest(t)}); err != nil {
 		t.Fatalf("policies reading context.enforcement_point: %v", err)
 	}
-	m, err := manifest.ParseManifest("m.yaml", []byte("routes:\n  - name: r\n    match: { path: /x }\n    action: A\n    resource: { type: Order, id: x }\n"))
+	m, err := manifest.Parse("m.yaml", []byte("routes:\n  - name: r\n    match: { path: /x }\n    action: A\n    resource: { type: Order, id: x }\n"))
 	if err != nil {
 		t.Fatal(err)
 	}

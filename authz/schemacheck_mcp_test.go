@@ -49,7 +49,7 @@ func TestCheckManifestMCP(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := manifest.ParseManifest("m.yaml", []byte(head+tt.mcp))
+			m, err := manifest.Parse("m.yaml", []byte(head+tt.mcp))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -49,7 +49,7 @@ func TestCheckManifest(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := manifest.ParseManifest("m.yaml", []byte(tt.manifest))
+			m, err := manifest.Parse("m.yaml", []byte(tt.manifest))
 			if err != nil {
 				t.Fatal(err)
 			}

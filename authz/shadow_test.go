@@ -138,7 +138,7 @@ func TestShadowCannotChangeEnforcement(t *testing.T) {
 // shadow; the disagreement's action label is bounded like the decision
 // metric's, and the enforced answer stands.
 func TestShadowMCP(t *testing.T) {
-	m, err := manifest.LoadManifest("testdata/mcp.manifest.yaml")
+	m, err := manifest.Load("testdata/mcp.manifest.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -50,7 +50,7 @@ func shapeType(v types.Value) string {
 }
 
 func TestContextShapeFromConfigAndManifests(t *testing.T) {
-	m, err := manifest.LoadManifests("../examples/mcp/manifest.yaml")
+	m, err := manifest.LoadAll("../examples/mcp/manifest.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,7 @@ func TestContextShapeFromConfigAndManifests(t *testing.T) {
 // GET and DELETE and of the 2026-07-28 protocol methods are ones requests
 // can have, so IAM's baseline naming them passes the policy checks.
 func TestContextShapeKnowsSessionActions(t *testing.T) {
-	m, err := manifest.LoadManifests("../examples/mcp/manifest.yaml")
+	m, err := manifest.LoadAll("../examples/mcp/manifest.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

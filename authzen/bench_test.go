@@ -49,7 +49,7 @@ func benchEngine(b testing.TB, ca *testca.CA) *authz.Engine {
 	}
 	store := policy.NewStore(nil)
 	store.Swap(snap)
-	m, err := manifest.LoadManifest(quickstart + "manifest.yaml")
+	m, err := manifest.Load(quickstart + "manifest.yaml")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -42,7 +42,7 @@ func benchServer(b *testing.B, ca *testca.CA, w io.Writer, tail authz.DecisionTa
 	}
 	store := policy.NewStore(nil)
 	store.Swap(snap)
-	m, err := manifest.LoadManifest(quickstart + "manifest.yaml")
+	m, err := manifest.Load(quickstart + "manifest.yaml")
 	if err != nil {
 		b.Fatal(err)
 	}

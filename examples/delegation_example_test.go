@@ -36,7 +36,7 @@ func TestDelegationExample(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := cfg.Identity.Delegation
-	m, err := manifest.LoadManifests(cfg.Manifests...)
+	m, err := manifest.LoadAll(cfg.Manifests...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,7 +29,7 @@ func TestDelegationTxnExample(t *testing.T) {
 		t.Fatal(err)
 	}
 	d, x := cfg.Identity.Delegation, cfg.Identity.Delegation.TxnToken
-	m, err := manifest.LoadManifests(cfg.Manifests...)
+	m, err := manifest.LoadAll(cfg.Manifests...)
 	if err != nil {
 		t.Fatal(err)
 	}

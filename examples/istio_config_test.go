@@ -130,7 +130,7 @@ func (x *istioExample) add(path string) error {
 	case "manifest.yaml":
 		// Loaded through tollgate.yaml's manifests: list (addTollgate);
 		// here only on its own, so a broken manifest names itself.
-		_, err := manifest.LoadManifests(path)
+		_, err := manifest.LoadAll(path)
 		return err
 	}
 	obj, err := decodeK8sObject(path, raw)
@@ -155,7 +155,7 @@ func (x *istioExample) addTollgate(path string) error {
 	if err != nil {
 		return fmt.Errorf("%s: policy.dir: %w", path, err)
 	}
-	m, err := manifest.LoadManifests(cfg.Manifests...)
+	m, err := manifest.LoadAll(cfg.Manifests...)
 	if err != nil {
 		return fmt.Errorf("%s: manifests: %w", path, err)
 	}

@@ -100,7 +100,7 @@ func TestConsumerTable(t *testing.T) {
 			if tt.insensitive {
 				doc = "path_case: insensitive\n" + doc
 			}
-			m, err := ParseManifest("tricks.yaml", []byte(doc))
+			m, err := Parse("tricks.yaml", []byte(doc))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -117,7 +117,7 @@ func FuzzServeMuxDifferential(f *testing.F) {
 			f.Add(method, p)
 		}
 	}
-	m, err := ParseManifest("mux.yaml", []byte(muxManifest))
+	m, err := Parse("mux.yaml", []byte(muxManifest))
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -1,6 +1,6 @@
 // Package manifest is the app teams' manifest language: which Cedar action
 // and resource each route of a service is. It decodes manifests strictly
-// (LoadManifest, LoadManifests, ParseManifest: errors name file, line and
+// (Load, LoadAll, Parse: errors name file, line and
 // key), validates and compiles them, and finds the route of a request
 // (Manifest.Lookup, on the path as NormalizePath or ResolvePath reads it).
 //
@@ -15,7 +15,7 @@
 // App teams write the manifest: for each route of their service, the Cedar
 // action and resource it is. A manifest cannot grant anything; keys such
 // as permit, forbid or principal, and Cedar policy text, are rejected with
-// ErrGrantInManifest. IAM writes the Cedar policies (package policy).
+// ErrGrant. IAM writes the Cedar policies (package policy).
 //
 // # Route matching
 //

@@ -31,8 +31,8 @@ func ExampleResolvePath() {
 	// "/a/b/" "" manifest: malformed request path: not_normalized
 }
 
-func ExampleParseManifest() {
-	_, err := manifest.ParseManifest("manifest.yaml", []byte(`
+func ExampleParse() {
+	_, err := manifest.Parse("manifest.yaml", []byte(`
 routes:
   - match:
       method: GET

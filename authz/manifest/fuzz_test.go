@@ -10,7 +10,7 @@ func FuzzParseManifest(f *testing.F) {
 	f.Add([]byte("permit(principal, action, resource);"))
 	f.Add([]byte("path_case: insensitive\nroutes:\n  - match: {path: '/Admin/{r...}'}\n    action: A\n    resource: {type: T, id: '{r}'}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		m, err := ParseManifest("f.yaml", data)
+		m, err := Parse("f.yaml", data)
 		if err != nil {
 			return
 		}

@@ -14,8 +14,8 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// MaxManifestSize is the largest manifest file accepted.
-const MaxManifestSize = 4 << 20
+// MaxSize is the largest manifest file accepted.
+const MaxSize = 4 << 20
 
 // Manifest is an app team's declaration of which Cedar action and resource
 // each route of their service is. It is immutable once parsed and safe for
@@ -31,7 +31,7 @@ type Manifest struct {
 // Route is one declared route, as written in the manifest.
 type Route struct {
 	Name    string   // as written, or "METHOD path" when omitted
-	File    string   // manifest file the route came from (set by LoadManifests)
+	File    string   // manifest file the route came from (set by LoadAll)
 	Line    int      // line of the route in the manifest
 	Methods []string // nil means any method
 	// Path is the HTTP path template (empty for a gRPC route).
@@ -52,30 +52,30 @@ type ResourceRef struct {
 	ID   string // template over the route's captures, e.g. "order-{id}"
 }
 
-// LoadManifest reads and parses the manifest file at path.
-func LoadManifest(path string) (*Manifest, error) {
+// Load reads and parses the manifest file at path.
+func Load(path string) (*Manifest, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, wrap(err)
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxManifestSize+1))
+	data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
 	if err != nil {
 		return nil, wrap(fmt.Errorf("read %s: %w", path, err))
 	}
-	return ParseManifest(filepath.Base(path), data)
+	return Parse(filepath.Base(path), data)
 }
 
-// ParseManifest decodes and validates a manifest. name is used in error
+// Parse decodes and validates a manifest. name is used in error
 // messages (normally the file name).
-func ParseManifest(name string, data []byte) (*Manifest, error) {
+func Parse(name string, data []byte) (*Manifest, error) {
 	d := &decoder{file: name}
-	if len(data) > MaxManifestSize {
-		return nil, d.errorf(0, "", "file is larger than %d bytes", MaxManifestSize)
+	if len(data) > MaxSize {
+		return nil, d.errorf(0, "", "file is larger than %d bytes", MaxSize)
 	}
 	if line, ok := looksLikeCedar(data); ok {
-		return nil, &ManifestError{File: name, Line: line, Grant: true, Msg: "this looks like Cedar policy text: " +
-			ErrGrantInManifest.Error() + "; put policies in IAM's policy repository"}
+		return nil, &Error{File: name, Line: line, Grant: true, Msg: "this looks like Cedar policy text: " +
+			ErrGrant.Error() + "; put policies in IAM's policy repository"}
 	}
 	root, err := d.parseYAML(data)
 	if err != nil {

@@ -7,7 +7,7 @@ import (
 
 // TestCedarTextSameAnswerAnyEntry checks that policy text in a manifest is
 // found by the one detector, whether the manifest is parsed directly
-// (ParseManifest) or loaded from a file (LoadManifests).
+// (Parse) or loaded from a file (LoadAll).
 func TestCedarTextSameAnswerAnyEntry(t *testing.T) {
 	tests := []struct {
 		name string
@@ -30,9 +30,9 @@ func TestCedarTextSameAnswerAnyEntry(t *testing.T) {
 			if ok != (tt.line > 0) || line != tt.line {
 				t.Fatalf("looksLikeCedar = %d, %v; want line %d", line, ok, tt.line)
 			}
-			_, err := ParseManifest("m.yaml", []byte(tt.text))
-			if got := errors.Is(err, ErrGrantInManifest); got != (tt.line > 0) {
-				t.Fatalf("ParseManifest: grant error %v, want %v (err %v)", got, tt.line > 0, err)
+			_, err := Parse("m.yaml", []byte(tt.text))
+			if got := errors.Is(err, ErrGrant); got != (tt.line > 0) {
+				t.Fatalf("Parse: grant error %v, want %v (err %v)", got, tt.line > 0, err)
 			}
 		})
 	}

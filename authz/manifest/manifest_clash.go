@@ -3,7 +3,7 @@ package manifest
 import "slices"
 
 // routeClashes holds the one rule for routes that would match the same
-// requests. ParseManifest applies it within a file and mergeManifests
+// requests. Parse applies it within a file and mergeManifests
 // across files, so the answer never depends on the file layout.
 type routeClashes struct {
 	fold bool

@@ -32,12 +32,12 @@ func TestRouteClashSameAnswerAnyLayout(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			one := "service: s\nroutes:\n" + route("ra", tt.a) + route("rb", tt.b)
-			_, errOne := ParseManifest("one.yaml", []byte(one))
-			ma, err := ParseManifest("a.yaml", []byte("service: s\nroutes:\n"+route("ra", tt.a)))
+			_, errOne := Parse("one.yaml", []byte(one))
+			ma, err := Parse("a.yaml", []byte("service: s\nroutes:\n"+route("ra", tt.a)))
 			if err != nil {
 				t.Fatal(err)
 			}
-			mb, err := ParseManifest("b.yaml", []byte("service: s\nroutes:\n"+route("rb", tt.b)))
+			mb, err := Parse("b.yaml", []byte("service: s\nroutes:\n"+route("rb", tt.b)))
 			if err != nil {
 				t.Fatal(err)
 			}

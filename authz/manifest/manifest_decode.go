@@ -132,7 +132,7 @@ func (d *decoder) resourceFields(r *rawRoute) func(*yaml.Node, string) error {
 // looksLikeCedar reports (and locates) Cedar policy text, which must never
 // be accepted as a manifest: a line that starts a policy or an annotation,
 // even inside a YAML string (a list item, quoted or block scalar smuggling
-// policy text). It is the one detector; ParseManifest and LoadManifests
+// policy text). It is the one detector; Parse and LoadAll
 // both use it.
 func looksLikeCedar(data []byte) (int, bool) {
 	for i, line := range bytes.Split(data, []byte("\n")) {

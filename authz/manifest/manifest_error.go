@@ -5,9 +5,9 @@ import (
 	"strconv"
 )
 
-// ManifestError is one problem in a manifest, located by file, line and key
+// Error is one problem in a manifest, located by file, line and key
 // path, e.g. `manifest.yaml:7: routes[1].match: unknown key "paht"`.
-type ManifestError struct {
+type Error struct {
 	File string
 	Line int    // 1-based; 0 when unknown
 	Key  string // key path such as routes[1].match; empty for the whole file
@@ -16,7 +16,7 @@ type ManifestError struct {
 	Grant bool
 }
 
-func (e *ManifestError) Error() string {
+func (e *Error) Error() string {
 	s := "manifest: " + e.File
 	if e.Line > 0 {
 		s += ":" + strconv.Itoa(e.Line)
@@ -27,22 +27,22 @@ func (e *ManifestError) Error() string {
 	return s + ": " + e.Msg
 }
 
-// Unwrap lets errors.Is match ErrInvalidManifest and, for grants,
-// ErrGrantInManifest.
-func (e *ManifestError) Unwrap() []error {
+// Unwrap lets errors.Is match ErrInvalid and, for grants,
+// ErrGrant.
+func (e *Error) Unwrap() []error {
 	if e.Grant {
-		return []error{ErrInvalidManifest, ErrGrantInManifest}
+		return []error{ErrInvalid, ErrGrant}
 	}
-	return []error{ErrInvalidManifest}
+	return []error{ErrInvalid}
 }
 
 func (d *decoder) errorf(line int, key, format string, args ...any) error {
-	return &ManifestError{File: d.file, Line: line, Key: key, Msg: fmt.Sprintf(format, args...)}
+	return &Error{File: d.file, Line: line, Key: key, Msg: fmt.Sprintf(format, args...)}
 }
 
 func (d *decoder) grantError(line int, key, word string) error {
-	return &ManifestError{
+	return &Error{
 		File: d.file, Line: line, Key: key, Grant: true,
-		Msg: fmt.Sprintf("%s: key %q is not allowed", ErrGrantInManifest.Error(), word),
+		Msg: fmt.Sprintf("%s: key %q is not allowed", ErrGrant.Error(), word),
 	}
 }

@@ -8,7 +8,7 @@ import (
 // Issue 8 item 2: tollgate validate warns when an any-method catch-all sits
 // next to more specific routes that a case or method variant could reach.
 func TestManifestWarnings(t *testing.T) {
-	m, err := ParseManifest("tricks.yaml", []byte(trickManifest))
+	m, err := Parse("tricks.yaml", []byte(trickManifest))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -22,7 +22,7 @@ func TestManifestWarnings(t *testing.T) {
 		}
 	}
 	// Declaring case-insensitive matching leaves only method warnings.
-	m, err = ParseManifest("tricks.yaml", []byte("path_case: insensitive\n"+trickManifest))
+	m, err = Parse("tricks.yaml", []byte("path_case: insensitive\n"+trickManifest))
 	if err != nil {
 		t.Fatal(err)
 	}

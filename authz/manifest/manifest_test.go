@@ -10,7 +10,7 @@ import (
 )
 
 func TestLoadManifest(t *testing.T) {
-	m, err := LoadManifest("testdata/orders.manifest.yaml")
+	m, err := Load("testdata/orders.manifest.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +38,7 @@ func TestLoadManifest(t *testing.T) {
 }
 
 func TestLoadManifestMissingFile(t *testing.T) {
-	_, err := LoadManifest(filepath.Join(t.TempDir(), "nope.yaml"))
+	_, err := Load(filepath.Join(t.TempDir(), "nope.yaml"))
 	if !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("err = %v", err)
 	}
@@ -114,18 +114,18 @@ func TestParseManifestErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := ParseManifest("m.yaml", []byte(tt.yaml))
+			m, err := Parse("m.yaml", []byte(tt.yaml))
 			if err == nil {
 				t.Fatalf("accepted: %+v", m.Routes())
 			}
 			if !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error %q\nwant substring %q", err, tt.want)
 			}
-			if !errors.Is(err, ErrInvalidManifest) {
-				t.Error("not ErrInvalidManifest")
+			if !errors.Is(err, ErrInvalid) {
+				t.Error("not ErrInvalid")
 			}
-			if errors.Is(err, ErrGrantInManifest) != tt.grant {
-				t.Errorf("errors.Is(ErrGrantInManifest) = %v, want %v", !tt.grant, tt.grant)
+			if errors.Is(err, ErrGrant) != tt.grant {
+				t.Errorf("errors.Is(ErrGrant) = %v, want %v", !tt.grant, tt.grant)
 			}
 		})
 	}
@@ -143,7 +143,7 @@ func TestParseManifestAccepts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := ParseManifest("m.yaml", []byte(tt.yaml)); err != nil {
+			if _, err := Parse("m.yaml", []byte(tt.yaml)); err != nil {
 				t.Fatal(err)
 			}
 		})

@@ -10,20 +10,20 @@ import (
 	"strings"
 )
 
-// ErrPolicyInManifestSource is wrapped when a manifest source holds Cedar
+// ErrPolicyInSource is wrapped when a manifest source holds Cedar
 // policy. App teams declare; only IAM's policy source may hold policy.
-var ErrPolicyInManifestSource = errors.New("manifest sources may only declare routes, actions and resources; " +
+var ErrPolicyInSource = errors.New("manifest sources may only declare routes, actions and resources; " +
 	"Cedar policy belongs in IAM's policy source")
 
-// LoadManifests reads app-team manifest sources and merges them into one
+// LoadAll reads app-team manifest sources and merges them into one
 // Manifest. Each path is a manifest file or a directory whose *.yaml and
 // *.yml files are manifests (subdirectories are not read). A source that
 // holds a .cedar file or Cedar policy text is rejected, as is a manifest
 // naming policies, permits or principals. Two routes in different files
 // that match the same requests are an error naming both files.
-func LoadManifests(paths ...string) (*Manifest, error) {
+func LoadAll(paths ...string) (*Manifest, error) {
 	if len(paths) == 0 {
-		return nil, wrap(fmt.Errorf("%w: no manifest source given", ErrInvalidManifest))
+		return nil, wrap(fmt.Errorf("%w: no manifest source given", ErrInvalid))
 	}
 	var files []string
 	for _, p := range paths {
@@ -78,7 +78,7 @@ func manifestFiles(p string) ([]string, error) {
 		}
 	}
 	if len(out) == 0 {
-		return nil, wrap(fmt.Errorf("%w: %s: no *.yaml manifests in the directory", ErrInvalidManifest, p))
+		return nil, wrap(fmt.Errorf("%w: %s: no *.yaml manifests in the directory", ErrInvalid, p))
 	}
 	sort.Strings(out)
 	return out, nil
@@ -91,7 +91,7 @@ func isPolicyFile(name string) bool {
 }
 
 func policyInSource(file string, line int) error {
-	return &ManifestError{File: file, Line: line, Grant: true, Msg: ErrPolicyInManifestSource.Error()}
+	return &Error{File: file, Line: line, Grant: true, Msg: ErrPolicyInSource.Error()}
 }
 
 // loadManifestFile parses one manifest, naming it by its path.
@@ -103,7 +103,7 @@ func loadManifestFile(path string) (*Manifest, error) {
 	if line, ok := looksLikeCedar(data); ok {
 		return nil, policyInSource(path, line)
 	}
-	return ParseManifest(path, data)
+	return Parse(path, data)
 }
 
 // mergeManifests combines parsed manifests, rejecting routes in different
@@ -120,7 +120,7 @@ func mergeManifests(ms []*Manifest) (*Manifest, error) {
 	clashes := newRouteClashes(out.table.foldCase)
 	for _, m := range ms {
 		if m.foldCase() != out.table.foldCase {
-			return nil, &ManifestError{File: m.file, Key: "path_case", Msg: fmt.Sprintf(
+			return nil, &Error{File: m.file, Key: "path_case", Msg: fmt.Sprintf(
 				"differs from %s: manifests served by one Tollgate must declare the same path_case", ms[0].file)}
 		}
 		names = append(names, m.file)
@@ -147,9 +147,9 @@ func mergeManifests(ms []*Manifest) (*Manifest, error) {
 }
 
 // crossFileClash reports a route that matches the same requests as one from
-// another file (routes of one file were already checked by ParseManifest).
+// another file (routes of one file were already checked by Parse).
 func crossFileClash(r, prev *Rule) error {
-	return &ManifestError{File: r.File, Line: r.Line, Key: "route " + r.Name, Msg: fmt.Sprintf(
+	return &Error{File: r.File, Line: r.Line, Key: "route " + r.Name, Msg: fmt.Sprintf(
 		"matches the same requests as route %q at %s:%d; a route may be declared in one manifest only",
 		prev.Name, prev.File, prev.Line)}
 }

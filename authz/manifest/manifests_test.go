@@ -32,15 +32,15 @@ func TestLoadManifests(t *testing.T) {
 	}{
 		{"two files merge", []string{"testdata/manifests/a.yaml", filepath.Dir(src)}, nil, nil},
 		{"duplicate route across files", []string{"testdata/manifests/a.yaml", "testdata/manifests/b.yaml"},
-			[]string{"b.yaml:3", `route "get-order" at testdata/manifests/a.yaml:3`}, ErrInvalidManifest},
+			[]string{"b.yaml:3", `route "get-order" at testdata/manifests/a.yaml:3`}, ErrInvalid},
 		{"cedar file in a manifest source", []string{filepath.Join(dir, "cedar")},
-			[]string{"grant.cedar", "manifest sources may only declare"}, ErrGrantInManifest},
-		{"policy text in a manifest", []string{smuggled}, []string{"smuggle.yaml:3"}, ErrGrantInManifest},
-		{"nothing", nil, []string{"no manifest source"}, ErrInvalidManifest},
+			[]string{"grant.cedar", "manifest sources may only declare"}, ErrGrant},
+		{"policy text in a manifest", []string{smuggled}, []string{"smuggle.yaml:3"}, ErrGrant},
+		{"nothing", nil, []string{"no manifest source"}, ErrInvalid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := LoadManifests(tt.paths...)
+			m, err := LoadAll(tt.paths...)
 			if tt.wantErr == nil {
 				if err != nil {
 					t.Fatal(err)

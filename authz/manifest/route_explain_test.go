@@ -6,7 +6,7 @@ import (
 )
 
 func TestNearestRoutes(t *testing.T) {
-	m, err := ParseManifest("manifest.yaml", []byte(`service: orders
+	m, err := Parse("manifest.yaml", []byte(`service: orders
 routes:
   - name: get-order
     match: { methods: [GET, HEAD], path: "/orders/{id}" }

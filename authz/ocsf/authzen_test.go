@@ -26,7 +26,7 @@ func TestEventsAuthZEN(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := manifest.LoadManifest("../testdata/orders.manifest.yaml")
+	m, err := manifest.Load("../testdata/orders.manifest.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

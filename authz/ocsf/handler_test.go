@@ -40,7 +40,7 @@ func (trustProxy) Verify(_ context.Context, c identity.Credentials) (identity.Id
 // engine is a real authz.Engine whose decision log is an OCSF Handler.
 func engine(t *testing.T, manifestPath string, pol authz.Policies, out *bytes.Buffer) *authz.Engine {
 	t.Helper()
-	m, err := manifest.LoadManifest(manifestPath)
+	m, err := manifest.Load(manifestPath)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,7 +35,7 @@ func TestManifestPin(t *testing.T) {
 		doc := "service: s\nroutes:\n  - name: m\n    match: { path: /mcp }\n    mcp:\n      server: github\n      mode: per_tool\n      " + block
 		mpath := filepath.Join(dir, "manifest.yaml")
 		_ = os.WriteFile(mpath, []byte(doc), 0o600)
-		if _, err := manifest.LoadManifest(mpath); err != nil {
+		if _, err := manifest.Load(mpath); err != nil {
 			t.Fatalf("the printed block does not load: %v\n%s", err, doc)
 		}
 	}

@@ -78,7 +78,7 @@ func loadOffline(dir string, pf *policyFlags) (*offlineEnv, error) {
 	snap, perr := loadSource(dir, policy.Options{MaxExceptionWindow: pf.window, AllowEmpty: allowEmpty})
 	var merr error
 	if len(manifests) > 0 {
-		env.manifest, merr = manifest.LoadManifests(manifests...)
+		env.manifest, merr = manifest.LoadAll(manifests...)
 	}
 	if err := errors.Join(perr, merr); err != nil {
 		return nil, inputsFailed(err, failedName(perr, "policies "+dir), failedName(merr, "manifests"))

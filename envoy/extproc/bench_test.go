@@ -66,7 +66,7 @@ func fiftyTools() string {
 func gatewayEngine(b *testing.B) *authz.Engine {
 	b.Helper()
 	e := exampleEngine(b) // examples/mcp manifest (no pins) and policies
-	m, err := manifest.LoadManifests("../../examples/mcp/manifest.yaml")
+	m, err := manifest.LoadAll("../../examples/mcp/manifest.yaml")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -41,7 +41,7 @@ func (peerIdentifier) Verify(_ context.Context, c identity.Credentials) (identit
 // exampleEngine is a real engine with examples/mcp's manifest and policies.
 func exampleEngine(t testing.TB) *authz.Engine {
 	t.Helper()
-	m, err := manifest.LoadManifests("../../examples/mcp/manifest.yaml")
+	m, err := manifest.LoadAll("../../examples/mcp/manifest.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -56,7 +56,7 @@ func newPolicySource(ctx context.Context, cfg *config.Config, logger *slog.Logge
 		s.claims = cfg.Identity.JWT.Claims
 	}
 	s.deleg = DelegationContext(cfg.Identity.Delegation)
-	if s.manifest, err = manifest.LoadManifests(cfg.Manifests...); err != nil {
+	if s.manifest, err = manifest.LoadAll(cfg.Manifests...); err != nil {
 		return nil, err
 	}
 	if b := cfg.Policy.Bundle; b != nil {
