@@ -44,3 +44,28 @@ routes:
 	// Output:
 	// manifest: manifest.yaml:5: routes[0].match: unknown key "paht"
 }
+
+// The compiled form the engine reads: the route of a request, its Cedar
+// action and the resource for the captured values.
+func ExampleManifest_Lookup() {
+	m, err := manifest.Load("testdata/orders.manifest.yaml")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, raw := range []string{"/orders/42?expand=items", "/orders/%2e%2e/admin", "/nowhere"} {
+		lk := m.Lookup("GET", raw, false, false, nil)
+		switch {
+		case lk.BadPath != "":
+			fmt.Println(raw, "refused:", lk.BadPath)
+		case lk.Rule == nil:
+			fmt.Println(raw, "no route")
+		default:
+			fmt.Println(raw, lk.Rule.Name, lk.Rule.CedarAction(), lk.Rule.ResourceFor(lk.Vals))
+		}
+	}
+	// Output:
+	// /orders/42?expand=items get-order Action::"ReadOrder" Order::"42"
+	// /orders/%2e%2e/admin refused: not_normalized
+	// /nowhere no route
+}

@@ -117,3 +117,49 @@ func (r *MCPRule) method(name string) *MCPMethod {
 	}
 	return r.protocol[name]
 }
+
+// ToolAction is the one tools/call action of a tool_resource route.
+func (r *MCPRule) ToolAction() types.EntityUID { return r.toolAction }
+
+// ToolEntityType is the Cedar type of the route's tool resources.
+func (r *MCPRule) ToolEntityType() types.EntityType { return r.toolType }
+
+// Stream is the rule of the GET that opens the server's SSE stream.
+func (r *MCPRule) Stream() *MCPMethod { return r.stream }
+
+// Close is the rule of the DELETE that ends the session.
+func (r *MCPRule) Close() *MCPMethod { return r.close }
+
+// MethodRules lists every compiled method rule of the route: the
+// methods map's entries, the protocol defaults and the response, stream
+// and close rules.
+func (r *MCPRule) MethodRules() []*MCPMethod {
+	var out []*MCPMethod
+	for _, m := range r.exact {
+		out = append(out, m)
+	}
+	for _, p := range r.prefixes {
+		out = append(out, p.m)
+	}
+	for _, m := range r.protocol {
+		out = append(out, m)
+	}
+	for _, m := range []*MCPMethod{r.response, r.stream, r.close} {
+		if m != nil {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// Policy says policy decides the method (the manifest does not deny it).
+func (m *MCPMethod) Policy() bool { return m.verdict == VerdictPolicy }
+
+// Name is the method's action name as written, a bounded metric label.
+func (m *MCPMethod) Name() string { return m.name }
+
+// Action is the method's Cedar action.
+func (m *MCPMethod) Action() types.EntityUID { return m.action }
+
+// ResourceType is the Cedar type of the method's resource.
+func (m *MCPMethod) ResourceType() types.EntityType { return m.resType }

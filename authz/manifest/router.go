@@ -8,7 +8,8 @@ import (
 )
 
 // Rule is a validated, compiled Route: how the engine maps a request the
-// route matches to a Cedar action and resource (see rule.go).
+// route matches to a Cedar action and resource. It is immutable once
+// compiled; the engine reads it through the methods below.
 type Rule struct {
 	Route
 	segs     []tmplSeg // HTTP routes
@@ -18,6 +19,32 @@ type Rule struct {
 	resType  types.EntityType
 	mcp      *MCPRule // set for MCP endpoints
 }
+
+// Rules returns the manifest's compiled routes, in manifest order. The
+// caller must not modify them.
+func (m *Manifest) Rules() []*Rule {
+	if m == nil {
+		return nil
+	}
+	return m.routes
+}
+
+// CedarAction is the route's Cedar action (zero for an MCP endpoint,
+// whose actions come from each message).
+func (r *Rule) CedarAction() types.EntityUID { return r.action }
+
+// ResourceType is the Cedar type of the route's resource.
+func (r *Rule) ResourceType() types.EntityType { return r.resType }
+
+// ResourceFor is the route's Cedar resource for the captured values vals
+// (in the order of the route's captures, as Lookup returns them).
+func (r *Rule) ResourceFor(vals []string) types.EntityUID {
+	return types.NewEntityUID(r.resType, types.String(renderID(r.idParts, vals)))
+}
+
+// MCPRule is the compiled mcp block of an MCP endpoint; nil for any other
+// route.
+func (r *Rule) MCPRule() *MCPRule { return r.mcp }
 
 // routeTable finds the route for a request.
 //
