@@ -180,24 +180,6 @@ func TestCaseInsensitiveManifest(t *testing.T) {
 	}
 }
 
-func TestPathCaseKeyValidated(t *testing.T) {
-	for _, tt := range []struct{ doc, want string }{
-		{"path_case: Insensitive\n", `tricks.yaml:1: path_case: must be "sensitive" or "insensitive"`},
-		{"path_case: [x]\n", "tricks.yaml:1: path_case: expected a string"},
-		{"path_case: insensitive\nroutes:\n  - match: {path: /Admin}\n    action: A\n    resource: {type: T, id: a}\n" +
-			"  - match: {path: /admin}\n    action: A\n    resource: {type: T, id: a}\n", "tricks.yaml:6"},
-	} {
-		doc := tt.doc
-		if !strings.Contains(doc, "routes:") {
-			doc += trickManifest
-		}
-		_, err := manifest.Parse("tricks.yaml", []byte(doc))
-		if err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("%q: err = %v, want %q", tt.doc, err, tt.want)
-		}
-	}
-}
-
 // A case-sensitive manifest (the default) does not know whether its
 // upstream folds case, so a path whose case-folded reading would take
 // another route is refused; case in captured values is left alone.

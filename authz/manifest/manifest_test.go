@@ -149,3 +149,21 @@ func TestParseManifestAccepts(t *testing.T) {
 		})
 	}
 }
+
+func TestPathCaseKeyValidated(t *testing.T) {
+	for _, tt := range []struct{ doc, want string }{
+		{"path_case: Insensitive\n", `tricks.yaml:1: path_case: must be "sensitive" or "insensitive"`},
+		{"path_case: [x]\n", "tricks.yaml:1: path_case: expected a string"},
+		{"path_case: insensitive\nroutes:\n  - match: {path: /Admin}\n    action: A\n    resource: {type: T, id: a}\n" +
+			"  - match: {path: /admin}\n    action: A\n    resource: {type: T, id: a}\n", "tricks.yaml:6"},
+	} {
+		doc := tt.doc
+		if !strings.Contains(doc, "routes:") {
+			doc += trickManifest
+		}
+		_, err := Parse("tricks.yaml", []byte(doc))
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%q: err = %v, want %q", tt.doc, err, tt.want)
+		}
+	}
+}
