@@ -48,7 +48,7 @@ routes:
 // The compiled form the engine reads: the route of a request, its Cedar
 // action and the resource for the captured values.
 func ExampleManifest_Lookup() {
-	m, err := manifest.Load("testdata/orders.manifest.yaml")
+	m, err := manifest.Load("../testdata/orders.manifest.yaml")
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -19,7 +19,7 @@ func readFixture(p string) string {
 
 func ordersManifest(t testing.TB) *Manifest {
 	t.Helper()
-	m, err := Load("testdata/orders.manifest.yaml")
+	m, err := Load("../testdata/orders.manifest.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 )
 
 func TestLoadManifest(t *testing.T) {
-	m, err := Load("testdata/orders.manifest.yaml")
+	m, err := Load("../testdata/orders.manifest.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

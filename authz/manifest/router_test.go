@@ -75,7 +75,7 @@ func TestMatchPrecedence(t *testing.T) {
 }
 
 func TestMatchOrders(t *testing.T) {
-	m, err := Load("testdata/orders.manifest.yaml")
+	m, err := Load("../testdata/orders.manifest.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +120,7 @@ func TestMatchOrders(t *testing.T) {
 }
 
 func TestMatchBadPath(t *testing.T) {
-	m, err := Load("testdata/orders.manifest.yaml")
+	m, err := Load("../testdata/orders.manifest.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
