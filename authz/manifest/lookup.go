@@ -10,7 +10,7 @@ type Lookup struct {
 }
 
 // Lookup reads a raw request path and finds its route: the one rule that
-// Engine.Check and Match share. A gRPC call must name its method in the
+// authz.Engine.Check and Match share. A gRPC call must name its method in the
 // exact form a gRPC server routes; a path that another case folding
 // would route elsewhere is refused. proxyNormalized says the proxy
 // normalised the path for the upstream (see ResolvePath); otherwise a path

@@ -148,7 +148,7 @@ type RouteMatch struct {
 // Match reports the route, Cedar action and resource for a method and a
 // raw request path, read as NormalizePath does (a raw-forwarding proxy).
 // grpc says the request is a gRPC call. It is meant for tools such as
-// `tollgate check`; Engine.Check does the same matching.
+// `tollgate check`; authz.Engine.Check does the same matching.
 func (m *Manifest) Match(method, rawPath string, grpc bool) (RouteMatch, error) {
 	lk := m.Lookup(method, rawPath, grpc, false, nil)
 	if lk.BadPath != "" {
