@@ -169,3 +169,13 @@ var assertedVerifier = func() *identity.Verifier {
 	}
 	return v
 }()
+
+// readFixture reads a test fixture; the manifests shared with package
+// manifest's tests live in manifest/testdata.
+func readFixture(p string) string {
+	b, err := os.ReadFile(p)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"github.com/tollgate-authz/tollgate/authz/manifest"
-	"os"
 	"strings"
 	"testing"
 )
@@ -12,14 +11,6 @@ import (
 // trickManifest has specific routes next to weaker catch-alls, the shape
 // every parser-differential bypass of issue 8 needs.
 var trickManifest = readFixture("manifest/testdata/tricks.manifest.yaml")
-
-func readFixture(p string) string {
-	b, err := os.ReadFile(p)
-	if err != nil {
-		panic(err)
-	}
-	return string(b)
-}
 
 const trickPolicies = `
 @id("everyone") permit (principal, action, resource);

@@ -3,6 +3,8 @@ package manifest
 import (
 	"os"
 	"testing"
+
+	"github.com/tollgate-authz/tollgate/authz/mcp"
 )
 
 // trickManifest has specific routes next to weaker catch-alls, the shape
@@ -24,4 +26,19 @@ func ordersManifest(t testing.TB) *Manifest {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// protocolManifest maps no protocol method: each is decided by policy as
+// Action::"mcp:<method>" on McpServer::"<server>".
+var protocolManifest = readFixture("testdata/protocol.manifest.yaml")
+
+// pinnedManifest pins its two tools (PIN_SEARCH, PIN_CREATE are replaced).
+var pinnedManifest = readFixture("testdata/pinned.manifest.yaml")
+
+func pinFor(name string) string {
+	p, err := mcp.PinOf([]byte(`{"name":"` + name + `","description":"d"}`))
+	if err != nil {
+		panic(err)
+	}
+	return p
 }
