@@ -2,7 +2,6 @@ package authz
 
 import (
 	"context"
-	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"testing"
 
 	"github.com/cedar-policy/cedar-go/types"
@@ -10,17 +9,6 @@ import (
 
 	"github.com/tollgate-authz/tollgate/identity"
 )
-
-func BenchmarkNormalize(b *testing.B) {
-	for _, p := range []string{"/orders/42", "/orders/%2e%2e/admin//x/?q=1"} {
-		b.Run(p, func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				_, _ = manifest.NormalizePath(p)
-			}
-		})
-	}
-}
 
 func BenchmarkMap(b *testing.B) {
 	mp := mapper{signals: []Signal{{Name: "risk", From: FromHeader, Key: "x-risk-score", Type: TypeLong}}}

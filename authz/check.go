@@ -5,13 +5,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"strings"
 	"time"
 
 	"github.com/cedar-policy/cedar-go/types"
 	"github.com/spiffe/go-spiffe/v2/spiffeid"
 
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/identity"
 	"github.com/tollgate-authz/tollgate/policy"
 )

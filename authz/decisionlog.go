@@ -3,9 +3,9 @@ package authz
 import (
 	"context"
 	"encoding/json"
-	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"log/slog"
 
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/internal/jsonw"
 	"github.com/tollgate-authz/tollgate/policy"
 )

@@ -1,11 +1,12 @@
 package authz
 
 import (
-	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"strings"
 	"testing"
 
 	"github.com/cedar-policy/cedar-go/x/exp/schema"
+
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 )
 
 // The manifest schema check knows the delegation attributes: their types,

@@ -3,7 +3,6 @@ package authz
 import (
 	"bytes"
 	"context"
-	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"io"
 	"log/slog"
 	"os"
@@ -13,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/identity/subject"
 	"github.com/tollgate-authz/tollgate/internal/jsonw"
 	"github.com/tollgate-authz/tollgate/internal/testca"

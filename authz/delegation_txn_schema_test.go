@@ -1,7 +1,6 @@
 package authz
 
 import (
-	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +8,7 @@ import (
 
 	"github.com/cedar-policy/cedar-go/x/exp/schema"
 
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/policy"
 )
 

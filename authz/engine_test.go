@@ -3,7 +3,6 @@ package authz
 import (
 	"context"
 	"errors"
-	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"slices"
 	"sync"
 	"testing"
@@ -11,6 +10,7 @@ import (
 	"github.com/cedar-policy/cedar-go"
 	"github.com/cedar-policy/cedar-go/types"
 
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/policy"
 )
 

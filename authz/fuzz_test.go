@@ -2,8 +2,9 @@ package authz
 
 import (
 	"context"
-	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"testing"
+
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 )
 
 // FuzzMap drives random requests through an Engine whose policies permit

@@ -3,7 +3,6 @@ package authz
 import (
 	"context"
 	"errors"
-	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"os"
 	"testing"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"github.com/cedar-policy/cedar-go/types"
 	"github.com/spiffe/go-spiffe/v2/spiffeid"
 
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/identity"
 	"github.com/tollgate-authz/tollgate/policy"
 )

@@ -1,13 +1,13 @@
 package authz
 
 import (
-	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"net"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/cedar-policy/cedar-go/types"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/identity"
 )
 

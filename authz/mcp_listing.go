@@ -3,11 +3,11 @@ package authz
 import (
 	"context"
 	"fmt"
-	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"time"
 
 	"github.com/cedar-policy/cedar-go/types"
 
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/authz/mcp"
 )
 

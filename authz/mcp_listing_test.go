@@ -3,7 +3,6 @@ package authz
 import (
 	"bytes"
 	"context"
-	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/authz/mcp"
 	"github.com/tollgate-authz/tollgate/internal/testutil"
 )

@@ -2,9 +2,10 @@ package authz
 
 import (
 	"context"
-	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"slices"
 	"testing"
+
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 )
 
 // TestMCPDenialKeepsID: a denial of a body that had a request id answers

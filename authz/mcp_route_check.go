@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/cedar-policy/cedar-go/types"
 
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/authz/mcp"
 	"github.com/tollgate-authz/tollgate/identity"
 )

@@ -2,9 +2,10 @@ package authz
 
 import (
 	"context"
-	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"strings"
 	"testing"
+
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 )
 
 // TestMCPArgumentNamesFold: against a tool server that binds arguments

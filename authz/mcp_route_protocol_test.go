@@ -2,9 +2,10 @@ package authz
 
 import (
 	"context"
-	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"slices"
 	"testing"
+
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 )
 
 // protocolManifest maps no protocol method: each is decided by policy as

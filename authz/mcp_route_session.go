@@ -2,10 +2,10 @@ package authz
 
 import (
 	"context"
-	"github.com/tollgate-authz/tollgate/authz/manifest"
 
 	"github.com/cedar-policy/cedar-go/types"
 
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/authz/mcp"
 )
 

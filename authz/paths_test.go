@@ -3,9 +3,10 @@ package authz
 import (
 	"context"
 	"errors"
-	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"strings"
 	"testing"
+
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 )
 
 // trickManifest has specific routes next to weaker catch-alls, the shape

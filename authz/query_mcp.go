@@ -2,10 +2,11 @@ package authz
 
 import (
 	"fmt"
-	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"strings"
 
 	"github.com/cedar-policy/cedar-go/types"
+
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 )
 
 // mcpTool is how an MCP route names a tools/call: Action::"<prefix><tool>"

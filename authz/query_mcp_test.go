@@ -3,10 +3,11 @@ package authz
 import (
 	"context"
 	"encoding/json"
-	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 )
 
 func mcpQueryEngine(t *testing.T) *Engine {

@@ -3,13 +3,14 @@ package authz
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"maps"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/cedar-policy/cedar-go/types"
+
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 )
 
 // queryShape is what a Query may name: the actions and resource types the

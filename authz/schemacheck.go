@@ -3,12 +3,13 @@ package authz
 import (
 	"errors"
 	"fmt"
-	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"slices"
 	"strconv"
 
 	"github.com/cedar-policy/cedar-go/types"
 	"github.com/cedar-policy/cedar-go/x/exp/schema/resolved"
+
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 )
 
 // ErrManifestSchema is wrapped by every *SchemaMismatchError: a manifest

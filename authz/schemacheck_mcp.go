@@ -2,6 +2,7 @@ package authz
 
 import (
 	"github.com/cedar-policy/cedar-go/x/exp/schema/resolved"
+
 	"github.com/tollgate-authz/tollgate/authz/manifest"
 )
 

@@ -2,11 +2,12 @@ package authz
 
 import (
 	"errors"
-	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"strings"
 	"testing"
 
 	"github.com/cedar-policy/cedar-go/x/exp/schema"
+
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 )
 
 const mcpCheckSchema = `

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/cedar-policy/cedar-go/x/exp/schema"
+
 	"github.com/tollgate-authz/tollgate/authz/manifest"
 )
 

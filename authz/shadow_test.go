@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"log/slog"
 	"os"
 	"slices"
@@ -15,6 +14,7 @@ import (
 	"github.com/cedar-policy/cedar-go/types"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/internal/testutil"
 	"github.com/tollgate-authz/tollgate/policy"
 )

@@ -3,10 +3,10 @@ package authz
 import (
 	"cmp"
 	"fmt"
-	"github.com/tollgate-authz/tollgate/authz/manifest"
 
 	"github.com/cedar-policy/cedar-go/types"
 
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/policy"
 )
 

@@ -1,13 +1,14 @@
 package authz
 
 import (
-	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"maps"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/cedar-policy/cedar-go/types"
+
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 )
 
 // The shape the policy check uses and the context the mapper builds come

@@ -3,11 +3,12 @@ package authz
 import (
 	"errors"
 	"fmt"
-	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"strconv"
 	"strings"
 
 	"github.com/cedar-policy/cedar-go/types"
+
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 )
 
 // Signal copies one runtime value from the request into the Cedar

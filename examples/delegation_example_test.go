@@ -2,12 +2,12 @@ package examples_test
 
 import (
 	"context"
-	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"testing"
 
 	"github.com/cedar-policy/cedar-go/types"
 
 	"github.com/tollgate-authz/tollgate/authz"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/identity"
 	"github.com/tollgate-authz/tollgate/identity/subject"
 	"github.com/tollgate-authz/tollgate/internal/config"

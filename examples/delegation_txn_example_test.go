@@ -2,7 +2,6 @@ package examples_test
 
 import (
 	"context"
-	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/spiffe/go-spiffe/v2/spiffeid"
 
 	"github.com/tollgate-authz/tollgate/authz"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/identity"
 	"github.com/tollgate-authz/tollgate/identity/subject"
 	"github.com/tollgate-authz/tollgate/internal/config"

@@ -10,7 +10,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"net"
 	"os"
 	"path/filepath"
@@ -32,6 +31,7 @@ import (
 	securityv1beta1 "istio.io/api/security/v1beta1"
 
 	"github.com/tollgate-authz/tollgate/authz"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/envoy"
 	"github.com/tollgate-authz/tollgate/identity"
 	"github.com/tollgate-authz/tollgate/internal/config"

@@ -158,3 +158,14 @@ func checkNormalOutput(t *testing.T, in, out string, err error) {
 		t.Fatalf("not idempotent: %q -> %q -> %q, %v", in, out, again, err)
 	}
 }
+
+func BenchmarkNormalize(b *testing.B) {
+	for _, p := range []string{"/orders/42", "/orders/%2e%2e/admin//x/?q=1"} {
+		b.Run(p, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_, _ = NormalizePath(p)
+			}
+		})
+	}
+}

@@ -2,10 +2,10 @@ package main
 
 import (
 	"errors"
-	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"strings"
 
 	"github.com/tollgate-authz/tollgate/authz"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 )
 
 // failedInputs is a failure of the offline tools with the inputs at fault

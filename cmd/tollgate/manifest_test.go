@@ -1,12 +1,12 @@
 package main
 
 import (
-	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/authz/mcp"
 )
 

@@ -3,7 +3,6 @@ package extproc
 import (
 	"context"
 	"fmt"
-	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"net"
 	"strings"
 	"testing"
@@ -15,6 +14,7 @@ import (
 	"google.golang.org/grpc/test/bufconn"
 
 	"github.com/tollgate-authz/tollgate/authz"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/envoy"
 )
 

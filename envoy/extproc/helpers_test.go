@@ -2,7 +2,6 @@ package extproc
 
 import (
 	"context"
-	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"net"
 	"testing"
 
@@ -17,6 +16,7 @@ import (
 	"google.golang.org/protobuf/types/known/structpb"
 
 	"github.com/tollgate-authz/tollgate/authz"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/identity"
 	"github.com/tollgate-authz/tollgate/policy"
 )

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"io/fs"
 	"log/slog"
 	"sync"
@@ -13,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/tollgate-authz/tollgate/authz"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/internal/config"
 	"github.com/tollgate-authz/tollgate/policy"
 	"github.com/tollgate-authz/tollgate/policy/bundle"

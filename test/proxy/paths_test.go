@@ -3,7 +3,6 @@ package proxy_test
 import (
 	"bufio"
 	"fmt"
-	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"io"
 	"net"
 	"net/http"
@@ -12,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/test/internal/harness"
 )
 

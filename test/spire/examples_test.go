@@ -2,7 +2,6 @@ package spire
 
 import (
 	"errors"
-	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"io"
 	"os"
 	"path/filepath"
@@ -10,6 +9,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/internal/config"
 	"github.com/tollgate-authz/tollgate/policy"
 )

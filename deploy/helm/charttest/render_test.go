@@ -1,13 +1,13 @@
 package charttest
 
 import (
-	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/internal/config"
 	"github.com/tollgate-authz/tollgate/policy"
 	corev1 "k8s.io/api/core/v1"
