@@ -3,7 +3,7 @@ package manifest
 import "github.com/cedar-policy/cedar-go/types"
 
 // MCPAction is an action an MCP route may ask policy about, with the
-// type of its resource. ifDeclared marks a protocol default
+// type of its resource. IfDeclared marks a protocol default
 // (Action::"mcp:<method>"): a schema that leaves it out only means that
 // the method is never allowed, so it is checked only when declared.
 type MCPAction struct {
