@@ -11,6 +11,7 @@ import (
 	"github.com/cedar-policy/cedar-go/types"
 	"github.com/spiffe/go-spiffe/v2/spiffeid"
 
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/identity"
 	"github.com/tollgate-authz/tollgate/policy"
 )
@@ -91,20 +92,20 @@ func (e *Engine) decide(ctx context.Context, r *Request, d *Decision, st *checkS
 	if !ok {
 		return
 	}
-	lk := e.manifest.Load().lookup(r.Method, r.Path, d.GRPC, r.ProxyNormalizedPath, st.vals[:0])
+	lk := e.manifest.Load().Lookup(r.Method, r.Path, d.GRPC, r.ProxyNormalizedPath, st.vals[:0])
 	if unrouted(d, st, &lk) {
 		return
 	}
-	rt, vals, path := lk.rt, lk.vals, lk.path
+	rt, vals, path := lk.Rule, lk.Vals, lk.Path
 	now := r.Time
 	if now.IsZero() {
 		now = e.clock()
 	}
-	if rt.mcp != nil {
+	if rt.MCPRule() != nil {
 		e.decideMCPEndpoint(ctx, r, d, st, &mcpCall{id: &id, dl: dl, rt: rt, vals: vals, path: path, now: now})
 		return
 	}
-	st.action, d.Action = rt.Action, uidString(rt.action)
+	st.action, d.Action = rt.Action, uidString(rt.CedarAction())
 	in, err := e.mapper.build(r, &id, dl, rt, vals, path, now)
 	if err != nil {
 		d.settle(Denied(CodeBadSignal, err.Error()))
@@ -116,14 +117,14 @@ func (e *Engine) decide(ctx context.Context, r *Request, d *Decision, st *checkS
 
 // unrouted denies a request whose path was refused or that no route
 // takes, and reports whether it did.
-func unrouted(d *Decision, st *checkState, lk *lookup) bool {
-	st.path = lk.path
+func unrouted(d *Decision, st *checkState, lk *manifest.Lookup) bool {
+	st.path = lk.Path
 	switch {
-	case lk.badPath != "":
-		d.settle(Denied(CodeBadPath, "malformed request path: "+string(lk.badPath)))
-	case lk.methodMiss:
+	case lk.BadPath != "":
+		d.settle(Denied(CodeBadPath, "malformed request path: "+string(lk.BadPath)))
+	case lk.MethodMiss:
 		d.settle(Denied(CodeNoRoute, "the route for this path does not declare the method"))
-	case lk.rt == nil:
+	case lk.Rule == nil:
 		d.settle(Denied(CodeNoRoute, "no route matches the request"))
 	default:
 		return false

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"log/slog"
 
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/internal/jsonw"
 	"github.com/tollgate-authz/tollgate/policy"
 )
@@ -38,7 +39,7 @@ func (e *Engine) record(ctx context.Context, r *Request, d *Decision, st *checkS
 // actionLabel bounds a manifest action for a metric label: one of the
 // manifest's actions, the MCP tool label, or "none".
 func (e *Engine) actionLabel(action string) string {
-	if action == MCPToolLabel || action != "" && e.manifest.Load().HasAction(action) {
+	if action == manifest.MCPToolLabel || action != "" && e.manifest.Load().HasAction(action) {
 		return action
 	}
 	return "none"
@@ -142,7 +143,7 @@ func evalErrors(errs []policy.EvalError) evalErrorLogs {
 
 // logMethod logs a method only when it is a plain token.
 func logMethod(m string) string {
-	if !isMethodToken(m) {
+	if !manifest.IsMethodToken(m) {
 		return "invalid"
 	}
 	return m

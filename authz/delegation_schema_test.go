@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/cedar-policy/cedar-go/x/exp/schema"
+
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 )
 
 // The manifest schema check knows the delegation attributes: their types,
@@ -12,8 +14,8 @@ import (
 func TestDelegationSchemaCheck(t *testing.T) {
 	const base = `entity Workload, Order, User, Group;
 action A appliesTo { principal: Workload, resource: Order, context: { method: String, %s } };`
-	manifest := "routes:\n  - name: r\n    match: { path: /x }\n    action: A\n    resource: { type: Order, id: x }\n"
-	m, err := ParseManifest("m.yaml", []byte(manifest))
+	doc := "routes:\n  - name: r\n    match: { path: /x }\n    action: A\n    resource: { type: Order, id: x }\n"
+	m, err := manifest.Parse("m.yaml", []byte(doc))
 	if err != nil {
 		t.Fatal(err)
 	}

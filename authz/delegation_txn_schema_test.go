@@ -8,6 +8,7 @@ import (
 
 	"github.com/cedar-policy/cedar-go/x/exp/schema"
 
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/policy"
 )
 
@@ -16,7 +17,7 @@ import (
 func TestTxnSchemaCheck(t *testing.T) {
 	const base = `entity Workload, Order, User;
 action A appliesTo { principal: Workload, resource: Order, context: { method: String, %s } };`
-	m, err := ParseManifest("m.yaml", []byte("routes:\n  - name: r\n    match: { path: /x }\n    action: A\n    resource: { type: Order, id: x }\n"))
+	m, err := manifest.Parse("m.yaml", []byte("routes:\n  - name: r\n    match: { path: /x }\n    action: A\n    resource: { type: Order, id: x }\n"))
 	if err != nil {
 		t.Fatal(err)
 	}

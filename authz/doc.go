@@ -1,9 +1,9 @@
 // Package authz makes Tollgate's decision for one request.
 //
 // An Engine verifies the caller's SPIFFE identity (through an Identifier),
-// normalises the request path (NormalizePath), finds the route in the app
-// team's Manifest, maps the request to a Cedar request and asks IAM's
-// policies (through Policies). It allows only on an explicit, error-free
+// finds the route in the app team's manifest (package manifest, which
+// normalises the request path first), maps the request to a Cedar request
+// and asks IAM's policies (through Policies). It allows only on an explicit, error-free
 // permit: every missing input, error or ambiguity is a denial.
 //
 // # Delegation
@@ -23,29 +23,12 @@
 // context.delegation, and, when configured, context.txn_id,
 // context.txn_scope and context.tctx. Both headers at once deny.
 //
-// # Separation of authorship
+// # Manifests
 //
-// App teams write the manifest: for each route of their service, the Cedar
-// action and resource it is. A manifest cannot grant anything; keys such
-// as permit, forbid or principal, and Cedar policy text, are rejected with
-// ErrGrantInManifest. IAM writes the Cedar policies (package policy).
-//
-// # Route matching
-//
-// Path templates have literal segments, {name} (exactly one segment) and,
-// last only, {name...} (one or more segments). Matching runs on the
-// normalised path, case sensitive unless the manifest declares
-// path_case: insensitive. A path the upstream could read differently is
-// refused rather than guessed at (see NormalizePath and ResolvePath). At
-// the first segment where two matching templates differ, a literal beats
-// {name}, which beats {name...}. The most specific template decides: a
-// route of it that lists the request method beats one accepting any
-// method, HEAD is served by a GET route, and a method it does not accept
-// is denied, never passed on to a weaker template. gRPC
-// routes (/pkg.Service/Method, or /pkg.Service/* for every method) match
-// only gRPC calls (POST, content-type application/grpc*) and take
-// precedence over path routes; they offer {service} and {method}
-// captures to the resource id template.
+// The manifest language (decoding, validation, route templates, the
+// router and path normalisation) is package manifest; the engine reads
+// only its compiled form (manifest.Manifest.Lookup, manifest.Rule,
+// manifest.MCPRule).
 //
 // # Cedar request
 //

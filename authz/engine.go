@@ -14,6 +14,7 @@ import (
 	"github.com/cedar-policy/cedar-go/types"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/identity"
 	"github.com/tollgate-authz/tollgate/policy"
 )
@@ -44,9 +45,9 @@ var (
 
 // Config configures an Engine.
 type Config struct {
-	Identifier Identifier // required
-	Policies   Policies   // required
-	Manifest   *Manifest  // required; replace later with SetManifest
+	Identifier Identifier         // required
+	Policies   Policies           // required
+	Manifest   *manifest.Manifest // required; replace later with SetManifest
 	// Shadow, when set, is a candidate policy set each request is also
 	// evaluated against. Its answer is never acted on: disagreements with
 	// Policies are counted and logged (see shadow.go).
@@ -79,7 +80,7 @@ type Engine struct {
 	identifier Identifier
 	policies   Policies
 	shadow     *shadow // nil: no shadow policies
-	manifest   atomic.Pointer[Manifest]
+	manifest   atomic.Pointer[manifest.Manifest]
 	// queryShapes caches what a Query may name for the manifest in use.
 	queryShapes atomic.Pointer[queryShape]
 	mapper      mapper
@@ -155,15 +156,15 @@ func NewEngine(cfg Config) (*Engine, error) {
 // SetManifest atomically replaces the manifest; checks in flight finish
 // with the old one. A nil manifest has no routes, so every request is
 // denied with "no_route".
-func (e *Engine) SetManifest(m *Manifest) {
+func (e *Engine) SetManifest(m *manifest.Manifest) {
 	if m == nil {
-		m = &Manifest{table: newRouteTable(false)}
+		m = manifest.Empty()
 	}
 	e.manifest.Store(m)
 }
 
 // Manifest returns the manifest in use.
-func (e *Engine) Manifest() *Manifest { return e.manifest.Load() }
+func (e *Engine) Manifest() *manifest.Manifest { return e.manifest.Load() }
 
 func newIDPrefix() (string, error) {
 	var b [6]byte

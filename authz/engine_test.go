@@ -10,6 +10,7 @@ import (
 	"github.com/cedar-policy/cedar-go"
 	"github.com/cedar-policy/cedar-go/types"
 
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/policy"
 )
 
@@ -140,7 +141,7 @@ func TestEnginePolicyOutcomes(t *testing.T) {
 }
 
 func TestEngineSelfResource(t *testing.T) {
-	m, err := ParseManifest("self.yaml", []byte("routes:\n  - match: {path: '/workloads/{id...}'}\n    action: Inspect\n    resource: {type: Workload, id: 'spiffe://{id}'}\n"))
+	m, err := manifest.Parse("self.yaml", []byte("routes:\n  - match: {path: '/workloads/{id...}'}\n    action: Inspect\n    resource: {type: Workload, id: 'spiffe://{id}'}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +174,7 @@ func TestEngineSetManifest(t *testing.T) {
 	if d := e.Check(context.Background(), req(frontend, "GET", "/orders/42")); !d.Allowed() {
 		t.Fatalf("after reload: %s", d.Code)
 	}
-	e.SetManifest(&Manifest{})
+	e.SetManifest(&manifest.Manifest{})
 	if d := e.Check(context.Background(), req(frontend, "GET", "/orders/42")); d.Code.String() != "no_route" {
 		t.Fatalf("zero manifest: %s", d.Code)
 	}

@@ -8,18 +8,6 @@ import (
 // Sentinel errors. Errors returned by this package wrap one of them, so
 // callers can test with errors.Is.
 var (
-	// ErrInvalidManifest is wrapped by every manifest decoding or
-	// validation error.
-	ErrInvalidManifest = errors.New("invalid manifest")
-	// ErrGrantInManifest is wrapped (together with ErrInvalidManifest) when
-	// a manifest tries to grant access: a permit/forbid/principal key or
-	// Cedar policy text. Manifests only declare actions and resources;
-	// access is granted by IAM's Cedar policies.
-	ErrGrantInManifest = errors.New("manifests declare actions and resources; they cannot grant access")
-	// ErrBadPath is wrapped by every *PathError.
-	ErrBadPath = errors.New("malformed request path")
-	// ErrNoRoute is returned by Manifest.Match when no route matches.
-	ErrNoRoute = errors.New("no route matches the request")
 	// ErrConfig is wrapped when an Engine Config is invalid.
 	ErrConfig = errors.New("invalid engine config")
 )

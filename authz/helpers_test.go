@@ -11,6 +11,7 @@ import (
 	"github.com/cedar-policy/cedar-go/types"
 	"github.com/spiffe/go-spiffe/v2/spiffeid"
 
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/identity"
 	"github.com/tollgate-authz/tollgate/policy"
 )
@@ -109,9 +110,9 @@ func ordersPolicies(t testing.TB) cedarPolicies {
 	return loadPolicies(t, string(b))
 }
 
-func ordersManifest(t testing.TB) *Manifest {
+func ordersManifest(t testing.TB) *manifest.Manifest {
 	t.Helper()
-	m, err := LoadManifest("testdata/orders.manifest.yaml")
+	m, err := manifest.Load("testdata/orders.manifest.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,3 +169,13 @@ var assertedVerifier = func() *identity.Verifier {
 	}
 	return v
 }()
+
+// readFixture reads a test fixture; the manifests shared with package
+// manifest's tests live in manifest/testdata.
+func readFixture(p string) string {
+	b, err := os.ReadFile(p)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}

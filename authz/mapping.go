@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cedar-policy/cedar-go/types"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/identity"
 )
 
@@ -34,13 +35,13 @@ type cedarInput struct {
 	resource  types.Entity
 }
 
-func (m *mapper) build(r *Request, id *identity.Identity, dl *delegated, rt *route, vals []string, path string, now time.Time) (cedarInput, error) {
+func (m *mapper) build(r *Request, id *identity.Identity, dl *delegated, rt *manifest.Rule, vals []string, path string, now time.Time) (cedarInput, error) {
 	ctx, err := m.context(r, id, dl, path, now, 0)
 	if err != nil {
 		return cedarInput{}, err
 	}
-	res := types.NewEntityUID(rt.resType, types.String(renderID(rt.idParts, vals)))
-	in := assembleFor(m.principals.get(id), rt.action, res, ctx)
+	res := rt.ResourceFor(vals)
+	in := assembleFor(m.principals.get(id), rt.CedarAction(), res, ctx)
 	m.release(ctx) // NewRecord copied ctx
 	return in, nil
 }

@@ -60,8 +60,8 @@ func TestMapContext(t *testing.T) {
 		claims: []string{"sub", "groups", "n", "frac", "obj", "missing"},
 	}
 	m := ordersManifest(t)
-	lk := m.lookup("GET", "/orders/42", false, false, nil)
-	rt, vals := lk.rt, lk.vals
+	lk := m.Lookup("GET", "/orders/42", false, false, nil)
+	rt, vals := lk.Rule, lk.Vals
 	id := identity.Identity{ID: spiffeid.RequireFromString(frontend), Source: identity.SourceJWT, Claims: map[string]any{
 		"sub": "x", "groups": []any{"a", "b"}, "n": float64(7), "frac": 1.5, "obj": map[string]any{},
 	}}
@@ -127,8 +127,8 @@ func TestMapContext(t *testing.T) {
 
 func TestMapNoJWTForX509(t *testing.T) {
 	mp := mapper{claims: []string{"sub"}}
-	lk := ordersManifest(t).lookup("GET", "/orders/42", false, false, nil)
-	rt, vals := lk.rt, lk.vals
+	lk := ordersManifest(t).Lookup("GET", "/orders/42", false, false, nil)
+	rt, vals := lk.Rule, lk.Vals
 	id := identity.Identity{ID: spiffeid.RequireFromString(frontend), Source: identity.SourceX509, Claims: map[string]any{"sub": "x"}}
 	in, err := mp.build(req(frontend, "GET", "/orders/42"), &id, nil, rt, vals, "/orders/42", testTime)
 	if err != nil {

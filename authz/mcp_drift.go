@@ -52,7 +52,7 @@ func (m *driftMetrics) observe(tool string) { m.total.WithLabelValues(tool).Inc(
 // driftDenied denies a tools/call to a drifted tool. Pinning declares, it
 // never grants: a call that passes here still needs a permit.
 func (e *Engine) driftDenied(d *Decision, c *mcpCall, tool string) bool {
-	mr := c.rt.mcp
+	mr := c.rt.MCPRule()
 	pin, ok := mr.Pins[tool]
 	if !ok || !e.drift.has(c.rt.Name, mr.Server, tool, pin) {
 		return false

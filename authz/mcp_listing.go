@@ -7,6 +7,7 @@ import (
 
 	"github.com/cedar-policy/cedar-go/types"
 
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/authz/mcp"
 )
 
@@ -108,11 +109,11 @@ func (e *Engine) listingCaller(ctx context.Context, r *Request, d *Decision, st 
 	if !ok {
 		return nil, false
 	}
-	lk := e.manifest.Load().lookup(r.Method, r.Path, false, r.ProxyNormalizedPath, st.vals[:0])
+	lk := e.manifest.Load().Lookup(r.Method, r.Path, false, r.ProxyNormalizedPath, st.vals[:0])
 	if unrouted(d, st, &lk) {
 		return nil, false
 	}
-	if lk.rt.mcp == nil {
+	if lk.Rule.MCPRule() == nil {
 		d.settle(Denied(CodeNoRoute, "the request's route is not an MCP endpoint"))
 		return nil, false
 	}
@@ -120,13 +121,13 @@ func (e *Engine) listingCaller(ctx context.Context, r *Request, d *Decision, st 
 	if now.IsZero() {
 		now = e.clock()
 	}
-	d.Resource = uidString(types.NewEntityUID(mcpServerType, types.String(lk.rt.mcp.Server)))
-	return &mcpCall{id: &id, dl: dl, rt: lk.rt, vals: lk.vals, path: lk.path, now: now}, true
+	d.Resource = uidString(types.NewEntityUID(manifest.MCPServerType, types.String(lk.Rule.MCPRule().Server)))
+	return &mcpCall{id: &id, dl: dl, rt: lk.Rule, vals: lk.Vals, path: lk.Path, now: now}, true
 }
 
 // listTool decides one listed tool.
 func (e *Engine) listTool(l *Listing, c *mcpCall, t *mcp.Tool) bool {
-	mr := c.rt.mcp
+	mr := c.rt.MCPRule()
 	if pin, pinned := mr.Pins[t.Name]; pinned && t.Pin() != pin {
 		e.drift.mark(c.rt.Name, mr.Server, t.Name, pin)
 		e.driftMetrics.observe(t.Name)
@@ -138,10 +139,10 @@ func (e *Engine) listTool(l *Listing, c *mcpCall, t *mcp.Tool) bool {
 		return false
 	}
 	m := &mcp.Message{Method: "tools/call", Tool: t.Name}
-	tg := mr.target(m, c.vals)
+	tg := mr.Target(m, c.vals)
 	c.base["mcp"] = listingContext(mr, t.Name)
 	var st checkState
-	if pd := e.evaluate(assembleFor(c.principal, tg.action, tg.resource, c.base), &st, c.dl); pd.Allow {
+	if pd := e.evaluate(assembleFor(c.principal, tg.Action, tg.Resource, c.base), &st, c.dl); pd.Allow {
 		return true
 	}
 	l.Hidden[HiddenPolicy]++
@@ -150,7 +151,7 @@ func (e *Engine) listTool(l *Listing, c *mcpCall, t *mcp.Tool) bool {
 
 // listingContext is context.mcp of a listed tool: a tools/call of it,
 // marked a listing, with no arguments member (they are not known yet).
-func listingContext(mr *mcpRoute, tool string) types.Record {
+func listingContext(mr *manifest.MCPRule, tool string) types.Record {
 	return types.NewRecord(types.RecordMap{
 		"server":  types.String(mr.Server),
 		"method":  types.String("tools/call"),

@@ -11,6 +11,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/authz/mcp"
 	"github.com/tollgate-authz/tollgate/internal/testutil"
 )
@@ -75,7 +76,7 @@ func TestFilterToolsPerCaller(t *testing.T) {
 	pol := loadPolicies(t, string(b)+`
 @id("listing-shows-create") permit (principal, action == Action::"github.create_issue", resource)
 when { context.mcp has listing && context.mcp.listing };`)
-	m, _ := LoadManifest("testdata/mcp.manifest.yaml")
+	m, _ := manifest.Load("testdata/mcp.manifest.yaml")
 	e2, err := NewEngine(Config{Identifier: fakeIdentifier{}, Policies: pol, Manifest: m})
 	if err != nil {
 		t.Fatal(err)
@@ -105,18 +106,7 @@ func TestFilterToolsFailsClosed(t *testing.T) {
 	}
 }
 
-const pinnedManifest = `service: agents
-routes:
-  - name: github-mcp
-    match: { path: /mcp }
-    mcp:
-      server: github
-      mode: per_tool
-      tools: [search_issues, create_issue]
-      pins:
-        search_issues: PIN_SEARCH
-        create_issue: PIN_CREATE
-`
+var pinnedManifest = readFixture("manifest/testdata/pinned.manifest.yaml")
 
 func pinnedEngine(t *testing.T, reg prometheus.Registerer, searchPin string) (*Engine, string) {
 	t.Helper()
@@ -130,14 +120,14 @@ func pinnedEngine(t *testing.T, reg prometheus.Registerer, searchPin string) (*E
 	return e, searchPin
 }
 
-func pinnedManifestWith(t *testing.T, searchPin string) *Manifest {
+func pinnedManifestWith(t *testing.T, searchPin string) *manifest.Manifest {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "m.yaml")
 	text := strings.NewReplacer("PIN_SEARCH", searchPin, "PIN_CREATE", pinFor("create_issue")).Replace(pinnedManifest)
 	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	m, err := LoadManifest(path)
+	m, err := manifest.Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,31 +174,8 @@ func TestToolDrift(t *testing.T) {
 	}
 }
 
-func TestManifestPinsRefused(t *testing.T) {
-	good := pinFor("x")
-	for name, pins := range map[string]string{
-		"not a mapping": "[a]",
-		"no prefix":     "{x: " + strings.TrimPrefix(good, mcp.PinPrefix) + "}",
-		"upper hex":     "{x: " + strings.ToUpper(good) + "}",
-		"short":         "{x: sha256:abc}",
-		"duplicate":     "{x: " + good + ", x: " + good + "}",
-		"number":        "{x: 12}",
-	} {
-		path := filepath.Join(t.TempDir(), "m.yaml")
-		text := strings.Replace(pinnedManifest, `      pins:
-        search_issues: PIN_SEARCH
-        create_issue: PIN_CREATE
-`, "      pins: "+pins+"\n", 1)
-		_ = os.WriteFile(path, []byte(text), 0o600)
-		_, err := LoadManifest(path)
-		if err == nil || !strings.Contains(err.Error(), "m.yaml:") || !strings.Contains(err.Error(), "pins") {
-			t.Errorf("%s: %v, want an error naming the file, line and key", name, err)
-		}
-	}
-}
-
 func TestContextShapeKnowsListing(t *testing.T) {
-	m, err := LoadManifests("../examples/mcp/manifest.yaml")
+	m, err := manifest.LoadAll("../examples/mcp/manifest.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

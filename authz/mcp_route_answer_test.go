@@ -4,12 +4,14 @@ import (
 	"context"
 	"slices"
 	"testing"
+
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 )
 
 // TestMCPDenialKeepsID: a denial of a body that had a request id answers
 // that id, never "id": null, whatever denied it.
 func TestMCPDenialKeepsID(t *testing.T) {
-	m, err := LoadManifest("testdata/mcp.manifest.yaml")
+	m, err := manifest.Load("testdata/mcp.manifest.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package authz
 
 import (
 	"context"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/internal/jsonw"
 	"io"
 	"log/slog"
@@ -31,7 +32,7 @@ func benchCheckMCP(b *testing.B, e *Engine, suffix string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	big, err := ParseManifest("mcp.manifest.yaml", []byte(strings.Replace(string(m), "max_body_bytes: 2048", "max_body_bytes: 65536", 1)))
+	big, err := manifest.Parse("mcp.manifest.yaml", []byte(strings.Replace(string(m), "max_body_bytes: 2048", "max_body_bytes: 65536", 1)))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/cedar-policy/cedar-go/types"
 
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/authz/mcp"
 	"github.com/tollgate-authz/tollgate/identity"
 )
@@ -19,7 +20,7 @@ import (
 type mcpCall struct {
 	id   *identity.Identity
 	dl   *delegated // the subject the caller acts for, or nil
-	rt   *route
+	rt   *manifest.Rule
 	vals []string
 	path string
 	now  time.Time
@@ -31,7 +32,7 @@ type mcpCall struct {
 // decideMCP authorizes every JSON-RPC message of an MCP request; the first
 // denied message denies the whole request.
 func (e *Engine) decideMCP(ctx context.Context, r *Request, d *Decision, st *checkState, c *mcpCall) {
-	mr := c.rt.mcp
+	mr := c.rt.MCPRule()
 	d.MCP = &MCPInfo{ID: "null", RPCCode: mcp.CodeInvalidRequest}
 	st.mcp.index = -1
 	if code, reason := bodyProblem(r, mr.MaxBodyBytes); reason != "" {
@@ -90,9 +91,9 @@ func answerIDs(info *MCPInfo, batch bool, ids []json.RawMessage, answered bool) 
 
 // mcpMessage authorizes one message.
 func (e *Engine) mcpMessage(d *Decision, st *checkState, c *mcpCall, m *mcp.Message) bool {
-	mr := c.rt.mcp
-	t := mr.target(m, c.vals)
-	if t.verdict != mcpPolicy {
+	mr := c.rt.MCPRule()
+	t := mr.Target(m, c.vals)
+	if t.Verdict != manifest.VerdictPolicy {
 		// Policies that allowed earlier elements did not decide this.
 		d.Policies = nil
 		if m.Response {
@@ -102,13 +103,13 @@ func (e *Engine) mcpMessage(d *Decision, st *checkState, c *mcpCall, m *mcp.Mess
 		}
 		return false
 	}
-	st.action, d.Action, d.Resource = t.label, uidString(t.action), uidString(t.resource)
+	st.action, d.Action, d.Resource = t.Label, uidString(t.Action), uidString(t.Resource)
 	if m.Method == "tools/call" && e.driftDenied(d, c, m.Tool) {
 		d.Policies = nil
 		return false
 	}
 	c.base["mcp"] = mcpContext(mr, m) // NewRecord copies the map
-	in := assembleFor(c.principal, t.action, t.resource, c.base)
+	in := assembleFor(c.principal, t.Action, t.Resource, c.base)
 	prev := d.Policies
 	applyPolicy(d, st, e.evaluate(in, st, c.dl))
 	if d.Outcome != Allow {
@@ -122,46 +123,10 @@ func (e *Engine) mcpMessage(d *Decision, st *checkState, c *mcpCall, m *mcp.Mess
 	return true
 }
 
-// mcpTarget is how one message is authorized.
-type mcpTarget struct {
-	verdict          mcpVerdict
-	action, resource types.EntityUID
-	label            string // bounded metric label
-}
-
-func (r *mcpRoute) target(m *mcp.Message, vals []string) mcpTarget {
-	if m.Method == "tools/call" {
-		t := mcpTarget{verdict: mcpPolicy, resource: types.NewEntityUID(r.toolType, types.String(r.Server+"/"+m.Tool))}
-		if r.Mode == MCPToolResource {
-			t.action, t.label = r.toolAction, r.Action
-			return t
-		}
-		name := r.ActionPrefix + m.Tool
-		t.action, t.label = types.NewEntityUID("Action", types.String(name)), MCPToolLabel
-		if r.tools[m.Tool] {
-			t.label = name
-		}
-		return t
-	}
-	rule := r.method(m.Method)
-	if m.Response {
-		rule = r.response
-	}
-	if rule == nil {
-		return mcpTarget{verdict: mcpDeny}
-	}
-	t := mcpTarget{verdict: rule.verdict, action: rule.action, label: rule.name}
-	if rule.verdict == mcpPolicy {
-		all := append(slices.Clone(vals), r.Server, m.Method, m.URI, m.Prompt)
-		t.resource = types.NewEntityUID(rule.resType, types.String(renderID(rule.idParts, all)))
-	}
-	return t
-}
-
 // mcpContext is context.mcp: server, method, arguments (an empty record
 // unless tools/call or prompts/get sent some) and, when present, tool,
 // uri and prompt.
-func mcpContext(mr *mcpRoute, m *mcp.Message) types.Record {
+func mcpContext(mr *manifest.MCPRule, m *mcp.Message) types.Record {
 	args := m.Arguments
 	if args.Len() == 0 {
 		args = types.NewRecord(types.RecordMap{})

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 )
 
 // TestMCPArgumentNamesFold: against a tool server that binds arguments
@@ -23,7 +25,7 @@ when { context.mcp has arguments && context.mcp.arguments has repo && context.mc
 		{"exact", Allow},
 		{"fold", Forbidden},
 	} {
-		m, err := ParseManifest("fold.yaml", []byte(strings.Replace(protocolManifest, "      mode: per_tool\n",
+		m, err := manifest.Parse("fold.yaml", []byte(strings.Replace(protocolManifest, "      mode: per_tool\n",
 			"      mode: per_tool\n      argument_names: "+tt.names+"\n", 1)))
 		if err != nil {
 			t.Fatal(err)
@@ -38,7 +40,7 @@ when { context.mcp has arguments && context.mcp.arguments has repo && context.mc
 			t.Errorf("argument_names %s: %v/%s, want %v", tt.names, d.Outcome, d.Code, tt.want)
 		}
 	}
-	if _, err := ParseManifest("fold.yaml", []byte(strings.Replace(protocolManifest, "      mode: per_tool\n",
+	if _, err := manifest.Parse("fold.yaml", []byte(strings.Replace(protocolManifest, "      mode: per_tool\n",
 		"      mode: per_tool\n      argument_names: lower\n", 1))); err == nil || !strings.Contains(err.Error(), "argument_names") {
 		t.Errorf("argument_names: lower gave %v", err)
 	}

@@ -3,22 +3,14 @@ package authz
 import (
 	"context"
 	"slices"
-	"strings"
 	"testing"
+
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 )
 
 // protocolManifest maps no protocol method: each is decided by policy as
 // Action::"mcp:<method>" on McpServer::"<server>".
-const protocolManifest = `service: agents
-routes:
-  - name: github-mcp
-    match: { method: POST, path: /mcp }
-    mcp:
-      server: github
-      mode: per_tool
-      methods:
-        logging/setLevel: deny
-`
+var protocolManifest = readFixture("manifest/testdata/protocol.manifest.yaml")
 
 // protocolBaseline is IAM's baseline permit for the protocol methods.
 const protocolBaseline = `@id("mcp-protocol-baseline")
@@ -32,7 +24,7 @@ permit (
 
 func newProtocolEngine(t *testing.T, policies string) *Engine {
 	t.Helper()
-	m, err := ParseManifest("protocol.yaml", []byte(protocolManifest))
+	m, err := manifest.Parse("protocol.yaml", []byte(protocolManifest))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,27 +35,6 @@ func newProtocolEngine(t *testing.T, policies string) *Engine {
 		t.Fatal(err)
 	}
 	return e
-}
-
-// TestMCPManifestNeverGrants: "allow" in methods or responses let a
-// message through with no Cedar permit; a manifest declares, never grants.
-func TestMCPManifestNeverGrants(t *testing.T) {
-	for _, tt := range []struct{ name, block, key string }{
-		{"method allow", "      methods:\n        initialize: allow\n", "mcp.methods.initialize"},
-		{"pattern allow", "      methods:\n        notifications/*: allow\n", "mcp.methods.notifications/*"},
-		{"responses allow", "      responses: allow\n", "mcp.responses"},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			text := strings.Replace(protocolManifest, "      methods:\n        logging/setLevel: deny\n", tt.block, 1)
-			_, err := ParseManifest("agents.yaml", []byte(text))
-			if err == nil {
-				t.Fatal("a manifest that grants was accepted")
-			}
-			if msg := err.Error(); !strings.Contains(msg, "agents.yaml:") || !strings.Contains(msg, tt.key) || !strings.Contains(msg, "never grants") {
-				t.Fatalf("error %q does not name file, line, key and the rule", msg)
-			}
-		})
-	}
 }
 
 // TestMCPProtocolMethodsArePolicy: initialize, ping, notifications and

@@ -5,6 +5,7 @@ import (
 
 	"github.com/cedar-policy/cedar-go/types"
 
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/authz/mcp"
 )
 
@@ -14,20 +15,20 @@ import (
 // McpServer::"<server>". A denial is a plain HTTP denial: nothing in the
 // request expects a JSON-RPC answer.
 func (e *Engine) decideMCPSession(r *Request, d *Decision, st *checkState, c *mcpCall) {
-	mr := c.rt.mcp
+	mr := c.rt.MCPRule()
 	d.MCP = &MCPInfo{ID: "null", RPCCode: mcp.CodePermissionDenied, NoAnswer: true}
 	st.mcp.index = -1
-	var rule *mcpMethod
+	var rule *manifest.MCPMethod
 	switch r.Method {
 	case "GET":
-		rule = mr.stream
+		rule = mr.Stream()
 	case "DELETE":
-		rule = mr.close
+		rule = mr.Close()
 	default: // HEAD, routed to GET routes: no MCP meaning
 		d.settle(Denied(CodeMCPHTTPMethod, "an MCP endpoint serves GET (stream), POST and DELETE (close), not "+r.Method))
 		return
 	}
-	st.mcp.method = rule.name
+	st.mcp.method = rule.Name()
 	if len(r.Body) > 0 || r.ContentLength > 0 {
 		// A body the upstream may read as a message Tollgate did not decide.
 		d.settle(Denied(CodeMCPUnexpectedBody, "an MCP "+r.Method+" carries no body"))
@@ -43,14 +44,14 @@ func (e *Engine) decideMCPSession(r *Request, d *Decision, st *checkState, c *mc
 		return
 	}
 	defer e.mapper.release(base)
-	resource := types.NewEntityUID(rule.resType, types.String(mr.Server))
-	st.action, d.Action, d.Resource = rule.name, uidString(rule.action), uidString(resource)
+	resource := types.NewEntityUID(rule.ResourceType(), types.String(mr.Server))
+	st.action, d.Action, d.Resource = rule.Name(), uidString(rule.Action()), uidString(resource)
 	base["mcp"] = types.NewRecord(types.RecordMap{
 		"server":    types.String(mr.Server),
-		"method":    types.String(rule.name),
+		"method":    types.String(rule.Name()),
 		"arguments": types.NewRecord(types.RecordMap{}),
 	})
-	in := assembleFor(e.mapper.principals.get(c.id), rule.action, resource, base)
+	in := assembleFor(e.mapper.principals.get(c.id), rule.Action(), resource, base)
 	applyPolicy(d, st, e.evaluate(in, st, c.dl))
 }
 

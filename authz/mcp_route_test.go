@@ -13,6 +13,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/authz/mcp"
 )
 
@@ -20,7 +21,7 @@ const agent = "spiffe://example.org/ns/ai/sa/agent"
 
 func newMCPEngine(t testing.TB, log *bytes.Buffer, reg prometheus.Registerer) *Engine {
 	t.Helper()
-	m, err := LoadManifest("testdata/mcp.manifest.yaml")
+	m, err := manifest.Load("testdata/mcp.manifest.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +150,7 @@ func TestMCPMetricsAndLogBounded(t *testing.T) {
 	e := newMCPEngine(t, &log, reg)
 	e.Check(context.Background(), mcpReq("/mcp", call(1, "attacker_chosen_tool_name", `{"secret":"hunter2"}`)))
 	e.Check(context.Background(), mcpReq("/mcp", call(1, "search_issues", `{}`)))
-	want := map[string]bool{MCPToolLabel: true, "github.search_issues": true}
+	want := map[string]bool{manifest.MCPToolLabel: true, "github.search_issues": true}
 	mfs, err := reg.Gather()
 	if err != nil {
 		t.Fatal(err)
@@ -182,30 +183,5 @@ func TestMCPMetricsAndLogBounded(t *testing.T) {
 	}
 	if strings.Contains(log.String(), "hunter2") {
 		t.Error("argument value logged")
-	}
-}
-
-func TestMCPManifestErrors(t *testing.T) {
-	base := "routes:\n  - match: { method: POST, path: /mcp }\n"
-	tests := []struct{ name, yaml, want string }{
-		{"tools/call in methods", base + "    mcp: { server: s, mode: per_tool, methods: { tools/call: allow } }\n", "tools/call is authorized per tool"},
-		{"bad mode", base + "    mcp: { server: s, mode: all }\n", "mcp.mode"},
-		{"missing server", base + "    mcp: { mode: per_tool }\n", "mcp.server"},
-		{"action with mcp", base + "    action: X\n    mcp: { server: s, mode: per_tool }\n", "remove \"action\""},
-		{"action in per_tool", base + "    mcp: { server: s, mode: per_tool, action: X }\n", "use action_prefix"},
-		{"bad verdict", base + "    mcp: { server: s, mode: per_tool, methods: { ping: maybe } }\n", "must be deny or"},
-		{"bad pattern", base + "    mcp: { server: s, mode: per_tool, methods: { \"notif*\": allow } }\n", "must end in"},
-		{"bad template", base + "    mcp: { server: s, mode: per_tool, methods: { resources/read: { action: R, resource: { type: T, id: \"{nope}\" } } } }\n", "resource.id"},
-		{"bad max", base + "    mcp: { server: s, mode: per_tool, max_body_bytes: -1 }\n", "positive integer"},
-		{"repeated method", base + "    mcp: { server: s, mode: per_tool, methods: { ping: deny, ping: allow } }\n", `duplicate key "ping"`},
-		{"repeated pattern", base + "    mcp: { server: s, mode: per_tool, methods: { \"a/*\": deny, \"a/*\": allow } }\n", `duplicate key "a/*"`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := ParseManifest("m.yaml", []byte(tt.yaml))
-			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "m.yaml:") {
-				t.Fatalf("err = %v, want %q with file:line", err, tt.want)
-			}
-		})
 	}
 }

@@ -5,29 +5,13 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 )
 
 // trickManifest has specific routes next to weaker catch-alls, the shape
 // every parser-differential bypass of issue 8 needs.
-const trickManifest = `
-routes:
-  - name: order
-    match: {method: GET, path: '/orders/{id}'}
-    action: ReadOrder
-    resource: {type: Order, id: "{id}"}
-  - name: admin-users
-    match: {method: GET, path: /admin/users}
-    action: Admin
-    resource: {type: Service, id: admin}
-  - name: mcp
-    match: {method: POST, path: /mcp}
-    action: CallTool
-    resource: {type: Service, id: mcp}
-  - name: catch-all
-    match: {path: '/{rest...}'}
-    action: ReadPublic
-    resource: {type: Page, id: "{rest}"}
-`
+var trickManifest = readFixture("manifest/testdata/tricks.manifest.yaml")
 
 const trickPolicies = `
 @id("everyone") permit (principal, action, resource);
@@ -36,9 +20,9 @@ const trickPolicies = `
 @id("no-tools") forbid (principal, action == Action::"CallTool", resource);
 `
 
-func trickEngine(t *testing.T, manifest string) *Engine {
+func trickEngine(t *testing.T, doc string) *Engine {
 	t.Helper()
-	m, err := ParseManifest("tricks.yaml", []byte(manifest))
+	m, err := manifest.Parse("tricks.yaml", []byte(doc))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,26 +167,8 @@ func TestCaseInsensitiveManifest(t *testing.T) {
 	}
 	// By default paths are matched exactly, and a case variant that another
 	// folding would route elsewhere is refused.
-	if got, err := ordersManifest(t).Match("GET", "/Orders/42", false); !errors.Is(err, ErrBadPath) {
+	if got, err := ordersManifest(t).Match("GET", "/Orders/42", false); !errors.Is(err, manifest.ErrBadPath) {
 		t.Fatalf("got %+v, %v", got, err)
-	}
-}
-
-func TestPathCaseKeyValidated(t *testing.T) {
-	for _, tt := range []struct{ doc, want string }{
-		{"path_case: Insensitive\n", `tricks.yaml:1: path_case: must be "sensitive" or "insensitive"`},
-		{"path_case: [x]\n", "tricks.yaml:1: path_case: expected a string"},
-		{"path_case: insensitive\nroutes:\n  - match: {path: /Admin}\n    action: A\n    resource: {type: T, id: a}\n" +
-			"  - match: {path: /admin}\n    action: A\n    resource: {type: T, id: a}\n", "tricks.yaml:6"},
-	} {
-		doc := tt.doc
-		if !strings.Contains(doc, "routes:") {
-			doc += trickManifest
-		}
-		_, err := ParseManifest("tricks.yaml", []byte(doc))
-		if err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("%q: err = %v, want %q", tt.doc, err, tt.want)
-		}
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/cedar-policy/cedar-go/types"
+
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 )
 
 // mcpTool is how an MCP route names a tools/call: Action::"<prefix><tool>"
@@ -17,13 +19,13 @@ type mcpTool struct {
 	toolType types.EntityType
 }
 
-func mcpTools(m *Manifest) []mcpTool {
+func mcpTools(m *manifest.Manifest) []mcpTool {
 	var out []mcpTool
-	for _, r := range m.routes {
-		if mr := r.mcp; mr != nil {
-			t := mcpTool{server: mr.Server, toolType: mr.toolType}
-			if mr.Mode == MCPToolResource {
-				t.action = mr.toolAction
+	for _, r := range m.Rules() {
+		if mr := r.MCPRule(); mr != nil {
+			t := mcpTool{server: mr.Server, toolType: mr.ToolEntityType()}
+			if mr.Mode == manifest.MCPToolResource {
+				t.action = mr.ToolAction()
 			} else {
 				t.prefix = mr.ActionPrefix
 			}

@@ -12,6 +12,7 @@ import (
 	"github.com/cedar-policy/cedar-go/x/exp/schema"
 	"github.com/spiffe/go-spiffe/v2/spiffeid"
 
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/policy"
 )
 
@@ -98,7 +99,7 @@ func TestEnforcementPointShape(t *testing.T) {
 	if err := CheckPolicies(snap, PolicyCheck{Manifest: ordersManifest(t)}); err != nil {
 		t.Fatalf("policies reading context.enforcement_point: %v", err)
 	}
-	m, err := ParseManifest("m.yaml", []byte("routes:\n  - name: r\n    match: { path: /x }\n    action: A\n    resource: { type: Order, id: x }\n"))
+	m, err := manifest.Parse("m.yaml", []byte("routes:\n  - name: r\n    match: { path: /x }\n    action: A\n    resource: { type: Order, id: x }\n"))
 	if err != nil {
 		t.Fatal(err)
 	}

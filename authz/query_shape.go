@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/cedar-policy/cedar-go/types"
+
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 )
 
 // queryShape is what a Query may name: the actions and resource types the
@@ -17,7 +19,7 @@ import (
 // the same description as the policy shape check (ContextShape), so a
 // query can only build a request the policies were checked against.
 type queryShape struct {
-	manifest *Manifest
+	manifest *manifest.Manifest
 	actions  map[types.EntityUID]string // action -> metric label
 	prefixes []string                   // MCP per_tool action prefixes
 	resTypes map[types.EntityType]bool
@@ -37,17 +39,17 @@ func (e *Engine) queryShape() *queryShape {
 	return qs
 }
 
-func newQueryShape(m *Manifest, signals []Signal) *queryShape {
+func newQueryShape(m *manifest.Manifest, signals []Signal) *queryShape {
 	qs := &queryShape{manifest: m, actions: map[types.EntityUID]string{}, resTypes: map[types.EntityType]bool{}}
 	sh := ContextShape(PolicyCheck{Manifest: m, NoConfig: true})
 	hasMCP := false
-	for _, r := range m.routes {
-		if r.mcp != nil {
+	for _, r := range m.Rules() {
+		if r.MCPRule() != nil {
 			hasMCP = true
 			continue
 		}
-		qs.actions[r.action] = r.Action
-		qs.resTypes[r.resType] = true
+		qs.actions[r.CedarAction()] = r.Action
+		qs.resTypes[r.ResourceType()] = true
 	}
 	for a := range sh.Actions {
 		if _, ok := qs.actions[a]; !ok {
@@ -82,7 +84,7 @@ func (qs *queryShape) action(name string) (types.EntityUID, string, error) {
 	if uid.Type == "Action" {
 		for _, p := range qs.prefixes {
 			if strings.HasPrefix(string(uid.ID), p) && len(uid.ID) > len(p) {
-				return uid, MCPToolLabel, nil
+				return uid, manifest.MCPToolLabel, nil
 			}
 		}
 	}

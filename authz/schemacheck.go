@@ -8,6 +8,8 @@ import (
 
 	"github.com/cedar-policy/cedar-go/types"
 	"github.com/cedar-policy/cedar-go/x/exp/schema/resolved"
+
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 )
 
 // ErrManifestSchema is wrapped by every *SchemaMismatchError: a manifest
@@ -45,37 +47,30 @@ const never = "requests on this route could never be authorized: "
 // mcpRoute.schemaActions); a protocol action Action::"mcp:<method>" only
 // when the schema declares it. All problems are returned together (errors.Join). A nil schema or
 // manifest checks nothing.
-func CheckManifest(m *Manifest, s *resolved.Schema, signals []Signal, jwtClaims []string) error {
+func CheckManifest(m *manifest.Manifest, s *resolved.Schema, signals []Signal, jwtClaims []string) error {
 	return checkManifest(m, s, mapperContext(signals, jwtClaims, nil, false))
 }
 
 // checkManifest is CheckManifest against the context provided.
-func checkManifest(m *Manifest, s *resolved.Schema, provided map[string]ctxAttr) error {
+func checkManifest(m *manifest.Manifest, s *resolved.Schema, provided map[string]ctxAttr) error {
 	if m == nil || s == nil {
 		return nil
 	}
 	var errs []error
-	for _, r := range m.routes {
-		if r.mcp != nil {
+	for _, r := range m.Rules() {
+		if r.MCPRule() != nil {
 			errs = append(errs, checkMCPRoute(m, r, s, provided)...)
 			continue
 		}
-		if r.action.Type == "" {
+		if r.CedarAction().Type == "" {
 			continue
 		}
-		for _, msg := range checkAction(r.action, r.resType, s, provided) {
-			errs = append(errs, &SchemaMismatchError{File: routeFile(m, r), Line: r.Line,
-				Route: r.Name, Action: r.action.String(), Msg: msg})
+		for _, msg := range checkAction(r.CedarAction(), r.ResourceType(), s, provided) {
+			errs = append(errs, &SchemaMismatchError{File: m.FileOf(r), Line: r.Line,
+				Route: r.Name, Action: r.CedarAction().String(), Msg: msg})
 		}
 	}
 	return errors.Join(errs...)
-}
-
-func routeFile(m *Manifest, r *route) string {
-	if r.File != "" {
-		return r.File
-	}
-	return m.file
 }
 
 // checkAction checks that action exists, applies to Workload principals

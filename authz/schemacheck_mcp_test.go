@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/cedar-policy/cedar-go/x/exp/schema"
+
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 )
 
 const mcpCheckSchema = `
@@ -48,7 +50,7 @@ func TestCheckManifestMCP(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := ParseManifest("m.yaml", []byte(head+tt.mcp))
+			m, err := manifest.Parse("m.yaml", []byte(head+tt.mcp))
 			if err != nil {
 				t.Fatal(err)
 			}

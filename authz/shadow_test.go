@@ -14,6 +14,7 @@ import (
 	"github.com/cedar-policy/cedar-go/types"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/internal/testutil"
 	"github.com/tollgate-authz/tollgate/policy"
 )
@@ -137,7 +138,7 @@ func TestShadowCannotChangeEnforcement(t *testing.T) {
 // shadow; the disagreement's action label is bounded like the decision
 // metric's, and the enforced answer stands.
 func TestShadowMCP(t *testing.T) {
-	m, err := LoadManifest("testdata/mcp.manifest.yaml")
+	m, err := manifest.Load("testdata/mcp.manifest.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,13 +6,14 @@ import (
 
 	"github.com/cedar-policy/cedar-go/types"
 
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/policy"
 )
 
 // PolicyCheck is what a policy version is checked against before Tollgate
 // serves it or IAM's tools pass it.
 type PolicyCheck struct {
-	Manifest  *Manifest // nil: no manifests known (offline tools only)
+	Manifest  *manifest.Manifest // nil: no manifests known (offline tools only)
 	Signals   []Signal
 	JWTClaims []string
 	// Delegation is what subject tokens add to the context; nil when
@@ -54,14 +55,14 @@ func ContextShape(c PolicyCheck) *policy.Shape {
 			sh.EntityTypes[cmp.Or(d.EntityType, DefaultSubjectType)] = true
 		}
 		sh.Actions = map[types.EntityUID]bool{}
-		for _, r := range m.routes {
-			if r.mcp != nil {
+		for _, r := range m.Rules() {
+			if r.MCPRule() != nil {
 				hasMCP = true
-				addMCPShape(sh, r.mcp)
+				addMCPShape(sh, r.MCPRule())
 				continue
 			}
-			sh.Actions[r.action] = true
-			sh.EntityTypes[r.resType] = true
+			sh.Actions[r.CedarAction()] = true
+			sh.EntityTypes[r.ResourceType()] = true
 		}
 	}
 	if !c.NoConfig {
@@ -71,31 +72,19 @@ func ContextShape(c PolicyCheck) *policy.Shape {
 }
 
 // addMCPShape adds the actions and resource types an MCP route produces.
-func addMCPShape(sh *policy.Shape, r *mcpRoute) {
-	sh.EntityTypes[r.toolType] = true
-	if r.Mode == MCPToolResource {
-		sh.Actions[r.toolAction] = true
+func addMCPShape(sh *policy.Shape, r *manifest.MCPRule) {
+	sh.EntityTypes[r.ToolEntityType()] = true
+	if r.Mode == manifest.MCPToolResource {
+		sh.Actions[r.ToolAction()] = true
 	} else {
 		sh.ActionPrefixes = append(sh.ActionPrefixes, r.ActionPrefix)
 	}
-	add := func(m *mcpMethod) {
-		if m != nil && m.verdict == mcpPolicy {
-			sh.Actions[m.action] = true
-			sh.EntityTypes[m.resType] = true
+	for _, m := range r.MethodRules() {
+		if m.Policy() {
+			sh.Actions[m.Action()] = true
+			sh.EntityTypes[m.ResourceType()] = true
 		}
 	}
-	for _, m := range r.exact {
-		add(m)
-	}
-	for _, p := range r.prefixes {
-		add(p.m)
-	}
-	for _, m := range r.protocol {
-		add(m)
-	}
-	add(r.response)
-	add(r.stream)
-	add(r.close)
 }
 
 func shapeAttr(a ctxAttr) *policy.Attr {

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/cedar-policy/cedar-go/types"
+
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 )
 
 // The shape the policy check uses and the context the mapper builds come
@@ -49,7 +51,7 @@ func shapeType(v types.Value) string {
 }
 
 func TestContextShapeFromConfigAndManifests(t *testing.T) {
-	m, err := LoadManifests("../examples/mcp/manifest.yaml")
+	m, err := manifest.LoadAll("../examples/mcp/manifest.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,8 +69,8 @@ func TestContextShapeFromConfigAndManifests(t *testing.T) {
 	// Every action an MCP route can produce is in the shape, including the
 	// protocol methods it does not map and client responses, so IAM's
 	// baseline permit for them is never refused as unknown.
-	for _, a := range []string{"ListTools", "ReadResource", MCPProtocolPrefix + "initialize",
-		MCPProtocolPrefix + "notifications/initialized", MCPResponseAction} {
+	for _, a := range []string{"ListTools", "ReadResource", manifest.MCPProtocolPrefix + "initialize",
+		manifest.MCPProtocolPrefix + "notifications/initialized", manifest.MCPResponseAction} {
 		if !sh.Actions[types.NewEntityUID("Action", types.String(a))] {
 			t.Errorf("MCP method action %s missing from %v", a, sh.Actions)
 		}
@@ -83,12 +85,12 @@ func TestContextShapeFromConfigAndManifests(t *testing.T) {
 // GET and DELETE and of the 2026-07-28 protocol methods are ones requests
 // can have, so IAM's baseline naming them passes the policy checks.
 func TestContextShapeKnowsSessionActions(t *testing.T) {
-	m, err := LoadManifests("../examples/mcp/manifest.yaml")
+	m, err := manifest.LoadAll("../examples/mcp/manifest.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	sh := ContextShape(PolicyCheck{Manifest: m, NoConfig: true})
-	for _, a := range []string{MCPStreamAction, MCPCloseAction, MCPResponseAction, "mcp:server/discover", "mcp:subscriptions/listen"} {
+	for _, a := range []string{manifest.MCPStreamAction, manifest.MCPCloseAction, manifest.MCPResponseAction, "mcp:server/discover", "mcp:subscriptions/listen"} {
 		if !sh.Actions[types.NewEntityUID("Action", types.String(a))] {
 			t.Errorf("the shape does not know Action::%q", a)
 		}

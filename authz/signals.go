@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/cedar-policy/cedar-go/types"
+
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 )
 
 // Signal copies one runtime value from the request into the Cedar
@@ -56,7 +58,7 @@ func validateSignals(sigs []Signal) ([]Signal, error) {
 	seen := map[string]bool{}
 	for i, s := range sigs {
 		switch {
-		case !isIdent(s.Name):
+		case !manifest.IsIdent(s.Name):
 			return nil, fmt.Errorf("signals[%d]: name %q must be letters, digits and _", i, s.Name)
 		case isReservedContextKey(s.Name) || seen[s.Name]:
 			return nil, fmt.Errorf("signals[%d]: name %q is reserved or used twice", i, s.Name)

@@ -15,6 +15,7 @@ import (
 	"github.com/spiffe/go-spiffe/v2/spiffeid"
 
 	"github.com/tollgate-authz/tollgate/authz"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/identity"
 	"github.com/tollgate-authz/tollgate/internal/jsonw"
 	"github.com/tollgate-authz/tollgate/internal/testca"
@@ -48,7 +49,7 @@ func benchEngine(b testing.TB, ca *testca.CA) *authz.Engine {
 	}
 	store := policy.NewStore(nil)
 	store.Swap(snap)
-	m, err := authz.LoadManifest(quickstart + "manifest.yaml")
+	m, err := manifest.Load(quickstart + "manifest.yaml")
 	if err != nil {
 		b.Fatal(err)
 	}

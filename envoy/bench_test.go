@@ -12,6 +12,7 @@ import (
 	"github.com/spiffe/go-spiffe/v2/spiffeid"
 
 	"github.com/tollgate-authz/tollgate/authz"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/identity"
 	"github.com/tollgate-authz/tollgate/internal/adminui"
 	"github.com/tollgate-authz/tollgate/internal/jsonw"
@@ -41,7 +42,7 @@ func benchServer(b *testing.B, ca *testca.CA, w io.Writer, tail authz.DecisionTa
 	}
 	store := policy.NewStore(nil)
 	store.Swap(snap)
-	m, err := authz.LoadManifest(quickstart + "manifest.yaml")
+	m, err := manifest.Load(quickstart + "manifest.yaml")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/cedar-policy/cedar-go/types"
 
 	"github.com/tollgate-authz/tollgate/authz"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/identity"
 	"github.com/tollgate-authz/tollgate/identity/subject"
 	"github.com/tollgate-authz/tollgate/internal/config"
@@ -35,7 +36,7 @@ func TestDelegationExample(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := cfg.Identity.Delegation
-	m, err := authz.LoadManifests(cfg.Manifests...)
+	m, err := manifest.LoadAll(cfg.Manifests...)
 	if err != nil {
 		t.Fatal(err)
 	}

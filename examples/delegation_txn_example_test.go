@@ -10,6 +10,7 @@ import (
 	"github.com/spiffe/go-spiffe/v2/spiffeid"
 
 	"github.com/tollgate-authz/tollgate/authz"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/identity"
 	"github.com/tollgate-authz/tollgate/identity/subject"
 	"github.com/tollgate-authz/tollgate/internal/config"
@@ -28,7 +29,7 @@ func TestDelegationTxnExample(t *testing.T) {
 		t.Fatal(err)
 	}
 	d, x := cfg.Identity.Delegation, cfg.Identity.Delegation.TxnToken
-	m, err := authz.LoadManifests(cfg.Manifests...)
+	m, err := manifest.LoadAll(cfg.Manifests...)
 	if err != nil {
 		t.Fatal(err)
 	}

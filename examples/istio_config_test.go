@@ -31,6 +31,7 @@ import (
 	securityv1beta1 "istio.io/api/security/v1beta1"
 
 	"github.com/tollgate-authz/tollgate/authz"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/envoy"
 	"github.com/tollgate-authz/tollgate/identity"
 	"github.com/tollgate-authz/tollgate/internal/config"
@@ -65,7 +66,7 @@ type istioExample struct {
 	mesh     *meshv1alpha1.MeshConfig
 	objects  []k8sObject
 	cfg      *config.Config
-	manifest *authz.Manifest
+	manifest *manifest.Manifest
 	policies *policy.Snapshot
 }
 
@@ -129,7 +130,7 @@ func (x *istioExample) add(path string) error {
 	case "manifest.yaml":
 		// Loaded through tollgate.yaml's manifests: list (addTollgate);
 		// here only on its own, so a broken manifest names itself.
-		_, err := authz.LoadManifests(path)
+		_, err := manifest.LoadAll(path)
 		return err
 	}
 	obj, err := decodeK8sObject(path, raw)
@@ -154,7 +155,7 @@ func (x *istioExample) addTollgate(path string) error {
 	if err != nil {
 		return fmt.Errorf("%s: policy.dir: %w", path, err)
 	}
-	m, err := authz.LoadManifests(cfg.Manifests...)
+	m, err := manifest.LoadAll(cfg.Manifests...)
 	if err != nil {
 		return fmt.Errorf("%s: manifests: %w", path, err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/spiffe/go-spiffe/v2/spiffeid"
 
 	"github.com/tollgate-authz/tollgate/authz"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/identity"
 )
 
@@ -25,7 +26,7 @@ func TestEventsAuthZEN(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := authz.LoadManifest("../testdata/orders.manifest.yaml")
+	m, err := manifest.Load("../testdata/orders.manifest.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/spiffe/go-spiffe/v2/spiffeid"
 
 	"github.com/tollgate-authz/tollgate/authz"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/identity"
 	"github.com/tollgate-authz/tollgate/policy"
 )
@@ -37,9 +38,9 @@ func (trustProxy) Verify(_ context.Context, c identity.Credentials) (identity.Id
 }
 
 // engine is a real authz.Engine whose decision log is an OCSF Handler.
-func engine(t *testing.T, manifest string, pol authz.Policies, out *bytes.Buffer) *authz.Engine {
+func engine(t *testing.T, manifestPath string, pol authz.Policies, out *bytes.Buffer) *authz.Engine {
 	t.Helper()
-	m, err := authz.LoadManifest(manifest)
+	m, err := manifest.Load(manifestPath)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/tollgate-authz/tollgate/authz"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 )
 
 // failedInputs is a failure of the offline tools with the inputs at fault
@@ -50,7 +51,7 @@ func blame(err error, what string) string {
 // against the manifests and config: a route that does not fit the schema
 // is the manifest's fault (authz.ErrManifestSchema), anything else the
 // policies' (read together with the manifests and config).
-func checkBlame(err error, dir string, m *authz.Manifest) []string {
+func checkBlame(err error, dir string, m *manifest.Manifest) []string {
 	manifest, policies := false, false
 	for _, e := range flattenErrs(err) {
 		if errors.Is(e, authz.ErrManifestSchema) {

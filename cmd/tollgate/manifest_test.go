@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tollgate-authz/tollgate/authz"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/authz/mcp"
 )
 
@@ -32,11 +32,11 @@ func TestManifestPin(t *testing.T) {
 			t.Fatalf("%s: printed\n%s", name, out)
 		}
 		block := strings.ReplaceAll(out[strings.Index(out, "pins:"):], "\n  ", "\n        ")
-		manifest := "service: s\nroutes:\n  - name: m\n    match: { path: /mcp }\n    mcp:\n      server: github\n      mode: per_tool\n      " + block
+		doc := "service: s\nroutes:\n  - name: m\n    match: { path: /mcp }\n    mcp:\n      server: github\n      mode: per_tool\n      " + block
 		mpath := filepath.Join(dir, "manifest.yaml")
-		_ = os.WriteFile(mpath, []byte(manifest), 0o600)
-		if _, err := authz.LoadManifest(mpath); err != nil {
-			t.Fatalf("the printed block does not load: %v\n%s", err, manifest)
+		_ = os.WriteFile(mpath, []byte(doc), 0o600)
+		if _, err := manifest.Load(mpath); err != nil {
+			t.Fatalf("the printed block does not load: %v\n%s", err, doc)
 		}
 	}
 }

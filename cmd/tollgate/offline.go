@@ -14,6 +14,7 @@ import (
 	"github.com/spiffe/go-spiffe/v2/spiffeid"
 
 	"github.com/tollgate-authz/tollgate/authz"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/identity"
 	"github.com/tollgate-authz/tollgate/internal/config"
 	"github.com/tollgate-authz/tollgate/internal/server"
@@ -38,7 +39,7 @@ func (p *policyFlags) register(fs *flag.FlagSet) {
 // exactly as serve checks them.
 type offlineEnv struct {
 	snap     *policy.Snapshot
-	manifest *authz.Manifest // nil when no manifest was given
+	manifest *manifest.Manifest // nil when no manifest was given
 	signals  []authz.Signal
 	claims   []string
 	deleg    *authz.DelegationContext // identity.delegation's context, for the policy checks
@@ -77,7 +78,7 @@ func loadOffline(dir string, pf *policyFlags) (*offlineEnv, error) {
 	snap, perr := loadSource(dir, policy.Options{MaxExceptionWindow: pf.window, AllowEmpty: allowEmpty})
 	var merr error
 	if len(manifests) > 0 {
-		env.manifest, merr = authz.LoadManifests(manifests...)
+		env.manifest, merr = manifest.LoadAll(manifests...)
 	}
 	if err := errors.Join(perr, merr); err != nil {
 		return nil, inputsFailed(err, failedName(perr, "policies "+dir), failedName(merr, "manifests"))

@@ -16,6 +16,7 @@ import (
 	"google.golang.org/grpc/test/bufconn"
 
 	"github.com/tollgate-authz/tollgate/authz"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/envoy"
 )
 
@@ -69,7 +70,7 @@ func fiftyTools() string {
 func gatewayEngine(b *testing.B) *authz.Engine {
 	b.Helper()
 	e := exampleEngine(b) // examples/mcp manifest (no pins) and policies
-	m, err := authz.LoadManifests("../../examples/mcp/manifest.yaml")
+	m, err := manifest.LoadAll("../../examples/mcp/manifest.yaml")
 	if err != nil {
 		b.Fatal(err)
 	}

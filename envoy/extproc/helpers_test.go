@@ -16,6 +16,7 @@ import (
 	"google.golang.org/protobuf/types/known/structpb"
 
 	"github.com/tollgate-authz/tollgate/authz"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/identity"
 	"github.com/tollgate-authz/tollgate/policy"
 )
@@ -40,7 +41,7 @@ func (peerIdentifier) Verify(_ context.Context, c identity.Credentials) (identit
 // exampleEngine is a real engine with examples/mcp's manifest and policies.
 func exampleEngine(t testing.TB) *authz.Engine {
 	t.Helper()
-	m, err := authz.LoadManifests("../../examples/mcp/manifest.yaml")
+	m, err := manifest.LoadAll("../../examples/mcp/manifest.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

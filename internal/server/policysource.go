@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/tollgate-authz/tollgate/authz"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/internal/config"
 	"github.com/tollgate-authz/tollgate/policy"
 	"github.com/tollgate-authz/tollgate/policy/bundle"
@@ -29,7 +30,7 @@ const expiryRefreshMax = 5 * time.Second
 type policySource struct {
 	store         *policy.Store
 	src           policy.Source
-	manifest      *authz.Manifest
+	manifest      *manifest.Manifest
 	signals       []authz.Signal
 	claims        []string
 	deleg         *authz.DelegationContext
@@ -55,7 +56,7 @@ func newPolicySource(ctx context.Context, cfg *config.Config, logger *slog.Logge
 		s.claims = cfg.Identity.JWT.Claims
 	}
 	s.deleg = DelegationContext(cfg.Identity.Delegation)
-	if s.manifest, err = authz.LoadManifests(cfg.Manifests...); err != nil {
+	if s.manifest, err = manifest.LoadAll(cfg.Manifests...); err != nil {
 		return nil, err
 	}
 	if b := cfg.Policy.Bundle; b != nil {

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tollgate-authz/tollgate/authz"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/test/internal/harness"
 )
 
@@ -128,11 +128,11 @@ func runPathTricks(t *testing.T, e *env) {
 			if !reached {
 				return
 			}
-			authorized, err := authz.NormalizePath(tr.target)
+			authorized, err := manifest.NormalizePath(tr.target)
 			if err != nil {
 				t.Fatalf("upstream asked for %q, but Tollgate refuses %q (%v): the proxy forwarded a refused path", uris, tr.target, err)
 			}
-			served, err := authz.NormalizePath(uris[0])
+			served, err := manifest.NormalizePath(uris[0])
 			if len(uris) != 1 || err != nil || served != authorized {
 				t.Fatalf("Tollgate authorized %q for %q, the upstream was asked for %q (%v)", authorized, tr.target, uris, err)
 			}

@@ -9,7 +9,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/tollgate-authz/tollgate/authz"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/internal/config"
 	"github.com/tollgate-authz/tollgate/policy"
 )
@@ -27,7 +27,7 @@ func TestKubernetesExample(t *testing.T) {
 	if cfg.Identity.WorkloadAPI == nil || cfg.Listen.MTLS == nil {
 		t.Fatal("the Kubernetes example must take bundles from the Workload API and require mTLS from Envoy")
 	}
-	if _, err := authz.LoadManifest(filepath.Join(dir, "manifest.yaml")); err != nil {
+	if _, err := manifest.Load(filepath.Join(dir, "manifest.yaml")); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := policy.LoadDir(filepath.Join(dir, "policies"), policy.Options{}); err != nil {

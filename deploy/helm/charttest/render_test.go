@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tollgate-authz/tollgate/authz"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/internal/config"
 	"github.com/tollgate-authz/tollgate/policy"
 	corev1 "k8s.io/api/core/v1"
@@ -102,7 +102,7 @@ func loadRendered(t *testing.T, objs objects) *config.Config {
 	if cfg.Policy.Dir != "/etc/tollgate-policies" || !cfg.Policy.RequireSchema {
 		t.Errorf("policy dir %q, require_schema %v", cfg.Policy.Dir, cfg.Policy.RequireSchema)
 	}
-	if _, err := authz.LoadManifests(cfg.Manifests...); err != nil {
+	if _, err := manifest.LoadAll(cfg.Manifests...); err != nil {
 		t.Error(err)
 	}
 	if _, err := policy.LoadDir(filepath.Join(dir, "authz-tollgate-policies"), policy.Options{}); err != nil {
