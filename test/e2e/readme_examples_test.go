@@ -90,6 +90,17 @@ func TestMCPREADMEAsWritten(t *testing.T) {
 		"ALLOW ", "policies=[cleanup-agent-deletes]")
 }
 
+// TestMCPGatewayREADMEAsWritten runs examples/mcp-gateway/README.md's
+// validate, its server (in the background: Envoy itself is not installed
+// here, its config is checked against Envoy's protos by examples/), and
+// the pinning command.
+func TestMCPGatewayREADMEAsWritten(t *testing.T) {
+	out := readmeRun{example: "mcp-gateway", sections: []string{"## Try it", "## Pinning tool definitions"},
+		background: map[int]string{1: "http://127.0.0.1:9992/readyz"}, tools: []string{"curl"},
+		addrs: []string{"127.0.0.1:9991", "127.0.0.1:9992"}, timeout: 60 * time.Second}.run(t)
+	wantInOrder(t, out, "ok: examples/mcp-gateway/policies", "4 policies", "policies checked against the context", "4 tools", "pins:", `"search_issues": sha256:8f94bc9b`)
+}
+
 // TestGovernanceREADMEAsWritten runs examples/governance/README.md's
 // sections 1 to 4 as written: key generation, validate (a pass, and the
 // mistake it shows), the suites, coverage, explain, CI, then a signed
@@ -190,7 +201,7 @@ func TestToolServerREADMEAsWritten(t *testing.T) {
 // readmeTests are the examples whose README commands a test above runs;
 // notRunnable the ones that need what no test machine has, and why.
 var (
-	readmeTests = []string{"caddy", "delegation", "envoy", "governance", "mcp", "nginx", "observability",
+	readmeTests = []string{"caddy", "delegation", "envoy", "governance", "mcp", "mcp-gateway", "nginx", "observability",
 		"quickstart", "spire", "toolserver"}
 	notRunnable = map[string]string{
 		"kubernetes": "needs a cluster with SPIRE; its files are checked by examples/ and deploy/helm/charttest",
