@@ -80,7 +80,7 @@ var grafanaVars = strings.NewReplacer(`$job`, `.+`, `$__rate_interval`, `1m`)
 func TestDashboardQueriesReturnSeries(t *testing.T) {
 	targets := dashboardTargets(t)
 	tg, ca := startBundleTollgate(t)
-	prom := startPrometheus(t, tg.AdminAddr)
+	prom := harness.StartPrometheus(t, tg.AdminAddr)
 	frontend := harness.WithCert(ca.NewX509SVID("/ns/shop/sa/frontend").EnvoyLeaf())
 	payments := harness.WithCert(ca.NewX509SVID("/ns/pay/sa/payments").EnvoyLeaf())
 	send := func() {
@@ -93,12 +93,12 @@ func TestDashboardQueriesReturnSeries(t *testing.T) {
 		q := grafanaVars.Replace(target.expr)
 		waitFor(t, 30*time.Second, nil, func() bool {
 			send()
-			return len(prom.query(t, q)) > 0
+			return len(prom.Query(t, q)) > 0
 		}, target.panel+": "+q)
 	}
-	assertNoLeaks(t, prom.query(t, `{__name__=~"tollgate_.+"}`))
+	assertNoLeaks(t, prom.Query(t, `{__name__=~"tollgate_.+"}`))
 	// Denials carry the determining policy, bounded by the loaded @ids.
-	for _, s := range prom.query(t, `tollgate_policy_determining_total`) {
+	for _, s := range prom.Query(t, `tollgate_policy_determining_total`) {
 		switch p := s.Metric["policy"]; p {
 		case "none", "storefront-reads-orders", "payments-manages-orders", "refunds-only-in-prod",
 			"deny-high-risk", "analyst-break-glass":
@@ -106,7 +106,7 @@ func TestDashboardQueriesReturnSeries(t *testing.T) {
 			t.Errorf("policy label %q is not a loaded policy", p)
 		}
 	}
-	if len(prom.query(t, `tollgate_policy_determining_total{policy="refunds-only-in-prod",decision="deny"} > 0`)) != 1 {
+	if len(prom.Query(t, `tollgate_policy_determining_total{policy="refunds-only-in-prod",decision="deny"} > 0`)) != 1 {
 		t.Error("the refund forbid is not counted as the determining policy")
 	}
 }

@@ -50,7 +50,7 @@ type decisionKey struct{ decision, action, code, trustDomain string }
 
 func TestPrometheusScrapesDecisions(t *testing.T) {
 	tg, ca := startTollgate(t)
-	prom := startPrometheus(t, tg.AdminAddr)
+	prom := harness.StartPrometheus(t, tg.AdminAddr)
 	frontend := harness.WithCert(ca.NewX509SVID("/ns/shop/sa/frontend").EnvoyLeaf())
 	payments := harness.WithCert(ca.NewX509SVID("/ns/pay/sa/payments").EnvoyLeaf())
 	hdr := harness.WithHeader("x-custom", secretHeader)
@@ -82,7 +82,7 @@ func TestPrometheusScrapesDecisions(t *testing.T) {
 		got = decisions(t, prom, tg.AdminAddr)
 		return maps.Equal(got, want)
 	}, "tollgate_decisions_total in Prometheus")
-	assertNoLeaks(t, prom.query(t, `{__name__=~"tollgate_.+"}`))
+	assertNoLeaks(t, prom.Query(t, `{__name__=~"tollgate_.+"}`))
 }
 
 func check(p *harness.Proc, method, path string, opts ...harness.ReqOpt) harness.Verdict {
@@ -91,22 +91,22 @@ func check(p *harness.Proc, method, path string, opts ...harness.ReqOpt) harness
 
 // decisions reads tollgate_decisions_total from Prometheus; every series
 // must carry the scrape's job and instance.
-func decisions(t *testing.T, prom *promProc, instance string) map[decisionKey]string {
+func decisions(t *testing.T, prom *harness.Prometheus, instance string) map[decisionKey]string {
 	t.Helper()
 	out := map[decisionKey]string{}
-	for _, s := range prom.query(t, "tollgate_decisions_total") {
+	for _, s := range prom.Query(t, "tollgate_decisions_total") {
 		m := s.Metric
 		if m["job"] != "tollgate" || m["instance"] != instance {
 			t.Fatalf("series %v: want job=tollgate instance=%s", m, instance)
 		}
-		out[decisionKey{m["decision"], m["action"], m["code"], m["trust_domain"]}] = s.value()
+		out[decisionKey{m["decision"], m["action"], m["code"], m["trust_domain"]}] = s.Val()
 	}
 	return out
 }
 
 // assertNoLeaks fails when a label value of any Tollgate series holds a
 // SPIFFE ID, a request path or a header value.
-func assertNoLeaks(t *testing.T, all []series) {
+func assertNoLeaks(t *testing.T, all []harness.Series) {
 	t.Helper()
 	if len(all) == 0 {
 		t.Fatal("no tollgate_* series in Prometheus")
