@@ -2,9 +2,7 @@ package extproc
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"net"
 	"strings"
 	"testing"
@@ -18,38 +16,8 @@ import (
 	"github.com/tollgate-authz/tollgate/authz"
 	"github.com/tollgate-authz/tollgate/authz/manifest"
 	"github.com/tollgate-authz/tollgate/envoy"
+	"github.com/tollgate-authz/tollgate/internal/testutil/noopproc"
 )
-
-// noopProcessor is the baseline: an ext_proc server on the same gRPC stack
-// that answers every message with "continue, unchanged" without reading it.
-type noopProcessor struct {
-	procv3.UnimplementedExternalProcessorServer
-}
-
-func (noopProcessor) Process(s procv3.ExternalProcessor_ProcessServer) error {
-	for {
-		req, err := s.Recv()
-		if errors.Is(err, io.EOF) {
-			return nil // Envoy closed the stream
-		} else if err != nil {
-			return err
-		}
-		var resp procv3.ProcessingResponse
-		switch req.GetRequest().(type) {
-		case *procv3.ProcessingRequest_RequestHeaders:
-			resp.Response = &procv3.ProcessingResponse_RequestHeaders{RequestHeaders: &procv3.HeadersResponse{}}
-		case *procv3.ProcessingRequest_RequestBody:
-			resp.Response = &procv3.ProcessingResponse_RequestBody{RequestBody: &procv3.BodyResponse{}}
-		case *procv3.ProcessingRequest_ResponseHeaders:
-			resp.Response = &procv3.ProcessingResponse_ResponseHeaders{ResponseHeaders: &procv3.HeadersResponse{}}
-		default:
-			resp.Response = &procv3.ProcessingResponse_ResponseBody{ResponseBody: &procv3.BodyResponse{}}
-		}
-		if err := s.Send(&resp); err != nil {
-			return err
-		}
-	}
-}
 
 // fiftyTools is a tools/list result of 50 tools (about 12 KiB): the
 // example server's four and 46 more, each with a description and a schema.
@@ -106,7 +74,7 @@ func BenchmarkExtProcList50(b *testing.B) {
 		name     string
 		register func(*grpc.Server)
 	}{
-		{"noop", func(g *grpc.Server) { procv3.RegisterExternalProcessorServer(g, noopProcessor{}) }},
+		{"noop", func(g *grpc.Server) { procv3.RegisterExternalProcessorServer(g, noopproc.Processor{}) }},
 		{"tollgate", func(g *grpc.Server) {
 			s, err := NewServer(gatewayEngine(b), Options{})
 			if err != nil {

@@ -21,6 +21,7 @@ import (
 
 	"github.com/tollgate-authz/tollgate/envoy"
 	"github.com/tollgate-authz/tollgate/internal/server"
+	"github.com/tollgate-authz/tollgate/internal/testutil/noopproc"
 )
 
 type noop struct {
@@ -53,7 +54,7 @@ func main() {
 	s := grpc.NewServer(opts...)
 	authv3.RegisterAuthorizationServer(s, noop{})
 	if *extproc {
-		procv3.RegisterExternalProcessorServer(s, noopProc{})
+		procv3.RegisterExternalProcessorServer(s, noopproc.Processor{})
 	}
 	go func() {
 		ch := make(chan os.Signal, 1)

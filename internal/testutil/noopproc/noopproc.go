@@ -1,18 +1,23 @@
-package main
+// Package noopproc is the no-op Envoy ext_proc server the benchmarks compare
+// Tollgate's processor with: every message of a stream is answered
+// "continue, unchanged" without being read. test/noopauthz serves it
+// (-extproc) and envoy/extproc's benchmarks run it in process.
+package noopproc
 
 import (
 	"errors"
-	procv3 "github.com/envoyproxy/go-control-plane/envoy/service/ext_proc/v3"
 	"io"
+
+	procv3 "github.com/envoyproxy/go-control-plane/envoy/service/ext_proc/v3"
 )
 
-// noopProc is the ext_proc baseline (-extproc): every message of a stream
-// is answered "continue, unchanged" without being read.
-type noopProc struct {
+// Processor is the no-op ext_proc server.
+type Processor struct {
 	procv3.UnimplementedExternalProcessorServer
 }
 
-func (noopProc) Process(s procv3.ExternalProcessor_ProcessServer) error {
+// Process answers each message of the stream until Envoy closes it.
+func (Processor) Process(s procv3.ExternalProcessor_ProcessServer) error {
 	for {
 		req, err := s.Recv()
 		if errors.Is(err, io.EOF) {
