@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	neturl "net/url"
 	"slices"
 	"strings"
 	"time"
@@ -122,6 +123,7 @@ func keySet(ctx context.Context, url, jwksFile string, client *http.Client, now 
 	if jwksFile != "" {
 		return loadJWKS(jwksFile)
 	}
+	client = secureClient(client)
 	p, err := oidc.NewProvider(oidc.ClientContext(ctx, client), url)
 	if err != nil {
 		return nil, fmt.Errorf("discovery: %w", err)
@@ -131,6 +133,13 @@ func keySet(ctx context.Context, url, jwksFile string, client *http.Client, now 
 	}
 	if err := p.Claims(&meta); err != nil || meta.JWKSURI == "" {
 		return nil, fmt.Errorf("discovery: no jwks_uri")
+	}
+	u, err := neturl.Parse(meta.JWKSURI)
+	if err != nil {
+		return nil, fmt.Errorf("discovery: jwks_uri: %w", err)
+	}
+	if err := secureURL(u); err != nil {
+		return nil, fmt.Errorf("discovery: jwks_uri: %w", err)
 	}
 	return newRemoteKeys(ctx, meta.JWKSURI, client, now)
 }
