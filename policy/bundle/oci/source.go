@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"time"
 
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
@@ -15,6 +16,12 @@ import (
 )
 
 var _ bundle.Source = (*Source)(nil)
+
+// FetchTimeout bounds one Fetch (manifest and both blobs), as the http
+// source's client timeout does: a registry that never answers must not
+// hold a check, and with it the fallback to the last-known-good bundle at
+// start, forever.
+const FetchTimeout = 30 * time.Second
 
 // Options configure a Source or a Push.
 type Options struct {
@@ -77,6 +84,8 @@ func (s *Source) String() string { return s.ref.String() }
 // reports Unchanged without fetching blobs. Otherwise it fetches the two
 // blobs the manifest pins and checks their digests and sizes.
 func (s *Source) Fetch(ctx context.Context, known string) (bundle.Fetched, error) {
+	ctx, cancel := context.WithTimeout(ctx, FetchTimeout)
+	defer cancel()
 	desc, err := s.puller.Get(ctx, s.ref.ref)
 	if err != nil {
 		return bundle.Fetched{}, wrap(classify("manifest", err))
