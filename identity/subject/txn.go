@@ -170,12 +170,12 @@ func peekType(tok string) (string, error) {
 	if len(parts) != 3 {
 		return "", fail(ReasonInvalid, "not a compact JWS")
 	}
-	var h struct {
-		Typ any `json:"typ"`
-	}
-	if !decodeSegment(parts[0], &h) {
+	// A map, not a struct: JOSE member names are case-sensitive, and
+	// encoding/json would take "TYP" or "Typ" for typ.
+	var h map[string]any
+	if !decodeSegment(parts[0], &h) || h == nil {
 		return "", fail(ReasonInvalid, "header is not a base64url JSON object")
 	}
-	typ, _ := h.Typ.(string)
+	typ, _ := h["typ"].(string)
 	return typ, nil
 }

@@ -199,20 +199,20 @@ func peek(tok string) (iss, typ string, err error) {
 	if len(parts) != 3 {
 		return "", "", fail(ReasonInvalid, "not a compact JWS")
 	}
-	var h struct {
-		Typ any `json:"typ"`
-	}
+	// The header as a map: JOSE member names are case-sensitive, and
+	// encoding/json would take "TYP" for typ.
+	var h map[string]any
 	var c struct {
 		Iss any `json:"iss"`
 	}
-	if !decodeSegment(parts[0], &h) || !decodeSegment(parts[1], &c) {
+	if !decodeSegment(parts[0], &h) || h == nil || !decodeSegment(parts[1], &c) {
 		return "", "", fail(ReasonInvalid, "header or payload is not a base64url JSON object")
 	}
 	iss, ok := c.Iss.(string)
 	if !ok || iss == "" {
 		return "", "", fail(ReasonInvalid, "iss is missing or not a string")
 	}
-	typ, _ = h.Typ.(string)
+	typ, _ = h["typ"].(string)
 	return iss, typ, nil
 }
 
