@@ -143,7 +143,7 @@ func (t *TxnVerifier) Verify(ctx context.Context, raw string) (*Subject, error) 
 	}
 	// go-oidc allows nbf five minutes of leeway; a Txn-Token lives for
 	// about that long, so the skew here is TxnClockSkew.
-	if nbf, ok := s.Claims["nbf"].(float64); ok && time.Unix(int64(nbf), 0).After(t.now().Add(TxnClockSkew)) {
+	if nbf, ok := s.Claims["nbf"].(float64); ok && notBefore(nbf, t.now().Add(TxnClockSkew)) {
 		return nil, fail(ReasonNotYet, "txn-token not yet valid")
 	}
 	return s, nil

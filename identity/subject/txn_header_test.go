@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -127,5 +128,58 @@ func TestVerifyTypeMemberCaseSensitive(t *testing.T) {
 	}
 	if _, err := v.Verify(context.Background(), r.sign(t, `{"alg":"ES256","kid":"k1","TYP":"at+jwt"}`)); err == nil || subject.ReasonOf(err) != subject.ReasonInvalid {
 		t.Fatalf("a TYP member and no typ: %v, want refused as invalid", err)
+	}
+}
+
+// signPayload signs payload (raw JSON) under a well-formed Txn-Token header.
+func (r *rawSigner) signPayload(t *testing.T, payload string) string {
+	in := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"ES256","kid":"k1","typ":"txntoken+jwt"}`)) + "." +
+		base64.RawURLEncoding.EncodeToString([]byte(payload))
+	sum := sha256.Sum256([]byte(in))
+	rr, ss, err := ecdsa.Sign(rand.Reader, r.key, sum[:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig := make([]byte, 64)
+	rr.FillBytes(sig[:32])
+	ss.FillBytes(sig[32:])
+	return in + "." + base64.RawURLEncoding.EncodeToString(sig)
+}
+
+// TestVerifyTxnPayloadDifferentials: claim names are case-sensitive, so a
+// payload whose registered claims (read by go-oidc through a
+// case-insensitive struct) differ from what Tollgate's claims map and
+// decision log hold is refused; an nbf too large for int64 is not taken
+// for a time in the past.
+func TestVerifyTxnPayloadDifferentials(t *testing.T) {
+	r := newRawSigner(t)
+	f := filepath.Join(t.TempDir(), "jwks.json")
+	if err := os.WriteFile(f, r.jwks, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	v, err := subject.NewTxn(context.Background(), subject.TxnConfig{JWKSFile: f, Audience: td, Algs: []string{"ES256"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().Unix()
+	body := func(extra string) string {
+		return `{"sub":"alice","txn":"t1","scope":"orders.read","req_wl":"spiffe://example.org/gateway","iat":` +
+			strconv.FormatInt(now, 10) + extra + `}`
+	}
+	exp := `,"exp":` + strconv.FormatInt(now+60, 10)
+	if _, err := v.Verify(context.Background(), r.signPayload(t, body(`,"aud":"`+td+`"`+exp))); err != nil {
+		t.Fatalf("well-formed payload refused: %v", err)
+	}
+	for name, p := range map[string]string{
+		"AUD after aud":    body(`,"aud":"other.org","AUD":"` + td + `"` + exp),
+		"AUD only":         body(`,"AUD":"` + td + `"` + exp),
+		"Exp only":         body(`,"aud":"` + td + `","Exp":` + strconv.FormatInt(now+60, 10)),
+		"nbf beyond int64": body(`,"aud":"` + td + `"` + exp + `,"nbf":1e30`),
+	} {
+		t.Run(name, func(t *testing.T) {
+			if s, err := v.Verify(context.Background(), r.signPayload(t, p)); err == nil {
+				t.Fatalf("accepted as %q", s.ID)
+			}
+		})
 	}
 }

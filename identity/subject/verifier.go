@@ -185,7 +185,7 @@ func (v *Verifier) Verify(ctx context.Context, raw string) (*Subject, error) {
 	if err != nil {
 		return nil, err
 	}
-	if nbf, ok := s.Claims["nbf"].(float64); ok && time.Unix(int64(nbf), 0).After(v.now()) {
+	if nbf, ok := s.Claims["nbf"].(float64); ok && notBefore(nbf, v.now()) {
 		return nil, fail(ReasonNotYet, "token not yet valid")
 	}
 	return s, nil
