@@ -18,6 +18,7 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 
 	"github.com/tollgate-authz/tollgate/identity/subject"
+	"github.com/tollgate-authz/tollgate/internal/testca"
 )
 
 const rawIssuer = "https://tts.example.org"
@@ -181,5 +182,26 @@ func TestVerifyTxnPayloadDifferentials(t *testing.T) {
 				t.Fatalf("accepted as %q", s.ID)
 			}
 		})
+	}
+}
+
+// TestSubjectPathRefusesTxnToken: a Txn-Token in the subject token header
+// would skip the req_wl binding and the lifetime bound of the Txn-Token
+// path (an issuer with no Types accepts any typ), so the subject token
+// verifier refuses typ txntoken+jwt whatever its configuration.
+func TestSubjectPathRefusesTxnToken(t *testing.T) {
+	is := testca.NewIssuer(t)
+	v, err := subject.New(context.Background(), subject.Config{Issuers: []subject.Issuer{{URL: is.URL, Audiences: []string{td}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.Verify(context.Background(), is.TokenWithType("JWT", txnClaims(map[string]any{"azp": "spiffe://example.org/gateway"}))); err != nil {
+		t.Fatalf("a typ JWT subject token refused: %v", err)
+	}
+	for _, typ := range []string{"txntoken+jwt", "application/TxnToken+JWT"} {
+		tok := is.TokenWithType(typ, txnClaims(map[string]any{"azp": "spiffe://example.org/gateway"}))
+		if s, err := v.Verify(context.Background(), tok); err == nil {
+			t.Fatalf("typ %s accepted as a subject token for %q", typ, s.ID)
+		}
 	}
 }

@@ -163,6 +163,11 @@ func (v *Verifier) Verify(ctx context.Context, raw string) (*Subject, error) {
 	if !ok {
 		return nil, fail(ReasonIssuer, "the token's issuer is not configured")
 	}
+	if sameType(typ, TxnType) {
+		// A Txn-Token is bound by req_wl and short-lived only on its own
+		// path (TxnVerifier); as a subject token it would skip both.
+		return nil, fail(ReasonInvalid, "a txn-token is not a subject token")
+	}
 	if len(is.types) > 0 && !slices.ContainsFunc(is.types, func(t string) bool { return sameType(t, typ) }) {
 		return nil, fail(ReasonInvalid, "the token's typ is not an accepted type")
 	}
