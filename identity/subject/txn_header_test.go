@@ -97,6 +97,7 @@ func TestVerifyTxnHeaderAttacks(t *testing.T) {
 		"typ twice":               r.sign(t, `{"alg":"ES256","kid":"k1","typ":"at+jwt","typ":"txntoken+jwt"}`),
 		"typ not a string":        r.sign(t, `{"alg":"ES256","kid":"k1","typ":["txntoken+jwt"]}`),
 		"crit unknown extension":  r.sign(t, `{"alg":"ES256","kid":"k1","typ":"txntoken+jwt","crit":["tollgate-x"],"tollgate-x":1}`),
+		"crit b64 false":          r.sign(t, `{"alg":"ES256","kid":"k1","typ":"txntoken+jwt","b64":false,"crit":["b64"]}`),
 		"alg none":                base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"none","typ":"txntoken+jwt"}`)) + "." + r.payload(t) + ".",
 		"HS256 with the JWKS key": r.hs256(t, `{"alg":"HS256","kid":"k1","typ":"txntoken+jwt"}`, r.jwks),
 	} {
