@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/authn"
@@ -130,11 +131,28 @@ func (s *Source) blob(ctx context.Context, what string, d descriptor) ([]byte, e
 	return data, nil
 }
 
-// classify marks a registry's error answer with bundle.ErrStatus.
+// classify marks a registry's error answer with bundle.ErrStatus, and
+// bounds the registry's text in it (it reaches the log).
 func classify(what string, err error) error {
+	err = boundedText{err}
 	var te *transport.Error
 	if errors.As(err, &te) && te.StatusCode != 0 {
 		return fmt.Errorf("%w: %s: registry answered HTTP %d: %w", bundle.ErrStatus, what, te.StatusCode, err)
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }
+
+// boundedText is err with its message cut to maxErrorText bytes.
+type boundedText struct{ err error }
+
+const maxErrorText = 512
+
+func (b boundedText) Error() string {
+	s := b.err.Error()
+	if len(s) > maxErrorText {
+		return strings.ToValidUTF8(s[:maxErrorText], "") + "... (truncated)"
+	}
+	return s
+}
+
+func (b boundedText) Unwrap() error { return b.err }
