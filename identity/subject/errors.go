@@ -33,6 +33,9 @@ var (
 	ErrConfig  = errors.New("invalid subject verifier configuration")
 	ErrActor   = errors.New("malformed act claim")
 	ErrUnbound = errors.New("token not issued to the calling workload")
+	// ErrInsecureKeys: discovery or the JWKS would be read over plain
+	// http from a host that is not loopback.
+	ErrInsecureKeys = errors.New("issuer keys over an insecure URL")
 )
 
 // ReasonOf returns the reason of a *Error in err's chain, or ReasonInvalid:

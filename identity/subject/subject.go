@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
+	"time"
 )
 
 // MaxActors bounds the act chain; a deeper chain is refused as invalid.
@@ -65,7 +67,38 @@ func decodeClaims(payload []byte) (map[string]any, error) {
 	if err := dec.Decode(&claims); err != nil || claims == nil || dec.More() {
 		return nil, fail(ReasonInvalid, "payload is not a JSON object")
 	}
+	for name := range claims {
+		if r := registeredFold(name); r != "" {
+			return nil, fail(ReasonInvalid, "claim %q is a case variant of %s", truncate(name), r)
+		}
+	}
 	return claims, nil
+}
+
+// registeredFold is the registered claim go-oidc reads (through a
+// case-insensitive struct) that name is a case variant of, or "". Such a
+// member would be checked as that claim while the claims map, Cedar and
+// the decision log hold another value, or none.
+func registeredFold(name string) string {
+	for _, r := range []string{"iss", "sub", "aud", "exp", "nbf", "iat"} {
+		if name != r && strings.EqualFold(name, r) {
+			return r
+		}
+	}
+	return ""
+}
+
+func truncate(s string) string {
+	if len(s) > 16 {
+		return s[:16] + "..."
+	}
+	return s
+}
+
+// notBefore reports whether the nbf claim value is after t; compared as
+// numbers, since an nbf beyond int64 would wrap to the past.
+func notBefore(nbf float64, t time.Time) bool {
+	return nbf > float64(t.Unix())
 }
 
 // actorChain reads act, act.act, ... outermost first.

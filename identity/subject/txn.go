@@ -143,7 +143,7 @@ func (t *TxnVerifier) Verify(ctx context.Context, raw string) (*Subject, error) 
 	}
 	// go-oidc allows nbf five minutes of leeway; a Txn-Token lives for
 	// about that long, so the skew here is TxnClockSkew.
-	if nbf, ok := s.Claims["nbf"].(float64); ok && time.Unix(int64(nbf), 0).After(t.now().Add(TxnClockSkew)) {
+	if nbf, ok := s.Claims["nbf"].(float64); ok && notBefore(nbf, t.now().Add(TxnClockSkew)) {
 		return nil, fail(ReasonNotYet, "txn-token not yet valid")
 	}
 	return s, nil
@@ -170,12 +170,12 @@ func peekType(tok string) (string, error) {
 	if len(parts) != 3 {
 		return "", fail(ReasonInvalid, "not a compact JWS")
 	}
-	var h struct {
-		Typ any `json:"typ"`
-	}
-	if !decodeSegment(parts[0], &h) {
+	// A map, not a struct: JOSE member names are case-sensitive, and
+	// encoding/json would take "TYP" or "Typ" for typ.
+	var h map[string]any
+	if !decodeSegment(parts[0], &h) || h == nil {
 		return "", fail(ReasonInvalid, "header is not a base64url JSON object")
 	}
-	typ, _ := h.Typ.(string)
+	typ, _ := h["typ"].(string)
 	return typ, nil
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	neturl "net/url"
 	"slices"
 	"strings"
 	"time"
@@ -122,6 +123,7 @@ func keySet(ctx context.Context, url, jwksFile string, client *http.Client, now 
 	if jwksFile != "" {
 		return loadJWKS(jwksFile)
 	}
+	client = secureClient(client)
 	p, err := oidc.NewProvider(oidc.ClientContext(ctx, client), url)
 	if err != nil {
 		return nil, fmt.Errorf("discovery: %w", err)
@@ -131,6 +133,13 @@ func keySet(ctx context.Context, url, jwksFile string, client *http.Client, now 
 	}
 	if err := p.Claims(&meta); err != nil || meta.JWKSURI == "" {
 		return nil, fmt.Errorf("discovery: no jwks_uri")
+	}
+	u, err := neturl.Parse(meta.JWKSURI)
+	if err != nil {
+		return nil, fmt.Errorf("discovery: jwks_uri: %w", err)
+	}
+	if err := secureURL(u); err != nil {
+		return nil, fmt.Errorf("discovery: jwks_uri: %w", err)
 	}
 	return newRemoteKeys(ctx, meta.JWKSURI, client, now)
 }
@@ -154,6 +163,11 @@ func (v *Verifier) Verify(ctx context.Context, raw string) (*Subject, error) {
 	if !ok {
 		return nil, fail(ReasonIssuer, "the token's issuer is not configured")
 	}
+	if sameType(typ, TxnType) {
+		// A Txn-Token is bound by req_wl and short-lived only on its own
+		// path (TxnVerifier); as a subject token it would skip both.
+		return nil, fail(ReasonInvalid, "a txn-token is not a subject token")
+	}
 	if len(is.types) > 0 && !slices.ContainsFunc(is.types, func(t string) bool { return sameType(t, typ) }) {
 		return nil, fail(ReasonInvalid, "the token's typ is not an accepted type")
 	}
@@ -176,7 +190,7 @@ func (v *Verifier) Verify(ctx context.Context, raw string) (*Subject, error) {
 	if err != nil {
 		return nil, err
 	}
-	if nbf, ok := s.Claims["nbf"].(float64); ok && time.Unix(int64(nbf), 0).After(v.now()) {
+	if nbf, ok := s.Claims["nbf"].(float64); ok && notBefore(nbf, v.now()) {
 		return nil, fail(ReasonNotYet, "token not yet valid")
 	}
 	return s, nil
@@ -190,20 +204,20 @@ func peek(tok string) (iss, typ string, err error) {
 	if len(parts) != 3 {
 		return "", "", fail(ReasonInvalid, "not a compact JWS")
 	}
-	var h struct {
-		Typ any `json:"typ"`
-	}
+	// The header as a map: JOSE member names are case-sensitive, and
+	// encoding/json would take "TYP" for typ.
+	var h map[string]any
 	var c struct {
 		Iss any `json:"iss"`
 	}
-	if !decodeSegment(parts[0], &h) || !decodeSegment(parts[1], &c) {
+	if !decodeSegment(parts[0], &h) || h == nil || !decodeSegment(parts[1], &c) {
 		return "", "", fail(ReasonInvalid, "header or payload is not a base64url JSON object")
 	}
 	iss, ok := c.Iss.(string)
 	if !ok || iss == "" {
 		return "", "", fail(ReasonInvalid, "iss is missing or not a string")
 	}
-	typ, _ = h.Typ.(string)
+	typ, _ = h["typ"].(string)
 	return iss, typ, nil
 }
 

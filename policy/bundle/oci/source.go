@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
+	"time"
 
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
@@ -15,6 +17,12 @@ import (
 )
 
 var _ bundle.Source = (*Source)(nil)
+
+// FetchTimeout bounds one Fetch (manifest and both blobs), as the http
+// source's client timeout does: a registry that never answers must not
+// hold a check, and with it the fallback to the last-known-good bundle at
+// start, forever.
+const FetchTimeout = 30 * time.Second
 
 // Options configure a Source or a Push.
 type Options struct {
@@ -77,6 +85,8 @@ func (s *Source) String() string { return s.ref.String() }
 // reports Unchanged without fetching blobs. Otherwise it fetches the two
 // blobs the manifest pins and checks their digests and sizes.
 func (s *Source) Fetch(ctx context.Context, known string) (bundle.Fetched, error) {
+	ctx, cancel := context.WithTimeout(ctx, FetchTimeout)
+	defer cancel()
 	desc, err := s.puller.Get(ctx, s.ref.ref)
 	if err != nil {
 		return bundle.Fetched{}, wrap(classify("manifest", err))
@@ -121,11 +131,28 @@ func (s *Source) blob(ctx context.Context, what string, d descriptor) ([]byte, e
 	return data, nil
 }
 
-// classify marks a registry's error answer with bundle.ErrStatus.
+// classify marks a registry's error answer with bundle.ErrStatus, and
+// bounds the registry's text in it (it reaches the log).
 func classify(what string, err error) error {
+	err = boundedText{err}
 	var te *transport.Error
 	if errors.As(err, &te) && te.StatusCode != 0 {
 		return fmt.Errorf("%w: %s: registry answered HTTP %d: %w", bundle.ErrStatus, what, te.StatusCode, err)
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }
+
+// boundedText is err with its message cut to maxErrorText bytes.
+type boundedText struct{ err error }
+
+const maxErrorText = 512
+
+func (b boundedText) Error() string {
+	s := b.err.Error()
+	if len(s) > maxErrorText {
+		return strings.ToValidUTF8(s[:maxErrorText], "") + "... (truncated)"
+	}
+	return s
+}
+
+func (b boundedText) Unwrap() error { return b.err }
