@@ -120,6 +120,12 @@ func contentKind(ct string) (string, bool) {
 	case "text/event-stream":
 		return "sse", true
 	}
+	// Clients that match the type by prefix or substring (the TypeScript
+	// and Python SDKs) would read this body as an MCP message: refuse it.
+	lower := strings.ToLower(ct)
+	if strings.Contains(lower, "application/json") || strings.Contains(lower, "text/event-stream") {
+		return "", false
+	}
 	return "", true
 }
 

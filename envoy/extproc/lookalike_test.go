@@ -1,0 +1,37 @@
+package extproc
+
+import (
+	"testing"
+
+	filterv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/ext_proc/v3"
+)
+
+// TestLookalikeContentTypeReplaced: a Content-Type that is not exactly
+// application/json or text/event-stream, but that a client matching by
+// prefix or substring (the TypeScript and Python SDKs) reads as one, is
+// answered in place of the upstream: its body would reach such a client
+// unfiltered.
+func TestLookalikeContentTypeReplaced(t *testing.T) {
+	c, _ := processor(t, exampleEngine(t), Options{})
+	for _, ct := range []string{
+		"application/json-rpc",
+		"application/jsonl",
+		"text/event-streaming",
+		"text/html; profile=text/event-stream",
+		`text/plain; note="application/json"`,
+		"application/x-ndjson; see=Application/JSON",
+	} {
+		rs := exchange(t, c, reqHeaders(research, filterv3.ProcessingMode_STREAMED), reqBody(listReq),
+			respHeaders("content-type", ct), respBody(listResp, true))
+		last := rs[len(rs)-1]
+		if last.GetImmediateResponse() == nil {
+			t.Errorf("%q: not replaced: %v", ct, last)
+		}
+	}
+	// Other types pass untouched: an HTML error page is not an MCP body.
+	rs := exchange(t, c, reqHeaders(research, filterv3.ProcessingMode_STREAMED), reqBody(listReq),
+		respHeaders("content-type", "text/html; charset=utf-8"), respBody("<p>bad gateway</p>", true))
+	if last := rs[len(rs)-1]; last.GetResponseBody() == nil || last.GetResponseBody().GetResponse().GetBodyMutation() != nil {
+		t.Errorf("text/html was replaced: %v", last)
+	}
+}
