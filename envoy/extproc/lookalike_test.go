@@ -1,6 +1,7 @@
 package extproc
 
 import (
+	"strings"
 	"testing"
 
 	filterv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/ext_proc/v3"
@@ -33,5 +34,20 @@ func TestLookalikeContentTypeReplaced(t *testing.T) {
 		respHeaders("content-type", "text/html; charset=utf-8"), respBody("<p>bad gateway</p>", true))
 	if last := rs[len(rs)-1]; last.GetResponseBody() == nil || last.GetResponseBody().GetResponse().GetBodyMutation() != nil {
 		t.Errorf("text/html was replaced: %v", last)
+	}
+}
+
+// TestBodyWithoutResponseHeadersNotPassed: with response_header_mode SKIP
+// Envoy sends the body without its headers, so Tollgate cannot know how to
+// read it: the body is replaced, never passed unfiltered.
+func TestBodyWithoutResponseHeadersNotPassed(t *testing.T) {
+	c, _ := processor(t, exampleEngine(t), Options{})
+	for _, mode := range []filterv3.ProcessingMode_BodySendMode{filterv3.ProcessingMode_STREAMED, filterv3.ProcessingMode_BUFFERED} {
+		rs := exchange(t, c, reqHeaders(research, mode), reqBody(listReq),
+			respBody(listResp[:40], false), respBody(listResp[40:], true))
+		out := forwarded(t, rs)
+		if strings.Contains(out, "delete_repository") || !strings.Contains(out, `"id":4`) || !strings.Contains(out, "-32603") {
+			t.Errorf("mode %v: forwarded %q", mode, out)
+		}
 	}
 }

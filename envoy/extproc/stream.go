@@ -26,6 +26,8 @@ type stream struct {
 	reqBody   []byte
 	reqIDs    []json.RawMessage // ids of the request's JSON-RPC requests
 	body      bodyFilter        // nil: the response passes as it is
+	// respHeaders: the response headers phase came (it chose body).
+	respHeaders bool
 }
 
 func (st *stream) handle(req *procv3.ProcessingRequest) (*procv3.ProcessingResponse, error) {
@@ -82,6 +84,7 @@ func (st *stream) errorID() json.RawMessage {
 
 // responseHeaders picks how the body is read from its Content-Type.
 func (st *stream) responseHeaders(h *procv3.HttpHeaders) *procv3.ProcessingResponse {
+	st.respHeaders = true
 	headers := headerMap(h.GetHeaders())
 	kind, ok := contentKind(headers["content-type"])
 	switch {
@@ -156,6 +159,10 @@ func (st *stream) immediate(reason string) *procv3.ProcessingResponse {
 }
 
 func (st *stream) responseBody(b *procv3.HttpBody) *procv3.ProcessingResponse {
+	if !st.respHeaders {
+		// response_header_mode SKIP: how to read the body is not known.
+		st.respHeaders, st.body = true, &blindFilter{st: st}
+	}
 	var mut *procv3.BodyMutation
 	if st.body != nil {
 		// Every chunk is replaced by what the filter forwards for it.
