@@ -32,6 +32,7 @@ type SSEReader struct {
 	max     int
 	started bool
 	buf     []byte // bytes after the last complete line
+	seen    int    // buf[:seen] holds no line end (but a CR at its end)
 	cur     SSEEvent
 	size    int // bytes of the current event so far
 	failed  error
@@ -74,14 +75,24 @@ func (r *SSEReader) End() ([]SSEEvent, error) {
 
 // scan reads the whole lines in buf. A CR at the end of buf may be the
 // start of a CRLF, so it ends a line only at the end of the stream.
+// Bytes already searched are not searched again, and buf is copied only
+// when lines were consumed: an event sent in small chunks costs time and
+// memory linear in its size.
 func (r *SSEReader) scan(final bool) ([]SSEEvent, error) {
 	var out []SSEEvent
+	start := 0 // the unread line begins at buf[start]
 	for {
-		i := bytes.IndexAny(r.buf, "\r\n")
-		if i < 0 || !final && r.buf[i] == '\r' && i+1 == len(r.buf) {
+		j := bytes.IndexAny(r.buf[r.seen:], "\r\n")
+		if j < 0 {
+			r.seen = len(r.buf)
 			break
 		}
-		line, next := r.buf[:i], i+1
+		i := r.seen + j
+		if !final && r.buf[i] == '\r' && i+1 == len(r.buf) {
+			r.seen = i
+			break
+		}
+		line, next := r.buf[start:i], i+1
 		if r.buf[i] == '\r' && next < len(r.buf) && r.buf[next] == '\n' {
 			next++
 		}
@@ -92,17 +103,20 @@ func (r *SSEReader) scan(final bool) ([]SSEEvent, error) {
 		if done {
 			out = append(out, ev)
 		}
-		r.buf = r.buf[next:]
+		start, r.seen = next, next
 	}
-	if r.size+len(r.buf) > r.max {
+	if r.size+len(r.buf)-start > r.max {
 		return nil, r.fail(ErrSSETooLarge)
 	}
-	r.buf = append([]byte(nil), r.buf...) // drop what was consumed
+	if start > 0 {
+		r.buf = append([]byte(nil), r.buf[start:]...) // drop what was consumed
+		r.seen -= start
+	}
 	return out, nil
 }
 
 func (r *SSEReader) fail(err error) error {
-	r.failed, r.buf = err, nil
+	r.failed, r.buf, r.seen = err, nil, 0
 	return err
 }
 
