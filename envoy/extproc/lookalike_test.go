@@ -51,3 +51,30 @@ func TestBodyWithoutResponseHeadersNotPassed(t *testing.T) {
 		}
 	}
 }
+
+// TestForeignCharsetReplaced: a body labelled with a charset other than
+// UTF-8 is read by Tollgate as UTF-8, but a client that honours the label
+// (httpx's text decoding, UTF-7 decoders) reads other tool names than
+// Tollgate decided: it is answered in place of the upstream.
+func TestForeignCharsetReplaced(t *testing.T) {
+	c, _ := processor(t, exampleEngine(t), Options{})
+	for _, ct := range []string{
+		"application/json; charset=utf-16",
+		"application/json; charset=UTF-7",
+		`application/json; charset="iso-8859-1"`,
+		"text/event-stream; charset=utf-16le",
+	} {
+		rs := exchange(t, c, reqHeaders(research, filterv3.ProcessingMode_STREAMED), reqBody(listReq),
+			respHeaders("content-type", ct), respBody(listResp, true))
+		if rs[len(rs)-1].GetImmediateResponse() == nil {
+			t.Errorf("%q: not replaced: %v", ct, rs[len(rs)-1])
+		}
+	}
+	for _, ct := range []string{"application/json; charset=UTF-8", `application/json;charset="utf-8"`} {
+		rs := exchange(t, c, reqHeaders(research, filterv3.ProcessingMode_STREAMED), reqBody(listReq),
+			respHeaders("content-type", ct), respBody(listResp, true))
+		if names, _, _ := toolNames(t, forwarded(t, rs)); len(names) != 2 {
+			t.Errorf("%q: sees %v", ct, names)
+		}
+	}
+}

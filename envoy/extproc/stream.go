@@ -113,15 +113,18 @@ func contentKind(ct string) (string, bool) {
 	if strings.TrimSpace(ct) == "" {
 		return "", true
 	}
-	mt, _, err := mime.ParseMediaType(ct)
+	mt, params, err := mime.ParseMediaType(ct)
 	if err != nil {
 		return "", false
 	}
+	// Tollgate reads UTF-8; a client honouring another charset label
+	// would read other tool names than were decided.
+	utf8 := params["charset"] == "" || strings.EqualFold(params["charset"], "utf-8")
 	switch mt {
 	case "application/json":
-		return "json", true
+		return "json", utf8
 	case "text/event-stream":
-		return "sse", true
+		return "sse", utf8
 	}
 	// Clients that match the type by prefix or substring (the TypeScript
 	// and Python SDKs) would read this body as an MCP message: refuse it.
