@@ -34,7 +34,8 @@ type SSEReader struct {
 	buf     []byte // bytes after the last complete line
 	seen    int    // buf[:seen] holds no line end (but a CR at its end)
 	cur     SSEEvent
-	size    int // bytes of the current event so far
+	data    []byte // the current event's data, joined as it is read
+	size    int    // bytes of the current event so far
 	failed  error
 }
 
@@ -127,8 +128,9 @@ func (r *SSEReader) line(line []byte, n int) (SSEEvent, bool, error) {
 	}
 	if len(line) == 0 {
 		ev := r.cur
+		ev.Data = string(r.data)
 		done := ev.HasData || ev.HasID || ev.Event != "" || ev.Retry != "" || len(ev.Comments) > 0
-		r.cur, r.size = SSEEvent{}, 0
+		r.cur, r.size, r.data = SSEEvent{}, 0, r.data[:0]
 		return ev, done, nil
 	}
 	if r.size += len(line) + n; r.size > r.max {
@@ -141,9 +143,9 @@ func (r *SSEReader) line(line []byte, n int) (SSEEvent, bool, error) {
 		r.cur.Comments = append(r.cur.Comments, value)
 	case "data":
 		if r.cur.HasData {
-			r.cur.Data += "\n"
+			r.data = append(r.data, '\n')
 		}
-		r.cur.Data += value
+		r.data = append(r.data, value...)
 		r.cur.HasData = true
 	case "event":
 		r.cur.Event = value

@@ -32,3 +32,22 @@ func TestSSEReaderLinearInSmallChunks(t *testing.T) {
 		t.Fatalf("feeding %d bytes in %d-byte chunks allocated %d bytes", len(stream), step, alloc)
 	}
 }
+
+// TestSSEReaderLinearInDataLines: an event of many short data lines costs
+// memory linear in its size: the lines are not joined by copying the data
+// so far for each line.
+func TestSSEReaderLinearInDataLines(t *testing.T) {
+	const lines = 16 << 10
+	stream := strings.Repeat("data:a\n", lines) + "\n"
+	r := NewSSEReader(1 << 20)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	evs, err := r.Feed([]byte(stream))
+	runtime.ReadMemStats(&after)
+	if err != nil || len(evs) != 1 || len(evs[0].Data) != 2*lines-1 {
+		t.Fatalf("got %d events, %v", len(evs), err)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 32*uint64(len(stream)) {
+		t.Fatalf("an event of %d data lines (%d bytes) allocated %d bytes", lines, len(stream), alloc)
+	}
+}
