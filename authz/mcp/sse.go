@@ -32,8 +32,10 @@ type SSEReader struct {
 	max     int
 	started bool
 	buf     []byte // bytes after the last complete line
+	seen    int    // buf[:seen] holds no line end (but a CR at its end)
 	cur     SSEEvent
-	size    int // bytes of the current event so far
+	data    []byte // the current event's data, joined as it is read
+	size    int    // bytes of the current event so far
 	failed  error
 }
 
@@ -74,14 +76,24 @@ func (r *SSEReader) End() ([]SSEEvent, error) {
 
 // scan reads the whole lines in buf. A CR at the end of buf may be the
 // start of a CRLF, so it ends a line only at the end of the stream.
+// Bytes already searched are not searched again, and buf is copied only
+// when lines were consumed: an event sent in small chunks costs time and
+// memory linear in its size.
 func (r *SSEReader) scan(final bool) ([]SSEEvent, error) {
 	var out []SSEEvent
+	start := 0 // the unread line begins at buf[start]
 	for {
-		i := bytes.IndexAny(r.buf, "\r\n")
-		if i < 0 || !final && r.buf[i] == '\r' && i+1 == len(r.buf) {
+		j := bytes.IndexAny(r.buf[r.seen:], "\r\n")
+		if j < 0 {
+			r.seen = len(r.buf)
 			break
 		}
-		line, next := r.buf[:i], i+1
+		i := r.seen + j
+		if !final && r.buf[i] == '\r' && i+1 == len(r.buf) {
+			r.seen = i
+			break
+		}
+		line, next := r.buf[start:i], i+1
 		if r.buf[i] == '\r' && next < len(r.buf) && r.buf[next] == '\n' {
 			next++
 		}
@@ -92,17 +104,20 @@ func (r *SSEReader) scan(final bool) ([]SSEEvent, error) {
 		if done {
 			out = append(out, ev)
 		}
-		r.buf = r.buf[next:]
+		start, r.seen = next, next
 	}
-	if r.size+len(r.buf) > r.max {
+	if r.size+len(r.buf)-start > r.max {
 		return nil, r.fail(ErrSSETooLarge)
 	}
-	r.buf = append([]byte(nil), r.buf...) // drop what was consumed
+	if start > 0 {
+		r.buf = append([]byte(nil), r.buf[start:]...) // drop what was consumed
+		r.seen -= start
+	}
 	return out, nil
 }
 
 func (r *SSEReader) fail(err error) error {
-	r.failed, r.buf = err, nil
+	r.failed, r.buf, r.seen = err, nil, 0
 	return err
 }
 
@@ -113,8 +128,9 @@ func (r *SSEReader) line(line []byte, n int) (SSEEvent, bool, error) {
 	}
 	if len(line) == 0 {
 		ev := r.cur
+		ev.Data = string(r.data)
 		done := ev.HasData || ev.HasID || ev.Event != "" || ev.Retry != "" || len(ev.Comments) > 0
-		r.cur, r.size = SSEEvent{}, 0
+		r.cur, r.size, r.data = SSEEvent{}, 0, r.data[:0]
 		return ev, done, nil
 	}
 	if r.size += len(line) + n; r.size > r.max {
@@ -127,9 +143,9 @@ func (r *SSEReader) line(line []byte, n int) (SSEEvent, bool, error) {
 		r.cur.Comments = append(r.cur.Comments, value)
 	case "data":
 		if r.cur.HasData {
-			r.cur.Data += "\n"
+			r.data = append(r.data, '\n')
 		}
-		r.cur.Data += value
+		r.data = append(r.data, value...)
 		r.cur.HasData = true
 	case "event":
 		r.cur.Event = value

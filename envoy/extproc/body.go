@@ -143,3 +143,19 @@ func (f *sseFilter) event(out []byte, ev *mcp.SSEEvent) []byte {
 	}
 	return ev.Append(out, string(f.st.filterBody([]byte(ev.Data))), true)
 }
+
+// blindFilter replaces a body whose headers Tollgate never saw: one
+// JSON-RPC error in place of the first chunk, nothing after it.
+type blindFilter struct {
+	st   *stream
+	done bool
+}
+
+func (f *blindFilter) chunk([]byte, bool) []byte {
+	if f.done {
+		return nil
+	}
+	f.done = true
+	f.st.replaced(reasonNoHeaders)
+	return errorBody(f.st.errorID(), reasonNoHeaders)
+}

@@ -22,6 +22,7 @@ const (
 	reasonEncoding   = "encoding"     // a Content-Encoding Tollgate cannot read
 	reasonBodyMode   = "body_mode"    // Envoy would not send the body (mode NONE, BUFFERED_PARTIAL, ...)
 	reasonType       = "content_type" // an unreadable Content-Type
+	reasonNoHeaders  = "no_headers"   // a body without its headers phase (response_header_mode SKIP)
 )
 
 // metrics of the external processor. Every label is a constant above or

@@ -26,6 +26,8 @@ type stream struct {
 	reqBody   []byte
 	reqIDs    []json.RawMessage // ids of the request's JSON-RPC requests
 	body      bodyFilter        // nil: the response passes as it is
+	// respHeaders: the response headers phase came (it chose body).
+	respHeaders bool
 }
 
 func (st *stream) handle(req *procv3.ProcessingRequest) (*procv3.ProcessingResponse, error) {
@@ -82,6 +84,7 @@ func (st *stream) errorID() json.RawMessage {
 
 // responseHeaders picks how the body is read from its Content-Type.
 func (st *stream) responseHeaders(h *procv3.HttpHeaders) *procv3.ProcessingResponse {
+	st.respHeaders = true
 	headers := headerMap(h.GetHeaders())
 	kind, ok := contentKind(headers["content-type"])
 	switch {
@@ -110,15 +113,24 @@ func contentKind(ct string) (string, bool) {
 	if strings.TrimSpace(ct) == "" {
 		return "", true
 	}
-	mt, _, err := mime.ParseMediaType(ct)
+	mt, params, err := mime.ParseMediaType(ct)
 	if err != nil {
 		return "", false
 	}
+	// Tollgate reads UTF-8; a client honouring another charset label
+	// would read other tool names than were decided.
+	utf8 := params["charset"] == "" || strings.EqualFold(params["charset"], "utf-8")
 	switch mt {
 	case "application/json":
-		return "json", true
+		return "json", utf8
 	case "text/event-stream":
-		return "sse", true
+		return "sse", utf8
+	}
+	// Clients that match the type by prefix or substring (the TypeScript
+	// and Python SDKs) would read this body as an MCP message: refuse it.
+	lower := strings.ToLower(ct)
+	if strings.Contains(lower, "application/json") || strings.Contains(lower, "text/event-stream") {
+		return "", false
 	}
 	return "", true
 }
@@ -150,6 +162,10 @@ func (st *stream) immediate(reason string) *procv3.ProcessingResponse {
 }
 
 func (st *stream) responseBody(b *procv3.HttpBody) *procv3.ProcessingResponse {
+	if !st.respHeaders {
+		// response_header_mode SKIP: how to read the body is not known.
+		st.respHeaders, st.body = true, &blindFilter{st: st}
+	}
 	var mut *procv3.BodyMutation
 	if st.body != nil {
 		// Every chunk is replaced by what the filter forwards for it.
