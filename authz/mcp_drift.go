@@ -7,20 +7,22 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// driftKey names a pinned tool of one route. The pin is part of the key:
-// updating the pin in the manifest is what clears the drift.
-type driftKey struct{ route, server, tool, pin string }
+// driftKey names a pinned tool of one MCP server. It holds no route: the
+// drift is the server's, whichever route the listing came through, so
+// every route to that server with that pin refuses the tool. The pin is
+// part of the key: updating the pin in the manifest clears the drift.
+type driftKey struct{ server, tool, pin string }
 
 // driftSet is the tools seen drifted, shared by listings (which mark them)
 // and tools/call checks (which deny them), safe for concurrent use.
 type driftSet struct{ m sync.Map }
 
-func (s *driftSet) mark(route, server, tool, pin string) {
-	s.m.Store(driftKey{route, server, tool, pin}, struct{}{})
+func (s *driftSet) mark(server, tool, pin string) {
+	s.m.Store(driftKey{server, tool, pin}, struct{}{})
 }
 
-func (s *driftSet) has(route, server, tool, pin string) bool {
-	_, ok := s.m.Load(driftKey{route, server, tool, pin})
+func (s *driftSet) has(server, tool, pin string) bool {
+	_, ok := s.m.Load(driftKey{server, tool, pin})
 	return ok
 }
 
@@ -54,7 +56,7 @@ func (m *driftMetrics) observe(tool string) { m.total.WithLabelValues(tool).Inc(
 func (e *Engine) driftDenied(d *Decision, c *mcpCall, tool string) bool {
 	mr := c.rt.MCPRule()
 	pin, ok := mr.Pins[tool]
-	if !ok || !e.drift.has(c.rt.Name, mr.Server, tool, pin) {
+	if !ok || !e.drift.has(mr.Server, tool, pin) {
 		return false
 	}
 	d.settle(Denied(CodeMCPToolDrift, "the tool's definition changed since it was pinned in the manifest; calls are refused until the pin is updated"))

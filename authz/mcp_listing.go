@@ -129,7 +129,7 @@ func (e *Engine) listingCaller(ctx context.Context, r *Request, d *Decision, st 
 func (e *Engine) listTool(l *Listing, c *mcpCall, t *mcp.Tool) bool {
 	mr := c.rt.MCPRule()
 	if pin, pinned := mr.Pins[t.Name]; pinned && t.Pin() != pin {
-		e.drift.mark(c.rt.Name, mr.Server, t.Name, pin)
+		e.drift.mark(mr.Server, t.Name, pin)
 		e.driftMetrics.observe(t.Name)
 		l.Hidden[HiddenDrift]++
 		l.Drifted = append(l.Drifted, t.Name)

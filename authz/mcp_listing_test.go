@@ -184,3 +184,41 @@ func TestContextShapeKnowsListing(t *testing.T) {
 		t.Fatalf("context.mcp.listing in the shape: %+v", a)
 	}
 }
+
+// TestToolDriftIsPerServer: drift is a property of the server's tool, not
+// of the route a listing came through. A second route to the same server
+// with the same pin must not keep serving calls to a tool seen drifted.
+func TestToolDriftIsPerServer(t *testing.T) {
+	b, _ := os.ReadFile("testdata/mcp.cedar")
+	pol := loadPolicies(t, string(b))
+	two := strings.NewReplacer("PIN_SEARCH", pinFor("search_issues"), "PIN_CREATE", pinFor("create_issue")).Replace(pinnedManifest) + `
+  - name: github-mcp-v2
+    match: { path: /v2/mcp }
+    mcp:
+      server: github
+      mode: per_tool
+      tools: [search_issues, create_issue]
+      pins:
+        search_issues: ` + pinFor("search_issues") + `
+        create_issue: ` + pinFor("create_issue") + "\n"
+	path := filepath.Join(t.TempDir(), "m.yaml")
+	if err := os.WriteFile(path, []byte(two), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m, err := manifest.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := NewEngine(Config{Identifier: fakeIdentifier{}, Policies: pol, Manifest: m})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tools := listed("search_issues")
+	tools[0] = mcp.ToolWithPin("search_issues", pinFor("search_issues_v2"))
+	e.FilterTools(context.Background(), req(agent, "POST", "/v2/mcp"), [][]mcp.Tool{tools})
+	for _, p := range []string{"/v2/mcp", "/mcp"} {
+		if d := e.Check(context.Background(), mcpReq(p, call(1, "search_issues", `{}`))); d.Allowed() || d.Code != CodeMCPToolDrift {
+			t.Errorf("a call through %s to a tool seen drifted through /v2/mcp: %s %s", p, d.Code, d.Detail)
+		}
+	}
+}
