@@ -35,8 +35,9 @@ func checkIJSON(body []byte) error {
 // walker walks JSON that json.Valid accepted, so it checks only what
 // Valid does not: duplicate names and depth.
 type walker struct {
-	b []byte
-	i int
+	b    []byte
+	i    int
+	work int // member names compared or looked up (TestIJSONDuplicateCheckIsLinear)
 }
 
 func (w *walker) ws() {
@@ -66,7 +67,7 @@ func (w *walker) value(depth int) error {
 func (w *walker) container(depth int) error {
 	obj := w.b[w.i] == '{'
 	w.i++
-	var names []string
+	var names map[string]struct{} // made at the first name: arrays need none
 	for {
 		w.ws()
 		if c := w.b[w.i]; c == '}' || c == ']' {
@@ -75,12 +76,14 @@ func (w *walker) container(depth int) error {
 		}
 		if obj {
 			name := w.name()
-			for _, n := range names {
-				if n == name {
-					return badRequest("member %.64q appears twice in one object", name)
-				}
+			if names == nil {
+				names = map[string]struct{}{}
 			}
-			names = append(names, name)
+			w.work++
+			if _, dup := names[name]; dup {
+				return badRequest("member %.64q appears twice in one object", name)
+			}
+			names[name] = struct{}{}
 			w.ws()
 			w.i++ // ':'
 		}
