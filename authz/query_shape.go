@@ -158,6 +158,9 @@ func (qs *queryShape) add(out types.RecordMap, where, name, key string, v any) e
 		return fmt.Errorf("%s: context.%s is given twice", at(), key)
 	}
 	val, err := queryValue(a, v, at)
+	if err == nil {
+		err = canonicalAttr(key, v, at)
+	}
 	if err != nil {
 		return err
 	}
