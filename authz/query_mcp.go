@@ -55,7 +55,8 @@ func (t mcpTool) tool(action, res types.EntityUID) (tool string, isCall, fits bo
 // checkMCP holds a tool call query to what the Envoy door guarantees by
 // parsing one body: the action, the resource and context.mcp name the same
 // server and tool (and method tools/call). A disagreement is a denial, as
-// Mcp-Name disagreeing with the body is.
+// Mcp-Name disagreeing with the body is. What context.mcp leaves out of
+// a tool call is filled in, as the door's mcpContext always has it.
 func (qs *queryShape) checkMCP(action, res types.EntityUID, ctx types.RecordMap) error {
 	calls := 0
 	for _, t := range qs.tools {
@@ -73,10 +74,28 @@ func (qs *queryShape) checkMCP(action, res types.EntityUID, ctx types.RecordMap)
 				return fmt.Errorf("context.mcp.%s disagrees with the tool call %s on %s (want %q)", kv[0], uidString(action), uidString(res), kv[1])
 			}
 		}
+		ctx["mcp"] = completeCall(rec, t.server, tool)
 		return nil
 	}
 	if calls > 0 {
 		return fmt.Errorf("resource %.120s is not the tool %s calls", uidString(res), uidString(action))
 	}
 	return nil
+}
+
+// completeCall is rec with what the Envoy door's context.mcp of a call of
+// tool on server always has: server, method, tool and arguments (empty
+// when none were sent).
+func completeCall(rec types.Record, server, tool string) types.Record {
+	m := rec.Map()
+	if m == nil {
+		m = types.RecordMap{}
+	}
+	for k, v := range map[types.String]types.Value{"server": types.String(server), "method": types.String("tools/call"),
+		"tool": types.String(tool), "arguments": types.NewRecord(types.RecordMap{})} {
+		if _, ok := m[k]; !ok {
+			m[k] = v
+		}
+	}
+	return types.NewRecord(m)
 }
