@@ -44,3 +44,19 @@ func TestIJSONDuplicateCheckIsLinear(t *testing.T) {
 		t.Fatalf("duplicate not found: %v", err)
 	}
 }
+
+// TestIJSONLoneSurrogate: I-JSON (RFC 7493 2.1) rules out an escaped
+// unpaired surrogate; encoding/json would read it as U+FFFD, where another
+// reader keeps it or fails, so one body could name two resources.
+func TestIJSONLoneSurrogate(t *testing.T) {
+	for _, body := range []string{`{"a":"\ud800"}`, `{"a":"x\udc00y"}`, `{"\ud800":1}`, `{"a":"\ud800\u0041"}`, `{"a":["\udbff"]}`} {
+		if err := checkIJSON([]byte(body)); !errors.Is(err, ErrBadRequest) {
+			t.Errorf("%s: accepted (%v)", body, err)
+		}
+	}
+	for _, body := range []string{`{"a":"\ud83d\ude00"}`, `{"a":"\u00e9\\ud800"}`, `{"a":"\uD83D\uDE00 ok"}`} {
+		if err := checkIJSON([]byte(body)); err != nil {
+			t.Errorf("%s: %v", body, err)
+		}
+	}
+}
