@@ -106,6 +106,9 @@ func (e *Engine) mapQuery(q *Query, d *Decision, st *checkState, now time.Time) 
 	}
 	st.action, d.Action = label, uidString(action)
 	res, err := qs.resource(q.Resource)
+	if err == nil {
+		err = qs.checkPair(action, label, res)
+	}
 	if err != nil {
 		return cedarInput{}, err
 	}

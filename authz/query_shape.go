@@ -24,7 +24,8 @@ type queryShape struct {
 	prefixes []string                   // MCP per_tool action prefixes
 	resTypes map[types.EntityType]bool
 	ctx      map[string]ctxAttr
-	tools    []mcpTool // how the MCP routes name tool calls (query_mcp.go)
+	tools    []mcpTool                                     // how the MCP routes name tool calls (query_mcp.go)
+	pairs    map[types.EntityUID]map[types.EntityType]bool // query_pair.go
 }
 
 // queryShape returns the shape for the manifest in use, rebuilding it
@@ -63,6 +64,7 @@ func newQueryShape(m *manifest.Manifest, signals []Signal) *queryShape {
 	}
 	qs.prefixes = slices.Clone(sh.ActionPrefixes)
 	qs.tools = mcpTools(m)
+	qs.pairs = actionPairs(m)
 	qs.ctx = mapperContext(signals, nil, nil, hasMCP)
 	delete(qs.ctx, "time")
 	delete(qs.ctx, "enforcement_point")
