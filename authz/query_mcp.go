@@ -80,7 +80,29 @@ func (qs *queryShape) checkMCP(action, res types.EntityUID, ctx types.RecordMap)
 	if calls > 0 {
 		return fmt.Errorf("resource %.120s is not the tool %s calls", uidString(res), uidString(action))
 	}
+	if _, has := ctx["mcp"]; has && !qs.mcpActions[action] {
+		return fmt.Errorf("context.mcp: not accepted with %s, which no MCP route produces", uidString(action))
+	}
 	return nil
+}
+
+// mcpActions are the actions of MCP routes other than per-tool calls: the
+// tool_resource call action and the method rules' actions.
+func mcpActions(m *manifest.Manifest) map[types.EntityUID]bool {
+	out := map[types.EntityUID]bool{}
+	for _, r := range m.Rules() {
+		mr := r.MCPRule()
+		if mr == nil {
+			continue
+		}
+		if mr.Mode == manifest.MCPToolResource {
+			out[mr.ToolAction()] = true
+		}
+		for _, mm := range mr.MethodRules() {
+			out[mm.Action()] = true
+		}
+	}
+	return out
 }
 
 // completeCall is rec with what the Envoy door's context.mcp of a call of

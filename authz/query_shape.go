@@ -26,6 +26,8 @@ type queryShape struct {
 	ctx      map[string]ctxAttr
 	tools    []mcpTool                                     // how the MCP routes name tool calls (query_mcp.go)
 	pairs    map[types.EntityUID]map[types.EntityType]bool // query_pair.go
+	// mcpActions may carry context.mcp (query_mcp.go).
+	mcpActions map[types.EntityUID]bool
 }
 
 // queryShape returns the shape for the manifest in use, rebuilding it
@@ -65,6 +67,7 @@ func newQueryShape(m *manifest.Manifest, signals []Signal) *queryShape {
 	qs.prefixes = slices.Clone(sh.ActionPrefixes)
 	qs.tools = mcpTools(m)
 	qs.pairs = actionPairs(m)
+	qs.mcpActions = mcpActions(m)
 	qs.ctx = mapperContext(signals, nil, nil, hasMCP)
 	delete(qs.ctx, "time")
 	delete(qs.ctx, "enforcement_point")
