@@ -1,6 +1,7 @@
 package authz
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -17,13 +18,18 @@ type mcpTool struct {
 	action   types.EntityUID // tool_resource
 	server   string
 	toolType types.EntityType
+	route    string            // the rule's name, for the drift set
+	pins     map[string]string // tool -> pin (mcp_drift.go)
 }
+
+// errToolDrift is a call of a pinned tool a listing saw drifted.
+var errToolDrift = errors.New("the tool's definition changed since it was pinned in the manifest; calls are refused until the pin is updated")
 
 func mcpTools(m *manifest.Manifest) []mcpTool {
 	var out []mcpTool
 	for _, r := range m.Rules() {
 		if mr := r.MCPRule(); mr != nil {
-			t := mcpTool{server: mr.Server, toolType: mr.ToolEntityType()}
+			t := mcpTool{server: mr.Server, toolType: mr.ToolEntityType(), route: r.Name, pins: mr.Pins}
 			if mr.Mode == manifest.MCPToolResource {
 				t.action = mr.ToolAction()
 			} else {
@@ -56,8 +62,9 @@ func (t mcpTool) tool(action, res types.EntityUID) (tool string, isCall, fits bo
 // parsing one body: the action, the resource and context.mcp name the same
 // server and tool (and method tools/call). A disagreement is a denial, as
 // Mcp-Name disagreeing with the body is. What context.mcp leaves out of
-// a tool call is filled in, as the door's mcpContext always has it.
-func (qs *queryShape) checkMCP(action, res types.EntityUID, ctx types.RecordMap) error {
+// a tool call is filled in, as the door's mcpContext always has it. A call
+// of a tool drift holds as drifted is errToolDrift, as at the door.
+func (qs *queryShape) checkMCP(action, res types.EntityUID, ctx types.RecordMap, drift *driftSet) error {
 	calls := 0
 	for _, t := range qs.tools {
 		tool, isCall, fits := t.tool(action, res)
@@ -73,6 +80,9 @@ func (qs *queryShape) checkMCP(action, res types.EntityUID, ctx types.RecordMap)
 			if v, ok := rec.Get(types.String(kv[0])); ok && v != types.String(kv[1]) {
 				return fmt.Errorf("context.mcp.%s disagrees with the tool call %s on %s (want %q)", kv[0], uidString(action), uidString(res), kv[1])
 			}
+		}
+		if pin, ok := t.pins[tool]; ok && drift.has(t.route, t.server, tool, pin) {
+			return errToolDrift
 		}
 		ctx["mcp"] = completeCall(rec, t.server, tool)
 		return nil
