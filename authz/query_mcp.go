@@ -20,6 +20,7 @@ type mcpTool struct {
 	toolType types.EntityType
 	route    string            // the rule's name, for the drift set
 	pins     map[string]string // tool -> pin (mcp_drift.go)
+	fold     bool              // argument_names: fold (query_mcp_fold.go)
 }
 
 // errToolDrift is a call of a pinned tool a listing saw drifted.
@@ -29,7 +30,7 @@ func mcpTools(m *manifest.Manifest) []mcpTool {
 	var out []mcpTool
 	for _, r := range m.Rules() {
 		if mr := r.MCPRule(); mr != nil {
-			t := mcpTool{server: mr.Server, toolType: mr.ToolEntityType(), route: r.Name, pins: mr.Pins}
+			t := mcpTool{server: mr.Server, toolType: mr.ToolEntityType(), route: r.Name, pins: mr.Pins, fold: mr.FoldArgumentNames}
 			if mr.Mode == manifest.MCPToolResource {
 				t.action = mr.ToolAction()
 			} else {
@@ -83,6 +84,12 @@ func (qs *queryShape) checkMCP(action, res types.EntityUID, ctx types.RecordMap,
 		}
 		if pin, ok := t.pins[tool]; ok && drift.has(t.route, t.server, tool, pin) {
 			return errToolDrift
+		}
+		if t.fold {
+			var err error
+			if rec, err = foldArguments(rec); err != nil {
+				return err
+			}
 		}
 		ctx["mcp"] = completeCall(rec, t.server, tool)
 		return nil
