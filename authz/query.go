@@ -2,6 +2,7 @@ package authz
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/spiffe/go-spiffe/v2/spiffeid"
@@ -89,6 +90,10 @@ func (e *Engine) decideQuery(q *Query, d *Decision, st *checkState) {
 		return
 	}
 	in, err := e.mapQuery(q, d, st, now)
+	if errors.Is(err, errToolDrift) {
+		d.settle(Denied(CodeMCPToolDrift, err.Error()))
+		return
+	}
 	if err != nil {
 		d.settle(Denied(CodeBadQuery, err.Error()))
 		return
@@ -106,13 +111,16 @@ func (e *Engine) mapQuery(q *Query, d *Decision, st *checkState, now time.Time) 
 	}
 	st.action, d.Action = label, uidString(action)
 	res, err := qs.resource(q.Resource)
+	if err == nil {
+		err = qs.checkPair(action, label, res)
+	}
 	if err != nil {
 		return cedarInput{}, err
 	}
 	d.Resource = uidString(res)
 	rec, err := qs.context(q, now)
 	if err == nil {
-		err = qs.checkMCP(action, res, rec)
+		err = qs.checkMCP(action, res, rec, &e.drift)
 	}
 	if err != nil {
 		return cedarInput{}, err

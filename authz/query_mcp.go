@@ -1,6 +1,7 @@
 package authz
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -17,13 +18,19 @@ type mcpTool struct {
 	action   types.EntityUID // tool_resource
 	server   string
 	toolType types.EntityType
+	route    string            // the rule's name, for the drift set
+	pins     map[string]string // tool -> pin (mcp_drift.go)
+	fold     bool              // argument_names: fold (query_mcp_fold.go)
 }
+
+// errToolDrift is a call of a pinned tool a listing saw drifted.
+var errToolDrift = errors.New("the tool's definition changed since it was pinned in the manifest; calls are refused until the pin is updated")
 
 func mcpTools(m *manifest.Manifest) []mcpTool {
 	var out []mcpTool
 	for _, r := range m.Rules() {
 		if mr := r.MCPRule(); mr != nil {
-			t := mcpTool{server: mr.Server, toolType: mr.ToolEntityType()}
+			t := mcpTool{server: mr.Server, toolType: mr.ToolEntityType(), route: r.Name, pins: mr.Pins, fold: mr.FoldArgumentNames}
 			if mr.Mode == manifest.MCPToolResource {
 				t.action = mr.ToolAction()
 			} else {
@@ -55,8 +62,10 @@ func (t mcpTool) tool(action, res types.EntityUID) (tool string, isCall, fits bo
 // checkMCP holds a tool call query to what the Envoy door guarantees by
 // parsing one body: the action, the resource and context.mcp name the same
 // server and tool (and method tools/call). A disagreement is a denial, as
-// Mcp-Name disagreeing with the body is.
-func (qs *queryShape) checkMCP(action, res types.EntityUID, ctx types.RecordMap) error {
+// Mcp-Name disagreeing with the body is. What context.mcp leaves out of
+// a tool call is filled in, as the door's mcpContext always has it. A call
+// of a tool drift holds as drifted is errToolDrift, as at the door.
+func (qs *queryShape) checkMCP(action, res types.EntityUID, ctx types.RecordMap, drift *driftSet) error {
 	calls := 0
 	for _, t := range qs.tools {
 		tool, isCall, fits := t.tool(action, res)
@@ -73,10 +82,59 @@ func (qs *queryShape) checkMCP(action, res types.EntityUID, ctx types.RecordMap)
 				return fmt.Errorf("context.mcp.%s disagrees with the tool call %s on %s (want %q)", kv[0], uidString(action), uidString(res), kv[1])
 			}
 		}
+		if pin, ok := t.pins[tool]; ok && drift.has(t.route, t.server, tool, pin) {
+			return errToolDrift
+		}
+		if t.fold {
+			var err error
+			if rec, err = foldArguments(rec); err != nil {
+				return err
+			}
+		}
+		ctx["mcp"] = completeCall(rec, t.server, tool)
 		return nil
 	}
 	if calls > 0 {
 		return fmt.Errorf("resource %.120s is not the tool %s calls", uidString(res), uidString(action))
 	}
+	if _, has := ctx["mcp"]; has && !qs.mcpActions[action] {
+		return fmt.Errorf("context.mcp: not accepted with %s, which no MCP route produces", uidString(action))
+	}
 	return nil
+}
+
+// mcpActions are the actions of MCP routes other than per-tool calls: the
+// tool_resource call action and the method rules' actions.
+func mcpActions(m *manifest.Manifest) map[types.EntityUID]bool {
+	out := map[types.EntityUID]bool{}
+	for _, r := range m.Rules() {
+		mr := r.MCPRule()
+		if mr == nil {
+			continue
+		}
+		if mr.Mode == manifest.MCPToolResource {
+			out[mr.ToolAction()] = true
+		}
+		for _, mm := range mr.MethodRules() {
+			out[mm.Action()] = true
+		}
+	}
+	return out
+}
+
+// completeCall is rec with what the Envoy door's context.mcp of a call of
+// tool on server always has: server, method, tool and arguments (empty
+// when none were sent).
+func completeCall(rec types.Record, server, tool string) types.Record {
+	m := rec.Map()
+	if m == nil {
+		m = types.RecordMap{}
+	}
+	for k, v := range map[types.String]types.Value{"server": types.String(server), "method": types.String("tools/call"),
+		"tool": types.String(tool), "arguments": types.NewRecord(types.RecordMap{})} {
+		if _, ok := m[k]; !ok {
+			m[k] = v
+		}
+	}
+	return types.NewRecord(m)
 }

@@ -24,7 +24,10 @@ type queryShape struct {
 	prefixes []string                   // MCP per_tool action prefixes
 	resTypes map[types.EntityType]bool
 	ctx      map[string]ctxAttr
-	tools    []mcpTool // how the MCP routes name tool calls (query_mcp.go)
+	tools    []mcpTool                                     // how the MCP routes name tool calls (query_mcp.go)
+	pairs    map[types.EntityUID]map[types.EntityType]bool // query_pair.go
+	// mcpActions may carry context.mcp (query_mcp.go).
+	mcpActions map[types.EntityUID]bool
 }
 
 // queryShape returns the shape for the manifest in use, rebuilding it
@@ -63,6 +66,8 @@ func newQueryShape(m *manifest.Manifest, signals []Signal) *queryShape {
 	}
 	qs.prefixes = slices.Clone(sh.ActionPrefixes)
 	qs.tools = mcpTools(m)
+	qs.pairs = actionPairs(m)
+	qs.mcpActions = mcpActions(m)
 	qs.ctx = mapperContext(signals, nil, nil, hasMCP)
 	delete(qs.ctx, "time")
 	delete(qs.ctx, "enforcement_point")
@@ -158,6 +163,9 @@ func (qs *queryShape) add(out types.RecordMap, where, name, key string, v any) e
 		return fmt.Errorf("%s: context.%s is given twice", at(), key)
 	}
 	val, err := queryValue(a, v, at)
+	if err == nil {
+		err = canonicalAttr(key, v, at)
+	}
 	if err != nil {
 		return err
 	}

@@ -167,7 +167,7 @@ func (h *Handler) evaluate(w http.ResponseWriter, r *http.Request, caller spiffe
 	if r.URL.Path == EvaluationPath {
 		b, err = ParseEvaluation(body)
 	} else {
-		b, err = ParseEvaluations(body, h.opts.MaxEvaluations)
+		b, err = parseEvaluations(body, h.opts.MaxEvaluations, h.opts.MaxBodyBytes)
 	}
 	if err != nil {
 		writeError(w, http.StatusBadRequest, strings.TrimPrefix(err.Error(), "authzen: bad request: "))

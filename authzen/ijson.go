@@ -35,8 +35,9 @@ func checkIJSON(body []byte) error {
 // walker walks JSON that json.Valid accepted, so it checks only what
 // Valid does not: duplicate names and depth.
 type walker struct {
-	b []byte
-	i int
+	b    []byte
+	i    int
+	work int // member names compared or looked up (TestIJSONDuplicateCheckIsLinear)
 }
 
 func (w *walker) ws() {
@@ -54,7 +55,8 @@ func (w *walker) value(depth int) error {
 		}
 		return w.container(depth)
 	case '"':
-		w.str()
+		_, err := w.str()
+		return err
 	default: // number, true, false, null
 		for w.i < len(w.b) && !endsScalar(w.b[w.i]) {
 			w.i++
@@ -66,7 +68,7 @@ func (w *walker) value(depth int) error {
 func (w *walker) container(depth int) error {
 	obj := w.b[w.i] == '{'
 	w.i++
-	var names []string
+	var names map[string]struct{} // made at the first name: arrays need none
 	for {
 		w.ws()
 		if c := w.b[w.i]; c == '}' || c == ']' {
@@ -74,13 +76,18 @@ func (w *walker) container(depth int) error {
 			return nil
 		}
 		if obj {
-			name := w.name()
-			for _, n := range names {
-				if n == name {
-					return badRequest("member %.64q appears twice in one object", name)
-				}
+			name, err := w.name()
+			if err != nil {
+				return err
 			}
-			names = append(names, name)
+			if names == nil {
+				names = map[string]struct{}{}
+			}
+			w.work++
+			if _, dup := names[name]; dup {
+				return badRequest("member %.64q appears twice in one object", name)
+			}
+			names[name] = struct{}{}
 			w.ws()
 			w.i++ // ':'
 		}
@@ -98,27 +105,65 @@ func endsScalar(c byte) bool {
 	return c == ',' || c == ']' || c == '}' || c == ' ' || c == '\t' || c == '\r' || c == '\n'
 }
 
-// str skips a string and returns its raw bytes, quotes included.
-func (w *walker) str() []byte {
+// str skips a string and returns its raw bytes, quotes included, or
+// refuses an escaped surrogate that is not half of a pair (I-JSON).
+func (w *walker) str() ([]byte, error) {
 	start := w.i
 	w.i++
+	high := false // the previous character was an escaped high surrogate
 	for w.b[w.i] != '"' {
+		if w.b[w.i] == '\\' && w.b[w.i+1] == 'u' {
+			r := hex4(w.b[w.i+2 : w.i+6])
+			isHigh, isLow := r >= 0xd800 && r < 0xdc00, r >= 0xdc00 && r < 0xe000
+			if high != isLow {
+				return nil, badRequest("a string has an unpaired UTF-16 surrogate escape")
+			}
+			high = isHigh
+			w.i += 6
+			continue
+		}
+		if high {
+			return nil, badRequest("a string has an unpaired UTF-16 surrogate escape")
+		}
 		if w.b[w.i] == '\\' {
 			w.i++
 		}
 		w.i++
 	}
+	if high {
+		return nil, badRequest("a string has an unpaired UTF-16 surrogate escape")
+	}
 	w.i++
-	return w.b[start:w.i]
+	return w.b[start:w.i], nil
+}
+
+// hex4 reads four hex digits json.Valid accepted.
+func hex4(b []byte) rune {
+	var r rune
+	for _, c := range b {
+		switch {
+		case c >= 'a':
+			c -= 'a' - 10
+		case c >= 'A':
+			c -= 'A' - 10
+		default:
+			c -= '0'
+		}
+		r = r<<4 | rune(c)
+	}
+	return r
 }
 
 // name is a member name after unescaping.
-func (w *walker) name() string {
-	raw := w.str()
+func (w *walker) name() (string, error) {
+	raw, err := w.str()
+	if err != nil {
+		return "", err
+	}
 	if bytes.IndexByte(raw, '\\') < 0 {
-		return string(raw[1 : len(raw)-1])
+		return string(raw[1 : len(raw)-1]), nil
 	}
 	var s string
 	_ = json.Unmarshal(raw, &s) // valid JSON: cannot fail
-	return s
+	return s, nil
 }

@@ -54,8 +54,22 @@ func ParseEvaluation(body []byte) (*Batch, error) {
 
 // ParseEvaluations reads an Access Evaluations request body: each element
 // of evaluations takes subject, action, resource and context from the top
-// level when it does not name them itself. max bounds the array.
+// level when it does not name them itself. max bounds the array; the
+// batch written out in full (each inherited member counted once per
+// evaluation) must fit in DefaultMaxBodyBytes or len(body), the larger.
 func ParseEvaluations(body []byte, max int) (*Batch, error) {
+	limit := int64(DefaultMaxBodyBytes)
+	if int64(len(body)) > limit {
+		limit = int64(len(body))
+	}
+	return parseEvaluations(body, max, limit)
+}
+
+// parseEvaluations is ParseEvaluations with maxBytes bounding the batch
+// written out in full, so that a large top-level member inherited by
+// every evaluation cannot make the PDP decode and evaluate more than a
+// body of maxBytes would.
+func parseEvaluations(body []byte, max int, maxBytes int64) (*Batch, error) {
 	top, err := parseTop(body)
 	if err != nil {
 		return nil, err
@@ -83,13 +97,13 @@ func ParseEvaluations(body []byte, max int) (*Batch, error) {
 	if len(evals) > max {
 		return nil, badRequest("evaluations: %d elements, more than the %d this PDP accepts", len(evals), max)
 	}
+	items, err := expandedItems(top, evals, maxBytes)
+	if err != nil {
+		return nil, err
+	}
 	b := &Batch{Queries: make([]authz.Query, len(evals)), Semantic: sem}
-	for i, raw := range evals {
+	for i, item := range items {
 		where := "evaluations[" + itoa(i) + "]."
-		item, err := asObject(raw, where[:len(where)-1])
-		if err != nil {
-			return nil, err
-		}
 		merged := object{}
 		for _, k := range []string{"subject", "action", "resource", "context"} {
 			merged[k] = top.get(k)
@@ -102,6 +116,32 @@ func ParseEvaluations(body []byte, max int) (*Batch, error) {
 		}
 	}
 	return b, nil
+}
+
+// expandedItems reads each element of evals as an object and refuses the
+// batch when, with the top-level members each element inherits, it is
+// larger than maxBytes. Nothing is decoded further before this check.
+func expandedItems(top object, evals []json.RawMessage, maxBytes int64) ([]object, error) {
+	items := make([]object, len(evals))
+	var total int64
+	for i, raw := range evals {
+		item, err := asObject(raw, "evaluations["+itoa(i)+"]")
+		if err != nil {
+			return nil, err
+		}
+		items[i] = item
+		total += int64(len(raw))
+		for _, k := range []string{"subject", "action", "resource", "context"} {
+			if item.get(k) == nil {
+				total += int64(len(top.get(k)))
+			}
+		}
+	}
+	if total > maxBytes {
+		return nil, badRequest("evaluations: written out with the top-level members each inherits, the batch is %d bytes, "+
+			"more than the %d of authzen.max_body_bytes", total, maxBytes)
+	}
+	return items, nil
 }
 
 func parseTop(body []byte) (object, error) {

@@ -1,0 +1,48 @@
+package authz
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/tollgate-authz/tollgate/authz/manifest"
+)
+
+// canonicalAttr refuses a context.path, host or scheme that is not in the
+// form the Envoy door gives policies: the door's path is NormalizePath's
+// (or, behind a normalising proxy, ResolvePath's) canonical form, its host
+// normalizeHost's, its scheme lower case. Policies are written against
+// that form, so another spelling of the same request ("//admin",
+// "ADMIN.example.org", "HTTP") would slip past a forbid.
+func canonicalAttr(key string, v any, at func() string) error {
+	s, isString := v.(string)
+	if !isString {
+		return nil // queryValue refused it
+	}
+	var ok bool
+	switch key {
+	case "path":
+		ok = canonicalPath(s)
+	case "host":
+		ok = normalizeHost(s) == s
+	case "scheme":
+		ok = strings.ToLower(s) == s
+	default:
+		return nil
+	}
+	if !ok {
+		return fmt.Errorf("%s: not in the normal form the Envoy door gives policies for context.%s (normalized path: "+
+			"no query, dot or empty segments, trailing slash or needless escapes; host: lower case, no port or "+
+			"trailing dot; scheme: lower case)", at(), key)
+	}
+	return nil
+}
+
+// canonicalPath reports whether p is a path the Envoy door can give
+// policies: its own normal form.
+func canonicalPath(p string) bool {
+	if n, err := manifest.NormalizePath(p); err == nil && n == p {
+		return true
+	}
+	n, err := manifest.ResolvePath(p)
+	return err == nil && n == p
+}
