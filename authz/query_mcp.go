@@ -18,7 +18,6 @@ type mcpTool struct {
 	action   types.EntityUID // tool_resource
 	server   string
 	toolType types.EntityType
-	route    string            // the rule's name, for the drift set
 	pins     map[string]string // tool -> pin (mcp_drift.go)
 	fold     bool              // argument_names: fold (query_mcp_fold.go)
 }
@@ -30,7 +29,7 @@ func mcpTools(m *manifest.Manifest) []mcpTool {
 	var out []mcpTool
 	for _, r := range m.Rules() {
 		if mr := r.MCPRule(); mr != nil {
-			t := mcpTool{server: mr.Server, toolType: mr.ToolEntityType(), route: r.Name, pins: mr.Pins, fold: mr.FoldArgumentNames}
+			t := mcpTool{server: mr.Server, toolType: mr.ToolEntityType(), pins: mr.Pins, fold: mr.FoldArgumentNames}
 			if mr.Mode == manifest.MCPToolResource {
 				t.action = mr.ToolAction()
 			} else {
@@ -82,7 +81,7 @@ func (qs *queryShape) checkMCP(action, res types.EntityUID, ctx types.RecordMap,
 				return fmt.Errorf("context.mcp.%s disagrees with the tool call %s on %s (want %q)", kv[0], uidString(action), uidString(res), kv[1])
 			}
 		}
-		if pin, ok := t.pins[tool]; ok && drift.has(t.route, t.server, tool, pin) {
+		if pin, ok := t.pins[tool]; ok && drift.has(t.server, tool, pin) {
 			return errToolDrift
 		}
 		if t.fold {
