@@ -10,40 +10,66 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 )
 
-// Ports handed out by FreeAddr in this process, so that two calls never
-// return the same port (a port is only reserved while it is listened on,
-// and the test closes it before the program under test binds it).
-var handedOut sync.Map
+// Ports handed out by FreeAddr in this process, each with the file whose
+// lock reserves it against the other test processes (go test runs the
+// packages in parallel). The lock is released when the process exits,
+// whatever way it ends.
+var handedOut sync.Map // port -> *os.File
 
 // Below the kernel's ephemeral range (ip_local_port_range, 32768-60999 by
 // default): the kernel never picks these for an outgoing connection or a
-// bind to port 0 in another process, so a port found free here stays free
-// until the program under test binds it, unless another test picks the
-// same one by chance; ListenerOwnedBy catches that.
+// bind to port 0, and the lock keeps other test processes off them, so a
+// port found free here stays free until the program under test binds it.
+// ListenerOwnedBy catches anything else that takes it.
 const portLow, portHigh = 20000, 32000
 
 // FreeAddr returns a loopback address that was free a moment ago and that
-// no earlier call in this process returned.
+// no other call, in this process or another test process, holds.
 func FreeAddr(t *testing.T) string {
 	t.Helper()
-	for range 200 {
+	dir := filepath.Join(os.TempDir(), "tollgate-test-ports")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for range 500 {
 		port := portLow + rand.IntN(portHigh-portLow)
-		if _, taken := handedOut.LoadOrStore(port, true); taken {
+		if _, taken := handedOut.Load(port); taken {
+			continue
+		}
+		lock, ok := reserve(dir, port)
+		if !ok {
 			continue
 		}
 		l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
 		if err != nil {
+			lock.Close()
 			continue
 		}
 		addr := l.Addr().String()
 		l.Close()
+		handedOut.Store(port, lock)
 		return addr
 	}
-	t.Fatal("no free loopback port found in 200 tries")
+	t.Fatal("no free loopback port found in 500 tries")
 	return ""
+}
+
+// reserve takes an exclusive, non-blocking lock on dir/<port>; another test
+// process holding it means the port is taken.
+func reserve(dir string, port int) (*os.File, bool) {
+	f, err := os.OpenFile(filepath.Join(dir, strconv.Itoa(port)), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, false
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return nil, false
+	}
+	return f, true
 }
 
 // ListenerOwnedBy reports whether the TCP socket listening on addr (a
