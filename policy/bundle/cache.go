@@ -20,17 +20,14 @@ const (
 
 func archiveFile(hex string) string { return archivePrefix + hex + archiveSuffix }
 
-// persist saves the highest accepted sequence, then the accepted bundle as
-// the last-known-good.
+// persist saves the accepted bundle as the last-known-good (accept saved
+// its sequence as the floor before enforcing it).
 func (f *Fetcher) persist(archive, sig []byte) error {
 	dir := f.cfg.CacheDir
 	if dir == "" {
 		return nil
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	if err := f.storeFloor(dir); err != nil {
 		return err
 	}
 	hex := strings.TrimPrefix(digestOf(archive), digestPrefix)
