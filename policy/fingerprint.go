@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // fingerprint is a cheap summary of the watched directory: the names, sizes
@@ -41,7 +42,7 @@ func (w *Watcher) fingerprint() string {
 			return nil
 		}
 		rel, _ := filepath.Rel(root, p)
-		if d.IsDir() || !wanted(filepath.ToSlash(rel)) {
+		if d.IsDir() || !fingerprinted(filepath.ToSlash(rel), d) {
 			return nil
 		}
 		info, err := os.Stat(p)
@@ -53,4 +54,12 @@ func (w *Watcher) fingerprint() string {
 		return nil
 	})
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// fingerprinted reports whether the entry at rel is part of the
+// fingerprint: every file Load reads, and every name Load refuses rather
+// than skip (a source file name but for case, a symlink that may be to a
+// directory), so adding one makes the next poll reload and fail loudly.
+func fingerprinted(rel string, d fs.DirEntry) bool {
+	return wanted(rel) || wanted(strings.ToLower(rel)) || d.Type()&fs.ModeSymlink != 0
 }
