@@ -10,8 +10,9 @@ import (
 	"strings"
 )
 
-// fingerprint is a cheap summary of the watched directory: the names, sizes
-// and modification times of the files Load reads, following symlinks (so a
+// fingerprint is a cheap summary of the watched directory: the names, sizes,
+// modification times and (on Linux) inodes and change times of the files
+// Load reads, following symlinks (so a
 // Kubernetes ConfigMap "..data" swap changes it). "" without a directory.
 func (w *Watcher) fingerprint() string {
 	if w.dir == "" {
@@ -50,7 +51,8 @@ func (w *Watcher) fingerprint() string {
 			fmt.Fprintf(h, "%s\x00missing\x00", rel)
 			return nil //nolint:nilerr // a vanished file is part of the fingerprint, not a reason to stop
 		}
-		fmt.Fprintf(h, "%s\x00%d\x00%d\x00", rel, info.Size(), info.ModTime().UnixNano())
+		ino, ctime := changeStamp(info)
+		fmt.Fprintf(h, "%s\x00%d\x00%d\x00%d\x00%d\x00", rel, info.Size(), info.ModTime().UnixNano(), ino, ctime)
 		return nil
 	})
 	return hex.EncodeToString(h.Sum(nil))
