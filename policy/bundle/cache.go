@@ -79,7 +79,8 @@ func (f *Fetcher) loadLastKnownGood() error {
 	}
 	f.persisted = f.digest
 	if info, err := os.Stat(cur); err == nil {
-		f.lastSuccess.Store(info.ModTime().UnixNano())
+		// Not later than now: the cache is not trusted for freshness.
+		f.lastSuccess.Store(min(info.ModTime().UnixNano(), f.cfg.Clock().UnixNano()))
 	}
 	f.cfg.Logger.Warn("serving the last-known-good policy bundle", "path", path,
 		"last_success", f.LastSuccess().Format(time.RFC3339))
