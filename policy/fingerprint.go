@@ -7,10 +7,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
-// fingerprint is a cheap summary of the watched directory: the names, sizes
-// and modification times of the files Load reads, following symlinks (so a
+// fingerprint is a cheap summary of the watched directory: the names, sizes,
+// modification times and (on Linux) inodes and change times of the files
+// Load reads, following symlinks (so a
 // Kubernetes ConfigMap "..data" swap changes it). "" without a directory.
 func (w *Watcher) fingerprint() string {
 	if w.dir == "" {
@@ -41,7 +43,7 @@ func (w *Watcher) fingerprint() string {
 			return nil
 		}
 		rel, _ := filepath.Rel(root, p)
-		if d.IsDir() || !wanted(filepath.ToSlash(rel)) {
+		if d.IsDir() || !fingerprinted(filepath.ToSlash(rel), d) {
 			return nil
 		}
 		info, err := os.Stat(p)
@@ -49,8 +51,17 @@ func (w *Watcher) fingerprint() string {
 			fmt.Fprintf(h, "%s\x00missing\x00", rel)
 			return nil //nolint:nilerr // a vanished file is part of the fingerprint, not a reason to stop
 		}
-		fmt.Fprintf(h, "%s\x00%d\x00%d\x00", rel, info.Size(), info.ModTime().UnixNano())
+		ino, ctime := changeStamp(info)
+		fmt.Fprintf(h, "%s\x00%d\x00%d\x00%d\x00%d\x00", rel, info.Size(), info.ModTime().UnixNano(), ino, ctime)
 		return nil
 	})
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// fingerprinted reports whether the entry at rel is part of the
+// fingerprint: every file Load reads, and every name Load refuses rather
+// than skip (a source file name but for case, a symlink that may be to a
+// directory), so adding one makes the next poll reload and fail loudly.
+func fingerprinted(rel string, d fs.DirEntry) bool {
+	return wanted(rel) || wanted(strings.ToLower(rel)) || d.Type()&fs.ModeSymlink != 0
 }

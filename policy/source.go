@@ -61,6 +61,12 @@ func readSource(fsys fs.FS) (*source, error) {
 		if d.IsDir() {
 			return nil
 		}
+		if linkedDir(fsys, d, p) {
+			// WalkDir does not follow it: its policies (forbids too) would be silently left out.
+			errs = append(errs, &LoadError{File: p, Err: detail(ErrRead,
+				"a symlink to a directory is not followed; copy the directory in or link its files")})
+			return nil
+		}
 		if !wanted(p) {
 			if wanted(strings.ToLower(p)) {
 				// deny.CEDAR: silently skipping it could drop a forbid.
@@ -88,6 +94,15 @@ func readSource(fsys fs.FS) (*source, error) {
 	}
 	src.hash = contentHash(src.all())
 	return src, nil
+}
+
+// linkedDir reports whether the entry d at p is a symlink to a directory.
+func linkedDir(fsys fs.FS, d fs.DirEntry, p string) bool {
+	if d.Type()&fs.ModeSymlink == 0 {
+		return false
+	}
+	info, err := fs.Stat(fsys, p)
+	return err == nil && info.IsDir()
 }
 
 // IsSourceFile reports whether the slash-separated relative path p is a

@@ -15,8 +15,8 @@ const DefaultInterval = 10 * time.Second
 // WatcherOptions configure a Watcher.
 type WatcherOptions struct {
 	// Dir is the policy directory. The Watcher fingerprints it (names,
-	// sizes, modification times, read through symlinks) and reloads only
-	// when the fingerprint changes. Without Dir it reloads on every tick
+	// sizes, modification times, on Linux inodes and change times, read
+	// through symlinks) and reloads only when the fingerprint changes. Without Dir it reloads on every tick
 	// and swaps only when the content hash changed.
 	Dir string
 	// Load builds a snapshot; LoadDir(Dir, LoadOptions) when nil.

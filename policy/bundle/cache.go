@@ -20,17 +20,14 @@ const (
 
 func archiveFile(hex string) string { return archivePrefix + hex + archiveSuffix }
 
-// persist saves the highest accepted sequence, then the accepted bundle as
-// the last-known-good.
+// persist saves the accepted bundle as the last-known-good (accept saved
+// its sequence as the floor before enforcing it).
 func (f *Fetcher) persist(archive, sig []byte) error {
 	dir := f.cfg.CacheDir
 	if dir == "" {
 		return nil
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	if err := f.storeFloor(dir); err != nil {
 		return err
 	}
 	hex := strings.TrimPrefix(digestOf(archive), digestPrefix)
@@ -82,7 +79,8 @@ func (f *Fetcher) loadLastKnownGood() error {
 	}
 	f.persisted = f.digest
 	if info, err := os.Stat(cur); err == nil {
-		f.lastSuccess.Store(info.ModTime().UnixNano())
+		// Not later than now: the cache is not trusted for freshness.
+		f.lastSuccess.Store(min(info.ModTime().UnixNano(), f.cfg.Clock().UnixNano()))
 	}
 	f.cfg.Logger.Warn("serving the last-known-good policy bundle", "path", path,
 		"last_success", f.LastSuccess().Format(time.RFC3339))

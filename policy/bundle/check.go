@@ -97,9 +97,13 @@ func (f *Fetcher) accept(archive, sig []byte, source string) error {
 	if err != nil {
 		return fail(resultContent, "validate version "+m.Version, err)
 	}
+	// The floor is on disk before the bundle is enforced: a restart must
+	// refuse whatever is older than a bundle that was ever in force.
+	if err := f.raiseFloor(floor{sequence: m.Sequence, digest: digest}); err != nil {
+		return fail(resultContent, "save the highest accepted sequence", err)
+	}
 	f.cfg.Store.Swap(snap.WithVersion(m.Version))
 	f.digest = digest
-	f.floor = floor{sequence: m.Sequence, digest: digest}
 	f.expires.Store(m.Expires.Unix())
 	f.cfg.Logger.Info("policy bundle updated", "source", source, "version", m.Version, "sequence", m.Sequence,
 		"digest", digest, "hash", snap.Hash(), "policies", snap.Len(), "created", m.Created.Format(time.RFC3339), "expires", m.Expires.Format(time.RFC3339))

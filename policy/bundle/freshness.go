@@ -14,8 +14,9 @@ import (
 
 // highestFile, in CacheDir, records the highest accepted sequence and the
 // digest accepted at that sequence: "<sequence> sha256:<hex>\n". It is
-// written before the bundle itself, so a crash can leave it ahead of the
-// last-known-good (which is then refused: fail closed), never behind.
+// written before the bundle is enforced and cached, so a crash can leave it
+// ahead of the last-known-good (which is then refused: fail closed), never
+// behind the bundle in force.
 const highestFile = "highest"
 
 // floor is the highest accepted bundle: nothing older, and nothing else at
@@ -125,6 +126,27 @@ func (f *Fetcher) loadFloor() error {
 			path, ErrInvalid)
 	}
 	f.floor = floor{sequence: n, digest: digest}
+	return nil
+}
+
+// raiseFloor makes next the floor, persisting it first in CacheDir; on
+// error the floor is unchanged. Call with checkMu held.
+func (f *Fetcher) raiseFloor(next floor) error {
+	if next == f.floor {
+		return nil
+	}
+	if dir := f.cfg.CacheDir; dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return err
+		}
+		old := f.floor
+		f.floor = next
+		if err := f.storeFloor(dir); err != nil {
+			f.floor = old
+			return err
+		}
+	}
+	f.floor = next
 	return nil
 }
 

@@ -29,6 +29,12 @@ func visit(root, p string, d fs.DirEntry) (*sourceFile, error) {
 	if d.IsDir() {
 		return nil, nil
 	}
+	if d.Type()&fs.ModeSymlink != 0 {
+		if info, err := os.Stat(p); err == nil && info.IsDir() {
+			// WalkDir does not follow it: its forbids would be left out of what is signed.
+			return nil, fmt.Errorf("%s: %w: a symlink to a directory is not followed; copy the directory in or link its files", rel, ErrInvalid)
+		}
+	}
 	if !allowedPath(rel) {
 		if allowedPath(strings.ToLower(rel)) {
 			// deny.CEDAR: leaving it out could drop a forbid from what is signed.
