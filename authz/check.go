@@ -44,27 +44,31 @@ func (e *Engine) Check(ctx context.Context, r *Request) (d Decision) {
 	// internal error, never an allow.
 	d.settle(Errored("internal error: no decision"))
 	st := &checkState{}
-	defer func() {
-		if p := recover(); p != nil {
-			// A bug must never turn into an allow. The panic value is not
-			// logged: it may hold request data.
-			id, grpc := d.ID, d.GRPC
-			d = Errored("internal error")
-			d.ID, d.GRPC = id, grpc
-		}
-		if d.PolicyVersion == "" {
-			// Denials decided before evaluation still name the policy
-			// version in force, so every decision is attributable.
-			d.PolicyVersion = e.policies.Version()
-		}
-		if r != nil && len(r.Body) > 0 {
-			d.BodySHA256 = bodyDigest(r.Body)
-		}
-		d.Duration = time.Since(start)
-		e.record(ctx, r, &d, st)
-	}()
+	defer func() { e.finish(ctx, r, &d, st, start, recover()) }()
 	e.decide(ctx, r, &d, st)
 	return d
+}
+
+// finish closes a decision the way every entry point (Check, Evaluate,
+// FilterTools) must: a panic becomes an internal-error denial that keeps
+// the decision's id (a bug must never turn into an allow; the panic value
+// is not logged, it may hold request data), a denial decided before
+// evaluation still names the policy version in force, a request body is
+// bound by its digest, and the decision is timed, logged and counted.
+func (e *Engine) finish(ctx context.Context, r *Request, d *Decision, st *checkState, start time.Time, panicked any) {
+	if panicked != nil {
+		id, grpc := d.ID, d.GRPC
+		*d = Errored("internal error")
+		d.ID, d.GRPC = id, grpc
+	}
+	if d.PolicyVersion == "" {
+		d.PolicyVersion = e.policies.Version()
+	}
+	if r != nil && len(r.Body) > 0 {
+		d.BodySHA256 = bodyDigest(r.Body)
+	}
+	d.Duration = time.Since(start)
+	e.record(ctx, r, d, st)
 }
 
 // bodyDigest is the hex SHA-256 of a request body.

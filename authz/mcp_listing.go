@@ -49,17 +49,11 @@ func (e *Engine) FilterTools(ctx context.Context, r *Request, lists [][]mcp.Tool
 	st := &checkState{}
 	st.mcp.method = "tools/list"
 	defer func() {
-		if p := recover(); p != nil {
-			failed := Errored("internal error")
-			failed.ID = d.ID
-			l = Listing{Decision: failed}
+		p := recover()
+		e.finish(ctx, r, &l.Decision, st, start, p)
+		if p != nil || !l.Decision.Allowed() {
+			l.Keep, l.Hidden, l.Drifted = nil, nil, nil // nothing is shown
 		}
-		if !l.Decision.Allowed() {
-			l.Keep, l.Hidden, l.Drifted = nil, nil, nil
-		}
-		l.Decision.PolicyVersion = e.policies.Version()
-		l.Decision.Duration = time.Since(start)
-		e.record(ctx, r, &l.Decision, st)
 	}()
 	c, ok := e.listingCaller(ctx, r, d, st)
 	if !ok {

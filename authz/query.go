@@ -60,18 +60,7 @@ func (e *Engine) Evaluate(ctx context.Context, q *Query) (d Decision) {
 	d.ID = e.nextID()
 	d.settle(Errored("internal error: no decision"))
 	st := &checkState{}
-	defer func() {
-		if p := recover(); p != nil {
-			id := d.ID
-			d = Errored("internal error")
-			d.ID = id
-		}
-		if d.PolicyVersion == "" {
-			d.PolicyVersion = e.policies.Version()
-		}
-		d.Duration = time.Since(start)
-		e.record(ctx, nil, &d, st)
-	}()
+	defer func() { e.finish(ctx, nil, &d, st, start, recover()) }()
 	e.decideQuery(q, &d, st)
 	return d
 }
