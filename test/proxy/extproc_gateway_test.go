@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
@@ -28,13 +27,11 @@ import (
 // that opens the server's stream never ends, so it is always STREAMED, as
 // an Envoy route for GET overriding the processing mode would have it.
 type procGateway struct {
+	authzHalf
 	t        *testing.T
-	p        *harness.Proc
 	upstream string
 	mode     filterv3.ProcessingMode_BodySendMode
 	client   procv3.ExternalProcessorClient
-	mu       sync.Mutex
-	seen     []gatewayDecision
 }
 
 func newProcGateway(t *testing.T, p *harness.Proc, upstream string, mode filterv3.ProcessingMode_BodySendMode) *procGateway {
@@ -43,29 +40,13 @@ func newProcGateway(t *testing.T, p *harness.Proc, upstream string, mode filterv
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { conn.Close() })
-	return &procGateway{t: t, p: p, upstream: upstream, mode: mode, client: procv3.NewExternalProcessorClient(conn)}
+	return &procGateway{authzHalf: authzHalf{p: p}, t: t, upstream: upstream, mode: mode, client: procv3.NewExternalProcessorClient(conn)}
 }
 
 func (g *procGateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		http.Error(w, "read body", http.StatusBadRequest)
+	body, ok := g.authorize(w, r)
+	if !ok {
 		return
-	}
-	v := harness.Summarise(g.p.Check(envoyCheckRequest(r, body)))
-	g.mu.Lock()
-	g.seen = append(g.seen, gatewayDecision{method: r.Method, mcpMethod: bodyMethod(r, body), code: v.Code, allow: v.Allow, status: v.HTTPStatus})
-	g.mu.Unlock()
-	if !v.Allow {
-		for k, val := range v.Headers {
-			w.Header().Set(k, val)
-		}
-		w.WriteHeader(v.HTTPStatus)
-		_, _ = io.WriteString(w, v.Body)
-		return
-	}
-	for k, val := range v.Headers {
-		r.Header.Set(k, val)
 	}
 	if err := g.process(w, r, body); err != nil && r.Context().Err() == nil {
 		g.t.Errorf("ext_proc gateway: %v", err)
@@ -197,10 +178,4 @@ func headerMap(m map[string]string) *corev3.HeaderMap {
 		hm.Headers = append(hm.Headers, &corev3.HeaderValue{Key: k, RawValue: []byte(v)})
 	}
 	return hm
-}
-
-func (g *procGateway) decisions() []gatewayDecision {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return append([]gatewayDecision(nil), g.seen...)
 }

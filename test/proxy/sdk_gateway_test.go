@@ -22,11 +22,52 @@ import (
 // would (with_request_body, pack_as_bytes), then forwards an allowed
 // request upstream or answers with Tollgate's denial as Envoy does.
 type envoyGateway struct {
+	authzHalf
 	t        *testing.T
-	p        *harness.Proc
 	upstream *httputil.ReverseProxy
-	mu       sync.Mutex
-	seen     []gatewayDecision
+}
+
+// authzHalf is what both test gateways do first, as Envoy's ext_authz
+// filter does: ask Tollgate about the request (body included), record
+// the decision, and answer a denial as Tollgate wrote it.
+type authzHalf struct {
+	p    *harness.Proc
+	mu   sync.Mutex
+	seen []gatewayDecision
+}
+
+// authorize reads the request body and decides it. On an allow it sets
+// the headers Tollgate adds and returns the body for the upstream; on a
+// denial it has answered w and reports false.
+func (a *authzHalf) authorize(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		http.Error(w, "read body", http.StatusBadRequest)
+		return nil, false
+	}
+	v := harness.Summarise(a.p.Check(envoyCheckRequest(r, body)))
+	a.mu.Lock()
+	a.seen = append(a.seen, gatewayDecision{method: r.Method, mcpMethod: bodyMethod(r, body), code: v.Code, allow: v.Allow, status: v.HTTPStatus})
+	a.mu.Unlock()
+	if !v.Allow {
+		for k, val := range v.Headers {
+			w.Header().Set(k, val)
+		}
+		w.WriteHeader(v.HTTPStatus)
+		_, _ = io.WriteString(w, v.Body)
+		return nil, false
+	}
+	for k, val := range v.Headers {
+		r.Header.Set(k, val)
+	}
+	return body, true
+}
+
+// decisions returns what the gateway has asked so far.
+func (a *authzHalf) decisions() []gatewayDecision {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return append([]gatewayDecision(nil), a.seen...)
 }
 
 // gatewayDecision is one ext_authz decision the gateway asked for.
@@ -43,29 +84,13 @@ func newEnvoyGateway(t *testing.T, p *harness.Proc, upstream string) *envoyGatew
 	}
 	rp := httputil.NewSingleHostReverseProxy(u)
 	rp.FlushInterval = -1 // the SSE stream
-	return &envoyGateway{t: t, p: p, upstream: rp}
+	return &envoyGateway{authzHalf: authzHalf{p: p}, t: t, upstream: rp}
 }
 
 func (g *envoyGateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		http.Error(w, "read body", http.StatusBadRequest)
+	body, ok := g.authorize(w, r)
+	if !ok {
 		return
-	}
-	v := harness.Summarise(g.p.Check(envoyCheckRequest(r, body)))
-	g.mu.Lock()
-	g.seen = append(g.seen, gatewayDecision{method: r.Method, mcpMethod: bodyMethod(r, body), code: v.Code, allow: v.Allow, status: v.HTTPStatus})
-	g.mu.Unlock()
-	if !v.Allow {
-		for k, val := range v.Headers {
-			w.Header().Set(k, val)
-		}
-		w.WriteHeader(v.HTTPStatus)
-		_, _ = io.WriteString(w, v.Body)
-		return
-	}
-	for k, val := range v.Headers {
-		r.Header.Set(k, val)
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	g.upstream.ServeHTTP(w, r)
@@ -105,10 +130,4 @@ func bodyMethod(r *http.Request, body []byte) string {
 		body = body[:80]
 	}
 	return string(body)
-}
-
-func (g *envoyGateway) decisions() []gatewayDecision {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return append([]gatewayDecision(nil), g.seen...)
 }
