@@ -52,17 +52,8 @@ ext_proc: { enabled: true }
 log: { level: info, decisions: $work/decisions.log }
 YAML
 
-cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
-
-wait_port() {
-  local host=${1%:*} port=${1#*:}
-  for _ in $(seq 1 200); do
-    if (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; then return 0; fi
-    kill -0 "$server_pid" 2>/dev/null || { echo "server exited:" >&2; cat "$work"/*.log >&2; return 1; }
-    sleep 0.05
-  done
-  echo "server did not listen on $1" >&2; return 1
-}
+# shellcheck source=test/bench/lib.sh
+source test/bench/lib.sh # the scripts run from the repository root
 
 ghz_run() { # addr, extra args...
   local addr=$1; shift
