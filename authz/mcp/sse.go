@@ -42,8 +42,10 @@ type SSEReader struct {
 // NewSSEReader returns a reader that refuses an event over max bytes.
 func NewSSEReader(max int) *SSEReader { return &SSEReader{max: max} }
 
-// Feed reads one chunk and returns the events it completes. After an
-// error every call returns it.
+// Feed reads one chunk and returns the events it completes. On an error
+// it returns the events completed before it with the error, so where the
+// stream was cut does not change what is read; after an error every call
+// returns it.
 func (r *SSEReader) Feed(chunk []byte) ([]SSEEvent, error) {
 	if r.failed != nil {
 		return nil, r.failed
@@ -59,7 +61,7 @@ func (r *SSEReader) Feed(chunk []byte) ([]SSEEvent, error) {
 }
 
 // End reads what is left at the end of the stream and reports a stream
-// that stopped inside an event or a line.
+// that stopped inside an event or a line, with the events before it.
 func (r *SSEReader) End() ([]SSEEvent, error) {
 	if r.failed != nil {
 		return nil, r.failed
@@ -68,10 +70,7 @@ func (r *SSEReader) End() ([]SSEEvent, error) {
 	if err == nil && (len(r.buf) > 0 || r.size > 0) {
 		err = r.fail(ErrSSETruncated)
 	}
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return out, err
 }
 
 // scan reads the whole lines in buf. A CR at the end of buf may be the
@@ -99,7 +98,7 @@ func (r *SSEReader) scan(final bool) ([]SSEEvent, error) {
 		}
 		ev, done, err := r.line(line, next-i)
 		if err != nil {
-			return nil, r.fail(err)
+			return out, r.fail(err)
 		}
 		if done {
 			out = append(out, ev)
@@ -107,7 +106,7 @@ func (r *SSEReader) scan(final bool) ([]SSEEvent, error) {
 		start, r.seen = next, next
 	}
 	if r.size+len(r.buf)-start > r.max {
-		return nil, r.fail(ErrSSETooLarge)
+		return out, r.fail(ErrSSETooLarge)
 	}
 	if start > 0 {
 		r.buf = append([]byte(nil), r.buf[start:]...) // drop what was consumed
@@ -121,8 +120,15 @@ func (r *SSEReader) fail(err error) error {
 	return err
 }
 
-// line reads one line; an empty line dispatches the event.
+// line reads one line; an empty line dispatches the event. The size is
+// checked before the content: scan refuses an unfinished line on its size
+// alone, and a line must fail the same way whether it came whole or cut.
 func (r *SSEReader) line(line []byte, n int) (SSEEvent, bool, error) {
+	if len(line) > 0 {
+		if r.size += len(line) + n; r.size > r.max {
+			return SSEEvent{}, false, ErrSSETooLarge
+		}
+	}
 	if !utf8.Valid(line) || bytes.IndexByte(line, 0) >= 0 {
 		return SSEEvent{}, false, ErrSSEFraming
 	}
@@ -132,9 +138,6 @@ func (r *SSEReader) line(line []byte, n int) (SSEEvent, bool, error) {
 		done := ev.HasData || ev.HasID || ev.Event != "" || ev.Retry != "" || len(ev.Comments) > 0
 		r.cur, r.size, r.data = SSEEvent{}, 0, r.data[:0]
 		return ev, done, nil
-	}
-	if r.size += len(line) + n; r.size > r.max {
-		return SSEEvent{}, false, ErrSSETooLarge
 	}
 	field, value, _ := strings.Cut(string(line), ":")
 	value = strings.TrimPrefix(value, " ")

@@ -96,3 +96,46 @@ func TestSSEEventAppendReadsBack(t *testing.T) {
 		t.Fatalf("%q read back as %+v", out, got)
 	}
 }
+
+// TestSSEReaderErrorSplitAnywhere: a stream that fails gives the events
+// completed before the failure and then the same error, wherever it is
+// cut. A filter that forwards events as they complete then forwards the
+// same bytes for one chunk as for many (FuzzSSEFilter found the case).
+func TestSSEReaderErrorSplitAnywhere(t *testing.T) {
+	for name, tc := range map[string]struct {
+		stream string
+		want   error
+	}{
+		"framing":   {": ka\n\ndata: one\n\ndata: \xff\n\ndata: never\n\n", ErrSSEFraming},
+		"too large": {"data: one\n\ndata: " + strings.Repeat("a", 100) + "\n\n", ErrSSETooLarge},
+		"long line": {"data: one\n\ndata: " + strings.Repeat("\x00", 100) + "\n\n", ErrSSETooLarge},
+		"truncated": {"data: one\n\nid: 2\r\ndata: two\n", ErrSSETruncated},
+	} {
+		t.Run(name, func(t *testing.T) {
+			for i := 0; i <= len(tc.stream); i++ {
+				evs, err := readUntilError([]string{tc.stream[:i], tc.stream[i:]})
+				if !errors.Is(err, tc.want) {
+					t.Fatalf("cut at %d: err %v, want %v", i, err, tc.want)
+				}
+				if len(evs) == 0 || evs[len(evs)-1].Data != "one" || (name == "framing" && len(evs) != 2) ||
+					(name != "framing" && len(evs) != 1) {
+					t.Fatalf("cut at %d: events %+v before %v", i, evs, err)
+				}
+			}
+		})
+	}
+}
+
+func readUntilError(chunks []string) ([]SSEEvent, error) {
+	r := NewSSEReader(64)
+	var out []SSEEvent
+	for _, c := range chunks {
+		evs, err := r.Feed([]byte(c))
+		out = append(out, evs...)
+		if err != nil {
+			return out, err
+		}
+	}
+	rest, err := r.End()
+	return append(out, rest...), err
+}

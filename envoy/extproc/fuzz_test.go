@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/tollgate-authz/tollgate/authz/mcp"
@@ -17,6 +18,9 @@ func FuzzSSEFilter(f *testing.F) {
 	f.Add([]byte("data: {\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"tools\":[{\"name\":\"delete_repository\"}]}}\r\n\r\n"), uint16(3))
 	f.Add([]byte("data: {\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"Tools\":[{\"name\":\"delete_repository\"}]}}\n\n"), uint16(50))
 	f.Add([]byte(":ka\r\rdata: [1]\r\r"), uint16(1))
+	// CI's find: an event forwarded from the first chunk, then bad framing.
+	f.Add([]byte(": \n\ndata: \xff\n\n"), uint16(4))
+	f.Add([]byte("data: [1]\n\ndata: "+strings.Repeat("\x00", 5000)+"\n\n"), uint16(100))
 	s, err := NewServer(exampleEngine(f), Options{MaxResponseBytes: 1 << 12})
 	if err != nil {
 		f.Fatal(err)
