@@ -2,6 +2,7 @@ package authz
 
 import (
 	"encoding/json"
+	"math"
 	"testing"
 	"time"
 
@@ -19,6 +20,12 @@ func sameRecord(t *testing.T, r types.Record) {
 	}
 	var a, b types.Record
 	if err := a.UnmarshalJSON(got); err != nil {
+		// cedar-go writes datetimes it cannot read back (a year outside
+		// Cedar's range, such as time.UnixMilli(math.MinInt64)); ours
+		// may share that limit, but nothing else.
+		if werr == nil && b.UnmarshalJSON(want) != nil && string(got) == string(want) {
+			return
+		}
 		t.Fatalf("ours %s: %v", got, err)
 	}
 	if werr != nil {
@@ -64,6 +71,7 @@ func FuzzCedarJSON(f *testing.F) {
 	f.Add("key", "value", int64(1), int64(0), true)
 	f.Add("__extn", "\u2028", int64(-1), int64(-62135596800000), false)
 	f.Add("", "\xff<", int64(9223372036854775807), int64(253402300800000), true)
+	f.Add("t", "", int64(0), int64(math.MinInt64), false) // a year cedar-go writes but cannot read
 	f.Fuzz(func(t *testing.T, k, s string, n, ms int64, flag bool) {
 		r := types.NewRecord(types.RecordMap{
 			types.String(k): types.String(s),
