@@ -90,6 +90,7 @@ func (s *Snapshot) CheckShapeWarnings(sh *Shape) (warnings []error, err error) {
 		return nil, nil
 	}
 	k := s.known(sh)
+	k.attrs = s.entityAttrs(sh)
 	var errs []error
 	for _, e := range s.entries {
 		f := k.policy((*xast.Policy)(e.policy.AST()))
@@ -114,12 +115,11 @@ type knownSet struct {
 	types    map[types.EntityType]bool
 	actions  map[types.EntityUID]bool
 	entities types.EntityMap
-	attrs    map[types.EntityType]map[string]bool // shape_attrs.go
+	attrs    map[types.EntityType]map[string]bool // shape_attrs.go; set by CheckShapeWarnings
 }
 
 func (s *Snapshot) known(sh *Shape) *knownSet {
-	k := &knownSet{sh: sh, types: map[types.EntityType]bool{}, actions: map[types.EntityUID]bool{},
-		entities: s.entities, attrs: s.entityAttrs(sh)}
+	k := &knownSet{sh: sh, types: map[types.EntityType]bool{}, actions: map[types.EntityUID]bool{}, entities: s.entities}
 	for t := range sh.EntityTypes {
 		k.types[t] = true
 	}
