@@ -118,11 +118,11 @@ func shapeAttr(a ctxAttr) *policy.Attr {
 func (c PolicyCheck) String() string {
 	switch {
 	case c.NoConfig && c.Manifest == nil:
-		return "not checked against Tollgate's requests (pass --config)"
+		return "principal attributes checked; context, entity types, actions and resource attributes not checked (pass --config)"
 	case c.NoConfig:
-		return "entity types and actions checked against the manifests; context not checked (pass --config)"
+		return "entity types, actions and entity attributes checked against the manifests; context not checked (pass --config)"
 	case c.Manifest == nil:
-		return "context checked against the config; entity types and actions not checked (no manifests)"
+		return "context and principal attributes checked against the config; entity types, actions and resource attributes not checked (no manifests)"
 	}
 	return fmt.Sprintf("checked against the context, entity types and actions Tollgate produces (%d signals)", len(c.Signals))
 }
