@@ -90,7 +90,7 @@ func (s *Snapshot) CheckShapeWarnings(sh *Shape) (warnings []error, err error) {
 		return nil, nil
 	}
 	k := s.known(sh)
-	k.attrs = s.entityAttrs(sh)
+	k.snap = s
 	var errs []error
 	for _, e := range s.entries {
 		f := k.policy((*xast.Policy)(e.policy.AST()))
@@ -115,7 +115,8 @@ type knownSet struct {
 	types    map[types.EntityType]bool
 	actions  map[types.EntityUID]bool
 	entities types.EntityMap
-	attrs    map[types.EntityType]map[string]bool // shape_attrs.go; set by CheckShapeWarnings
+	snap     *Snapshot                            // for attributes (shape_attrs.go); set by CheckShapeWarnings
+	attrs    map[types.EntityType]map[string]bool // gathered at the first attribute read
 }
 
 func (s *Snapshot) known(sh *Shape) *knownSet {

@@ -18,6 +18,9 @@ import (
 // describes it (possibly with no attribute at all); a type none describes
 // is absent: its attribute names cannot be checked.
 func (s *Snapshot) entityAttrs(sh *Shape) map[types.EntityType]map[string]bool {
+	if s == nil {
+		return nil
+	}
 	out := map[types.EntityType]map[string]bool{}
 	of := func(t types.EntityType) map[string]bool {
 		if out[t] == nil {
@@ -79,8 +82,9 @@ func (r *attrReads) read(arg xast.IsNode, name string) {
 		return
 	}
 	var known, unknown, have []string
+	all := r.k.attributes()
 	for _, t := range cand {
-		attrs, ok := r.k.attrs[t]
+		attrs, ok := all[t]
 		switch {
 		case !ok:
 			unknown = append(unknown, string(t))
@@ -112,6 +116,15 @@ func (r *attrReads) read(arg xast.IsNode, name string) {
 	} else {
 		r.warn(msg)
 	}
+}
+
+// attributes is entityAttrs, gathered once, at the first read that needs
+// it: policies that read no entity attribute never walk the entity data.
+func (k *knownSet) attributes() map[types.EntityType]map[string]bool {
+	if k.attrs == nil {
+		k.attrs = k.snap.entityAttrs(k.sh)
+	}
+	return k.attrs
 }
 
 // entityOf names the entity expression n and the types it can have,
