@@ -67,7 +67,7 @@ func (s *Snapshot) CheckShape(sh *Shape) error {
 	k := s.known(sh)
 	var errs []error
 	for _, e := range s.entries {
-		for _, msg := range k.policy((*xast.Policy)(e.policy.AST())) {
+		for _, msg := range k.policy(e.ast()) {
 			errs = append(errs, &LoadError{File: e.meta.File, Line: e.meta.Line, Column: e.meta.Column,
 				PolicyID: e.meta.ID, Err: fmt.Errorf("%w: %s", ErrNeverProduced, msg)})
 		}
