@@ -100,7 +100,7 @@ func (w *bundleWatcher) OnUpdate(b *spiffebundle.Bundle) {
 func (w *bundleWatcher) OnError(err error) {
 	w.f.refresh.WithLabelValues(w.ep.TrustDomain.Name(), "error").Inc()
 	w.f.cfg.Logger.Warn("federated bundle fetch failed; keeping the last bundle", "trust_domain", w.ep.TrustDomain.Name(),
-		"url", w.ep.URL, "error", err.Error())
+		"url", redactURL(w.ep.URL), "error", err.Error())
 	w.firstDone()
 }
 
