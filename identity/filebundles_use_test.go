@@ -3,6 +3,7 @@ package identity
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/spiffe/go-spiffe/v2/spiffeid"
@@ -80,5 +81,21 @@ func TestJWKSFileOnlyEncryptionKeys(t *testing.T) {
 	path := writeFile(t, t.TempDir(), "jwks.json", jwksWithUse(t, ca, ca.JWTKeyID(), "enc"))
 	if _, err := NewFileBundles([]BundleFile{{TrustDomain: "example.org", JWKS: path}}); err == nil {
 		t.Fatal("a JWKS holding only an encryption key loaded")
+	}
+}
+
+// TestJWKSFileKeyWithoutKID: a signing key without kid cannot be named by a
+// JWT-SVID, so the file is refused (keys declared for another use are
+// skipped before that check).
+func TestJWKSFileKeyWithoutKID(t *testing.T) {
+	ca := testca.New(t, "example.org")
+	kid := ca.JWTKeyID()
+	noKID := strings.Replace(string(ca.JWKS()), `"kid":"`+kid+`",`, "", 1)
+	if noKID == string(ca.JWKS()) {
+		t.Fatalf("test setup: kid not found in %s", ca.JWKS())
+	}
+	path := writeFile(t, t.TempDir(), "jwks.json", []byte(noKID))
+	if _, err := NewFileBundles([]BundleFile{{TrustDomain: "example.org", JWKS: path}}); err == nil || !strings.Contains(err.Error(), "jwks.json") || !strings.Contains(err.Error(), "keyID") {
+		t.Fatalf("err = %v, want the file refused, naming it", err)
 	}
 }
