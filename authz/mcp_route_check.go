@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"mime"
 	"slices"
 	"strings"
 	"time"
@@ -159,6 +160,8 @@ func bodyProblem(r *Request, limit int) (code Code, reason string) {
 		return CodeMCPTruncated, "the MCP body does not match its Content-Length"
 	case encoded(r.Headers["content-encoding"]):
 		return CodeMCPEncoded, "the MCP body has a Content-Encoding: the server would read other bytes than Tollgate parsed"
+	case !utf8Charset(r.Headers["content-type"]):
+		return CodeMCPEncoded, "the MCP body's Content-Type names a charset other than UTF-8: the server would decode other text than Tollgate parsed"
 	}
 	return CodeInternal, ""
 }
@@ -167,6 +170,19 @@ func bodyProblem(r *Request, limit int) (code Code, reason string) {
 func encoded(v string) bool {
 	v = strings.TrimSpace(v)
 	return v != "" && !strings.EqualFold(v, "identity")
+}
+
+// utf8Charset reports a Content-Type that names no charset, or UTF-8. A
+// server decoding the body by another charset (the TypeScript SDK decodes
+// by any charset iconv-lite knows, UTF-7 included) reads other text from
+// the same bytes; a charset parameter that cannot be read is refused too.
+func utf8Charset(ct string) bool {
+	if !strings.Contains(strings.ToLower(ct), "charset") {
+		return true
+	}
+	_, params, err := mime.ParseMediaType(ct)
+	cs := strings.ToLower(params["charset"])
+	return err == nil && (cs == "utf-8" || cs == "utf8")
 }
 
 func mcpRejected(d *Decision, st *checkState, err error) {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 
 	"github.com/spiffe/go-spiffe/v2/bundle/spiffebundle"
 	"github.com/spiffe/go-spiffe/v2/spiffetls/tlsconfig"
@@ -53,12 +54,16 @@ func (f *Federation) tlsConfig(ep FederationEndpoint) *tls.Config {
 func fetchBundle(ctx context.Context, client *http.Client, ep FederationEndpoint) (*spiffebundle.Bundle, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, ep.URL, http.NoBody)
 	if err != nil {
-		return nil, fetchErr("building the request: %v", err)
+		return nil, fetchErr("building the request: the URL does not parse") // the error would repeat the URL
 	}
 	req.Header.Set("Accept", "application/json")
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, fetchErr("%v", err)
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // without the URL, which may hold secrets
+		}
+		return nil, fetchErr("GET %s: %v", redactURL(ep.URL), err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -91,6 +96,16 @@ func checkJSONType(ct string) error {
 		return fetchErr("content type %q is not application/json", ct)
 	}
 	return nil
+}
+
+// redactURL is u for logs: scheme, host and path, without user info,
+// query or fragment, which may carry secrets.
+func redactURL(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return (&url.URL{Scheme: p.Scheme, Host: p.Host, Path: p.Path, RawPath: p.RawPath}).String()
 }
 
 func fetchErr(format string, args ...any) error {

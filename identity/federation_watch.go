@@ -100,7 +100,7 @@ func (w *bundleWatcher) OnUpdate(b *spiffebundle.Bundle) {
 func (w *bundleWatcher) OnError(err error) {
 	w.f.refresh.WithLabelValues(w.ep.TrustDomain.Name(), "error").Inc()
 	w.f.cfg.Logger.Warn("federated bundle fetch failed; keeping the last bundle", "trust_domain", w.ep.TrustDomain.Name(),
-		"url", w.ep.URL, "error", err.Error())
+		"url", redactURL(w.ep.URL), "error", err.Error())
 	w.firstDone()
 }
 
@@ -109,14 +109,11 @@ func (f *Federation) store(b *spiffebundle.Bundle) {
 	f.mu.Lock()
 	old := f.sets.Load()
 	next := &bundleSets{x509: x509bundle.NewSet(old.x509.Bundles()...), jwt: jwtbundle.NewSet(old.jwt.Bundles()...)}
-	next.x509.Remove(b.TrustDomain())
-	next.jwt.Remove(b.TrustDomain())
-	if len(b.X509Authorities()) > 0 {
-		next.x509.Add(b.X509Bundle())
-	}
-	if len(b.JWTAuthorities()) > 0 {
-		next.jwt.Add(b.JWTBundle())
-	}
+	// Both kinds are stored, even empty: the fetched bundle is the
+	// partner's whole set of authorities, so a Chain must not fall back to
+	// a bootstrap file for a kind the partner no longer publishes.
+	next.x509.Add(b.X509Bundle())
+	next.jwt.Add(b.JWTBundle())
 	f.sets.Store(next)
 	f.mu.Unlock()
 	f.notify()

@@ -1,8 +1,11 @@
 package identity
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
 
+	"github.com/go-jose/go-jose/v4"
 	"github.com/spiffe/go-spiffe/v2/bundle/jwtbundle"
 	"github.com/spiffe/go-spiffe/v2/bundle/spiffebundle"
 	"github.com/spiffe/go-spiffe/v2/bundle/x509bundle"
@@ -53,7 +56,7 @@ func (s BundleFile) loadSeparate(td spiffeid.TrustDomain, sets *bundleSets) erro
 		sets.x509.Add(b)
 	}
 	if s.JWKS != "" {
-		b, err := jwtbundle.Load(td, s.JWKS)
+		b, err := loadJWKS(td, s.JWKS)
 		if err == nil && b.Empty() {
 			err = errEmptyBundle
 		}
@@ -63,6 +66,31 @@ func (s BundleFile) loadSeparate(td spiffeid.TrustDomain, sets *bundleSets) erro
 		sets.jwt.Add(b)
 	}
 	return nil
+}
+
+// loadJWKS reads a JWKS file as a JWT bundle, the way jwtbundle.Parse
+// does, except that a key whose "use" names anything but signing ("sig",
+// or "jwt-svid" as in a SPIFFE bundle) is not an authority: jwtbundle.Parse
+// ignores "use"; spiffebundle.Parse skips such keys, and so does this.
+func loadJWKS(td spiffeid.TrustDomain, path string) (*jwtbundle.Bundle, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var jwks jose.JSONWebKeySet
+	if err := json.Unmarshal(data, &jwks); err != nil {
+		return nil, fmt.Errorf("unable to parse JWKS: %w", err)
+	}
+	b := jwtbundle.New(td)
+	for i, key := range jwks.Keys {
+		if key.Use != "" && key.Use != "sig" && key.Use != "jwt-svid" {
+			continue
+		}
+		if err := b.AddJWTAuthority(key.KeyID, key.Key); err != nil {
+			return nil, fmt.Errorf("key %d of the JWKS: %w", i, err)
+		}
+	}
+	return b, nil
 }
 
 var errEmptyBundle = fmt.Errorf("bundle holds no keys or certificates")

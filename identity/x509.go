@@ -96,7 +96,7 @@ func (v *Verifier) verifyChain(certs []*x509.Certificate, now time.Time) (Identi
 			"trust domain "+id.TrustDomain().Name()+" is not in TrustDomains")
 	}
 	bundle, bErr := v.cfg.X509Bundles.GetX509BundleForTrustDomain(id.TrustDomain())
-	if bErr != nil {
+	if bErr != nil || len(bundle.X509Authorities()) == 0 {
 		return Identity{}, time.Time{}, fail(SourceX509, ReasonUntrustedDomain, ErrNoBundle, "trust domain "+id.TrustDomain().Name())
 	}
 	if e := checkValidity(leaf, now); e != nil {

@@ -14,8 +14,10 @@ import (
 // Check builds no map and, once warm, allocates no slice.
 type candidates struct {
 	entries []*entry
-	list    []int32 // what All yields: buf, or the index's full scan
+	list    []int32 // the candidates: buf, or the index's full scan
 	buf     []int32
+	rest    []int32           // what All yields: the candidates cedar-go decides
+	matched []int32           // the scope-only candidates whose scope holds
 	anc     []types.EntityUID // scratch for the rare ancestor walk
 	seq     iter.Seq2[cedar.PolicyID, *cedar.Policy]
 }
@@ -25,9 +27,9 @@ var _ cedar.PolicyIterator = (*candidates)(nil)
 func newCandidates(entries []*entry) *candidates {
 	c := &candidates{entries: entries}
 	c.seq = func(yield func(cedar.PolicyID, *cedar.Policy) bool) {
-		for _, i := range c.list {
+		for _, i := range c.rest {
 			e := c.entries[i]
-			if !yield(e.id, e.policy) {
+			if !yield(e.id, e.compiled) {
 				return
 			}
 		}
@@ -37,6 +39,72 @@ func newCandidates(entries []*entry) *candidates {
 
 // All implements cedar.PolicyIterator.
 func (c *candidates) All() iter.Seq2[cedar.PolicyID, *cedar.Policy] { return c.seq }
+
+// split decides the scope-only candidates and leaves the others, in load
+// order, to cedar-go.
+func (c *candidates) split(req *cedar.Request, ents types.EntityGetter) {
+	c.rest, c.matched = c.rest[:0], c.matched[:0]
+	for _, i := range c.list {
+		e := c.entries[i]
+		switch {
+		case e.scope == nil:
+			c.rest = append(c.rest, i)
+		case e.scope.holds(req, ents):
+			c.matched = append(c.matched, i)
+		}
+	}
+}
+
+// merge folds the scope-only policies that matched into cedar-go's answer
+// over the rest, giving what one cedar.Authorize over every candidate
+// gives: the forbids that hold deny, else the permits that hold allow,
+// else nothing does; the determining @ids in load order.
+func (c *candidates) merge(ok cedar.Decision, reasons []cedar.DiagnosticReason) (cedar.Decision, []string) {
+	var forbids, permits []int32
+	for _, i := range c.matched {
+		if c.entries[i].scope.effect == xast.EffectForbid {
+			forbids = append(forbids, i)
+		} else {
+			permits = append(permits, i)
+		}
+	}
+	switch {
+	case len(forbids) > 0 || (ok == cedar.Deny && len(reasons) > 0):
+		if ok != cedar.Deny {
+			reasons = nil // cedar-go's permits: a forbid holds
+		}
+		return cedar.Deny, c.inOrder(forbids, reasons)
+	case len(permits) > 0 || ok == cedar.Allow:
+		return cedar.Allow, c.inOrder(permits, reasons)
+	}
+	return cedar.Deny, nil
+}
+
+// inOrder merges scope-only positions and cedar-go's reasons (a
+// subsequence of rest) into @ids in load order.
+func (c *candidates) inOrder(native []int32, reasons []cedar.DiagnosticReason) []string {
+	if len(native)+len(reasons) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(native)+len(reasons))
+	j := 0
+	for _, i := range c.rest {
+		if j == len(reasons) {
+			break
+		}
+		if c.entries[i].id != reasons[j].PolicyID {
+			continue
+		}
+		for len(native) > 0 && native[0] < i {
+			out, native = append(out, string(c.entries[native[0]].id)), native[1:]
+		}
+		out, j = append(out, string(reasons[j].PolicyID)), j+1
+	}
+	for _, i := range native {
+		out = append(out, string(c.entries[i].id))
+	}
+	return out
+}
 
 // maxPooledCandidates bounds the buffer a pooled candidates keeps.
 const maxPooledCandidates = 1 << 14
@@ -64,11 +132,18 @@ func (ix *index) lookup(req cedar.Request, data types.EntityMap, ents types.Enti
 
 func (ix *index) release(c *candidates) {
 	c.list = nil
-	if cap(c.buf) > maxPooledCandidates {
+	if max(cap(c.buf), cap(c.rest), cap(c.matched)) > maxPooledCandidates {
 		return
 	}
-	c.buf, c.anc = c.buf[:0], c.anc[:0]
+	c.buf, c.anc, c.rest, c.matched = c.buf[:0], c.anc[:0], c.rest[:0], c.matched[:0]
 	ix.pool.Put(c)
+}
+
+// scan returns every policy in force as the candidates (the full scan).
+func (ix *index) scan() *candidates {
+	c := ix.pool.Get().(*candidates)
+	c.list = ix.allPos
+	return c
 }
 
 // changesAncestry reports whether an extra entity is the action or one of

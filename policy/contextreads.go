@@ -19,7 +19,7 @@ func (s *Snapshot) ContextReads(id string) (paths []string, ok bool) {
 		return nil, false
 	}
 	seen := map[string]bool{}
-	for _, c := range (*xast.Policy)(e.policy.AST()).Conditions {
+	for _, c := range e.ast().Conditions {
 		xast.Inspect(xast.NewNode(c.Body), func(n xast.IsNode) bool {
 			p, isCtx := readPath(n)
 			if isCtx {

@@ -38,7 +38,7 @@ func (s *Snapshot) Diagnose(id string, req cedar.Request, extra ...types.Entity)
 		return Miss{}, false
 	}
 	ents := s.getter(extra)
-	full := (*xast.Policy)(e.policy.AST())
+	full := e.ast()
 	scope := *full
 	scope.Conditions = nil
 	if !holds(&scope, ents, req) {
@@ -156,7 +156,7 @@ func (s *Snapshot) Applied(id string, req cedar.Request, extra ...types.Entity) 
 	if e == nil {
 		return Miss{}, false
 	}
-	p := (*xast.Policy)(e.policy.AST())
+	p := e.ast()
 	if len(p.Conditions) == 0 {
 		return Miss{}, false
 	}

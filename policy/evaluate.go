@@ -21,14 +21,17 @@ func (s *Snapshot) Evaluate(req cedar.Request, extra ...types.Entity) Decision {
 	}
 	entities := s.entityView(extra)
 	ix := s.current().ix
-	it := ix.lookup(req, s.entities, entities, extra)
-	defer ix.release(it)
-	return s.authorize(it, entities, req)
+	c := ix.lookup(req, s.entities, entities, extra)
+	defer ix.release(c)
+	return s.authorize(c, entities, req)
 }
 
 // evaluateAll is Evaluate without the index (for equivalence tests).
 func (s *Snapshot) evaluateAll(req cedar.Request, extra ...types.Entity) Decision {
-	return s.authorize(s.current().ix.all, s.entityView(extra), req)
+	ix := s.current().ix
+	c := ix.scan()
+	defer ix.release(c)
+	return s.authorize(c, s.entityView(extra), req)
 }
 
 // entityView is IAM's entity data with the request's extra entities laid over.
@@ -39,8 +42,15 @@ func (s *Snapshot) entityView(extra []types.Entity) types.EntityGetter {
 	return s.entities
 }
 
-func (s *Snapshot) authorize(it cedar.PolicyIterator, entities types.EntityGetter, req cedar.Request) Decision {
-	ok, diag := cedar.Authorize(it, entities, req)
+// authorize decides the candidates: the scope-only ones here, the rest
+// with cedar.Authorize, merged as one scan over all of them would be.
+func (s *Snapshot) authorize(c *candidates, entities types.EntityGetter, req cedar.Request) Decision {
+	c.split(&req, entities)
+	ok, diag := cedar.Deny, cedar.Diagnostic{}
+	if len(c.rest) > 0 {
+		ok, diag = cedar.Authorize(c, entities, req)
+	}
+	ok, determining := c.merge(ok, diag.Reasons)
 	d := Decision{Version: s.label}
 	var erroredForbids []string
 	if len(diag.Errors) > 0 {
@@ -53,10 +63,8 @@ func (s *Snapshot) authorize(it cedar.PolicyIterator, entities types.EntityGette
 			}
 		}
 	}
-	for _, r := range diag.Reasons {
-		if ok == cedar.Deny || erroredForbids == nil {
-			d.Determining = append(d.Determining, string(r.PolicyID))
-		}
+	if ok == cedar.Deny || erroredForbids == nil {
+		d.Determining = determining
 	}
 	switch {
 	case erroredForbids != nil:
@@ -64,7 +72,7 @@ func (s *Snapshot) authorize(it cedar.PolicyIterator, entities types.EntityGette
 		d.Determining = append(d.Determining, erroredForbids...)
 	case ok == cedar.Allow:
 		d.Allow, d.Reason = true, ReasonPermit
-	case len(diag.Reasons) > 0:
+	case len(determining) > 0:
 		d.Reason = ReasonForbid
 	default:
 		d.Reason = ReasonNoPermit

@@ -39,7 +39,17 @@ func genUID(p *picker, typ string) types.EntityUID {
 	if typ == "Action" && p.n(3) == 0 {
 		return uid("Action", fmt.Sprintf("ag%d", p.n(3))) // an action group
 	}
-	return uid(typ, fmt.Sprintf("%s%d", strings.ToLower(typ[:1]), p.n(n)))
+	return uid(typ, genID(typ, p.n(n)))
+}
+
+// genID names the i-th entity of a type. Users, groups, folders and docs
+// share ids (User::"e1", Group::"e1"), so that a scope comparing ids
+// without types would be caught.
+func genID(typ string, i int) string {
+	if typ == "Action" {
+		return fmt.Sprintf("a%d", i)
+	}
+	return fmt.Sprintf("e%d", i)
 }
 
 // genParents picks parents of type typ; for groups, only higher-numbered
@@ -74,7 +84,7 @@ func genAttrs(p *picker) types.Record {
 func genUniverse(p *picker) universe {
 	var u universe
 	add := func(typ string, i int, parents []types.EntityUID) {
-		u.entities = append(u.entities, types.Entity{UID: uid(typ, fmt.Sprintf("%s%d", strings.ToLower(typ[:1]), i)),
+		u.entities = append(u.entities, types.Entity{UID: uid(typ, genID(typ, i)),
 			Parents: types.NewEntityUIDSet(parents...), Attributes: genAttrs(p)})
 	}
 	for i := range genKinds["Group"] {

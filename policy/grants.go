@@ -21,7 +21,7 @@ func (s *Snapshot) Grants(principal types.EntityUID, extra ...types.Entity) []st
 		if e.forbid() || !e.activeAt(now) {
 			continue
 		}
-		full := (*xast.Policy)(e.policy.AST())
+		full := e.ast()
 		if _, all := full.Principal.(xast.ScopeTypeAll); all {
 			continue
 		}

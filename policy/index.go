@@ -1,10 +1,8 @@
 package policy
 
 import (
-	"iter"
 	"sync"
 
-	"github.com/cedar-policy/cedar-go"
 	"github.com/cedar-policy/cedar-go/types"
 	xast "github.com/cedar-policy/cedar-go/x/exp/ast"
 )
@@ -30,9 +28,8 @@ type index struct {
 	// principalAttr holds policies by attribute name, then required value.
 	principalAttr map[types.String]map[types.String][]int32
 	residue       []int32
-	allPos        []int32
-	all           *policyIter // every included policy: the full scan
-	pool          sync.Pool   // of *candidates
+	allPos        []int32   // every included policy: the full scan
+	pool          sync.Pool // of *candidates
 }
 
 // buildIndex indexes the entries for which include is true. Action groups
@@ -53,9 +50,8 @@ func buildIndex(entries []*entry, data types.EntityMap, include func(*entry) boo
 		if desc == nil {
 			desc = descendants(data)
 		}
-		ix.place(pos, (*xast.Policy)(e.policy.AST()), desc)
+		ix.place(pos, e.ast(), desc)
 	}
-	ix.all = newPolicyIter(entries, ix.allPos)
 	return ix
 }
 
@@ -130,25 +126,3 @@ func descendants(data types.EntityMap) map[types.EntityUID][]types.EntityUID {
 	}
 	return desc
 }
-
-// policyIter is a cedar.PolicyIterator over selected entries. The sequence
-// is built once, so that iterating allocates nothing.
-type policyIter struct {
-	seq iter.Seq2[cedar.PolicyID, *cedar.Policy]
-}
-
-var _ cedar.PolicyIterator = (*policyIter)(nil)
-
-func newPolicyIter(entries []*entry, pos []int32) *policyIter {
-	return &policyIter{seq: func(yield func(cedar.PolicyID, *cedar.Policy) bool) {
-		for _, i := range pos {
-			e := entries[i]
-			if !yield(e.id, e.policy) {
-				return
-			}
-		}
-	}}
-}
-
-// All implements cedar.PolicyIterator.
-func (p *policyIter) All() iter.Seq2[cedar.PolicyID, *cedar.Policy] { return p.seq }

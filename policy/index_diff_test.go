@@ -58,11 +58,14 @@ func checkDifferential(t *testing.T, b []byte) {
 	}
 	for range 1 + p.n(12) {
 		r, extra := genRequest(p)
-		got := s.Evaluate(r, extra...)
 		want := reference(list, u.entities, r, extra)
-		if !slices.Equal(got.Determining, want.Determining) || got.Allow != want.Allow ||
-			got.Reason != want.Reason || !slices.Equal(errorIDs(got), errorIDs(want)) {
-			t.Fatalf("request %+v extra %+v\nindexed %+v\ncedar   %+v\npolicies:\n%s", r, extra, got, want, u.policies)
+		// The index, and the full scan (every scope-only policy decided
+		// by Tollgate, not only those the index selects).
+		for name, got := range map[string]Decision{"indexed": s.Evaluate(r, extra...), "full scan": s.evaluateAll(r, extra...)} {
+			if !slices.Equal(got.Determining, want.Determining) || got.Allow != want.Allow ||
+				got.Reason != want.Reason || !slices.Equal(errorIDs(got), errorIDs(want)) {
+				t.Fatalf("request %+v extra %+v\n%s %+v\ncedar   %+v\npolicies:\n%s", r, extra, name, got, want, u.policies)
+			}
 		}
 	}
 }

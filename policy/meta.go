@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/cedar-policy/cedar-go"
+	xast "github.com/cedar-policy/cedar-go/x/exp/ast"
 )
 
 // Effect is a policy's effect.
@@ -47,11 +48,33 @@ type Exception struct {
 	Expires    time.Time
 }
 
-// entry is one policy as the evaluator sees it.
+// entry is one policy as the evaluator sees it: cedar-go's compiled
+// policy, or for a policy without conditions its scope alone.
 type entry struct {
-	id     cedar.PolicyID
-	policy *cedar.Policy
-	meta   *Meta
+	id       cedar.PolicyID
+	compiled *cedar.Policy // nil when scope is set
+	scope    *scopeOnly
+	meta     *Meta
+}
+
+// newEntry keeps p as a scopeOnly when it has no conditions.
+func newEntry(p *cedar.Policy, meta *Meta) *entry {
+	e := &entry{id: cedar.PolicyID(meta.ID), meta: meta}
+	if s, ok := compactScope((*xast.Policy)(p.AST())); ok {
+		e.scope = s
+	} else {
+		e.compiled = p
+	}
+	return e
+}
+
+// ast is the parsed policy, for the checks and the offline tools.
+// Callers must not modify it.
+func (e *entry) ast() *xast.Policy {
+	if e.scope != nil {
+		return e.scope.policy(e.meta)
+	}
+	return (*xast.Policy)(e.compiled.AST())
 }
 
 // forbid reports whether the policy is a forbid; an unknown policy counts

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/cedar-policy/cedar-go"
+	xast "github.com/cedar-policy/cedar-go/x/exp/ast"
 )
 
 // parsed is the result of parsing every policy file.
@@ -74,7 +75,7 @@ func parseFile(file string, list []*cedar.Policy, rules exceptionRules) (entries
 		}
 		meta := &Meta{ID: id, File: file, Line: pos.Line, Column: pos.Column,
 			Effect: effectOf(p), Exception: exc} // Annotations: built on demand (describe)
-		entries = append(entries, &entry{id: cedar.PolicyID(id), policy: p, meta: meta})
+		entries = append(entries, newEntry(p, meta))
 	}
 	return entries, excErrs, errs
 }
@@ -120,10 +121,13 @@ func (out *parsed) merge(entries []*entry) []error {
 }
 
 func annotations(p *cedar.Policy) map[string]string {
-	src := p.Annotations()
+	return annotationMap((*xast.Policy)(p.AST()).Annotations)
+}
+
+func annotationMap(src []xast.AnnotationType) map[string]string {
 	ann := make(map[string]string, len(src))
-	for k, v := range src {
-		ann[string(k)] = string(v)
+	for _, a := range src {
+		ann[string(a.Key)] = string(a.Value)
 	}
 	return ann
 }

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/cedar-policy/cedar-go/types"
-	xast "github.com/cedar-policy/cedar-go/x/exp/ast"
 	"github.com/cedar-policy/cedar-go/x/exp/schema"
 	"github.com/cedar-policy/cedar-go/x/exp/schema/resolved"
 	"github.com/cedar-policy/cedar-go/x/exp/schema/validate"
@@ -54,7 +53,7 @@ func validatePolicies(res *resolved.Schema, mode SchemaMode, entries []*entry) e
 	v := validate.New(res, validatorOption(mode))
 	var errs []error
 	for _, e := range entries {
-		err := v.Policy(e.meta.ID, (*xast.Policy)(e.policy.AST()))
+		err := v.Policy(e.meta.ID, e.ast())
 		for _, one := range flatten(err) {
 			msg := strings.TrimPrefix(one.Error(), fmt.Sprintf("for policy `%s`, ", e.meta.ID))
 			errs = append(errs, &LoadError{File: e.meta.File, Line: e.meta.Line, Column: e.meta.Column,

@@ -19,7 +19,7 @@ func (s *Snapshot) InScope(req cedar.Request, extra ...types.Entity) []string {
 		if !e.activeAt(now) {
 			continue
 		}
-		p := *(*xast.Policy)(e.policy.AST())
+		p := *e.ast()
 		p.Conditions = nil
 		if holds(&p, ents, req) {
 			out = append(out, e.meta.ID)

@@ -93,7 +93,7 @@ func (s *Snapshot) CheckShapeWarnings(sh *Shape) (warnings []error, err error) {
 	k.snap = s
 	var errs []error
 	for _, e := range s.entries {
-		f := k.policy((*xast.Policy)(e.policy.AST()))
+		f := k.policy(e.ast())
 		errs = append(errs, e.shapeErrors(f.errs)...)
 		warnings = append(warnings, e.shapeErrors(f.warns)...)
 	}

@@ -81,7 +81,7 @@ func (s *Snapshot) Schema() *resolved.Schema { return s.schema }
 // are kept only once, in the parsed policy.
 func (e *entry) describe() Meta {
 	m := e.meta.clone()
-	m.Annotations = annotations(e.policy)
+	m.Annotations = annotationMap(e.ast().Annotations)
 	return m
 }
 

@@ -91,13 +91,18 @@ func (c converter) record(v *strictjson.Value) types.Record {
 // gives policy: each rune replaced by the lower case of the smallest rune
 // of its Unicode simple case-folding orbit. Two keys that encoding/json
 // would match to the same struct field (bytes.EqualFold: "Repo", "REPO",
-// "repo"; "ſ" and "s"; the Kelvin sign and "k") fold to the same name.
+// "repo"; "ſ" and "s"; the Kelvin sign and "k") fold to the same name,
+// and two keys it would not match never do: a rune whose lower case lies
+// outside its orbit (U+0130 İ, which lowers to an ASCII i) stays as it is.
 func FoldName(s string) string {
 	return strings.Map(func(r rune) rune {
 		for {
 			r2 := unicode.SimpleFold(r)
 			if r2 <= r {
-				return unicode.ToLower(r2)
+				if l := unicode.ToLower(r2); strings.EqualFold(string(l), string(r2)) {
+					return l
+				}
+				return r2
 			}
 			r = r2
 		}

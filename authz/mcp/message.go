@@ -93,14 +93,17 @@ func methodParams(m *Message, params *strictjson.Value, index int, opts Options)
 // unsafeURI reports a resource URI that a server resolving it could read
 // as another resource than its text names, so that a policy such as
 // like "file:///public/*" would cover it: a "." or ".." segment (also
-// percent-encoded), a backslash (raw or %5C), %00 or a control character.
+// percent-encoded, or delimited by an encoded "/"), a backslash (raw or
+// %5C), %00 or a control character.
 func unsafeURI(u string) bool {
 	lower := strings.ToLower(u)
 	if strings.ContainsFunc(u, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }) ||
 		strings.Contains(lower, "%00") || strings.Contains(lower, "%5c") {
 		return true
 	}
-	for _, seg := range strings.Split(strings.ReplaceAll(lower, "%2e", "."), "/") {
+	// "%2f" is a "/" to a server that decodes the path before resolving it.
+	decoded := strings.NewReplacer("%2e", ".", "%2f", "/").Replace(lower)
+	for _, seg := range strings.Split(decoded, "/") {
 		seg, _, _ = strings.Cut(seg, "?")
 		seg, _, _ = strings.Cut(seg, "#")
 		if seg == "." || seg == ".." {

@@ -87,7 +87,7 @@ func (p *parser) object(depth int) (Value, error) {
 }
 
 // checkKey refuses, in the building pass (where keys are decoded), a key
-// with a control character or one that repeats an earlier key.
+// with a control character, "__proto__", or one that repeats an earlier key.
 func (p *parser) checkKey(keys *keySet, prev []Member, key string, off int) error {
 	if p.counting {
 		return nil
@@ -95,8 +95,15 @@ func (p *parser) checkKey(keys *keySet, prev []Member, key string, off int) erro
 	if strings.ContainsFunc(key, unicode.IsControl) {
 		return errAt(ErrBadKey, off, "key %s has a control character", QuoteKey(key))
 	}
+	if key == protoKey {
+		return errAt(ErrBadKey, off, "key %q: a JavaScript reader that copies the object by assignment reads its members as the object's own", key)
+	}
 	return keys.add(prev, key, off)
 }
+
+// protoKey is the member name that JavaScript's assignment ([[Set]],
+// Object.assign) turns into the object's prototype.
+const protoKey = "__proto__"
 
 // smallObject is the member count up to which keys are compared pairwise.
 const smallObject = 16

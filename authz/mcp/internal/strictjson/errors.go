@@ -14,8 +14,9 @@ var (
 	ErrTooDeep      = errors.New("nesting too deep")
 	// ErrBadKey is an object key with a control character (U+0000-U+001F,
 	// U+007F-U+009F), raw or escaped: some decoders cut or ignore them, so
-	// "name\u0000" could be read as "name".
-	ErrBadKey = errors.New("control character in object key")
+	// "name\u0000" could be read as "name"; or the key "__proto__", whose
+	// members a JavaScript reader copying the object reads as its own.
+	ErrBadKey = errors.New("control character or __proto__ in object key")
 	// ErrTooMany is a document with more values than Limits.MaxValues.
 	ErrTooMany = errors.New("too many JSON values")
 	// ErrCanceled is a parse stopped because its context ended.
