@@ -80,6 +80,12 @@ func ContextShape(c PolicyCheck) *policy.Shape {
 			sh.EntityTypes[t] = true
 			sh.Resources = append(sh.Resources, t)
 		}
+		sh.ActionResources = map[types.EntityUID][]types.EntityType{}
+		for a, ts := range actionPairs(m) { // the pairs AuthZEN holds requests to
+			for t := range ts {
+				sh.ActionResources[a] = append(sh.ActionResources[a], t)
+			}
+		}
 	}
 	if !c.NoConfig {
 		sh.Context = shapeAttr(ctxAttr{want: "record", sub: mapperContext(c.Signals, c.JWTClaims, c.Delegation, hasMCP)})

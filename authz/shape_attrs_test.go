@@ -103,6 +103,8 @@ func TestCheckPoliciesAttributeWarnings(t *testing.T) {
 	}{
 		{"permit typo", `@id("p") permit (principal, action, resource) when { principal.departmnt == "shop" };`,
 			[]string{`p.cedar:1:1: policy @id("p")`, "principal.departmnt: no Workload entity has departmnt", "did you mean department?"}},
+		{"the action narrows the resource's types", `@id("l") forbid (principal, action == Action::"ListOrders", resource) when { resource has owner };`,
+			[]string{"resource.owner: no Service entity has attributes"}},
 		{"undescribed type", `@id("f") forbid (principal, action, resource is Service) when { resource has frozen };`,
 			[]string{"resource.frozen: no Service entity has attributes", "the name cannot be checked"}},
 	}

@@ -42,6 +42,10 @@ type Shape struct {
 	// a principal or resource attribute is checked against the attributes
 	// entities of these types can have (shape_attrs.go).
 	Principals, Resources []types.EntityType
+	// ActionResources are, for each action the manifests produce, the
+	// resource types they produce it with; a per-tool action (a prefix)
+	// may have any of Resources.
+	ActionResources map[types.EntityUID][]types.EntityType
 	// Attributes are the attributes Tollgate sets on the entities it
 	// builds, by type (a Workload's trust_domain, path, ...). With IAM's
 	// entity data and the schema they are every attribute an entity can
@@ -270,17 +274,7 @@ func (k *knownSet) uid(u types.EntityUID, add func(string)) {
 	}
 }
 
-func (k *knownSet) action(u types.EntityUID) bool {
-	if k.actions[u] {
-		return true
-	}
-	for _, p := range k.sh.ActionPrefixes {
-		if u.Type == "Action" && strings.HasPrefix(string(u.ID), p) {
-			return true
-		}
-	}
-	return false
-}
+func (k *knownSet) action(u types.EntityUID) bool { return k.actions[u] || k.perTool(u) }
 
 func (k *knownSet) typeNames() []string {
 	out := make([]string, 0, len(k.types))

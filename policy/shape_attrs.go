@@ -137,7 +137,7 @@ func (r *attrReads) entityOf(n xast.IsNode) (string, []types.EntityType) {
 		case "principal":
 			return "principal", scopeTypes(r.p.Principal, r.k.sh.Principals)
 		case "resource":
-			return "resource", scopeTypes(r.p.Resource, r.k.sh.Resources)
+			return "resource", scopeTypes(r.p.Resource, r.k.actionResources(r.p.Action))
 		}
 	case xast.NodeValue:
 		if uid, ok := x.Value.(types.EntityUID); ok {
