@@ -11,3 +11,9 @@ import (
 // namespace and service_account for /ns/<ns>/sa/<sa> paths). Offline tools
 // use it so their requests match serve's.
 func PrincipalEntity(id identity.Identity) types.Entity { return principalEntity(&id) }
+
+// principalAttrs are the attributes principalEntity can set (held in step
+// by TestPrincipalAttrsMatchMapper); the policy shape check reads them.
+func principalAttrs() []string {
+	return []string{"trust_domain", "path", "namespace", "service_account"}
+}

@@ -16,6 +16,7 @@ type ctxAttr struct {
 	claims map[string]bool    // for jwt and subject: the configured claim names
 	sub    map[string]ctxAttr // for a record: its attributes
 	open   bool               // a record whose attributes the request chooses
+	entity types.EntityType   // an entity: its type (its attributes are IAM's data)
 }
 
 // mapperContext describes the context mapper.build produces (held in step
@@ -80,7 +81,7 @@ func addDelegationAttrs(out map[string]ctxAttr, d *DelegationContext) {
 		et = DefaultSubjectType
 	}
 	// The subject's attributes are IAM's data, not the request's.
-	out["on_behalf_of"] = ctxAttr{fits: isEntity(et), want: string(et), open: true}
+	out["on_behalf_of"] = ctxAttr{fits: isEntity(et), want: string(et), open: true, entity: et}
 	out["delegation"] = ctxAttr{fits: isStringSet, want: "Set<String>"}
 	out["delegation_length"] = ctxAttr{fits: isType[resolved.LongType], want: "Long"}
 	if len(d.Claims) > 0 {

@@ -37,6 +37,20 @@ type Shape struct {
 	// ActionPrefixes: any Action::"<prefix>..." may be produced (MCP
 	// per_tool mode, whose tool names come from the client).
 	ActionPrefixes []string
+	// Principals and Resources are the entity types Tollgate makes the
+	// principal and the resource of a request; nil when unknown. A read of
+	// a principal or resource attribute is checked against the attributes
+	// entities of these types can have (shape_attrs.go).
+	Principals, Resources []types.EntityType
+	// ActionResources are, for each action the manifests produce, the
+	// resource types they produce it with; a per-tool action (a prefix)
+	// may have any of Resources.
+	ActionResources map[types.EntityUID][]types.EntityType
+	// Attributes are the attributes Tollgate sets on the entities it
+	// builds, by type (a Workload's trust_domain, path, ...). With IAM's
+	// entity data and the schema they are every attribute an entity can
+	// have when a request is decided.
+	Attributes map[types.EntityType][]string
 }
 
 // Attr is one context attribute: its Cedar type and, for a record, its
@@ -45,6 +59,10 @@ type Attr struct {
 	Type  string
 	Attrs map[string]*Attr
 	Open  bool
+	// Entity is the type of an entity-valued attribute
+	// (context.on_behalf_of): reads of its attributes are checked as the
+	// entity type's.
+	Entity types.EntityType
 }
 
 // CheckSchemaRequired returns ErrNoSchema when require is set and s has no
@@ -58,21 +76,41 @@ func (s *Snapshot) CheckSchemaRequired(require bool) error {
 
 // CheckShape checks every policy against sh: each context attribute it
 // reads, each entity type, action and entity it names must be one a
-// request can have. Every problem is a *LoadError naming the file, line and
-// @id, wrapping ErrNeverProduced; all are returned together.
+// request can have, and so must each attribute of an entity it reads (see
+// CheckShapeWarnings). Every problem is a *LoadError naming the file, line
+// and @id, wrapping ErrNeverProduced; all are returned together.
 func (s *Snapshot) CheckShape(sh *Shape) error {
+	_, err := s.CheckShapeWarnings(sh)
+	return err
+}
+
+// CheckShapeWarnings is CheckShape, also returning what it finds but does
+// not refuse, as *LoadErrors wrapping ErrNeverProduced: a permit that
+// reads an entity attribute no entity has (it never applies, which denies),
+// and a read of an attribute of entity types that no entity data, schema
+// or Tollgate describes, whose names cannot be checked.
+func (s *Snapshot) CheckShapeWarnings(sh *Shape) (warnings []error, err error) {
 	if sh == nil {
-		return nil
+		return nil, nil
 	}
 	k := s.known(sh)
+	k.snap = s
 	var errs []error
 	for _, e := range s.entries {
-		for _, msg := range k.policy(e.ast()) {
-			errs = append(errs, &LoadError{File: e.meta.File, Line: e.meta.Line, Column: e.meta.Column,
-				PolicyID: e.meta.ID, Err: fmt.Errorf("%w: %s", ErrNeverProduced, msg)})
-		}
+		f := k.policy(e.ast())
+		errs = append(errs, e.shapeErrors(f.errs)...)
+		warnings = append(warnings, e.shapeErrors(f.warns)...)
 	}
-	return errors.Join(errs...)
+	return warnings, errors.Join(errs...)
+}
+
+func (e *entry) shapeErrors(msgs []string) []error {
+	out := make([]error, 0, len(msgs))
+	for _, msg := range msgs {
+		out = append(out, &LoadError{File: e.meta.File, Line: e.meta.Line, Column: e.meta.Column,
+			PolicyID: e.meta.ID, Err: fmt.Errorf("%w: %s", ErrNeverProduced, msg)})
+	}
+	return out
 }
 
 // knownSet is a Shape completed with the schema and the entity data.
@@ -81,6 +119,8 @@ type knownSet struct {
 	types    map[types.EntityType]bool
 	actions  map[types.EntityUID]bool
 	entities types.EntityMap
+	snap     *Snapshot                            // for attributes (shape_attrs.go); set by CheckShapeWarnings
+	attrs    map[types.EntityType]map[string]bool // gathered at the first attribute read
 }
 
 func (s *Snapshot) known(sh *Shape) *knownSet {
@@ -117,24 +157,37 @@ func isActionType(t types.EntityType) bool {
 	return t == "Action" || strings.HasSuffix(string(t), "::Action")
 }
 
-// policy returns the problems of one policy, sorted and without repeats.
-func (k *knownSet) policy(p *xast.Policy) []string {
-	seen := map[string]bool{}
-	add := func(msg string) { seen[msg] = true }
+// findings are one policy's problems: errors refuse the version, warnings
+// do not. Each sorted and without repeats.
+type findings struct{ errs, warns []string }
+
+// policy returns the findings of one policy.
+func (k *knownSet) policy(p *xast.Policy) findings {
+	errs, warns := map[string]bool{}, map[string]bool{}
+	add := func(msg string) { errs[msg] = true }
 	if k.sh.EntityTypes != nil {
 		k.scope(p.Principal, add)
 		k.scope(p.Action, add)
 		k.scope(p.Resource, add)
 	}
+	r := attrReads{k: k, p: p, add: add, warn: func(msg string) { warns[msg] = true }}
 	for _, c := range p.Conditions {
 		xast.Inspect(xast.NewNode(c.Body), func(n xast.IsNode) bool {
 			k.node(n, add)
+			r.node(n)
 			return true
 		})
 	}
-	out := make([]string, 0, len(seen))
-	for m := range seen {
-		out = append(out, m)
+	for m := range errs {
+		delete(warns, m)
+	}
+	return findings{errs: sortedKeys(errs), warns: sortedKeys(warns)}
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
 	}
 	sort.Strings(out)
 	return out
@@ -221,17 +274,7 @@ func (k *knownSet) uid(u types.EntityUID, add func(string)) {
 	}
 }
 
-func (k *knownSet) action(u types.EntityUID) bool {
-	if k.actions[u] {
-		return true
-	}
-	for _, p := range k.sh.ActionPrefixes {
-		if u.Type == "Action" && strings.HasPrefix(string(u.ID), p) {
-			return true
-		}
-	}
-	return false
-}
+func (k *knownSet) action(u types.EntityUID) bool { return k.actions[u] || k.perTool(u) }
 
 func (k *knownSet) typeNames() []string {
 	out := make([]string, 0, len(k.types))

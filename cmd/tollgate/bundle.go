@@ -98,9 +98,13 @@ func bundleBuild(args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	// Never package a policy set that would be refused at load.
-	if _, err := loadOffline(dir, window); err != nil {
+	env, err := loadOffline(dir, window)
+	if err != nil {
 		printErrors(stderr, "tollgate bundle build", err)
 		return exitError
+	}
+	for _, w := range env.policyWarnings() {
+		fmt.Fprintln(stderr, w)
 	}
 	data, err := bundle.Build(dir, opts)
 	if err == nil {

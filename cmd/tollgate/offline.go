@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/cedar-policy/cedar-go"
@@ -45,6 +46,7 @@ type offlineEnv struct {
 	deleg    *authz.DelegationContext // identity.delegation's context, for the policy checks
 	check    authz.PolicyCheck        // what the snapshot was checked against
 	cfg      *config.Config           // nil without --config
+	warnings []error                  // the policy checks' warnings (CheckPoliciesWarnings)
 }
 
 // loadOffline loads dir and the manifests and checks them against each
@@ -86,10 +88,22 @@ func loadOffline(dir string, pf *policyFlags) (*offlineEnv, error) {
 	env.snap = snap
 	env.check = authz.PolicyCheck{Manifest: env.manifest, Signals: env.signals, JWTClaims: env.claims,
 		Delegation: env.deleg, NoConfig: pf.config == "", RequireSchema: requireSchema}
-	if err := authz.CheckPolicies(snap, env.check); err != nil {
+	warnings, err := authz.CheckPoliciesWarnings(snap, env.check)
+	if err != nil {
 		return nil, inputsFailed(err, checkBlame(err, dir, env.manifest)...)
 	}
+	env.warnings = warnings
 	return env, nil
+}
+
+// policyWarnings are the policy checks' warnings, one line each
+// ("warning: file:line:col: policy @id(...): ...").
+func (env *offlineEnv) policyWarnings() []string {
+	out := make([]string, 0, len(env.warnings))
+	for _, w := range env.warnings {
+		out = append(out, "warning: "+strings.TrimPrefix(w.Error(), "policy: "))
+	}
+	return out
 }
 
 // trustedID is the offline Identifier: it believes the SPIFFE ID given as

@@ -51,6 +51,7 @@ func (env *offlineEnv) result(dir string) *validateResult {
 		r.Warnings = append(r.Warnings, fmt.Sprintf("warning: %s:%d:%d: policy @id(%q): exception %s expired at %s and no longer applies; remove it",
 			m.File, m.Line, m.Column, x.PolicyID, x.Ticket, x.Expires.UTC().Format(time.RFC3339)))
 	}
+	r.Warnings = append(r.Warnings, env.policyWarnings()...)
 	if env.manifest != nil {
 		r.Manifests, r.Routes = env.manifest.File(), len(env.manifest.Routes())
 		r.Warnings = append(r.Warnings, env.manifest.Warnings()...)

@@ -95,9 +95,13 @@ func (s *policySource) loadDir(dir string) (*policy.Snapshot, error) {
 // or whose policies read what Tollgate's requests never hold (the same
 // checks as validate, test and bundle build).
 func (s *policySource) checkManifests(snap *policy.Snapshot) error {
-	if err := authz.CheckPolicies(snap, authz.PolicyCheck{Manifest: s.manifest, Signals: s.signals,
-		JWTClaims: s.claims, Delegation: s.deleg, RequireSchema: s.requireSchema}); err != nil {
+	warnings, err := authz.CheckPoliciesWarnings(snap, authz.PolicyCheck{Manifest: s.manifest, Signals: s.signals,
+		JWTClaims: s.claims, Delegation: s.deleg, RequireSchema: s.requireSchema})
+	if err != nil {
 		return fmt.Errorf("server: policy version %s does not fit the manifests: %w", snap.Version(), err)
+	}
+	for _, w := range warnings {
+		s.log.Warn("policy warning", "version", snap.Version(), "warning", w.Error())
 	}
 	return nil
 }
