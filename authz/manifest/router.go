@@ -72,6 +72,10 @@ type routeTable struct {
 	// shadow holds the same routes keyed by foldKey, the loosest case
 	// folding an upstream applies (see ambiguousCase); nil in a shadow.
 	shadow *routeTable
+	// foldLits: some literal segment's key differs from its foldKey (an
+	// upper-case or non-ASCII template literal), so even a path without
+	// foldable letters can take another route under the loosest folding.
+	foldLits bool
 }
 
 type trieNode struct {
@@ -110,8 +114,11 @@ func (t *routeTable) add(r *Rule) {
 	}
 	n := t.root
 	for _, s := range r.segs {
-		if t.key != nil && s.kind == segLiteral {
-			s.text = t.key(s.text)
+		if s.kind == segLiteral {
+			if t.key != nil {
+				s.text = t.key(s.text)
+			}
+			t.foldLits = t.foldLits || foldKey(s.text) != s.text
 		}
 		n = n.child(s)
 	}
