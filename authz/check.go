@@ -96,6 +96,10 @@ func (e *Engine) decide(ctx context.Context, r *Request, d *Decision, st *checkS
 	if !ok {
 		return
 	}
+	if !ValidMethod(r.Method) {
+		d.settle(Denied(CodeBadRequest, "the request method is not an upper-case token"))
+		return
+	}
 	lk := e.manifest.Load().Lookup(r.Method, r.Path, d.GRPC, r.ProxyNormalizedPath, st.vals[:0])
 	if unrouted(d, st, &lk) {
 		return
