@@ -100,6 +100,10 @@ func (e *Engine) decide(ctx context.Context, r *Request, d *Decision, st *checkS
 		d.settle(Denied(CodeBadRequest, "the request method is not an upper-case token"))
 		return
 	}
+	if methodOverridden(r) {
+		d.settle(Denied(CodeBadRequest, "a method override (X-HTTP-Method-Override or a _method parameter) names another method"))
+		return
+	}
 	lk := e.manifest.Load().Lookup(r.Method, r.Path, d.GRPC, r.ProxyNormalizedPath, st.vals[:0])
 	if unrouted(d, st, &lk) {
 		return

@@ -46,23 +46,3 @@ type Request struct {
 	// Time is when the request was received; zero means now.
 	Time time.Time
 }
-
-// maxMethodLength bounds a request method.
-const maxMethodLength = 32
-
-// ValidMethod reports a method Tollgate can read as the upstream does: an
-// upper-case token of letters, "-" and "_". Methods are case-sensitive,
-// but ASP.NET Core and Express match them case-insensitively, so "delete"
-// reaches their DELETE handler while a policy on context.method reads
-// another method; any other method is refused.
-func ValidMethod(m string) bool {
-	if m == "" || len(m) > maxMethodLength {
-		return false
-	}
-	for i := 0; i < len(m); i++ {
-		if c := m[i]; (c < 'A' || c > 'Z') && c != '-' && c != '_' {
-			return false
-		}
-	}
-	return true
-}
