@@ -36,6 +36,9 @@ const (
 	// Express and ASP.NET do, or runtimes folding ı, ſ, K to ASCII) would
 	// route to another route than the manifest's own matching.
 	PathAmbiguousCase PathCode = "ambiguous_case"
+	// PathCompatChar: a character that NFKC or Windows' best-fit mapping
+	// reads as ASCII ("．．", "／", "ａ"); see hasCompatChar.
+	PathCompatChar PathCode = "compat_char"
 )
 
 // MaxPathLength is the longest raw path (query string excluded) that
@@ -193,10 +196,7 @@ func resolve(p string) (string, PathCode) {
 // decodeSegment percent-decodes one path segment exactly once.
 func decodeSegment(seg string) (string, PathCode) {
 	if !strings.Contains(seg, "%") {
-		if !utf8.ValidString(seg) {
-			return "", PathBadUTF8
-		}
-		return seg, ""
+		return checkDecoded(seg)
 	}
 	var b strings.Builder
 	b.Grow(len(seg))
@@ -219,9 +219,17 @@ func decodeSegment(seg string) (string, PathCode) {
 		}
 		b.WriteByte(c)
 	}
-	dec := b.String()
-	if !utf8.ValidString(dec) {
+	return checkDecoded(b.String())
+}
+
+// checkDecoded refuses a decoded segment that is not UTF-8 or that holds
+// a compatibility character (see hasCompatChar).
+func checkDecoded(dec string) (string, PathCode) {
+	switch {
+	case !utf8.ValidString(dec):
 		return "", PathBadUTF8
+	case hasCompatChar(dec):
+		return "", PathCompatChar
 	}
 	return dec, ""
 }
