@@ -163,9 +163,17 @@ func (e *Engine) evaluate(in cedarInput, st *checkState, dl *delegated) policy.D
 	return pd
 }
 
+// isGRPC reports a gRPC request: one of its content types (Envoy joins a
+// repeated header with ",") is application/grpc, as grpc-go reads it.
 func isGRPC(contentType string) bool {
 	const prefix = "application/grpc"
-	return len(contentType) >= len(prefix) && strings.EqualFold(contentType[:len(prefix)], prefix)
+	for ct := range strings.SplitSeq(contentType, ",") {
+		ct = strings.TrimLeft(ct, " \t")
+		if len(ct) >= len(prefix) && strings.EqualFold(ct[:len(prefix)], prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 func identityFailed(d *Decision, st *checkState, err error) {

@@ -150,19 +150,22 @@ func (n *trieNode) child(s tmplSeg) *trieNode {
 // match finds the route for a method and a canonical path (the output of
 // NormalizePath). Captured values are appended to vals. methodMiss
 // reports that a route matches the path but none accepts the method.
+//
+// gRPC routes match gRPC calls only, but a path naming a gRPC route's
+// method never falls through to an HTTP route: connect-go serves that
+// method for application/json or application/proto too (the Connect
+// protocol), so such a request is a miss.
 func (t *routeTable) match(method, path string, grpc bool, vals []string) (r *Rule, _ []string, methodMiss bool) {
-	if grpc {
-		svc, m, ok := strings.Cut(path[1:], "/")
-		r := t.grpcExact[path]
-		if r == nil && ok && m != "" && !strings.Contains(m, "/") {
-			r = t.grpcService[svc]
+	svc, m, ok := strings.Cut(path[1:], "/")
+	r = t.grpcExact[path]
+	if r == nil && ok && m != "" && !strings.Contains(m, "/") {
+		r = t.grpcService[svc]
+	}
+	if r != nil {
+		if !grpc || method != "POST" {
+			return nil, vals, true
 		}
-		if r != nil {
-			if method != "POST" {
-				return nil, vals, true
-			}
-			return r, append(vals, svc, m), false
-		}
+		return r, append(vals, svc, m), false
 	}
 	n, vals := t.root.find(path[1:], t.key, vals)
 	if n == nil {
