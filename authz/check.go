@@ -96,7 +96,9 @@ func (e *Engine) decide(ctx context.Context, r *Request, d *Decision, st *checkS
 	if !ok {
 		return
 	}
-	if !ValidMethod(r.Method) {
+	// Methods are case-sensitive, but ASP.NET Core and Express match them
+	// case-insensitively: "delete" reaches their DELETE handler.
+	if !manifest.IsMethodToken(r.Method) {
 		d.settle(Denied(CodeBadRequest, "the request method is not an upper-case token"))
 		return
 	}

@@ -2,26 +2,6 @@ package authz
 
 import "strings"
 
-// maxMethodLength bounds a request method.
-const maxMethodLength = 32
-
-// ValidMethod reports a method Tollgate can read as the upstream does: an
-// upper-case token of letters, "-" and "_". Methods are case-sensitive,
-// but ASP.NET Core and Express match them case-insensitively, so "delete"
-// reaches their DELETE handler while a policy on context.method reads
-// another method; any other method is refused.
-func ValidMethod(m string) bool {
-	if m == "" || len(m) > maxMethodLength {
-		return false
-	}
-	for i := 0; i < len(m); i++ {
-		if c := m[i]; (c < 'A' || c > 'Z') && c != '-' && c != '_' {
-			return false
-		}
-	}
-	return true
-}
-
 // overrideHeaders are the method-override headers that Express's
 // method-override, ASP.NET Core's UseHttpMethodOverride, Rack, Symfony
 // and Jersey honour (on a POST, most of them).

@@ -7,7 +7,7 @@ import (
 	"net/netip"
 	"strings"
 
-	"github.com/tollgate-authz/tollgate/authz"
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 )
 
 // HTTP authorization styles: which proxy calls the HTTP mode, and so which
@@ -130,9 +130,9 @@ func checkForwarded(f *forwardedRequest) error {
 	return nil
 }
 
-// isToken is the engine's method rule (authz.ValidMethod), checked here
+// isToken is the manifests' and the engine's method rule, checked here
 // too so that a bad forwarded method is refused as a bad forwarded request.
-func isToken(m string) bool { return authz.ValidMethod(m) }
+func isToken(m string) bool { return manifest.IsMethodToken(m) }
 
 func badURIRune(r rune) bool { return r <= ' ' || r == 0x7f || r > 0x7e }
 func badHostRune(r rune) bool {
