@@ -39,6 +39,9 @@ const (
 	// PathCompatChar: a character that NFKC or Windows' best-fit mapping
 	// reads as ASCII ("．．", "／", "ａ"); see hasCompatChar.
 	PathCompatChar PathCode = "compat_char"
+	// PathSpace: a raw space in the request target (query included),
+	// where an HTTP/1 request line would split it.
+	PathSpace PathCode = "space"
 )
 
 // MaxPathLength is the longest raw path (query string excluded) that

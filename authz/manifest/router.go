@@ -241,6 +241,9 @@ type Lookup struct {
 // normalised the path for the upstream (see ResolvePath); otherwise a path
 // not in normal form is refused (see NormalizePath).
 func (m *Manifest) Lookup(method, raw string, grpc, proxyNormalized bool, vals []string) Lookup {
+	if code := checkTarget(raw); code != "" {
+		return Lookup{BadPath: code}
+	}
 	if grpc {
 		if code := checkGRPCPath(raw); code != "" {
 			return Lookup{BadPath: code}
