@@ -102,8 +102,8 @@ func (e *Engine) decide(ctx context.Context, r *Request, d *Decision, st *checkS
 		d.settle(Denied(CodeBadRequest, "the request method is not an upper-case token"))
 		return
 	}
-	if methodOverridden(r) {
-		d.settle(Denied(CodeBadRequest, "a method override (X-HTTP-Method-Override or a _method parameter) names another method"))
+	if overridden(r) {
+		d.settle(Denied(CodeBadRequest, "a method or URL override (X-HTTP-Method-Override, _method, X-Original-URL) names another one"))
 		return
 	}
 	lk := e.manifest.Load().Lookup(r.Method, r.Path, d.GRPC, r.ProxyNormalizedPath, st.vals[:0])

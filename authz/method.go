@@ -7,6 +7,23 @@ import "strings"
 // and Jersey honour (on a POST, most of them).
 var overrideHeaders = [...]string{"x-http-method-override", "x-http-method", "x-method-override"}
 
+// urlOverrideHeaders carry a request target that IIS's URL Rewrite sets
+// and that Zend Framework and older Symfony route instead of the
+// request's own.
+var urlOverrideHeaders = [...]string{"x-original-url", "x-rewrite-url"}
+
+// overridden reports a request whose method or target some upstream takes
+// from a header or parameter rather than from the request itself, naming
+// another one (see methodOverridden).
+func overridden(r *Request) bool {
+	for _, h := range urlOverrideHeaders {
+		if v, ok := r.Headers[h]; ok && v != r.Path {
+			return true
+		}
+	}
+	return methodOverridden(r)
+}
+
 // methodOverridden reports a request that names another method than its
 // own in a method-override header or a _method query parameter: the
 // upstream may serve that method while Tollgate decided the request's.

@@ -137,3 +137,23 @@ func FuzzMethodOverride(f *testing.F) {
 		}
 	})
 }
+
+// TestURLOverrideRefused: IIS's URL Rewrite sets X-Original-URL, and
+// frameworks that trust it (Zend Framework, older Symfony) route that
+// header's path instead of the request's: "GET /public/x" with
+// "X-Original-URL: /admin/users" serves the admin page. An override
+// naming another target than the request's is a bad request.
+func TestURLOverrideRefused(t *testing.T) {
+	e := trickEngine(t, trickManifest)
+	for _, h := range []string{"x-original-url", "x-rewrite-url"} {
+		r := req(frontend, "GET", "/public/x")
+		r.Headers[h] = "/admin/users"
+		if d := e.Check(context.Background(), r); d.Allowed() || d.Code != CodeBadRequest {
+			t.Errorf("%s: got %v %s (%s), want a bad_request denial", h, d.Outcome, d.Code, d.Detail)
+		}
+		r.Headers[h] = "/public/x"
+		if d := e.Check(context.Background(), r); !d.Allowed() {
+			t.Errorf("%s naming the request's own target: got %s (%s), want an allow", h, d.Code, d.Detail)
+		}
+	}
+}
