@@ -36,8 +36,8 @@ const (
 	// Express and ASP.NET do, or runtimes folding ı, ſ, K to ASCII) would
 	// route to another route than the manifest's own matching.
 	PathAmbiguousCase PathCode = "ambiguous_case"
-	// PathCompatChar: a character that NFKC or Windows' best-fit mapping
-	// reads as ASCII ("．．", "／", "ａ"); see hasCompatChar.
+	// PathCompatChar: a path that is not in NFKC form ("．．", "／", "ａ",
+	// "ϰ") or holds a best-fit separator; see hasCompatChar.
 	PathCompatChar PathCode = "compat_char"
 	// PathSpace: a raw space in the request target (query included),
 	// where an HTTP/1 request line would split it.
@@ -225,14 +225,10 @@ func decodeSegment(seg string) (string, PathCode) {
 	return checkDecoded(b.String())
 }
 
-// checkDecoded refuses a decoded segment that is not UTF-8 or that holds
-// a compatibility character (see hasCompatChar).
+// checkDecoded refuses a decoded segment that is not UTF-8.
 func checkDecoded(dec string) (string, PathCode) {
-	switch {
-	case !utf8.ValidString(dec):
+	if !utf8.ValidString(dec) {
 		return "", PathBadUTF8
-	case hasCompatChar(dec):
-		return "", PathCompatChar
 	}
 	return dec, ""
 }

@@ -1,12 +1,17 @@
 package manifest
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"golang.org/x/text/unicode/norm"
+)
 
 // TestCompatCharRefused: upstreams that NFKC-normalise a path (Python's
 // unicodedata, Java's Normalizer) or pass it through Windows' best-fit
 // code-page mapping read a full-width "．．" as "..", "／" as "/", "ａ" as
-// "a" and "１" as "1". A path with a character whose compatibility form is
-// ASCII is refused: either reading could be the upstream's.
+// "a", "１" as "1" and "ϰ" as "κ". A path not in NFKC form is refused:
+// either reading could be the upstream's.
 func TestCompatCharRefused(t *testing.T) {
 	m, err := Parse("tricks.yaml", []byte(trickManifest))
 	if err != nil {
@@ -23,7 +28,12 @@ func TestCompatCharRefused(t *testing.T) {
 		{"full-width digit in an id", "/orders/%EF%BC%94%EF%BC%92", "bad_path:compat_char"},
 		{"ligature", "/pro%EF%AC%81le", "bad_path:compat_char"},
 		{"raw full-width dot segment", "/public/．．/admin/users", "bad_path:compat_char"},
-		// Letters an ASCII case folding reaches stay ambiguous_case.
+		// Not ASCII, but not NFKC either: the id would change.
+		{"kappa symbol in an id", "/orders/%CF%B0", "bad_path:compat_char"},
+		{"decomposed accent in an id", "/orders/e%CC%81", "bad_path:compat_char"},
+		{"long s in an id", "/orders/%C5%BFecret", "bad_path:compat_char"},
+		// Letters an ASCII case folding reaches, changing the route, stay
+		// ambiguous_case.
 		{"long s", "/admin/u%C5%BFers", "bad_path:ambiguous_case"},
 		// Characters without an ASCII compatibility form are kept.
 		{"accent", "/caf%C3%A9", "catch-all"},
@@ -38,4 +48,43 @@ func TestCompatCharRefused(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzCompatDifferential compares Tollgate's reading of a path with an
+// upstream that NFKC-normalises the decoded path before routing (and
+// matches case-insensitively, the loosest router): whenever Tollgate
+// accepts a path, that upstream takes the same route with the same
+// captured values, or the path is one no upstream could route (a
+// separator or dot segment appears only after normalisation is refused).
+func FuzzCompatDifferential(f *testing.F) {
+	for _, p := range pathTricks {
+		f.Add(p)
+	}
+	for _, p := range []string{"/public/%EF%BC%8E%EF%BC%8E/admin/users", "/%EF%BD%81dmin/users", "/orders/%EF%BC%94%EF%BC%92", "/caf%C3%A9", "/orders/%C3%A9"} {
+		f.Add(p)
+	}
+	m, err := Parse("tricks.yaml", []byte(trickManifest))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, target string) {
+		lk := m.Lookup("GET", target, false, false, nil)
+		if lk.BadPath != "" || lk.Rule == nil {
+			return
+		}
+		nfkc := norm.NFKC.String(lk.Path)
+		segs := strings.Split(nfkc[1:], "/")
+		for _, s := range segs {
+			if s == "" || s == "." || s == ".." {
+				t.Fatalf("%q: Tollgate routes %q, an NFKC upstream reads %q", target, lk.Path, nfkc)
+			}
+		}
+		up := m.Lookup("GET", nfkc, false, false, nil)
+		if up.BadPath != "" {
+			return // Tollgate refuses the NFKC form itself: not a route for anyone
+		}
+		if up.Rule != lk.Rule || strings.Join(up.Vals, "/") != strings.Join(lk.Vals, "/") {
+			t.Fatalf("%q: Tollgate routes %s %q, an NFKC upstream %v %q", target, lk.Rule.Name, lk.Vals, up.Rule, up.Vals)
+		}
+	})
 }

@@ -260,6 +260,9 @@ func (m *Manifest) Lookup(method, raw string, grpc, proxyNormalized bool, vals [
 	if m.table.ambiguousCase(method, path, grpc, rt, miss) {
 		return Lookup{BadPath: PathAmbiguousCase}
 	}
+	if hasCompatChar(path) {
+		return Lookup{BadPath: PathCompatChar}
+	}
 	return Lookup{Path: path, Rule: rt, Vals: vals, MethodMiss: miss}
 }
 
