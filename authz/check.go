@@ -96,14 +96,8 @@ func (e *Engine) decide(ctx context.Context, r *Request, d *Decision, st *checkS
 	if !ok {
 		return
 	}
-	// Methods are case-sensitive, but ASP.NET Core and Express match them
-	// case-insensitively: "delete" reaches their DELETE handler.
-	if !manifest.IsMethodToken(r.Method) {
-		d.settle(Denied(CodeBadRequest, "the request method is not an upper-case token"))
-		return
-	}
-	if overridden(r) {
-		d.settle(Denied(CodeBadRequest, "a method or URL override (X-HTTP-Method-Override, _method, X-Original-URL) names another one"))
+	if reason := malformed(r); reason != "" {
+		d.settle(Denied(CodeBadRequest, reason))
 		return
 	}
 	lk := e.manifest.Load().Lookup(r.Method, r.Path, d.GRPC, r.ProxyNormalizedPath, st.vals[:0])
@@ -127,6 +121,22 @@ func (e *Engine) decide(ctx context.Context, r *Request, d *Decision, st *checkS
 	}
 	d.Resource = uidString(in.resource.UID)
 	applyPolicy(d, st, e.evaluate(in, st, dl))
+}
+
+// malformed returns why a request's method, host or overrides cannot be
+// read as the upstream reads them, or "".
+func malformed(r *Request) string {
+	switch {
+	case !manifest.IsMethodToken(r.Method):
+		// Methods are case-sensitive, but ASP.NET Core and Express match
+		// them case-insensitively: "delete" reaches their DELETE handler.
+		return "the request method is not an upper-case token"
+	case !validHost(r.Host):
+		return "the request host is not a host and port"
+	case overridden(r):
+		return "a method or URL override (X-HTTP-Method-Override, _method, X-Original-URL) names another one"
+	}
+	return ""
 }
 
 // unrouted denies a request whose path was refused or that no route
