@@ -96,6 +96,10 @@ func (e *Engine) decide(ctx context.Context, r *Request, d *Decision, st *checkS
 	if !ok {
 		return
 	}
+	if reason := malformed(r); reason != "" {
+		d.settle(Denied(CodeBadRequest, reason))
+		return
+	}
 	lk := e.manifest.Load().Lookup(r.Method, r.Path, d.GRPC, r.ProxyNormalizedPath, st.vals[:0])
 	if unrouted(d, st, &lk) {
 		return
@@ -117,6 +121,22 @@ func (e *Engine) decide(ctx context.Context, r *Request, d *Decision, st *checkS
 	}
 	d.Resource = uidString(in.resource.UID)
 	applyPolicy(d, st, e.evaluate(in, st, dl))
+}
+
+// malformed returns why a request's method, host or overrides cannot be
+// read as the upstream reads them, or "".
+func malformed(r *Request) string {
+	switch {
+	case !manifest.IsMethodToken(r.Method):
+		// Methods are case-sensitive, but ASP.NET Core and Express match
+		// them case-insensitively: "delete" reaches their DELETE handler.
+		return "the request method is not an upper-case token"
+	case !validHost(r.Host):
+		return "the request host is not a host and port"
+	case overridden(r):
+		return "a method or URL override (X-HTTP-Method-Override, _method, X-Original-URL) names another one"
+	}
+	return ""
 }
 
 // unrouted denies a request whose path was refused or that no route
@@ -155,9 +175,17 @@ func (e *Engine) evaluate(in cedarInput, st *checkState, dl *delegated) policy.D
 	return pd
 }
 
+// isGRPC reports a gRPC request: one of its content types (Envoy joins a
+// repeated header with ",") is application/grpc, as grpc-go reads it.
 func isGRPC(contentType string) bool {
 	const prefix = "application/grpc"
-	return len(contentType) >= len(prefix) && strings.EqualFold(contentType[:len(prefix)], prefix)
+	for ct := range strings.SplitSeq(contentType, ",") {
+		ct = strings.TrimLeft(ct, " \t")
+		if len(ct) >= len(prefix) && strings.EqualFold(ct[:len(prefix)], prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 func identityFailed(d *Decision, st *checkState, err error) {

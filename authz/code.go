@@ -18,7 +18,7 @@ type Code uint8
 // (identity_<reason>, delegation_<reason>, mcp_<reason>).
 const (
 	CodeInternal          Code = iota // Tollgate could not decide: fails closed
-	CodeBadRequest                    // no request at all
+	CodeBadRequest                    // no request, or a method, host or override the upstream could read otherwise
 	CodeBadPath                       // a malformed request path
 	CodeBadSignal                     // a request signal the mapper refused
 	CodeNoRoute                       // no route takes the request

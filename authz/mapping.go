@@ -151,6 +151,26 @@ func normalizeHost(h string) string {
 	return h
 }
 
+// validHost reports a Host (:authority) that is a host and an optional
+// port (RFC 9110 uri-host: a reg-name of unreserved and sub-delims
+// characters, an IPv4 address or an IP literal). Userinfo ("x@admin"),
+// a path, escapes, spaces and non-ASCII bytes are refused: a URL parser
+// reads "x@admin.example.org" as admin.example.org, a policy on
+// context.host does not. An empty host is valid (HTTP/1.0).
+func validHost(h string) bool {
+	if len(h) > 255 {
+		return false
+	}
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._~!$&'()*+,;=:[]", c) >= 0 {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
 // maxCachedPrincipals bounds principalCache; when full it starts over.
 const maxCachedPrincipals = 4096
 

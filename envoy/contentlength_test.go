@@ -2,6 +2,8 @@ package envoy
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"testing"
 
 	authv3 "github.com/envoyproxy/go-control-plane/envoy/service/auth/v3"
@@ -44,4 +46,40 @@ func TestContentLengthThatCannotBeReadIsNotWhole(t *testing.T) {
 			t.Errorf("content-length %q: truncated=%v length=%d, want %v, %d", tt.value, g.BodyTruncated, g.ContentLength, tt.truncated, tt.length)
 		}
 	}
+}
+
+// FuzzContentLength: contentLength reads a Content-Length exactly when
+// every comma-separated element is a decimal number of at most 18 digits
+// (longer is refused, leading zeros or not), all of them equal; the
+// length is that number, and anything else reads as -1.
+func FuzzContentLength(f *testing.F) {
+	for _, s := range []string{"7", "7, 7", "007,7", "5,9", "", " ", ",", "-1", "+7", "1e3", "99999999999999999999999", "7\t,\t7"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		n, ok := contentLength(v)
+		want, wantOK := int64(-1), true
+		for _, part := range strings.Split(v, ",") {
+			part = strings.Trim(part, " \t")
+			m, err := strconv.ParseUint(part, 10, 63)
+			if err != nil || part[0] == '+' || len(part) > 18 {
+				wantOK = false
+				break
+			}
+			if want >= 0 && int64(m) != want {
+				wantOK = false
+				break
+			}
+			want = int64(m)
+		}
+		if ok != wantOK {
+			t.Fatalf("contentLength(%q) = %d, %v; want ok=%v", v, n, ok, wantOK)
+		}
+		if ok && n != want {
+			t.Fatalf("contentLength(%q) = %d, want %d", v, n, want)
+		}
+		if !ok && n != -1 {
+			t.Fatalf("contentLength(%q) = %d with !ok, want -1", v, n)
+		}
+	})
 }

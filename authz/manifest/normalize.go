@@ -36,6 +36,12 @@ const (
 	// Express and ASP.NET do, or runtimes folding ı, ſ, K to ASCII) would
 	// route to another route than the manifest's own matching.
 	PathAmbiguousCase PathCode = "ambiguous_case"
+	// PathCompatChar: a path that is not in NFKC form ("．．", "／", "ａ",
+	// "ϰ") or holds a best-fit separator; see hasCompatChar.
+	PathCompatChar PathCode = "compat_char"
+	// PathSpace: a raw space in the request target (query included),
+	// where an HTTP/1 request line would split it.
+	PathSpace PathCode = "space"
 )
 
 // MaxPathLength is the longest raw path (query string excluded) that
@@ -193,10 +199,7 @@ func resolve(p string) (string, PathCode) {
 // decodeSegment percent-decodes one path segment exactly once.
 func decodeSegment(seg string) (string, PathCode) {
 	if !strings.Contains(seg, "%") {
-		if !utf8.ValidString(seg) {
-			return "", PathBadUTF8
-		}
-		return seg, ""
+		return checkDecoded(seg)
 	}
 	var b strings.Builder
 	b.Grow(len(seg))
@@ -219,7 +222,11 @@ func decodeSegment(seg string) (string, PathCode) {
 		}
 		b.WriteByte(c)
 	}
-	dec := b.String()
+	return checkDecoded(b.String())
+}
+
+// checkDecoded refuses a decoded segment that is not UTF-8.
+func checkDecoded(dec string) (string, PathCode) {
 	if !utf8.ValidString(dec) {
 		return "", PathBadUTF8
 	}

@@ -71,6 +71,22 @@ func isUnreserved(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._~", c) >= 0
 }
 
+// checkTarget refuses a raw request target (query included) with a space
+// or a control character: on an HTTP/1 request line it would split or
+// end the line where each upstream parser chooses. It is not part of
+// NormalizePath, whose canonical output may hold a decoded space.
+func checkTarget(raw string) PathCode {
+	for i := 0; i < len(raw); i++ {
+		switch c := raw[i]; {
+		case c == ' ':
+			return PathSpace
+		case c < 0x20 || c == 0x7f:
+			return PathControlChar
+		}
+	}
+	return ""
+}
+
 // checkGRPCPath accepts only the form a gRPC server routes: exactly
 // /Service/Method, two non-empty segments that are not dot segments,
 // without escapes, parameters, query or fragment. Anything else would be

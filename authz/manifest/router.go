@@ -72,6 +72,10 @@ type routeTable struct {
 	// shadow holds the same routes keyed by foldKey, the loosest case
 	// folding an upstream applies (see ambiguousCase); nil in a shadow.
 	shadow *routeTable
+	// foldLits: some literal segment's key differs from its foldKey (an
+	// upper-case or non-ASCII template literal), so even a path without
+	// foldable letters can take another route under the loosest folding.
+	foldLits bool
 }
 
 type trieNode struct {
@@ -110,8 +114,11 @@ func (t *routeTable) add(r *Rule) {
 	}
 	n := t.root
 	for _, s := range r.segs {
-		if t.key != nil && s.kind == segLiteral {
-			s.text = t.key(s.text)
+		if s.kind == segLiteral {
+			if t.key != nil {
+				s.text = t.key(s.text)
+			}
+			t.foldLits = t.foldLits || foldKey(s.text) != s.text
 		}
 		n = n.child(s)
 	}
@@ -143,19 +150,22 @@ func (n *trieNode) child(s tmplSeg) *trieNode {
 // match finds the route for a method and a canonical path (the output of
 // NormalizePath). Captured values are appended to vals. methodMiss
 // reports that a route matches the path but none accepts the method.
+//
+// gRPC routes match gRPC calls only, but a path naming a gRPC route's
+// method never falls through to an HTTP route: connect-go serves that
+// method for application/json or application/proto too (the Connect
+// protocol), so such a request is a miss.
 func (t *routeTable) match(method, path string, grpc bool, vals []string) (r *Rule, _ []string, methodMiss bool) {
-	if grpc {
-		svc, m, ok := strings.Cut(path[1:], "/")
-		r := t.grpcExact[path]
-		if r == nil && ok && m != "" && !strings.Contains(m, "/") {
-			r = t.grpcService[svc]
+	svc, m, ok := strings.Cut(path[1:], "/")
+	r = t.grpcExact[path]
+	if r == nil && ok && m != "" && !strings.Contains(m, "/") {
+		r = t.grpcService[svc]
+	}
+	if r != nil {
+		if !grpc || method != "POST" {
+			return nil, vals, true
 		}
-		if r != nil {
-			if method != "POST" {
-				return nil, vals, true
-			}
-			return r, append(vals, svc, m), false
-		}
+		return r, append(vals, svc, m), false
 	}
 	n, vals := t.root.find(path[1:], t.key, vals)
 	if n == nil {
@@ -231,6 +241,9 @@ type Lookup struct {
 // normalised the path for the upstream (see ResolvePath); otherwise a path
 // not in normal form is refused (see NormalizePath).
 func (m *Manifest) Lookup(method, raw string, grpc, proxyNormalized bool, vals []string) Lookup {
+	if code := checkTarget(raw); code != "" {
+		return Lookup{BadPath: code}
+	}
 	if grpc {
 		if code := checkGRPCPath(raw); code != "" {
 			return Lookup{BadPath: code}
@@ -246,6 +259,9 @@ func (m *Manifest) Lookup(method, raw string, grpc, proxyNormalized bool, vals [
 	rt, vals, miss := m.table.match(method, path, grpc, vals)
 	if m.table.ambiguousCase(method, path, grpc, rt, miss) {
 		return Lookup{BadPath: PathAmbiguousCase}
+	}
+	if hasCompatChar(path) {
+		return Lookup{BadPath: PathCompatChar}
 	}
 	return Lookup{Path: path, Rule: rt, Vals: vals, MethodMiss: miss}
 }

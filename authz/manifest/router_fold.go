@@ -17,9 +17,11 @@ import (
 // than the one Tollgate matched, so the path is refused (ambiguous_case).
 
 // ambiguousCase reports a path whose loosest case-folded reading takes
-// another route (or method outcome) than the table's own reading.
+// another route (or method outcome) than the table's own reading. The
+// foldable letters can be on either side: "/Admin/users" against a
+// "/admin/users" route, or "/admin/users" against an "/Admin/users" one.
 func (t *routeTable) ambiguousCase(method, path string, grpc bool, rt *Rule, miss bool) bool {
-	if t.shadow == nil || !mayFold(path, t.foldCase) {
+	if t.shadow == nil || !t.foldLits && !mayFold(path, t.foldCase) {
 		return false
 	}
 	var buf [8]string

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+
+	"github.com/tollgate-authz/tollgate/authz/manifest"
 )
 
 // HTTP authorization styles: which proxy calls the HTTP mode, and so which
@@ -128,17 +130,9 @@ func checkForwarded(f *forwardedRequest) error {
 	return nil
 }
 
-func isToken(m string) bool {
-	if m == "" || len(m) > 32 {
-		return false
-	}
-	for i := 0; i < len(m); i++ {
-		if c := m[i]; (c < 'A' || c > 'Z') && c != '-' && c != '_' {
-			return false
-		}
-	}
-	return true
-}
+// isToken is the manifests' and the engine's method rule, checked here
+// too so that a bad forwarded method is refused as a bad forwarded request.
+func isToken(m string) bool { return manifest.IsMethodToken(m) }
 
 func badURIRune(r rune) bool { return r <= ' ' || r == 0x7f || r > 0x7e }
 func badHostRune(r rune) bool {

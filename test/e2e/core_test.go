@@ -108,6 +108,18 @@ func TestDecisions(t *testing.T) {
 			status: 400, code: "bad_path"},
 		{name: "dot-dot into public status", req: func() harness.ReqOpt { return e.cert(strangerID) }, method: "GET", path: "/orders/../public/./status",
 			status: 400, code: "bad_path"},
+		// Requests another reader (the upstream's framework, a URL parser, NFKC)
+		// reads as another request: refused.
+		{name: "method override names another method", req: func() harness.ReqOpt { return e.cert(frontendID) }, method: "GET", path: "/orders/42",
+			extra: []harness.ReqOpt{harness.WithHeader("x-http-method-override", "DELETE")}, status: 400, code: "bad_request"},
+		{name: "lower-case method", req: func() harness.ReqOpt { return e.cert(adminID) }, method: "delete", path: "/orders/2",
+			status: 400, code: "bad_request"},
+		{name: "userinfo in host", req: func() harness.ReqOpt { return e.cert(frontendID) }, method: "GET", path: "/orders/42",
+			extra: []harness.ReqOpt{func(c *authv3.CheckRequest) { c.Attributes.Request.Http.Host = "x@orders.example.org" }}, status: 400, code: "bad_request"},
+		{name: "full-width digits in an id", req: func() harness.ReqOpt { return e.cert(frontendID) }, method: "GET", path: "/orders/%EF%BC%94%EF%BC%92",
+			status: 400, code: "bad_path"},
+		{name: "raw space in the target", req: func() harness.ReqOpt { return e.cert(frontendID) }, method: "GET", path: "/orders/42 /admin",
+			status: 400, code: "bad_path"},
 		// Identity failures: 401 with a reason, never an allow.
 		{name: "no identity", req: func() harness.ReqOpt { return func(*authv3.CheckRequest) {} }, method: "GET", path: "/public/status",
 			status: 401, code: "identity_missing"},

@@ -87,6 +87,15 @@ var pathTricks = []pathTrick{
 	{"POST", "/admin/x", "no"},
 	{"GET", "/public/%2Fadmin", "no"},
 	{"GET", "/public/%5C..%5Cadmin", "no"},
+	// Compatibility characters: "．．" is ".." and "／" is "/" to an
+	// NFKC-normalising or best-fit upstream.
+	{"GET", "/public/%EF%BC%8E%EF%BC%8E/admin/x", "no"},
+	{"GET", "/public%EF%BC%8Fadmin/x", "no"},
+	// A _method parameter that Symfony, Spring or Jersey would serve as DELETE.
+	{"POST", "/x?_method=DELETE", "no"},
+	{"POST", "/x?%5Fmethod=DELETE", "no"},
+	// A method in lower case, which ASP.NET Core and Express match as DELETE.
+	{"delete", "/x", "no"},
 }
 
 // rawRequest sends one request line exactly as written and returns the

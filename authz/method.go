@@ -1,0 +1,109 @@
+package authz
+
+import "strings"
+
+// overrideHeaders are the method-override headers that Express's
+// method-override, ASP.NET Core's UseHttpMethodOverride, Rack, Symfony
+// and Jersey honour (on a POST, most of them).
+var overrideHeaders = [...]string{"x-http-method-override", "x-http-method", "x-method-override"}
+
+// urlOverrideHeaders carry a request target that IIS's URL Rewrite sets
+// and that Zend Framework and older Symfony route instead of the
+// request's own.
+var urlOverrideHeaders = [...]string{"x-original-url", "x-rewrite-url"}
+
+// overridden reports a request whose method or target some upstream takes
+// from a header or parameter rather than from the request itself, naming
+// another one (see methodOverridden).
+func overridden(r *Request) bool {
+	for _, h := range urlOverrideHeaders {
+		if v, ok := r.Headers[h]; ok && v != r.Path {
+			return true
+		}
+	}
+	return methodOverridden(r)
+}
+
+// methodOverridden reports a request that names another method than its
+// own in a method-override header or a _method query parameter: the
+// upstream may serve that method while Tollgate decided the request's.
+// (A _method form field in a body is not seen: see docs/security.md.)
+func methodOverridden(r *Request) bool {
+	for _, h := range overrideHeaders {
+		if v, ok := r.Headers[h]; ok && v != r.Method {
+			return true
+		}
+	}
+	_, query, ok := strings.Cut(r.Path, "?")
+	for ok {
+		var part string
+		part, query, ok = cutQuery(query)
+		name, value, _ := strings.Cut(part, "=")
+		if isMethodParam(name) && decodeQuery(value) != r.Method {
+			return true
+		}
+	}
+	return false
+}
+
+// cutQuery cuts a query string at the first "&" or ";" (both separate
+// parameters in some readers).
+func cutQuery(q string) (part, rest string, more bool) {
+	if i := strings.IndexAny(q, "&;"); i >= 0 {
+		return q[:i], q[i+1:], true
+	}
+	return q, "", false
+}
+
+// isMethodParam reports a query parameter name that some reader takes for
+// _method: once decoded, in any case, with PHP's reading of a leading " ",
+// "." or "[" as "_".
+func isMethodParam(name string) bool {
+	const want = "_method"
+	if len(name) < len(want) || len(name) > 3*len(want) {
+		return false
+	}
+	n := decodeQuery(name)
+	if len(n) != len(want) {
+		return false
+	}
+	if c := n[0]; c == ' ' || c == '.' || c == '[' {
+		n = "_" + n[1:]
+	}
+	return strings.EqualFold(n, want)
+}
+
+// decodeQuery decodes "+" and valid percent escapes, keeping invalid ones
+// as they are (as PHP does).
+func decodeQuery(s string) string {
+	if !strings.ContainsAny(s, "+%") {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '+':
+			b = append(b, ' ')
+		case c == '%' && i+2 < len(s) && ishex(s[i+1]) && ishex(s[i+2]):
+			b = append(b, unhexByte(s[i+1])<<4|unhexByte(s[i+2]))
+			i += 2
+		default:
+			b = append(b, c)
+		}
+	}
+	return string(b)
+}
+
+func ishex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhexByte(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c <= 'F':
+		return c - 'A' + 10
+	}
+	return c - 'a' + 10
+}
