@@ -20,12 +20,6 @@ func sameRecord(t *testing.T, r types.Record) {
 	}
 	var a, b types.Record
 	if err := a.UnmarshalJSON(got); err != nil {
-		// cedar-go writes datetimes it cannot read back (a year outside
-		// Cedar's range, such as time.UnixMilli(math.MinInt64)); ours
-		// may share that limit, but nothing else.
-		if werr == nil && b.UnmarshalJSON(want) != nil && string(got) == string(want) {
-			return
-		}
 		t.Fatalf("ours %s: %v", got, err)
 	}
 	if werr != nil {
@@ -73,6 +67,12 @@ func FuzzCedarJSON(f *testing.F) {
 	f.Add("", "\xff<", int64(9223372036854775807), int64(253402300800000), true)
 	f.Add("t", "", int64(0), int64(math.MinInt64), false) // a year cedar-go writes but cannot read
 	f.Fuzz(func(t *testing.T, k, s string, n, ms int64, flag bool) {
+		if !cedarReadsDatetime(ms) {
+			ms %= 253402300800000 // cedar-go writes a year it cannot read back: stay in its range
+			if !cedarReadsDatetime(ms) {
+				ms = 0
+			}
+		}
 		r := types.NewRecord(types.RecordMap{
 			types.String(k): types.String(s),
 			"n":             types.Long(n),
@@ -94,4 +94,16 @@ func hasReservedKey(r types.Record) bool {
 		}
 	}
 	return false
+}
+
+// cedarReadsDatetime reports whether cedar-go reads back its own encoding
+// of the datetime ms (it does not for years far outside 0000-9999, such as
+// time.UnixMilli(math.MinInt64)).
+func cedarReadsDatetime(ms int64) bool {
+	b, err := types.NewDatetime(time.UnixMilli(ms)).MarshalJSON()
+	if err != nil {
+		return false
+	}
+	var d types.Datetime
+	return d.UnmarshalJSON(b) == nil
 }
