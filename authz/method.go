@@ -1,6 +1,9 @@
 package authz
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // overrideHeaders are the method-override headers that Express's
 // method-override, ASP.NET Core's UseHttpMethodOverride, Rack, Symfony
@@ -81,29 +84,23 @@ func decodeQuery(s string) string {
 	}
 	b := make([]byte, 0, len(s))
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '+':
-			b = append(b, ' ')
-		case c == '%' && i+2 < len(s) && ishex(s[i+1]) && ishex(s[i+2]):
-			b = append(b, unhexByte(s[i+1])<<4|unhexByte(s[i+2]))
-			i += 2
-		default:
-			b = append(b, c)
+		c := s[i]
+		if c == '+' {
+			c = ' '
+		} else if v, ok := escapedByte(s, i); ok {
+			c, i = v, i+2
 		}
+		b = append(b, c)
 	}
 	return string(b)
 }
 
-func ishex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-func unhexByte(c byte) byte {
-	switch {
-	case c <= '9':
-		return c - '0'
-	case c <= 'F':
-		return c - 'A' + 10
+// escapedByte decodes a valid percent escape at s[i] (ParseUint takes no
+// sign, so "%+1" stays as it is).
+func escapedByte(s string, i int) (byte, bool) {
+	if s[i] != '%' || i+2 >= len(s) {
+		return 0, false
 	}
-	return c - 'a' + 10
+	v, err := strconv.ParseUint(s[i+1:i+3], 16, 8)
+	return byte(v), err == nil
 }
