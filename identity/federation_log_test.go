@@ -1,32 +1,14 @@
 package identity
 
 import (
-	"bytes"
 	"log/slog"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/tollgate-authz/tollgate/internal/testutil"
 )
-
-// syncBuffer is a bytes.Buffer safe for a logger's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestFederationFetchLogHidesURLSecrets: a bundle endpoint URL may carry a
 // password or a token in its query. A failed fetch is logged with the
@@ -38,7 +20,7 @@ func TestFederationFetchLogHidesURLSecrets(t *testing.T) {
 	}
 	addr := l.Addr().String()
 	_ = l.Close() // nothing listens: every fetch fails
-	var out syncBuffer
+	var out testutil.SyncBuffer
 	for _, u := range []string{
 		"https://user:hunter2@" + addr + "/bundle?token=s3cr3t",
 		"https://" + addr + "/bundle?access_token=s3cr3t#hunter2",
