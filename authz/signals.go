@@ -47,7 +47,8 @@ func isReservedContextKey(k string) bool {
 	switch k {
 	case "method", "path", "host", "scheme", "source_address", "time", "tls", "jwt", "enforcement_point",
 		"on_behalf_of", "delegation", "delegation_length", "subject", // delegation.go
-		"txn_id", "txn_scope", "tctx": // delegation_txn.go
+		"txn_id", "txn_scope", "tctx", // delegation_txn.go
+		"mcp": // mcp_route_check.go; the decision log writes it whatever a signal says
 		return true
 	}
 	return false

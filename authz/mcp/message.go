@@ -113,6 +113,12 @@ func unsafeURI(u string) bool {
 	return false
 }
 
+// MaxNameBytes bounds a tool or prompt name and a resource URI. Each is
+// written several times in the decision line (the action and resource
+// UIDs, context.mcp), escaped: an unbounded one let a single request make a
+// line of megabytes, which the decision log's reader refuses.
+const MaxNameBytes = 8192
+
 func requiredString(params *strictjson.Value, key string, index int) (string, error) {
 	if params == nil || params.Kind != strictjson.Object {
 		return "", newError(ReasonBadParams, index, `"params" must be an object with a string %q`, key)
@@ -120,6 +126,9 @@ func requiredString(params *strictjson.Value, key string, index int) (string, er
 	v := params.Lookup(key)
 	if v == nil || v.Kind != strictjson.String || v.Str == "" {
 		return "", newError(ReasonBadParams, index, `"params.%s" must be a non-empty string`, key)
+	}
+	if len(v.Str) > MaxNameBytes {
+		return "", newError(ReasonBadParams, index, `"params.%s" is longer than %d bytes`, key, MaxNameBytes)
 	}
 	return v.Str, nil
 }

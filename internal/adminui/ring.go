@@ -12,8 +12,9 @@ import (
 const RecentSize = 200
 
 // maxValueBytes bounds each caller-chosen string the tail keeps (path,
-// resource, principal, reason, method, enforcement point), so the ring's memory stays small
-// whatever the requests carried.
+// resource, principal, reason, method, enforcement point, and the action,
+// which an MCP per_tool route names after the called tool), so the ring's
+// memory stays small whatever the requests carried.
 const maxValueBytes = 512
 
 // Entry is one decision in the live tail.
@@ -49,7 +50,7 @@ func NewRing(clock func() time.Time) *Ring {
 // under a short lock.
 func (r *Ring) ObserveDecision(s authz.DecisionSummary) {
 	now := r.clock()
-	for _, p := range []*string{&s.Path, &s.Resource, &s.Principal, &s.Reason, &s.Method, &s.EnforcementPoint} {
+	for _, p := range []*string{&s.Path, &s.Resource, &s.Principal, &s.Reason, &s.Method, &s.EnforcementPoint, &s.Action} {
 		*p = clip(*p)
 	}
 	r.mu.Lock()
