@@ -9,6 +9,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/tollgate-authz/tollgate/authz"
+	"github.com/tollgate-authz/tollgate/identity"
 )
 
 // The vtprotobuf path must put the same message on the wire as the
@@ -21,8 +22,11 @@ func TestCodecMatchesProto(t *testing.T) {
 	mcpDeny := deny
 	mcpDeny.MCP = &authz.MCPInfo{ID: `"x"`}
 	allow := allowDecision()
+	jwtAllow := allowDecision()
+	jwtAllow.Identity.Source = identity.SourceJWT // headers_to_remove set
+	opts200 := &Options{MCPDenyStatus: 200}
 	msgs := []proto.Message{
-		toResponse(&allow, 200), toResponse(&deny, 200), toResponse(&grpcDeny, 200), toResponse(&mcpDeny, 200),
+		toResponse(&allow, opts200), toResponse(&jwtAllow, opts200), toResponse(&deny, opts200), toResponse(&grpcDeny, opts200), toResponse(&mcpDeny, opts200),
 		&authv3.CheckResponse{}, &healthpb.HealthCheckResponse{Status: healthpb.HealthCheckResponse_SERVING},
 	}
 	for i, m := range msgs {

@@ -14,7 +14,7 @@ func TestDynamicMetadataBodyDigest(t *testing.T) {
 	denied.ID = "n"
 	for _, d := range []authz.Decision{allowDecision(), denied} {
 		d.BodySHA256 = sum
-		if md := toResponse(&d, 200).GetDynamicMetadata().AsMap(); md["body_sha256"] != sum {
+		if md := toResponse(&d, &Options{MCPDenyStatus: 200}).GetDynamicMetadata().AsMap(); md["body_sha256"] != sum {
 			t.Fatalf("%s: metadata %v", d.Outcome, md)
 		}
 	}

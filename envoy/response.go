@@ -12,6 +12,7 @@ import (
 	"google.golang.org/protobuf/types/known/structpb"
 
 	"github.com/tollgate-authz/tollgate/authz"
+	"github.com/tollgate-authz/tollgate/identity"
 )
 
 // Upstream headers Tollgate sets on allowed requests. Any copy the client
@@ -29,22 +30,26 @@ const HeaderCode = "x-tollgate-code"
 const MetadataNamespace = "envoy.filters.http.ext_authz"
 
 // toResponse converts a decision into Envoy's answer.
-func toResponse(d *authz.Decision, mcpDenyStatus int) *authv3.CheckResponse {
+func toResponse(d *authz.Decision, opts *Options) *authv3.CheckResponse {
 	d = Settled(d)
 	md := dynamicMetadata(d)
 	if d.Allowed() {
+		ok := &authv3.OkHttpResponse{
+			Headers: []*corev3.HeaderValueOption{
+				overwrite(HeaderDecisionID, d.ID),
+				overwrite(HeaderSPIFFEID, d.Identity.ID.String()),
+			},
+		}
+		if d.Identity.Source == identity.SourceJWT && !opts.ForwardJWT {
+			ok.HeadersToRemove = []string{"authorization"} // the verified JWT-SVID: see Options.ForwardJWT
+		}
 		return &authv3.CheckResponse{
-			Status: &rpcstatus.Status{Code: int32(codes.OK)},
-			HttpResponse: &authv3.CheckResponse_OkResponse{OkResponse: &authv3.OkHttpResponse{
-				Headers: []*corev3.HeaderValueOption{
-					overwrite(HeaderDecisionID, d.ID),
-					overwrite(HeaderSPIFFEID, d.Identity.ID.String()),
-				},
-			}},
+			Status:          &rpcstatus.Status{Code: int32(codes.OK)},
+			HttpResponse:    &authv3.CheckResponse_OkResponse{OkResponse: ok},
 			DynamicMetadata: md,
 		}
 	}
-	a := Deny(d, mcpDenyStatus)
+	a := Deny(d, opts.MCPDenyStatus)
 	headers := make([]*corev3.HeaderValueOption, len(a.Headers))
 	for i, h := range a.Headers {
 		headers[i] = overwrite(h[0], h[1])

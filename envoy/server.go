@@ -26,6 +26,11 @@ type Options struct {
 	// normalises the path for the upstream (listen.proxy_normalizes_path);
 	// it sets authz.Request.ProxyNormalizedPath on every request.
 	ProxyNormalizesPath bool
+	// ForwardJWT keeps the caller's verified JWT-SVID in Authorization on
+	// an allowed request (identity.jwt.forward). Without it the header is
+	// removed: the token is a credential for Tollgate's audience, and an
+	// upstream holding it could replay it to every service behind Tollgate.
+	ForwardJWT bool
 }
 
 // Server implements envoy.service.auth.v3.Authorization.
@@ -56,12 +61,12 @@ func (s *Server) Check(ctx context.Context, req *authv3.CheckRequest) (resp *aut
 		if p := recover(); p != nil {
 			s.opts.Logger.Error("check panicked; denying")
 			d := PanicDecision()
-			resp, err = toResponse(&d, s.opts.MCPDenyStatus), nil
+			resp, err = toResponse(&d, &s.opts), nil
 		}
 	}()
 	r := toRequest(req)
 	r.ProxyNormalizedPath = s.opts.ProxyNormalizesPath
 	r.Credentials.Hop, r.Credentials.HopAddress = peerHop(ctx)
 	d := s.checker.Check(ctx, r)
-	return toResponse(&d, s.opts.MCPDenyStatus), nil
+	return toResponse(&d, &s.opts), nil
 }

@@ -74,6 +74,9 @@ type JWT struct {
 	Audiences []string `yaml:"audiences"`
 	// Claims lists claim names copied into context.jwt.
 	Claims []string `yaml:"claims"`
+	// Forward keeps the verified JWT-SVID in Authorization when Envoy
+	// forwards an allowed request (default false: ext_authz removes it).
+	Forward bool `yaml:"forward"`
 }
 
 // XFCC configures trust in x-forwarded-client-cert.

@@ -86,7 +86,8 @@ func (s *Server) newGRPC() (*grpc.Server, *health.Server) {
 	opts = append(opts, grpcLimits(s.cfg.Listen.Limits)...)
 	g := grpc.NewServer(opts...)
 	authv3.RegisterAuthorizationServer(g, envoy.NewServer(s.parts.engine, envoy.Options{
-		Logger: s.logger, ProxyNormalizesPath: s.cfg.Listen.ProxyNormalizesPath}))
+		Logger: s.logger, ProxyNormalizesPath: s.cfg.Listen.ProxyNormalizesPath,
+		ForwardJWT: s.cfg.Identity.JWT != nil && s.cfg.Identity.JWT.Forward}))
 	h := health.NewServer()
 	h.SetServingStatus("", healthpb.HealthCheckResponse_NOT_SERVING)
 	h.SetServingStatus(authv3.Authorization_ServiceDesc.ServiceName, healthpb.HealthCheckResponse_NOT_SERVING)

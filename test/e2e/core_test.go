@@ -199,6 +199,23 @@ func checkDenyBody(t *testing.T, v harness.Verdict) {
 	}
 }
 
+// The JWT-SVID that proved the caller's identity is removed from the
+// upstream request (identity.jwt.forward defaults to false): an upstream
+// holding it could replay it to every service behind Tollgate. An X.509
+// caller's Authorization header is the upstream's business and stays.
+func TestVerifiedJWTSVIDRemovedUpstream(t *testing.T) {
+	e := startCore(t)
+	jwt := e.Check(harness.NewCheck("GET", "/orders/5",
+		harness.WithBearer(e.ca.NewJWTSVID("/ns/shop/sa/frontend", []string{"tollgate"}))))
+	if !harness.Summarise(jwt).Allow || !slices.Contains(jwt.GetOkResponse().GetHeadersToRemove(), "authorization") {
+		t.Fatalf("JWT-SVID caller: want an allow removing authorization, got %v", jwt)
+	}
+	x509 := e.Check(harness.NewCheck("GET", "/orders/5", e.cert(frontendID), harness.WithHeader("authorization", "Bearer upstream-token")))
+	if !harness.Summarise(x509).Allow || len(x509.GetOkResponse().GetHeadersToRemove()) != 0 {
+		t.Fatalf("X.509 caller: want an allow removing nothing, got %v", x509)
+	}
+}
+
 // A client-sent x-spiffe-id never reaches the upstream: Tollgate overwrites it
 // with the verified identity.
 func TestSpoofedIdentityHeaderOverwritten(t *testing.T) {
