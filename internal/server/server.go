@@ -87,7 +87,7 @@ func (s *Server) newGRPC() (*grpc.Server, *health.Server) {
 	g := grpc.NewServer(opts...)
 	authv3.RegisterAuthorizationServer(g, envoy.NewServer(s.parts.engine, envoy.Options{
 		Logger: s.logger, ProxyNormalizesPath: s.cfg.Listen.ProxyNormalizesPath,
-		ForwardJWT: s.cfg.Identity.JWT != nil && s.cfg.Identity.JWT.Forward}))
+		ForwardJWT: forwardJWT(s.cfg)}))
 	h := health.NewServer()
 	h.SetServingStatus("", healthpb.HealthCheckResponse_NOT_SERVING)
 	h.SetServingStatus(authv3.Authorization_ServiceDesc.ServiceName, healthpb.HealthCheckResponse_NOT_SERVING)
@@ -96,6 +96,15 @@ func (s *Server) newGRPC() (*grpc.Server, *health.Server) {
 		reflection.Register(g)
 	}
 	return g, h
+}
+
+// forwardJWT reports whether an allow keeps the caller's JWT-SVID for the
+// upstream: identity.jwt.forward, or ext_proc, which runs after ext_authz
+// in Envoy's chain and verifies the caller again from the same header (in
+// that case Envoy's route-level request_headers_to_remove keeps it from the
+// upstream: docs/security.md).
+func forwardJWT(cfg *config.Config) bool {
+	return cfg.Identity.JWT != nil && cfg.Identity.JWT.Forward || cfg.ExtProc.Enabled
 }
 
 // GRPCAddr is the address the ext_authz listener is bound to.
