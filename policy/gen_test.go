@@ -58,7 +58,7 @@ func genParents(p *picker, typ string, above int) []types.EntityUID {
 	var out []types.EntityUID
 	for j := above; j < genKinds[typ]; j++ {
 		if p.n(3) == 0 {
-			out = append(out, uid(typ, fmt.Sprintf("%s%d", strings.ToLower(typ[:1]), j)))
+			out = append(out, uid(typ, genID(typ, j)))
 		}
 	}
 	return out
