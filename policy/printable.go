@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -19,4 +20,16 @@ func printable(s string) bool {
 		}
 	}
 	return true
+}
+
+// checkID refuses an @id that hides characters or reads as another: control
+// and format characters, and surrounding white space.
+func checkID(id string) error {
+	if !printable(id) {
+		return detail(ErrInvalidID, "%q holds a control or invisible character; use letters, digits and punctuation", id)
+	}
+	if strings.TrimSpace(id) != id {
+		return detail(ErrInvalidID, "%q starts or ends with white space", id)
+	}
+	return nil
 }
