@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 
@@ -45,6 +46,10 @@ func parseEntities(f *sourceFile) (*entityData, error) {
 			errs = append(errs, fail(line, "%v", err))
 			continue
 		}
+		if name, ok := unknownMember(raw); ok {
+			errs = append(errs, fail(line, "entity %s: member %q is not one of uid, parents, attrs, tags", e.UID, name))
+			continue
+		}
 		if prev, dup := out.lines[e.UID]; dup {
 			errs = append(errs, fail(line, "duplicate entity %s (first at line %d)", e.UID, prev))
 			continue
@@ -53,8 +58,27 @@ func parseEntities(f *sourceFile) (*entityData, error) {
 	}
 	if _, err := dec.Token(); err != nil {
 		errs = append(errs, fail(lines.at(int(dec.InputOffset())), "%v", err))
+	} else if _, err := dec.Token(); err != io.EOF {
+		errs = append(errs, fail(lines.at(int(dec.InputOffset())), "data after the entity array"))
 	}
 	return out, errors.Join(errs...)
+}
+
+// unknownMember returns a member of an entity object that Cedar would
+// ignore ("Parents", "parent", ...): a reader takes it for a real one.
+func unknownMember(raw json.RawMessage) (string, bool) {
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &members); err != nil {
+		return "", false // not an object: UnmarshalJSON has refused it
+	}
+	for name := range members {
+		switch name {
+		case "uid", "parents", "attrs", "tags":
+		default:
+			return name, true
+		}
+	}
+	return "", false
 }
 
 // lineCounter answers lineAt for increasing offsets in one pass over the
