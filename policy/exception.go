@@ -34,12 +34,18 @@ func (r exceptionRules) parseException(id string, ann map[string]string) (*Excep
 		}
 		return nil, nil
 	}
-	if ticket == "" {
+	if strings.TrimSpace(ticket) == "" {
 		return nil, detail(ErrException, "@exception must name a ticket")
 	}
+	if !printable(ticket) {
+		return nil, detail(ErrException, "@exception(%q) holds a control or invisible character", ticket)
+	}
 	approver := ann[annApprovedBy]
-	if approver == "" {
+	if strings.TrimSpace(approver) == "" {
 		return nil, detail(ErrException, "exception %s: missing @approved_by(\"name\")", ticket)
+	}
+	if !printable(approver) {
+		return nil, detail(ErrException, "exception %s: @approved_by(%q) holds a control or invisible character", ticket, approver)
 	}
 	expires, err := r.parseExpiry(ticket, ann)
 	if err != nil {
