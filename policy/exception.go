@@ -76,13 +76,26 @@ func (r exceptionRules) parseExpiry(ticket string, ann map[string]string) (time.
 }
 
 // exactGovernance refuses a governance annotation spelled in another case
-// (@Expires, @EXCEPTION): Cedar annotation names are exact, so it would
-// declare nothing, and a permit meant to expire would apply forever.
+// (@Expires, @EXCEPTION) or a look-alike (@expiry, @expires_at, @approver,
+// @exception_ticket): Cedar annotation names are exact, so it would declare
+// nothing, and a permit meant to expire would apply forever. Names starting
+// like a governance annotation are reserved for it.
 func exactGovernance(ann map[string]string) error {
 	for k := range ann {
+		switch k {
+		case annException, annExpires, annApprovedBy:
+			continue
+		}
+		lower := strings.ToLower(k)
 		for _, name := range []string{annException, annExpires, annApprovedBy} {
-			if k != name && strings.EqualFold(k, name) {
+			if lower == name {
 				return detail(ErrException, "@%s is not spelled @%s; annotation names are exact, so it declares nothing", k, name)
+			}
+		}
+		for _, prefix := range []string{"exception", "expir", "approv"} {
+			if strings.HasPrefix(lower, prefix) {
+				return detail(ErrException, "@%s is reserved: it reads like a governance annotation but declares nothing; "+
+					"use @exception, @approved_by and @expires", k)
 			}
 		}
 	}
