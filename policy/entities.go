@@ -107,7 +107,7 @@ func (c *lineCounter) at(offset int) int {
 // closeAncestors replaces every entity's Parents with all of its ancestors,
 // so that `in` is answered by one lookup. A cycle is an error naming it.
 func closeAncestors(file string, d *entityData) error {
-	c := closer{data: d.entities, state: map[types.EntityUID]int{}, anc: map[types.EntityUID][]types.EntityUID{}}
+	c := newCloser(d.entities, maxAncestorLinks)
 	var errs []error
 	for _, uid := range d.sortedUIDs() {
 		if err := c.visit(uid, nil); err != nil {
@@ -149,10 +149,23 @@ func sharedSet(shared map[string]types.EntityUIDSet, anc []types.EntityUID, key 
 	return set, key
 }
 
+// Bounds on the closure, which is quadratic in a hierarchy's depth: real
+// hierarchies are a few levels deep and have a few ancestors per entity.
+const (
+	maxHierarchyDepth = 256
+	maxAncestorLinks  = 16 << 20 // summed over every entity
+)
+
 type closer struct {
 	data  types.EntityMap
 	state map[types.EntityUID]int // 1 = visiting, 2 = done
 	anc   map[types.EntityUID][]types.EntityUID
+	links int // ancestor links so far
+	max   int // budget of links
+}
+
+func newCloser(data types.EntityMap, maxLinks int) *closer {
+	return &closer{data: data, state: map[types.EntityUID]int{}, anc: map[types.EntityUID][]types.EntityUID{}, max: maxLinks}
 }
 
 func (c *closer) visit(uid types.EntityUID, path []types.EntityUID) error {
@@ -165,6 +178,9 @@ func (c *closer) visit(uid types.EntityUID, path []types.EntityUID) error {
 	e, ok := c.data[uid]
 	if !ok {
 		return nil
+	}
+	if len(path) >= maxHierarchyDepth {
+		return detail(ErrEntities, "entity hierarchy is deeper than %d levels (from %s)", maxHierarchyDepth, path[0])
 	}
 	c.state[uid] = 1
 	seen := map[types.EntityUID]bool{}
@@ -180,6 +196,9 @@ func (c *closer) visit(uid types.EntityUID, path []types.EntityUID) error {
 	list := make([]types.EntityUID, 0, len(seen))
 	for a := range seen {
 		list = append(list, a)
+	}
+	if c.links += len(list); c.links > c.max {
+		return detail(ErrEntities, "entity hierarchy has more than %d ancestor links in all", c.max)
 	}
 	c.anc[uid], c.state[uid] = list, 2
 	return nil
