@@ -28,6 +28,10 @@ func parsePolicies(files []sourceFile, rules exceptionRules) (*parsed, error) {
 	out := &parsed{byID: make(map[string]*entry), folded: make(map[string]*entry)}
 	var errs []error
 	for _, f := range files {
+		if le := checkText(&f, ErrParse); le != nil {
+			errs = append(errs, le)
+			continue
+		}
 		list, err := cedar.NewPolicyListFromBytes(f.path, f.data)
 		if err != nil {
 			errs = append(errs, parseError(f.path, err))
