@@ -58,7 +58,7 @@ func parseEntities(f *sourceFile) (*entityData, error) {
 	}
 	if _, err := dec.Token(); err != nil {
 		errs = append(errs, fail(lines.at(int(dec.InputOffset())), "%v", err))
-	} else if _, err := dec.Token(); err != io.EOF {
+	} else if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		errs = append(errs, fail(lines.at(int(dec.InputOffset())), "data after the entity array"))
 	}
 	return out, errors.Join(errs...)
