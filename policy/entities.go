@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 
@@ -45,6 +46,10 @@ func parseEntities(f *sourceFile) (*entityData, error) {
 			errs = append(errs, fail(line, "%v", err))
 			continue
 		}
+		if name, ok := unknownMember(raw); ok {
+			errs = append(errs, fail(line, "entity %s: member %q is not one of uid, parents, attrs, tags", e.UID, name))
+			continue
+		}
 		if prev, dup := out.lines[e.UID]; dup {
 			errs = append(errs, fail(line, "duplicate entity %s (first at line %d)", e.UID, prev))
 			continue
@@ -53,8 +58,27 @@ func parseEntities(f *sourceFile) (*entityData, error) {
 	}
 	if _, err := dec.Token(); err != nil {
 		errs = append(errs, fail(lines.at(int(dec.InputOffset())), "%v", err))
+	} else if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		errs = append(errs, fail(lines.at(int(dec.InputOffset())), "data after the entity array"))
 	}
 	return out, errors.Join(errs...)
+}
+
+// unknownMember returns a member of an entity object that Cedar would
+// ignore ("Parents", "parent", ...): a reader takes it for a real one.
+func unknownMember(raw json.RawMessage) (string, bool) {
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &members); err != nil {
+		return "", false // not an object: UnmarshalJSON has refused it
+	}
+	for name := range members {
+		switch name {
+		case "uid", "parents", "attrs", "tags":
+		default:
+			return name, true
+		}
+	}
+	return "", false
 }
 
 // lineCounter answers lineAt for increasing offsets in one pass over the
@@ -83,7 +107,7 @@ func (c *lineCounter) at(offset int) int {
 // closeAncestors replaces every entity's Parents with all of its ancestors,
 // so that `in` is answered by one lookup. A cycle is an error naming it.
 func closeAncestors(file string, d *entityData) error {
-	c := closer{data: d.entities, state: map[types.EntityUID]int{}, anc: map[types.EntityUID][]types.EntityUID{}}
+	c := newCloser(d.entities, maxAncestorLinks)
 	var errs []error
 	for _, uid := range d.sortedUIDs() {
 		if err := c.visit(uid, nil); err != nil {
@@ -125,10 +149,23 @@ func sharedSet(shared map[string]types.EntityUIDSet, anc []types.EntityUID, key 
 	return set, key
 }
 
+// Bounds on the closure, which is quadratic in a hierarchy's depth: real
+// hierarchies are a few levels deep and have a few ancestors per entity.
+const (
+	maxHierarchyDepth = 256
+	maxAncestorLinks  = 16 << 20 // summed over every entity
+)
+
 type closer struct {
 	data  types.EntityMap
 	state map[types.EntityUID]int // 1 = visiting, 2 = done
 	anc   map[types.EntityUID][]types.EntityUID
+	links int // ancestor links so far
+	max   int // budget of links
+}
+
+func newCloser(data types.EntityMap, maxLinks int) *closer {
+	return &closer{data: data, state: map[types.EntityUID]int{}, anc: map[types.EntityUID][]types.EntityUID{}, max: maxLinks}
 }
 
 func (c *closer) visit(uid types.EntityUID, path []types.EntityUID) error {
@@ -141,6 +178,9 @@ func (c *closer) visit(uid types.EntityUID, path []types.EntityUID) error {
 	e, ok := c.data[uid]
 	if !ok {
 		return nil
+	}
+	if len(path) >= maxHierarchyDepth {
+		return detail(ErrEntities, "entity hierarchy is deeper than %d levels (from %s)", maxHierarchyDepth, path[0])
 	}
 	c.state[uid] = 1
 	seen := map[types.EntityUID]bool{}
@@ -156,6 +196,9 @@ func (c *closer) visit(uid types.EntityUID, path []types.EntityUID) error {
 	list := make([]types.EntityUID, 0, len(seen))
 	for a := range seen {
 		list = append(list, a)
+	}
+	if c.links += len(list); c.links > c.max {
+		return detail(ErrEntities, "entity hierarchy has more than %d ancestor links in all", c.max)
 	}
 	c.anc[uid], c.state[uid] = list, 2
 	return nil

@@ -17,6 +17,7 @@ var (
 	ErrParse             = errors.New("syntax error")
 	ErrMissingID         = errors.New(`missing @id("...") annotation`)
 	ErrDuplicateID       = errors.New("duplicate @id")
+	ErrInvalidID         = errors.New("invalid @id")
 	ErrException         = errors.New("invalid governed exception")
 	ErrEntities          = errors.New("invalid entity data")
 	ErrEntityCycle       = errors.New("entity hierarchy has a cycle")

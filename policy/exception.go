@@ -34,12 +34,18 @@ func (r exceptionRules) parseException(id string, ann map[string]string) (*Excep
 		}
 		return nil, nil
 	}
-	if ticket == "" {
+	if strings.TrimSpace(ticket) == "" {
 		return nil, detail(ErrException, "@exception must name a ticket")
 	}
+	if !printable(ticket) {
+		return nil, detail(ErrException, "@exception(%q) holds a control or invisible character", ticket)
+	}
 	approver := ann[annApprovedBy]
-	if approver == "" {
+	if strings.TrimSpace(approver) == "" {
 		return nil, detail(ErrException, "exception %s: missing @approved_by(\"name\")", ticket)
+	}
+	if !printable(approver) {
+		return nil, detail(ErrException, "exception %s: @approved_by(%q) holds a control or invisible character", ticket, approver)
 	}
 	expires, err := r.parseExpiry(ticket, ann)
 	if err != nil {
@@ -70,13 +76,26 @@ func (r exceptionRules) parseExpiry(ticket string, ann map[string]string) (time.
 }
 
 // exactGovernance refuses a governance annotation spelled in another case
-// (@Expires, @EXCEPTION): Cedar annotation names are exact, so it would
-// declare nothing, and a permit meant to expire would apply forever.
+// (@Expires, @EXCEPTION) or a look-alike (@expiry, @expires_at, @approver,
+// @exception_ticket): Cedar annotation names are exact, so it would declare
+// nothing, and a permit meant to expire would apply forever. Names starting
+// like a governance annotation are reserved for it.
 func exactGovernance(ann map[string]string) error {
 	for k := range ann {
+		switch k {
+		case annException, annExpires, annApprovedBy:
+			continue
+		}
+		lower := strings.ToLower(k)
 		for _, name := range []string{annException, annExpires, annApprovedBy} {
-			if k != name && strings.EqualFold(k, name) {
+			if lower == name {
 				return detail(ErrException, "@%s is not spelled @%s; annotation names are exact, so it declares nothing", k, name)
+			}
+		}
+		for _, prefix := range []string{"exception", "expir", "approv"} {
+			if strings.HasPrefix(lower, prefix) {
+				return detail(ErrException, "@%s is reserved: it reads like a governance annotation but declares nothing; "+
+					"use @exception, @approved_by and @expires", k)
 			}
 		}
 	}

@@ -27,3 +27,26 @@ func TestExceptionAnnotationCaseVariants(t *testing.T) {
 		}
 	}
 }
+
+// TestExceptionAnnotationLookAlikes: an annotation a reviewer reads as a
+// governance one (@expiry, @expires_at, @approvedBy, @exception_ticket)
+// declares nothing to Cedar, so the permit would apply forever. Names that
+// start like a governance annotation are reserved for it.
+func TestExceptionAnnotationLookAlikes(t *testing.T) {
+	const scope = "permit (principal, action, resource);\n"
+	for _, annotations := range []string{
+		`@expiry("2020-01-02T00:00:00Z")`,
+		`@expires_at("2020-01-02T00:00:00Z")`,
+		`@expiration("2020-01-02T00:00:00Z")`,
+		`@exception("T-1") @approvedBy("carol") @expires("2030-01-02T00:00:00Z")`,
+		`@exception("T-1") @approver("carol") @expires("2030-01-02T00:00:00Z")`,
+		`@exception_ticket("T-1") @approved_by("carol") @expires("2030-01-02T00:00:00Z")`,
+		`@exception("T-1") @approved_by("carol") @expires("2030-01-02T00:00:00Z") @expires_on("2020-01-01T00:00:00Z")`,
+	} {
+		src := "@id(\"exc\")\n" + annotations + "\n" + scope
+		_, err := Load(mapFS(map[string]string{"e.cedar": src}), Options{Clock: func() time.Time { return testNow }})
+		if !errors.Is(err, ErrException) {
+			t.Errorf("%s: error %v, want ErrException", annotations, err)
+		}
+	}
+}

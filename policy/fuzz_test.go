@@ -13,6 +13,7 @@ func FuzzLoad(f *testing.F) {
 	f.Add("@id(\"x\") @exception(\"T\") @approved_by(\"a\") @expires(\"2030-01-02T00:00:00Z\") permit (principal, action, resource);", "[]")
 	f.Add("@id(\"x\") forbid (principal in G::\"a\", action in [Action::\"r\"], resource) when { context.x };", "[\n")
 	f.Add("permit (", `{"a": 1}`)
+	f.Add(permitAll+"// c\r@id(\"f\")\rforbid (principal, action, resource);\r\n", `[] []`)
 	f.Fuzz(func(t *testing.T, policy, entities string) {
 		s, err := Load(mapFS(map[string]string{"p.cedar": policy, "entities.json": entities}), Options{})
 		if err != nil {

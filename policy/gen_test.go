@@ -32,7 +32,7 @@ type universe struct {
 	policies string
 }
 
-var genKinds = map[string]int{"User": 6, "Group": 5, "Folder": 4, "Doc": 5, "Action": 4}
+var genKinds = map[string]int{"User": 6, "Group": 5, "Org::Dept::Folder": 4, "Doc": 5, "Action": 4}
 
 func genUID(p *picker, typ string) types.EntityUID {
 	n := genKinds[typ] + 1 // one id more than the data knows: an unknown entity
@@ -49,7 +49,8 @@ func genID(typ string, i int) string {
 	if typ == "Action" {
 		return fmt.Sprintf("a%d", i)
 	}
-	return fmt.Sprintf("e%d", i)
+	// Some ids hold "::", a quote or a backslash; folders are namespaced.
+	return []string{"e0", "e::1", "e2", `e"3`, "e4", `e\5`, "e6"}[i]
 }
 
 // genParents picks parents of type typ; for groups, only higher-numbered
@@ -58,7 +59,7 @@ func genParents(p *picker, typ string, above int) []types.EntityUID {
 	var out []types.EntityUID
 	for j := above; j < genKinds[typ]; j++ {
 		if p.n(3) == 0 {
-			out = append(out, uid(typ, fmt.Sprintf("%s%d", strings.ToLower(typ[:1]), j)))
+			out = append(out, uid(typ, genID(typ, j)))
 		}
 	}
 	return out
@@ -93,11 +94,11 @@ func genUniverse(p *picker) universe {
 	for i := range genKinds["User"] {
 		add("User", i, genParents(p, "Group", 0))
 	}
-	for i := range genKinds["Folder"] {
-		add("Folder", i, genParents(p, "Folder", i+1))
+	for i := range genKinds["Org::Dept::Folder"] {
+		add("Org::Dept::Folder", i, genParents(p, "Org::Dept::Folder", i+1))
 	}
 	for i := range genKinds["Doc"] {
-		add("Doc", i, genParents(p, "Folder", 0))
+		add("Doc", i, genParents(p, "Org::Dept::Folder", 0))
 	}
 	for i := range genKinds["Action"] {
 		var groups []types.EntityUID
@@ -112,7 +113,7 @@ func genUniverse(p *picker) universe {
 	var b strings.Builder
 	for i := range 1 + p.n(40) {
 		fmt.Fprintf(&b, "@id(\"p%d\")\n%s (%s, %s, %s)%s;\n", i, []string{"permit", "permit", "forbid"}[p.n(3)],
-			genScope(p, "principal", "User", "Group"), genActionScope(p), genScope(p, "resource", "Doc", "Folder"), genCond(p))
+			genScope(p, "principal", "User", "Group"), genActionScope(p), genScope(p, "resource", "Doc", "Org::Dept::Folder"), genCond(p))
 	}
 	u.policies = b.String()
 	return u
@@ -132,6 +133,10 @@ func genScope(p *picker, v, leaf, group string) string {
 		return fmt.Sprintf("%s is %s", v, []string{leaf, group}[p.n(2)])
 	case 6:
 		return fmt.Sprintf("%s is %s in %s", v, []string{leaf, group}[p.n(2)], genUID(p, group))
+	case 7:
+		if p.n(2) == 0 { // an entity that is also an action, or an action group
+			return fmt.Sprintf("%s in %s", v, genUID(p, "Action"))
+		}
 	}
 	return v
 }
@@ -166,7 +171,7 @@ func genCond(p *picker) string {
 	case 4:
 		return fmt.Sprintf(" when { principal in %s }", genUID(p, "Group"))
 	case 5:
-		return fmt.Sprintf(" when { resource in %s } unless { context has flag && context.flag }", genUID(p, "Folder"))
+		return fmt.Sprintf(" when { resource in %s } unless { context has flag && context.flag }", genUID(p, "Org::Dept::Folder"))
 	}
 	return ""
 }
@@ -201,9 +206,14 @@ func genAttrCond(p *picker) string {
 
 // genRequest returns a request and the extra entities laid over the data.
 func genRequest(p *picker) (cedar.Request, []types.Entity) {
-	pt, rt := []string{"User", "Group"}[p.n(4)/3], []string{"Doc", "Folder"}[p.n(4)/3]
+	pt, rt := []string{"User", "Group"}[p.n(4)/3], []string{"Doc", "Org::Dept::Folder"}[p.n(4)/3]
 	r := cedar.Request{Principal: genUID(p, pt), Action: genUID(p, "Action"), Resource: genUID(p, rt),
 		Context: types.NewRecord(nil)}
+	if p.n(10) == 0 { // an action (or action group) as the principal or resource
+		r.Principal = genUID(p, "Action")
+	} else if p.n(10) == 0 {
+		r.Resource = genUID(p, "Action")
+	}
 	if p.n(2) == 0 {
 		r.Context = types.NewRecord(types.RecordMap{"flag": types.Boolean(p.n(2) == 0)})
 	}
@@ -214,7 +224,7 @@ func genRequest(p *picker) (cedar.Request, []types.Entity) {
 	}
 	if p.n(2) == 0 && r.Resource != r.Principal {
 		extra = append(extra, types.Entity{UID: r.Resource, Attributes: genAttrs(p),
-			Parents: types.NewEntityUIDSet(genParents(p, "Folder", p.n(4))...)})
+			Parents: types.NewEntityUIDSet(genParents(p, "Org::Dept::Folder", p.n(4))...)})
 	}
 	if p.n(4) == 0 { // a group or the action itself, changing ancestry
 		x := genUID(p, []string{"Group", "Action"}[p.n(2)])

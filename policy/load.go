@@ -99,9 +99,9 @@ func versionLabel(src *source) (string, error) {
 		return src.hash, nil
 	}
 	v := strings.TrimSpace(string(src.version.data))
-	if v == "" || len(v) > maxVersionLen || strings.ContainsAny(v, "\r\n") {
+	if v == "" || len(v) > maxVersionLen || !printable(v) {
 		return "", &LoadError{File: src.version.path, Line: 1, Err: detail(ErrRead,
-			"VERSION must hold one non-empty line of at most %d bytes", maxVersionLen)}
+			"VERSION must hold one non-empty line of at most %d bytes of printable UTF-8", maxVersionLen)}
 	}
 	return v, nil
 }

@@ -3,6 +3,7 @@ package policy
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/cedar-policy/cedar-go"
 	xast "github.com/cedar-policy/cedar-go/x/exp/ast"
@@ -12,6 +13,9 @@ import (
 type parsed struct {
 	entries []*entry
 	byID    map[string]*entry
+	// folded holds the entries by lower-cased @id: two @ids that differ
+	// only in letter case read as one policy to a reviewer.
+	folded map[string]*entry
 	// refused are the files left out because a governed exception in them
 	// was refused (malformed, or over the approval window).
 	refused []error
@@ -21,9 +25,13 @@ type parsed struct {
 // collects every problem rather than stopping at the first. A file whose
 // only problems are refused exceptions is left out (see refuseFile).
 func parsePolicies(files []sourceFile, rules exceptionRules) (*parsed, error) {
-	out := &parsed{byID: make(map[string]*entry)}
+	out := &parsed{byID: make(map[string]*entry), folded: make(map[string]*entry)}
 	var errs []error
 	for _, f := range files {
+		if le := checkText(&f, ErrParse); le != nil {
+			errs = append(errs, le)
+			continue
+		}
 		list, err := cedar.NewPolicyListFromBytes(f.path, f.data)
 		if err != nil {
 			errs = append(errs, parseError(f.path, err))
@@ -67,6 +75,11 @@ func parseFile(file string, list []*cedar.Policy, rules exceptionRules) (entries
 			continue
 		}
 		le.PolicyID = id
+		if err := checkID(id); err != nil {
+			le.Err = err
+			errs = append(errs, le)
+			continue
+		}
 		exc, err := rules.parseException(id, ann)
 		if err != nil {
 			le.Err = err
@@ -109,15 +122,23 @@ func (out *parsed) merge(entries []*entry) []error {
 	var errs []error
 	for _, e := range entries {
 		m := e.meta
-		if prev, dup := out.byID[m.ID]; dup {
+		if prev, dup := out.folded[strings.ToLower(m.ID)]; dup {
 			errs = append(errs, &LoadError{File: m.File, Line: m.Line, Column: m.Column, PolicyID: m.ID,
-				Err: detail(ErrDuplicateID, "first defined at %s; every @id must be unique", prev.meta.position())})
+				Err: duplicateID(prev.meta, m.ID)})
 			continue
 		}
-		out.byID[m.ID] = e
+		out.byID[m.ID], out.folded[strings.ToLower(m.ID)] = e, e
 		out.entries = append(out.entries, e)
 	}
 	return errs
+}
+
+func duplicateID(prev *Meta, id string) error {
+	if prev.ID == id {
+		return detail(ErrDuplicateID, "first defined at %s; every @id must be unique", prev.position())
+	}
+	return detail(ErrDuplicateID, "@id(%q) at %s differs only in letter case; every @id must be unique, ignoring case",
+		prev.ID, prev.position())
 }
 
 func annotations(p *cedar.Policy) map[string]string {

@@ -22,6 +22,8 @@ func parseSchema(f *sourceFile) (*resolved.Schema, error) {
 	var err error
 	if f.path == fileSchemaJSON {
 		err = s.UnmarshalJSON(f.data)
+	} else if le := checkText(f, ErrSchema); le != nil {
+		return nil, le
 	} else {
 		err = s.UnmarshalCedar(f.data)
 	}

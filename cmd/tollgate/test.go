@@ -164,6 +164,9 @@ func loadSuite(file string) (*suite, error) {
 	if err := dec.Decode(s); err != nil {
 		return nil, fmt.Errorf("%s: %v", file, strings.TrimPrefix(err.Error(), "yaml: "))
 	}
+	if err := dec.Decode(new(yaml.Node)); !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%s: a suite file is one YAML document; its cases after \"---\" would never run", file)
+	}
 	if s.Name == "" {
 		s.Name = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
 	}
