@@ -144,6 +144,23 @@ func (c *Config) validateDelegationCommon(f *fileErrs, d *Delegation) {
 	if d.ClientIDsAttribute == "" {
 		f.add(p+".client_ids_attribute", "must not be empty")
 	}
+	c.validateTokenSignals(f, d)
+}
+
+// validateTokenSignals refuses a header signal reading a subject token or
+// Txn-Token header: it would hand policies the raw, unverified token and,
+// unless secret, write it to the decision log.
+func (c *Config) validateTokenSignals(f *fileErrs, d *Delegation) {
+	headers := []string{lower(d.Header)}
+	if d.TxnToken != nil {
+		headers = append(headers, lower(d.TxnToken.Header))
+	}
+	for i, s := range c.Signals {
+		if s.From == "header" && s.Key != "" && slices.Contains(headers, lower(s.Key)) {
+			f.add(fmt.Sprintf("signals[%d].key", i), "%s carries a subject token; policies read the verified subject "+
+				"(context.on_behalf_of, context.subject), never the raw token", s.Key)
+		}
+	}
 }
 
 func validateIssuerURL(f *fileErrs, key, s string) {
