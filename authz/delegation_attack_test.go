@@ -2,6 +2,7 @@ package authz
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -113,5 +114,30 @@ func TestDelegationBindingVariants(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestQueryCannotAssertSubject: the AuthZEN door takes no subject token,
+// and an enforcement point cannot name the user or the chain in the
+// context: the delegation keys are not query context attributes.
+func TestQueryCannotAssertSubject(t *testing.T) {
+	e, _ := delegationEngine(t)
+	if d := e.Evaluate(context.Background(), query(aiAgent, "ListOrders", "Service", "orders")); d.Code.String() != "permit" {
+		t.Fatalf("the query without context: code %q (%s)", d.Code, d.Detail)
+	}
+	for name, c := range map[string]map[string]any{
+		"on_behalf_of as an entity": {"on_behalf_of": map[string]any{"type": "User", "id": "alice"}},
+		"on_behalf_of as a string":  {"on_behalf_of": `User::"alice"`},
+		"delegation_length":         {"delegation_length": json.Number("0")},
+		"delegation":                {"delegation": []any{aiAgent}},
+		"subject claims":            {"subject": map[string]any{"email": "alice@example.org"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			q := query(aiAgent, "ListOrders", "Service", "orders")
+			q.Context = c
+			if d := e.Evaluate(context.Background(), q); d.Code != CodeBadQuery || !strings.Contains(d.Detail, "not a context attribute") {
+				t.Fatalf("code %q (%s), want bad_query", d.Code, d.Detail)
+			}
+		})
 	}
 }
