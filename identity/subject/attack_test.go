@@ -189,3 +189,36 @@ func TestVerifyTxnTimeClaimTypes(t *testing.T) {
 		})
 	}
 }
+
+// TestRotatedOutKeyRefused: once the issuer's JWKS no longer holds a key,
+// a token signed with it is refused after the next refresh: the one a
+// token naming the new key triggers, or the one MaxKeyAge forces.
+func TestRotatedOutKeyRefused(t *testing.T) {
+	for _, trigger := range []string{"new kid", "max key age"} {
+		t.Run(trigger, func(t *testing.T) {
+			is := testca.NewIssuer(t)
+			now := time.Now()
+			v, err := subject.New(context.Background(), subject.Config{Now: func() time.Time { return now }, Issuers: []subject.Issuer{
+				{URL: is.URL, Audiences: []string{"tollgate"}, Algs: []string{"ES256"}}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			old := is.Token(map[string]any{"sub": "a", "aud": "tollgate"})
+			if _, err := v.Verify(context.Background(), old); err != nil {
+				t.Fatal(err)
+			}
+			is.Rotate()
+			if trigger == "new kid" {
+				now = now.Add(subject.MinKeyRefresh)
+				if _, err := v.Verify(context.Background(), is.Token(map[string]any{"sub": "a", "aud": "tollgate"})); err != nil {
+					t.Fatalf("new key: %v", err)
+				}
+			} else {
+				now = now.Add(subject.MaxKeyAge + time.Second)
+			}
+			if _, err := v.Verify(context.Background(), old); subject.ReasonOf(err) != subject.ReasonInvalid {
+				t.Fatalf("a token of the rotated-out key: %v", err)
+			}
+		})
+	}
+}
