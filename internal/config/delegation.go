@@ -116,6 +116,11 @@ func (c *Config) validateDelegation(f *fileErrs, d *Delegation) {
 			}
 		}
 	}
+	if len(d.Issuers) > 1 {
+		c.Warnings = append(c.Warnings, f.at(p+".issuers", "the subject of every issuer is %s::\"<sub>\", and sub is unique "+
+			"only within its issuer: sub %q of one issuer is the same entity, with the same groups, as that of another; "+
+			"add iss to claims and test context.subject.iss where it matters", d.EntityType, "alice"))
+	}
 	for i, b := range d.Bind {
 		if _, err := subject.ParseClaim(b); err != nil || slices.Index(d.Bind, b) != i {
 			f.add(fmt.Sprintf("%s.bind[%d]", p, i), "must be act, azp or client_id, each once; not %q", b)

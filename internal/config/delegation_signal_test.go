@@ -32,3 +32,24 @@ func TestDelegationHeaderNotASignal(t *testing.T) {
 		t.Fatalf("another header signal: %v", err)
 	}
 }
+
+// TestDelegationIssuersShareSubjects: the subject entity is
+// <entity_type>::"<sub>" whatever the issuer, and sub is unique only
+// within its issuer: with two issuers, sub "alice" of either is the same
+// User::"alice", with the same groups. The config says so at load.
+func TestDelegationIssuersShareSubjects(t *testing.T) {
+	cfg, err := Parse("t.yaml", []byte(delegConfig))
+	if err != nil || len(cfg.Warnings) != 0 {
+		t.Fatalf("one issuer: %v, warnings %q", err, cfg.Warnings)
+	}
+	two := strings.Replace(delegConfig, "    claims: [email, acr]",
+		"      - issuer: https://partner.example.com\n        audiences: [tollgate]\n        jwks: partner.json\n    claims: [email, acr]", 1)
+	cfg, err = Parse("t.yaml", []byte(two))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Warnings) != 1 || !strings.HasPrefix(cfg.Warnings[0], "t.yaml:9: identity.delegation.issuers: ") ||
+		!strings.Contains(cfg.Warnings[0], `User::"<sub>"`) {
+		t.Fatalf("warnings = %q, want one on identity.delegation.issuers naming the shared User::\"<sub>\"", cfg.Warnings)
+	}
+}
