@@ -141,3 +141,26 @@ func TestQueryCannotAssertSubject(t *testing.T) {
 		})
 	}
 }
+
+// TestUnderscoreSpelling: the fold is symmetric, so a header configured
+// with underscores is matched by its hyphen spelling too.
+func TestUnderscoreSpelling(t *testing.T) {
+	for _, tc := range []struct {
+		header, name string
+		want         bool
+	}{
+		{"x_user_token", "x-user-token", true},
+		{"x-user_token", "x-user-token", true},
+		{"x-user-token", "x_user_token", true},
+		{"x-user-token", "x-user-token", false},
+		{"x_user_token", "x_user_token", false},
+		{"x-user-tokens", "x-user-token", false},
+		{"x_user_tokeN", "x-user-token", false},
+		{"x-user-token", "", false},
+	} {
+		h := map[string]string{tc.header: "v", "other": "v"}
+		if got := underscoreSpelling(h, tc.name); got != tc.want {
+			t.Errorf("%s for %s: %v, want %v", tc.header, tc.name, got, tc.want)
+		}
+	}
+}
