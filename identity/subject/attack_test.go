@@ -222,3 +222,31 @@ func TestRotatedOutKeyRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestVerifyHugeInputs: a token over MaxTokenBytes is refused before it is
+// parsed, however well signed; a JWKS over its bound is not read.
+func TestVerifyHugeInputs(t *testing.T) {
+	is := testca.NewIssuer(t)
+	v, err := subject.New(context.Background(), subject.Config{Issuers: []subject.Issuer{
+		{URL: is.URL, Audiences: []string{"tollgate"}, Algs: []string{"ES256"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	big := is.Token(map[string]any{"sub": "alice", "aud": "tollgate", "pad": strings.Repeat("a", subject.MaxTokenBytes)})
+	if _, err := v.Verify(context.Background(), big); subject.ReasonOf(err) != subject.ReasonInvalid || err == nil {
+		t.Fatalf("a %d-byte token: %v", len(big), err)
+	}
+	mux := http.NewServeMux()
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	mux.HandleFunc("/.well-known/openid-configuration", func(w http.ResponseWriter, _ *http.Request) {
+		_ = json.NewEncoder(w).Encode(map[string]any{"issuer": srv.URL, "jwks_uri": srv.URL + "/jwks"})
+	})
+	mux.HandleFunc("/jwks", func(w http.ResponseWriter, _ *http.Request) {
+		keys := strings.TrimSuffix(strings.TrimPrefix(string(is.JWKS()), `{"keys":[`), `]}`)
+		_, _ = w.Write([]byte(`{"keys":[` + keys + strings.Repeat(","+keys, (2<<20)/len(keys)) + `]}`))
+	})
+	if _, err := subject.New(context.Background(), subject.Config{Issuers: []subject.Issuer{{URL: srv.URL, Audiences: []string{"tollgate"}}}}); err == nil {
+		t.Fatal("a 2 MiB JWKS was read")
+	}
+}
