@@ -164,3 +164,23 @@ func TestUnderscoreSpelling(t *testing.T) {
 		}
 	}
 }
+
+// TestDelegationSelfToken: the caller's own client_credentials token
+// (sub is its client id) does not make it a user of its own.
+func TestDelegationSelfToken(t *testing.T) {
+	e, is := delegationEngine(t)
+	for name, c := range map[string]map[string]any{
+		"client_credentials":     {"sub": "agent-client", "client_id": "agent-client"},
+		"sub is the SPIFFE ID":   {"sub": aiAgent, "azp": aiAgent},
+		"sub mapped, azp SPIFFE": {"sub": "agent-client", "azp": aiAgent},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c["aud"] = "tollgate"
+			r := req(aiAgent, "GET", "/orders")
+			r.Headers[userHdr] = is.Token(c)
+			if d := e.Check(context.Background(), r); d.Code.String() != "delegation_unbound" || d.Subject != "" {
+				t.Fatalf("code %q (%s) subject %q, want delegation_unbound", d.Code, d.Detail, d.Subject)
+			}
+		})
+	}
+}
