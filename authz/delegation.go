@@ -135,13 +135,16 @@ func (e *Engine) delegate(ctx context.Context, r *Request, id *identity.Identity
 	if dc.Header != "" {
 		raw, present = r.Headers[dc.Header]
 	}
-	txnRaw, txnPresent := "", false
+	txnRaw, txnPresent, txnHeader := "", false, ""
 	if dc.Txn != nil {
-		txnRaw, txnPresent = r.Headers[dc.Txn.Header]
+		txnHeader = dc.Txn.Header
+		txnRaw, txnPresent = r.Headers[txnHeader]
 	}
 	var s *subject.Subject
 	var err error
 	switch {
+	case underscoreSpelling(r.Headers, dc.Header, txnHeader):
+		err = &subject.Error{Reason: subject.ReasonInvalid, Err: errUnderscoreHeader}
 	case present && txnPresent:
 		err = &subject.Error{Reason: subject.ReasonInvalid, Err: errBothTokens}
 	case txnPresent:
@@ -170,8 +173,11 @@ func (e *Engine) delegate(ctx context.Context, r *Request, id *identity.Identity
 func refuseDelegation(d *Decision, err error) {
 	reason := subject.ReasonOf(err)
 	msg := "subject token refused: "
-	if errors.Is(err, errBothTokens) {
+	switch {
+	case errors.Is(err, errBothTokens):
 		msg = "both a subject token and a Txn-Token: "
+	case errors.Is(err, errUnderscoreHeader):
+		msg = "a subject token header spelled with underscores: "
 	}
 	d.settle(Denied(delegationCode(reason), msg+string(reason)))
 }

@@ -30,7 +30,9 @@ func ParseClaim(s string) (Claim, error) {
 // that the token carries decides: its value must name the caller
 // (isCaller reports whether a value is the calling SPIFFE ID or a client
 // id mapped to it). A token carrying none of them is unbound too, so a
-// token without a binding can never be replayed by another workload.
+// token without a binding can never be replayed by another workload. A
+// token whose sub names the caller too is the caller's own and unbound:
+// a workload is never its own subject.
 func Bind(s *Subject, order []Claim, isCaller func(string) bool) error {
 	for _, c := range order {
 		v, ok := s.binding(c)
@@ -39,6 +41,11 @@ func Bind(s *Subject, order []Claim, isCaller func(string) bool) error {
 		}
 		if !isCaller(v) {
 			return &Error{Reason: ReasonUnbound, Err: fmt.Errorf("%w: %s names another party", ErrUnbound, c)}
+		}
+		if isCaller(s.ID) {
+			// The caller's own token (client_credentials: sub is the
+			// client id): it acts for no one, and must not become a user.
+			return &Error{Reason: ReasonUnbound, Err: fmt.Errorf("%w: sub names the caller itself", ErrUnbound)}
 		}
 		return nil
 	}

@@ -72,6 +72,17 @@ func decodeClaims(payload []byte) (map[string]any, error) {
 			return nil, fail(ReasonInvalid, "claim %q is a case variant of %s", truncate(name), r)
 		}
 	}
+	for _, name := range []string{"exp", "nbf", "iat"} {
+		// A NumericDate is a JSON number (RFC 7519). go-oidc also reads a
+		// numeric string, while the nbf checks here read numbers only: a
+		// string nbf would be checked with go-oidc's five minutes of
+		// leeway, or wrapped into the past beyond int64.
+		if v, present := claims[name]; present {
+			if _, ok := v.(float64); !ok {
+				return nil, fail(ReasonInvalid, "%s is not a number", name)
+			}
+		}
+	}
 	return claims, nil
 }
 

@@ -116,6 +116,11 @@ func (c *Config) validateDelegation(f *fileErrs, d *Delegation) {
 			}
 		}
 	}
+	if len(d.Issuers) > 1 {
+		c.Warnings = append(c.Warnings, f.at(p+".issuers", "the subject of every issuer is %s::\"<sub>\", and sub is unique "+
+			"only within its issuer: sub %q of one issuer is the same entity, with the same groups, as that of another; "+
+			"add iss to claims and test context.subject.iss where it matters", d.EntityType, "alice"))
+	}
 	for i, b := range d.Bind {
 		if _, err := subject.ParseClaim(b); err != nil || slices.Index(d.Bind, b) != i {
 			f.add(fmt.Sprintf("%s.bind[%d]", p, i), "must be act, azp or client_id, each once; not %q", b)
@@ -143,6 +148,23 @@ func (c *Config) validateDelegationCommon(f *fileErrs, d *Delegation) {
 	}
 	if d.ClientIDsAttribute == "" {
 		f.add(p+".client_ids_attribute", "must not be empty")
+	}
+	c.validateTokenSignals(f, d)
+}
+
+// validateTokenSignals refuses a header signal reading a subject token or
+// Txn-Token header: it would hand policies the raw, unverified token and,
+// unless secret, write it to the decision log.
+func (c *Config) validateTokenSignals(f *fileErrs, d *Delegation) {
+	headers := []string{lower(d.Header)}
+	if d.TxnToken != nil {
+		headers = append(headers, lower(d.TxnToken.Header))
+	}
+	for i, s := range c.Signals {
+		if s.From == "header" && s.Key != "" && slices.Contains(headers, lower(s.Key)) {
+			f.add(fmt.Sprintf("signals[%d].key", i), "%s carries a subject token; policies read the verified subject "+
+				"(context.on_behalf_of, context.subject), never the raw token", s.Key)
+		}
 	}
 }
 

@@ -115,6 +115,13 @@ func TestDelegationWithRealOP(t *testing.T) {
 	if v := harness.Summarise(p.Check(harness.NewCheck("POST", "/tools/deploy", svid("agent")))); v.Code != "no_permit" {
 		t.Fatalf("no token: %q", v.Code)
 	}
+	// The header spelled with underscores, which CGI-style upstreams read
+	// as x-user-token, is refused rather than taken for "no user".
+	for _, h := range []string{"x_user_token", "X_User-Token"} {
+		if v := harness.Summarise(p.Check(harness.NewCheck("POST", "/tools/deploy", svid("agent"), harness.WithHeader(h, alice)))); v.Code != "delegation_invalid" {
+			t.Fatalf("%s: %q", h, v.Code)
+		}
+	}
 	if m := p.Metrics(); !strings.Contains(m, `code="delegation_unbound"`) || !strings.Contains(m, `code="delegation_expired"`) {
 		t.Fatalf("refusals are not counted by reason:\n%s", m)
 	}
