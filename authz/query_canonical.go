@@ -7,12 +7,15 @@ import (
 	"github.com/tollgate-authz/tollgate/authz/manifest"
 )
 
-// canonicalAttr refuses a context.path, host or scheme that is not in the
-// form the Envoy door gives policies: the door's path is NormalizePath's
-// (or, behind a normalising proxy, ResolvePath's) canonical form, its host
-// normalizeHost's, its scheme lower case. Policies are written against
-// that form, so another spelling of the same request ("//admin",
-// "ADMIN.example.org", "HTTP") would slip past a forbid.
+// canonicalAttr refuses a context.path, host, scheme or method that is not
+// in the form the Envoy door gives policies: the door's path is
+// NormalizePath's (or, behind a normalising proxy, ResolvePath's)
+// canonical form, its host normalizeHost's, its scheme lower case. Policies
+// are written against that form, so another spelling of the same request
+// ("//admin", "ADMIN.example.org", "HTTP") would slip past a forbid. What
+// the door refuses (malformed: a method that is not an upper-case token, a
+// host that is not a host and port; a path with a raw space or a
+// compatibility character) is refused here too.
 func canonicalAttr(key string, v any, at func() string) error {
 	s, isString := v.(string)
 	if !isString {
@@ -23,7 +26,9 @@ func canonicalAttr(key string, v any, at func() string) error {
 	case "path":
 		ok = canonicalPath(s)
 	case "host":
-		ok = normalizeHost(s) == s
+		ok = validHost(s) && normalizeHost(s) == s
+	case "method":
+		ok = manifest.IsMethodToken(s)
 	case "scheme":
 		ok = strings.ToLower(s) == s
 	default:
@@ -31,8 +36,9 @@ func canonicalAttr(key string, v any, at func() string) error {
 	}
 	if !ok {
 		return fmt.Errorf("%s: not in the normal form the Envoy door gives policies for context.%s (normalized path: "+
-			"no query, dot or empty segments, trailing slash or needless escapes; host: lower case, no port or "+
-			"trailing dot; scheme: lower case)", at(), key)
+			"no query, raw space, control or compatibility character, dot or empty segments, trailing slash or "+
+			"needless escapes; host: lower case, no port, userinfo or "+
+			"trailing dot; scheme: lower case; method: an upper-case token)", at(), key)
 	}
 	return nil
 }
@@ -40,6 +46,9 @@ func canonicalAttr(key string, v any, at func() string) error {
 // canonicalPath reports whether p is a path the Envoy door can give
 // policies: its own normal form.
 func canonicalPath(p string) bool {
+	if manifest.RefusedPath(p) != "" {
+		return false
+	}
 	if n, err := manifest.NormalizePath(p); err == nil && n == p {
 		return true
 	}
