@@ -2,7 +2,6 @@ package authz
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/tollgate-authz/tollgate/authz/manifest"
 )
@@ -30,7 +29,8 @@ func canonicalAttr(key string, v any, at func() string) error {
 	case "method":
 		ok = manifest.IsMethodToken(s)
 	case "scheme":
-		ok = strings.ToLower(s) == s
+		// Envoy's :scheme and the forward-auth styles' scheme are only these.
+		ok = s == "http" || s == "https"
 	default:
 		return nil
 	}
@@ -38,7 +38,7 @@ func canonicalAttr(key string, v any, at func() string) error {
 		return fmt.Errorf("%s: not in the normal form the Envoy door gives policies for context.%s (normalized path: "+
 			"no query, raw space, control or compatibility character, dot or empty segments, trailing slash or "+
 			"needless escapes; host: lower case, no port, userinfo or "+
-			"trailing dot; scheme: lower case; method: an upper-case token)", at(), key)
+			"trailing dot; scheme: http or https; method: an upper-case token)", at(), key)
 	}
 	return nil
 }
