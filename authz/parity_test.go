@@ -44,6 +44,8 @@ func TestDoorParity(t *testing.T) {
 		{"full-width dots", "GET", "/orders/．．/admin/users", "orders.example.org", false, true},
 		{"best-fit separator", "GET", "/orders/42∕..∕..∕admin", "orders.example.org", false, true},
 		{"raw space", "GET", "/orders/42 /admin/users", "orders.example.org", false, true},
+		{"case variant of a route", "GET", "/ADMIN/users", "orders.example.org", false, true},
+		{"case variant, any method", "POST", "/Admin/users", "orders.example.org", false, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,6 +3,8 @@ package authz
 import (
 	"fmt"
 
+	"github.com/cedar-policy/cedar-go/types"
+
 	"github.com/tollgate-authz/tollgate/authz/manifest"
 )
 
@@ -54,4 +56,29 @@ func canonicalPath(p string) bool {
 	}
 	n, err := manifest.ResolvePath(p)
 	return err == nil && n == p
+}
+
+// queryMethods are the methods a context.path without a context.method is
+// routed with.
+var queryMethods = [...]string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+
+// checkPathRoute refuses a context.path the Envoy door's router refuses as
+// ambiguous_case (a case variant such as /ADMIN/users of a route that a
+// case-insensitive upstream serves for it), routed with context.method, or
+// with each common method when the query gives none.
+func (qs *queryShape) checkPathRoute(ctx types.RecordMap) error {
+	p, ok := ctx["path"].(types.String)
+	if !ok {
+		return nil
+	}
+	methods := queryMethods[:]
+	if m, ok := ctx["method"].(types.String); ok {
+		methods = []string{string(m)}
+	}
+	for _, m := range methods {
+		if qs.manifest.Lookup(m, string(p), false, true, nil).BadPath == manifest.PathAmbiguousCase {
+			return fmt.Errorf("context.path: a case variant of a route's path, which the Envoy door refuses (ambiguous_case)")
+		}
+	}
+	return nil
 }

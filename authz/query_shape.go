@@ -127,7 +127,7 @@ func (qs *queryShape) context(q *Query, now time.Time) (types.RecordMap, error) 
 			return nil, err
 		}
 	}
-	return out, nil
+	return out, qs.checkPathRoute(out)
 }
 
 func (qs *queryShape) addAll(out types.RecordMap, where string, m map[string]any) error {
