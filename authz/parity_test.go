@@ -8,7 +8,7 @@ import (
 // parityPolicies are the orders policies plus forbids on the request
 // attributes both doors give policies: a tricky spelling of a forbidden
 // request must not be allowed through either door.
-func parityPolicies(t *testing.T) cedarPolicies {
+func parityPolicies(t testing.TB) cedarPolicies {
 	t.Helper()
 	return loadPolicies(t, readFixture("testdata/policies/orders.cedar")+`
 @id("no-admin-path")
