@@ -2,6 +2,7 @@ package authz
 
 import (
 	"context"
+	"net/url"
 	"testing"
 )
 
@@ -69,5 +70,26 @@ func TestDoorParity(t *testing.T) {
 				t.Fatalf("AuthZEN door: %s %q, Envoy door %s", authzen.Code, authzen.Detail, envoyDoor.Code)
 			}
 		})
+	}
+}
+
+// TestEvaluateResourceIDCompatChar: the Envoy door refuses /orders/１３
+// (compat_char, escaped or not), so Order::"１３" never reaches a policy
+// from it; an NFKC-normalising upstream reads it as 13. An evaluation
+// naming that id is refused too, not a way past a forbid on Order::"13".
+func TestEvaluateResourceIDCompatChar(t *testing.T) {
+	e := newTestEngine(t, parityPolicies(t))
+	for _, id := range []string{"１３", "1\u2215 3", "ﬁle"} {
+		t.Run(id, func(t *testing.T) {
+			if d := e.Check(context.Background(), req(frontend, "GET", "/orders/"+url.PathEscape(id))); d.Allowed() {
+				t.Fatalf("Envoy door allowed %q", id)
+			}
+			if d := e.Evaluate(context.Background(), query(frontend, "ReadOrder", "Order", id)); d.Code != CodeBadQuery {
+				t.Fatalf("AuthZEN door: %s %q, want bad_query", d.Code, d.Detail)
+			}
+		})
+	}
+	if d := e.Evaluate(context.Background(), query(frontend, "ReadOrder", "Order", "a b")); !d.Allowed() {
+		t.Fatalf("an id the door produces from /orders/a%%20b: %s %q", d.Code, d.Detail)
 	}
 }

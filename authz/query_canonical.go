@@ -82,3 +82,15 @@ func (qs *queryShape) checkPathRoute(ctx types.RecordMap) error {
 	}
 	return nil
 }
+
+// checkResourceID refuses the id of a resource an HTTP route produces when
+// it holds a compatibility character: the Envoy door refuses every path
+// that would capture one (compat_char), and an NFKC-normalising upstream
+// reads Order::"１３" as 13. MCP names come from a body, not a path, and
+// keep their own rules (checkMCPNames).
+func (qs *queryShape) checkResourceID(action, res types.EntityUID) error {
+	if qs.mcpActions[action] || qs.isToolCall(action, res) || !manifest.CompatChar(string(res.ID)) {
+		return nil
+	}
+	return fmt.Errorf("resource.id: a compatibility character (not in NFKC form, or a best-fit separator), which the Envoy door refuses in a path (compat_char)")
+}

@@ -43,3 +43,8 @@ func RefusedPath(path string) PathCode {
 	}
 	return ""
 }
+
+// CompatChar reports text that is not in NFKC form or holds a best-fit
+// separator (see hasCompatChar): the rule the router applies to a path,
+// for the AuthZEN door's resource ids, which an HTTP route builds from one.
+func CompatChar(s string) bool { return hasCompatChar(s) }
