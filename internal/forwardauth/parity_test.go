@@ -153,6 +153,8 @@ func TestDoorParityHTTP(t *testing.T) {
 		{"userinfo host", original{"GET", "/orders/42", "x@admin.example.org", nil}, false},
 		{"lower-case method", original{"delete", "/orders/42", "shop.example.org", nil}, false},
 		{"method override header", original{"POST", "/orders/42", "shop.example.org", map[string]string{"X-HTTP-Method-Override": "DELETE"}}, false},
+		{"method override, underscores", original{"POST", "/orders/42", "shop.example.org", map[string]string{"X_HTTP_Method_Override": "DELETE"}}, false},
+		{"URL override, underscores", original{"GET", "/public/x", "shop.example.org", map[string]string{"X_Original_URL": "/admin/users"}}, false},
 		{"_method query", original{"POST", "/orders/42?_method=DELETE", "shop.example.org", nil}, false},
 		{"_method query, PHP spelling", original{"POST", "/orders/42?%20method=DELETE", "shop.example.org", nil}, false},
 		{"URL override header", original{"GET", "/public/x", "shop.example.org", map[string]string{"X-Original-URL": "/admin/users"}}, false},
