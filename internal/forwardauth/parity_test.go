@@ -155,6 +155,7 @@ func TestDoorParityHTTP(t *testing.T) {
 		{"method override header", original{"POST", "/orders/42", "shop.example.org", map[string]string{"X-HTTP-Method-Override": "DELETE"}}, false},
 		{"method override, underscores", original{"POST", "/orders/42", "shop.example.org", map[string]string{"X_HTTP_Method_Override": "DELETE"}}, false},
 		{"URL override, underscores", original{"GET", "/public/x", "shop.example.org", map[string]string{"X_Original_URL": "/admin/users"}}, false},
+		{"identity header, underscores", original{"GET", "/orders/42", "shop.example.org", map[string]string{"X_Spiffe_Id": "spiffe://example.org/ns/admin/sa/root"}}, false},
 		{"_method query", original{"POST", "/orders/42?_method=DELETE", "shop.example.org", nil}, false},
 		{"_method query, PHP spelling", original{"POST", "/orders/42?%20method=DELETE", "shop.example.org", nil}, false},
 		{"URL override header", original{"GET", "/public/x", "shop.example.org", map[string]string{"X-Original-URL": "/admin/users"}}, false},
