@@ -135,6 +135,8 @@ func malformed(r *Request) string {
 		return "the request host is not a host and port"
 	case overridden(r):
 		return "a method or URL override (X-HTTP-Method-Override, _method, X-Original-URL) names another one"
+	case spoofsUpstreamHeader(r.Headers):
+		return "a header Tollgate sets upstream (x-spiffe-id, x-tollgate-decision-id) is spelled with underscores"
 	}
 	return ""
 }

@@ -103,7 +103,13 @@ func (e *Engine) listingCaller(ctx context.Context, r *Request, d *Decision, st 
 	if !ok {
 		return nil, false
 	}
-	lk := e.manifest.Load().Lookup(r.Method, r.Path, false, r.ProxyNormalizedPath, st.vals[:0])
+	// The same refusals and routing as Check: this is the request
+	// ext_authz decided.
+	if reason := malformed(r); reason != "" {
+		d.settle(Denied(CodeBadRequest, reason))
+		return nil, false
+	}
+	lk := e.manifest.Load().Lookup(r.Method, r.Path, isGRPC(r.Headers["content-type"]), r.ProxyNormalizedPath, st.vals[:0])
 	if unrouted(d, st, &lk) {
 		return nil, false
 	}

@@ -24,7 +24,31 @@ func overridden(r *Request) bool {
 			return true
 		}
 	}
-	return methodOverridden(r)
+	return methodOverridden(r) || underscoreOverride(r)
+}
+
+// underscoreOverride reports an override header spelled with "_" for
+// "-" (x_http_method_override) naming another method or target:
+// CGI-style servers (Rack, PHP, WSGI, IIS server variables) read it as
+// the header, and Envoy passes underscores by default. Only names holding
+// "_" are compared, so a request without one costs one scan of its names.
+func underscoreOverride(r *Request) bool {
+	for k, v := range r.Headers {
+		if strings.IndexByte(k, '_') < 0 {
+			continue
+		}
+		for _, h := range overrideHeaders {
+			if foldsTo(k, h) && v != r.Method {
+				return true
+			}
+		}
+		for _, h := range urlOverrideHeaders {
+			if foldsTo(k, h) && v != r.Path {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // methodOverridden reports a request that names another method than its

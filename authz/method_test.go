@@ -89,6 +89,12 @@ func TestMethodOverrideRefused(t *testing.T) {
 		{"_method query, PHP reads . as _", "/orders/42?.method=DELETE", nil},
 		{"_method query, PHP reads + as _", "/orders/42?+method=DELETE", nil},
 		{"_method query, repeated", "/orders/42?_method=POST&_method=DELETE", nil},
+		// CGI-style servers (Rack, PHP, WSGI) read underscores as dashes.
+		{"x_http_method_override", "/orders/42", map[string]string{"x_http_method_override": "DELETE"}},
+		{"x-http_method", "/orders/42", map[string]string{"x-http_method": "DELETE"}},
+		{"x_method_override", "/orders/42", map[string]string{"x_method_override": "DELETE"}},
+		{"x_original_url", "/orders/42", map[string]string{"x_original_url": "/admin/users"}},
+		{"x_rewrite-url", "/orders/42", map[string]string{"x_rewrite-url": "/admin/users"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			r := req(frontend, "POST", tt.path)

@@ -103,6 +103,9 @@ func (e *Engine) mapQuery(q *Query, d *Decision, st *checkState, now time.Time) 
 	if err == nil {
 		err = qs.checkPair(action, label, res)
 	}
+	if err == nil {
+		err = qs.checkResourceID(action, res)
+	}
 	if err != nil {
 		return cedarInput{}, err
 	}

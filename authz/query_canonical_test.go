@@ -55,6 +55,9 @@ func TestEvaluateContextCanonical(t *testing.T) {
 		{"scheme", "https", Allow},
 		{"scheme", "http", Forbidden},
 		{"scheme", "HTTP", BadRequest},
+		{"scheme", "http ", BadRequest},
+		{"scheme", "ws", BadRequest},
+		{"scheme", "", BadRequest},
 	}
 	for _, tt := range tests {
 		t.Run(tt.key+"="+tt.value, func(t *testing.T) {

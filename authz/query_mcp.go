@@ -65,6 +65,9 @@ func (t mcpTool) tool(action, res types.EntityUID) (tool string, isCall, fits bo
 // a tool call is filled in, as the door's mcpContext always has it. A call
 // of a tool drift holds as drifted is errToolDrift, as at the door.
 func (qs *queryShape) checkMCP(action, res types.EntityUID, ctx types.RecordMap, drift *driftSet) error {
+	if err := qs.checkMCPNames(action, res, ctx); err != nil {
+		return err
+	}
 	calls := 0
 	for _, t := range qs.tools {
 		tool, isCall, fits := t.tool(action, res)

@@ -127,7 +127,7 @@ func (qs *queryShape) context(q *Query, now time.Time) (types.RecordMap, error) 
 			return nil, err
 		}
 	}
-	return out, nil
+	return out, qs.checkPathRoute(out)
 }
 
 func (qs *queryShape) addAll(out types.RecordMap, where string, m map[string]any) error {
@@ -208,16 +208,20 @@ func queryValue(a ctxAttr, v any, at func() string) (types.Value, error) {
 
 func queryRecord(a ctxAttr, m map[string]any, parent func() string) (types.Value, error) {
 	rec := make(types.RecordMap, len(m))
+	keys := newRecordKeys(len(m))
 	for _, k := range slices.Sorted(maps.Keys(m)) {
 		v := m[k]
 		at := func() string { return fmt.Sprintf("%s.%.64s", parent(), k) }
+		err := keys.check(k, at)
+		sub, known := a.sub[k]
 		var val types.Value
-		var err error
-		if a.open {
+		switch {
+		case err != nil:
+		case a.open:
 			val, err = jsonValue(v, at)
-		} else if sub, ok := a.sub[k]; ok {
+		case known:
 			val, err = queryValue(sub, v, at)
-		} else {
+		default:
 			err = fmt.Errorf("%s: not an attribute of this record (one of %s)", at(), strings.Join(slices.Sorted(maps.Keys(a.sub)), ", "))
 		}
 		if err != nil {

@@ -18,8 +18,8 @@ import (
 // Upstream headers Tollgate sets on allowed requests. Any copy the client
 // sent is overwritten (OVERWRITE_IF_EXISTS_OR_ADD replaces every value).
 const (
-	HeaderDecisionID = "x-tollgate-decision-id"
-	HeaderSPIFFEID   = "x-spiffe-id"
+	HeaderDecisionID = authz.HeaderDecisionID
+	HeaderSPIFFEID   = authz.HeaderSPIFFEID
 )
 
 // HeaderCode carries the bounded code of a denial (no_permit, no_snapshot,

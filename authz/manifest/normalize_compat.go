@@ -29,3 +29,22 @@ func hasCompatChar(path string) bool {
 // bestFitSeparators become "/" or "\" in Windows' best-fit mapping and
 // have no NFKC decomposition.
 const bestFitSeparators = "\u2215\u2044\u2216\u29f5"
+
+// RefusedPath reports why Lookup refuses a path whatever its route: a raw
+// space or control character (checkTarget) or a compatibility character
+// (hasCompatChar); "" when neither. The AuthZEN door holds an asserted
+// context.path to it, so it refuses what the Envoy door refuses.
+func RefusedPath(path string) PathCode {
+	if code := checkTarget(path); code != "" {
+		return code
+	}
+	if hasCompatChar(path) {
+		return PathCompatChar
+	}
+	return ""
+}
+
+// CompatChar reports text that is not in NFKC form or holds a best-fit
+// separator (see hasCompatChar): the rule the router applies to a path,
+// for the AuthZEN door's resource ids, which an HTTP route builds from one.
+func CompatChar(s string) bool { return hasCompatChar(s) }

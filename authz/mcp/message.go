@@ -83,19 +83,19 @@ func methodParams(m *Message, params *strictjson.Value, index int, opts Options)
 			m.Arguments, err = arguments(params, index, opts)
 		}
 	case "resources/read", "resources/subscribe", "resources/unsubscribe":
-		if m.URI, err = requiredString(params, "uri", index); err == nil && unsafeURI(m.URI) {
+		if m.URI, err = requiredString(params, "uri", index); err == nil && UnsafeURI(m.URI) {
 			err = newError(ReasonBadParams, index, `"params.uri" has a dot segment, a backslash, an escaped NUL or a control character`)
 		}
 	}
 	return err
 }
 
-// unsafeURI reports a resource URI that a server resolving it could read
+// UnsafeURI reports a resource URI that a server resolving it could read
 // as another resource than its text names, so that a policy such as
 // like "file:///public/*" would cover it: a "." or ".." segment (also
 // percent-encoded, or delimited by an encoded "/"), a backslash (raw or
 // %5C), %00 or a control character.
-func unsafeURI(u string) bool {
+func UnsafeURI(u string) bool {
 	lower := strings.ToLower(u)
 	if strings.ContainsFunc(u, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }) ||
 		strings.Contains(lower, "%00") || strings.Contains(lower, "%5c") {

@@ -112,6 +112,10 @@ func TestDecisions(t *testing.T) {
 		// reads as another request: refused.
 		{name: "method override names another method", req: func() harness.ReqOpt { return e.cert(frontendID) }, method: "GET", path: "/orders/42",
 			extra: []harness.ReqOpt{harness.WithHeader("x-http-method-override", "DELETE")}, status: 400, code: "bad_request"},
+		{name: "method override spelled with underscores", req: func() harness.ReqOpt { return e.cert(frontendID) }, method: "GET", path: "/orders/42",
+			extra: []harness.ReqOpt{harness.WithHeader("x_http_method_override", "DELETE")}, status: 400, code: "bad_request"},
+		{name: "identity header spelled with underscores", req: func() harness.ReqOpt { return e.cert(frontendID) }, method: "GET", path: "/orders/42",
+			extra: []harness.ReqOpt{harness.WithHeader("x_spiffe_id", adminID)}, status: 400, code: "bad_request"},
 		{name: "lower-case method", req: func() harness.ReqOpt { return e.cert(adminID) }, method: "delete", path: "/orders/2",
 			status: 400, code: "bad_request"},
 		{name: "userinfo in host", req: func() harness.ReqOpt { return e.cert(frontendID) }, method: "GET", path: "/orders/42",
