@@ -16,8 +16,11 @@ import (
 //   - a method the route does not list is denied (no_route), while an
 //     upstream that falls through by method (net/http, Express) serves the
 //     catch-all.
+//
+// It also lists routes of different manifest files that share an action,
+// an MCP server or a per_tool namespace (see sharedWarnings).
 func (m *Manifest) Warnings() []string {
-	var out []string
+	out := m.sharedWarnings()
 	for _, c := range m.routes {
 		if !isCatchAll(c) {
 			continue

@@ -1,0 +1,115 @@
+package manifest
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cedar-policy/cedar-go/types"
+)
+
+// sharedWarnings reports routes of different manifest files (different
+// teams) that produce the same Cedar action, the same MCP server, or an
+// action inside another route's per_tool namespace (action_prefix + any
+// tool name a client sends). Tollgate cannot know which team owns an
+// action, so it cannot refuse this; but every IAM permit written for one
+// team's requests applies to the other's, so it must be visible. Routes of
+// one file share freely. The protocol defaults (Action::"mcp:<method>")
+// are everyone's and are not compared; their resource is the server,
+// which is.
+func (m *Manifest) sharedWarnings() []string {
+	var out []string
+	owner := map[types.EntityUID]*Rule{}
+	servers := map[string]*Rule{}
+	for _, r := range m.routes {
+		for _, a := range r.declaredActions() {
+			if prev := owner[a]; prev == nil {
+				owner[a] = r
+			} else if prev.File != r.File {
+				out = append(out, shareWarning(r, prev, "action "+a.String()))
+			}
+		}
+		if r.mcp == nil {
+			continue
+		}
+		if prev := servers[r.mcp.Server]; prev == nil {
+			servers[r.mcp.Server] = r
+		} else if prev.File != r.File {
+			out = append(out, shareWarning(r, prev, fmt.Sprintf("MCP server %q (its McpServer and Tool resources)", r.mcp.Server)))
+		}
+	}
+	return append(out, m.prefixWarnings()...)
+}
+
+// prefixWarnings compares each per_tool namespace with the actions and
+// namespaces of the other files' routes, once per pair of routes.
+func (m *Manifest) prefixWarnings() []string {
+	var out []string
+	for j, r := range m.routes {
+		for _, p := range m.routes[:j] {
+			if p.File == r.File {
+				continue
+			}
+			if what, ok := prefixOverlap(p, r); ok {
+				out = append(out, shareWarning(r, p, what))
+			} else if what, ok := prefixOverlap(r, p); ok {
+				out = append(out, shareWarning(r, p, what))
+			}
+		}
+	}
+	return out
+}
+
+// prefixOverlap says an action of r, or r's own per_tool namespace, lies
+// in p's per_tool namespace (or p's in r's).
+func prefixOverlap(p, r *Rule) (string, bool) {
+	pre, ok := perToolPrefix(p)
+	if !ok {
+		return "", false
+	}
+	if other, ok := perToolPrefix(r); ok && (strings.HasPrefix(other, pre) || strings.HasPrefix(pre, other)) {
+		return fmt.Sprintf("the per_tool actions Action::\"%s<tool>\" and Action::\"%s<tool>\"", other, pre), true
+	}
+	for _, a := range r.declaredActions() {
+		if a.Type == "Action" && strings.HasPrefix(string(a.ID), pre) {
+			return fmt.Sprintf("action %s, in the per_tool actions Action::\"%s<tool>\"", a, pre), true
+		}
+	}
+	return "", false
+}
+
+func perToolPrefix(r *Rule) (string, bool) {
+	if r.mcp == nil || r.mcp.Mode != MCPPerTool {
+		return "", false
+	}
+	return r.mcp.ActionPrefix, true
+}
+
+// declaredActions are the actions a route maps requests to, besides the
+// protocol defaults: its action, or its MCP tool and method actions.
+func (r *Rule) declaredActions() []types.EntityUID {
+	mr := r.mcp
+	if mr == nil {
+		return []types.EntityUID{r.action}
+	}
+	var out []types.EntityUID
+	if mr.Mode == MCPToolResource {
+		out = append(out, mr.toolAction)
+	}
+	for _, t := range mr.Tools {
+		if mr.Mode == MCPPerTool {
+			out = append(out, types.NewEntityUID("Action", types.String(mr.ActionPrefix+t)))
+		}
+	}
+	for _, mm := range mr.MethodRules() {
+		if mm.verdict == VerdictPolicy && !strings.HasPrefix(string(mm.action.ID), MCPProtocolPrefix) {
+			out = append(out, mm.action)
+		}
+	}
+	return out
+}
+
+func shareWarning(r, prev *Rule, what string) string {
+	return fmt.Sprintf("%s:%d: warning: route %q maps to %s, as route %q of another manifest does (%s:%d): "+
+		"an IAM permit written for either team's requests also allows the other's; give each team its own actions, "+
+		"resource types and MCP servers", r.File, r.Line, r.Name, what, prev.Name, prev.File, prev.Line)
+}
