@@ -8,9 +8,9 @@ import (
 )
 
 // sharedWarnings reports routes of different manifest files (different
-// teams) that produce the same Cedar action, the same MCP server, or an
-// action inside another route's per_tool namespace (action_prefix + any
-// tool name a client sends). Tollgate cannot know which team owns an
+// teams) that produce the same Cedar action or the same MCP server, and
+// routes of any files with an action inside another route's per_tool
+// namespace (action_prefix + any tool name a client sends). Tollgate cannot know which team owns an
 // action, so it cannot refuse this; but every IAM permit written for one
 // team's requests applies to the other's, so it must be visible. Routes of
 // one file share freely. The protocol defaults (Action::"mcp:<method>")
@@ -25,7 +25,7 @@ func (m *Manifest) sharedWarnings() []string {
 			if prev := owner[a]; prev == nil {
 				owner[a] = r
 			} else if prev.File != r.File {
-				out = append(out, shareWarning(r, prev, "action "+a.String()))
+				out = append(out, m.shareWarning(r, prev, "action "+a.String()))
 			}
 		}
 		if r.mcp == nil {
@@ -34,25 +34,26 @@ func (m *Manifest) sharedWarnings() []string {
 		if prev := servers[r.mcp.Server]; prev == nil {
 			servers[r.mcp.Server] = r
 		} else if prev.File != r.File {
-			out = append(out, shareWarning(r, prev, fmt.Sprintf("MCP server %q (its McpServer and Tool resources)", r.mcp.Server)))
+			out = append(out, m.shareWarning(r, prev, fmt.Sprintf("MCP server %q (its McpServer and Tool resources)", r.mcp.Server)))
 		}
 	}
 	return append(out, m.prefixWarnings()...)
 }
 
-// prefixWarnings compares each per_tool namespace with the actions and
-// namespaces of the other files' routes, once per pair of routes.
+// prefixWarnings compares each per_tool namespace, which takes any tool
+// name a client sends, with the actions and namespaces of the other routes
+// (in any file), once per pair of routes.
 func (m *Manifest) prefixWarnings() []string {
 	var out []string
 	for j, r := range m.routes {
 		for _, p := range m.routes[:j] {
-			if p.File == r.File {
-				continue
+			if p.mcp != nil && r.mcp != nil && p.mcp.Server == r.mcp.Server && p.File == r.File {
+				continue // two endpoints of one server
 			}
 			if what, ok := prefixOverlap(p, r); ok {
-				out = append(out, shareWarning(r, p, what))
+				out = append(out, m.shareWarning(r, p, what))
 			} else if what, ok := prefixOverlap(r, p); ok {
-				out = append(out, shareWarning(r, p, what))
+				out = append(out, m.shareWarning(r, p, what))
 			}
 		}
 	}
@@ -108,8 +109,17 @@ func (r *Rule) declaredActions() []types.EntityUID {
 	return out
 }
 
-func shareWarning(r, prev *Rule, what string) string {
-	return fmt.Sprintf("%s:%d: warning: route %q maps to %s, as route %q of another manifest does (%s:%d): "+
-		"an IAM permit written for either team's requests also allows the other's; give each team its own actions, "+
-		"resource types and MCP servers", r.File, r.Line, r.Name, what, prev.Name, prev.File, prev.Line)
+func (m *Manifest) shareWarning(r, prev *Rule, what string) string {
+	return fmt.Sprintf("%s:%d: warning: route %q maps to %s, as route %q does (%s:%d): "+
+		"an IAM permit written for either route's requests also allows the other's; give each team its own actions, "+
+		"resource types and MCP servers, and each per_tool route its own action_prefix",
+		m.fileOf(r), r.Line, r.Name, what, prev.Name, m.fileOf(prev), prev.Line)
+}
+
+// fileOf is the route's file: set by LoadAll, else the manifest's.
+func (m *Manifest) fileOf(r *Rule) string {
+	if r.File != "" {
+		return r.File
+	}
+	return m.file
 }

@@ -92,3 +92,20 @@ func containsAll(s string, subs []string) bool {
 	}
 	return true
 }
+
+// A per_tool namespace takes any tool name a client sends: one that
+// covers another route's action lets a client call a tool under that
+// action's permits, within one file too (but two endpoints of one server
+// share their namespace).
+func TestWarningsPerToolNamespaceInOneFile(t *testing.T) {
+	m, err := Parse("m.yaml", []byte("routes:\n"+
+		"  - match: { method: GET, path: \"/orders/{id}\" }\n    action: ReadOrder\n    resource: { type: Order, id: \"{id}\" }\n"+
+		"  - match: { path: /mcp }\n    mcp: { server: s, mode: per_tool, action_prefix: Read }\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws := m.Warnings()
+	if len(ws) != 1 || !containsAll(ws[0], []string{"m.yaml:5", "ReadOrder", "Read<tool>"}) {
+		t.Fatalf("warnings %q, want one naming the per_tool namespace and ReadOrder", ws)
+	}
+}
