@@ -16,16 +16,18 @@ import (
 // one file share freely. The protocol defaults (Action::"mcp:<method>")
 // are everyone's and are not compared; their resource is the server,
 // which is.
-func (m *Manifest) sharedWarnings() []string {
-	var out []string
+func (m *Manifest) sharedWarnings(w *warnList) {
 	owner := map[types.EntityUID]*Rule{}
 	servers := map[string]*Rule{}
 	for _, r := range m.routes {
+		if w.full() {
+			return
+		}
 		for _, a := range r.declaredActions() {
 			if prev := owner[a]; prev == nil {
 				owner[a] = r
 			} else if prev.File != r.File {
-				out = append(out, m.shareWarning(r, prev, "action "+a.String()))
+				w.add(m.shareWarning(r, prev, "action "+a.String()))
 			}
 		}
 		if r.mcp == nil {
@@ -34,30 +36,45 @@ func (m *Manifest) sharedWarnings() []string {
 		if prev := servers[r.mcp.Server]; prev == nil {
 			servers[r.mcp.Server] = r
 		} else if prev.File != r.File {
-			out = append(out, m.shareWarning(r, prev, fmt.Sprintf("MCP server %q (its McpServer and Tool resources)", r.mcp.Server)))
+			w.add(m.shareWarning(r, prev, fmt.Sprintf("MCP server %q (its McpServer and Tool resources)", r.mcp.Server)))
 		}
 	}
-	return append(out, m.prefixWarnings()...)
+	m.prefixWarnings(w)
 }
 
 // prefixWarnings compares each per_tool namespace, which takes any tool
 // name a client sends, with the actions and namespaces of the other routes
 // (in any file), once per pair of routes.
-func (m *Manifest) prefixWarnings() []string {
-	var out []string
-	for j, r := range m.routes {
-		for _, p := range m.routes[:j] {
-			if p.mcp != nil && r.mcp != nil && p.mcp.Server == r.mcp.Server && p.File == r.File {
-				continue // two endpoints of one server
+func (m *Manifest) prefixWarnings(w *warnList) {
+	var perTool []int // indexes of the per_tool routes, usually few
+	for i, r := range m.routes {
+		if _, ok := perToolPrefix(r); ok {
+			perTool = append(perTool, i)
+		}
+	}
+	for _, i := range perTool {
+		p := m.routes[i]
+		for j, r := range m.routes {
+			if w.full() {
+				return
 			}
-			if what, ok := prefixOverlap(p, r); ok {
-				out = append(out, m.shareWarning(r, p, what))
-			} else if what, ok := prefixOverlap(r, p); ok {
-				out = append(out, m.shareWarning(r, p, what))
+			_, rPerTool := perToolPrefix(r)
+			if j == i || rPerTool && j < i || r.mcp != nil && r.mcp.Server == p.mcp.Server && r.File == p.File {
+				continue // itself, a pair seen from r, or two endpoints of one server
+			}
+			what, ok := prefixOverlap(p, r)
+			if !ok {
+				what, ok = prefixOverlap(r, p)
+			}
+			if ok {
+				later, earlier := r, p
+				if j < i {
+					later, earlier = p, r
+				}
+				w.add(m.shareWarning(later, earlier, what))
 			}
 		}
 	}
-	return out
 }
 
 // prefixOverlap says an action of r, or r's own per_tool namespace, lies
