@@ -18,11 +18,13 @@ import (
 //     catch-all.
 //
 // It also lists routes of different manifest files that share an action,
-// an MCP server or a per_tool namespace (see sharedWarnings). At most
+// an MCP server or a per_tool namespace (see sharedWarnings), or that match
+// some of the same requests (see overlapWarnings). At most
 // MaxWarnings are listed, then a line saying that more are not shown.
 func (m *Manifest) Warnings() []string {
 	w := &warnList{}
 	m.sharedWarnings(w)
+	m.overlapWarnings(w)
 	for _, c := range m.routes {
 		if !isCatchAll(c) {
 			continue
