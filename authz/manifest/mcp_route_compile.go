@@ -23,6 +23,13 @@ func (d *decoder) compileMCP(rr *rawRoute, r *Rule) error {
 	if err := d.mcpHTTPMethods(rr, r); err != nil {
 		return err
 	}
+	for _, c := range r.captures {
+		if slices.Contains(mcpCaptureNames(), c) {
+			// It would take the place of the message's value in the
+			// methods' resource templates: the client picks the path.
+			return d.errorf(rr.pathLine, rr.key+".match.path", "capture {%s} is reserved on an mcp route for the message's %s; rename it", c, c)
+		}
+	}
 	if err := d.mcpBasics(raw, key, mr); err != nil {
 		return err
 	}

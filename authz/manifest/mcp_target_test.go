@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/tollgate-authz/tollgate/authz/mcp"
@@ -29,5 +30,26 @@ func TestMCPTargetEmptyTemplateValueDenied(t *testing.T) {
 	if tg := mr.Target(&mcp.Message{Method: "resources/read", URI: "file:///a"}, nil); tg.Verdict != VerdictPolicy ||
 		tg.Resource.ID != "r-file:///a" {
 		t.Errorf("resources/read: %+v, want R::\"r-file:///a\" decided by policy", tg)
+	}
+}
+
+// On an MCP route, {uri}, {prompt}, {method} and {server} name the
+// message's values. A path capture of the same name took their place:
+// POST /mcp/public reading file:///secret was McpResource::"public".
+func TestMCPPathCaptureCannotShadowMessageValues(t *testing.T) {
+	for _, name := range mcpCaptureNames() {
+		y := "routes:\n  - match: { path: \"/mcp/{" + name + "}\" }\n    mcp: { server: s, mode: per_tool, methods: {" +
+			" resources/read: { action: Read, resource: { type: McpResource, id: \"{" + name + "}\" } } } }\n"
+		m, err := Parse("m.yaml", []byte(y))
+		if err != nil {
+			if !strings.Contains(err.Error(), "m.yaml:2") || !strings.Contains(err.Error(), "{"+name+"}") {
+				t.Errorf("%s: %v, want an error naming the capture", name, err)
+			}
+			continue
+		}
+		tg := m.Rules()[0].MCPRule().Target(&mcp.Message{Method: "resources/read", URI: "file:///secret"}, []string{"public"})
+		if tg.Resource.ID == "public" {
+			t.Errorf("{%s}: the path segment became the resource %v", name, tg.Resource)
+		}
 	}
 }
