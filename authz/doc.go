@@ -65,7 +65,7 @@
 //     logging/setLevel: deny
 //     responses: policy         # or deny; default policy (Action::"mcp:response")
 //     max_body_bytes: 1048576   # default 1 MiB
-//     max_values: 16384         # JSON values in the body; default 16384
+//     max_values: 16384         # JSON values in the body; default 16384, at most 65536
 //     max_argument_depth: 16    # nesting of params.arguments; default 16
 //     argument_names: exact     # or fold; default exact
 //

@@ -54,6 +54,16 @@ type ResourceRef struct {
 
 // Load reads and parses the manifest file at path.
 func Load(path string) (*Manifest, error) {
+	data, err := readManifest(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(filepath.Base(path), data)
+}
+
+// readManifest reads at most MaxSize+1 bytes of a manifest file, so that
+// Parse refuses a larger one without it ever being held whole.
+func readManifest(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, wrap(err)
@@ -63,7 +73,7 @@ func Load(path string) (*Manifest, error) {
 	if err != nil {
 		return nil, wrap(fmt.Errorf("read %s: %w", path, err))
 	}
-	return Parse(filepath.Base(path), data)
+	return data, nil
 }
 
 // Parse decodes and validates a manifest. name is used in error

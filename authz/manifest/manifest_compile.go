@@ -188,6 +188,9 @@ func (d *decoder) compileAction(rr *rawRoute, r *Rule) error {
 	default:
 		r.action = types.NewEntityUID("Action", types.String(a))
 	}
+	if err := checkUnreserved(r.action); err != nil {
+		return d.errorf(rr.actionLine, key, "%q: %v", a, err)
+	}
 	return nil
 }
 

@@ -16,20 +16,59 @@ import (
 //   - a method the route does not list is denied (no_route), while an
 //     upstream that falls through by method (net/http, Express) serves the
 //     catch-all.
+//
+// It also lists routes of different manifest files that share an action,
+// an MCP server or a per_tool namespace (see sharedWarnings), or that match
+// some of the same requests (see overlapWarnings). At most
+// MaxWarnings are listed, then a line saying that more are not shown.
 func (m *Manifest) Warnings() []string {
-	var out []string
+	w := &warnList{}
+	m.sharedWarnings(w)
+	m.overlapWarnings(w)
 	for _, c := range m.routes {
 		if !isCatchAll(c) {
 			continue
 		}
 		for _, s := range m.routes {
+			if w.full() {
+				return w.list()
+			}
 			if s == c || s.Path == "" || !covers(c.segs, s.segs, m.foldCase()) {
 				continue
 			}
-			out = append(out, shadowWarnings(m, c, s)...)
+			w.add(shadowWarnings(m, c, s)...)
 		}
 	}
-	return out
+	return w.list()
+}
+
+// MaxWarnings bounds the warnings listed: route pairs grow with the square
+// of the routes (nested catch-alls warn for every pair), and a manifest of
+// a few megabytes made gigabytes of them, in validate and in serve's log.
+const MaxWarnings = 100
+
+type warnList struct {
+	out       []string
+	truncated bool
+}
+
+func (w *warnList) full() bool { return w.truncated }
+
+func (w *warnList) add(ws ...string) {
+	for _, s := range ws {
+		if len(w.out) == MaxWarnings {
+			w.truncated = true
+			return
+		}
+		w.out = append(w.out, s)
+	}
+}
+
+func (w *warnList) list() []string {
+	if w.truncated {
+		return append(w.out, fmt.Sprintf("warning: further manifest warnings not shown (at most %d are listed)", MaxWarnings))
+	}
+	return w.out
 }
 
 func isCatchAll(r *Rule) bool {

@@ -90,6 +90,9 @@ func (d *decoder) str(dst *string) func(*yaml.Node, string) error {
 		if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!str" {
 			return d.errorf(n.Line, key, "expected a string, got %s (quote the value)", kindName(n))
 		}
+		if n.Style == 0 && isYAML11Bool(n.Value) {
+			return d.errorf(n.Line, key, "%s is a boolean to YAML 1.1 readers (PyYAML, yaml.v2): quote it", n.Value)
+		}
 		*dst = n.Value
 		return nil
 	}
@@ -125,4 +128,14 @@ func kindName(n *yaml.Node) string {
 		return n.ShortTag()
 	}
 	return "an unsupported node"
+}
+
+// isYAML11Bool reports the plain scalars YAML 1.1 reads as booleans that
+// YAML 1.2 (yaml.v3, Tollgate) reads as strings.
+func isYAML11Bool(v string) bool {
+	switch v {
+	case "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF":
+		return true
+	}
+	return false
 }

@@ -96,9 +96,9 @@ func policyInSource(file string, line int) error {
 
 // loadManifestFile parses one manifest, naming it by its path.
 func loadManifestFile(path string) (*Manifest, error) {
-	data, err := os.ReadFile(path)
+	data, err := readManifest(path)
 	if err != nil {
-		return nil, wrap(err)
+		return nil, err
 	}
 	if line, ok := looksLikeCedar(data); ok {
 		return nil, policyInSource(path, line)

@@ -23,6 +23,13 @@ func (d *decoder) compileMCP(rr *rawRoute, r *Rule) error {
 	if err := d.mcpHTTPMethods(rr, r); err != nil {
 		return err
 	}
+	for _, c := range r.captures {
+		if slices.Contains(mcpCaptureNames(), c) {
+			// It would take the place of the message's value in the
+			// methods' resource templates: the client picks the path.
+			return d.errorf(rr.pathLine, rr.key+".match.path", "capture {%s} is reserved on an mcp route for the message's %s; rename it", c, c)
+		}
+	}
 	if err := d.mcpBasics(raw, key, mr); err != nil {
 		return err
 	}
@@ -117,6 +124,12 @@ func (d *decoder) mcpTools(raw *rawMCP, key string, mr *MCPRule) error {
 		mr.ActionPrefix = raw.server + "."
 		if raw.prefixSet {
 			mr.ActionPrefix = raw.prefix
+		}
+		if reachesReserved(mr.ActionPrefix) {
+			return d.errorf(max(raw.prefixLine, raw.line), key+".action_prefix", "%q: tool actions would reach the reserved %q namespace "+
+				"(a tool named %q would be Action::%q); use a non-empty prefix such as \"%s.\"",
+				mr.ActionPrefix, MCPProtocolPrefix, strings.TrimPrefix(MCPProtocolPrefix+"ping", mr.ActionPrefix),
+				MCPProtocolPrefix+"ping", raw.server)
 		}
 		for _, t := range raw.tools {
 			mr.actionNames = append(mr.actionNames, mr.ActionPrefix+t)
@@ -223,7 +236,27 @@ func parseActionName(a string) (types.EntityUID, error) {
 		if err := uid.UnmarshalCedar([]byte(a)); err != nil {
 			return uid, errString("not a Cedar entity UID such as Orders::Action::\"read\"")
 		}
-		return uid, nil
+		return uid, checkUnreserved(uid)
 	}
-	return types.NewEntityUID("Action", types.String(a)), nil
+	uid := types.NewEntityUID("Action", types.String(a))
+	return uid, checkUnreserved(uid)
+}
+
+// errReserved refuses a manifest action in Tollgate's protocol namespace.
+// IAM's baseline permits Action::"mcp:<method>" broadly (every caller may
+// ping); a route, tool or method mapped there would get that grant.
+var errReserved = errString("actions starting with \"" + MCPProtocolPrefix + "\" are reserved for the MCP protocol methods " +
+	"Tollgate maps itself; name your own action")
+
+func checkUnreserved(uid types.EntityUID) error {
+	if strings.HasPrefix(string(uid.ID), MCPProtocolPrefix) {
+		return errReserved
+	}
+	return nil
+}
+
+// reachesReserved says a per_tool action prefix lets some tool name make
+// an action in the reserved namespace ("", "mc", "mcp:x.").
+func reachesReserved(prefix string) bool {
+	return strings.HasPrefix(prefix, MCPProtocolPrefix) || strings.HasPrefix(MCPProtocolPrefix, prefix)
 }

@@ -44,7 +44,7 @@ func (d *decoder) mcpFields(r *rawRoute) func(*yaml.Node, string) error {
 			"tools":              d.strList(&m.tools),
 			"responses":          d.lined(d.str(&m.responses), &m.responsesLine),
 			"max_body_bytes":     d.positiveInt(&m.maxBody),
-			"max_values":         d.positiveInt(&m.maxValues),
+			"max_values":         d.boundedInt(&m.maxValues, MaxMCPValues),
 			"max_argument_depth": d.positiveInt(&m.maxArgDepth),
 			"methods":            d.mcpMethods(m),
 			"argument_names":     d.str(&m.argNames),
@@ -64,6 +64,25 @@ func (d *decoder) positiveInt(dst *int) func(*yaml.Node, string) error {
 			return d.errorf(n.Line, key, "expected a positive integer")
 		}
 		*dst = v
+		return nil
+	}
+}
+
+// MaxMCPValues is the largest max_values a manifest may declare (4 times
+// the default): each JSON value costs about 165 allocated bytes before
+// policy runs, so an unbounded one let any caller of the route make
+// Tollgate, shared with every other route, allocate hundreds of megabytes
+// per request.
+const MaxMCPValues = 1 << 16
+
+func (d *decoder) boundedInt(dst *int, limit int) func(*yaml.Node, string) error {
+	return func(n *yaml.Node, key string) error {
+		if err := d.positiveInt(dst)(n, key); err != nil {
+			return err
+		}
+		if *dst > limit {
+			return d.errorf(n.Line, key, "%d is more than the largest allowed, %d", *dst, limit)
+		}
 		return nil
 	}
 }

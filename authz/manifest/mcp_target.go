@@ -41,7 +41,23 @@ func (r *MCPRule) Target(m *mcp.Message, vals []string) MCPTarget {
 	t := MCPTarget{Verdict: rule.verdict, Action: rule.action, Label: rule.name}
 	if rule.verdict == VerdictPolicy {
 		all := append(slices.Clone(vals), r.Server, m.Method, m.URI, m.Prompt)
+		if usesEmpty(rule.idParts, all) {
+			// {uri} or {prompt} on a method that has none: every call
+			// would be one resource, which a forbid on a particular one
+			// never matches.
+			return MCPTarget{Verdict: VerdictDeny}
+		}
 		t.Resource = types.NewEntityUID(rule.resType, types.String(renderID(rule.idParts, all)))
 	}
 	return t
+}
+
+// usesEmpty says the id template names a value that is empty.
+func usesEmpty(parts []idPart, vals []string) bool {
+	for _, p := range parts {
+		if p.capture >= 0 && vals[p.capture] == "" {
+			return true
+		}
+	}
+	return false
 }

@@ -59,6 +59,9 @@ func newPolicySource(ctx context.Context, cfg *config.Config, logger *slog.Logge
 	if s.manifest, err = manifest.LoadAll(cfg.Manifests...); err != nil {
 		return nil, err
 	}
+	for _, w := range s.manifest.Warnings() {
+		logger.Warn("manifest warning", "warning", w)
+	}
 	if b := cfg.Policy.Bundle; b != nil {
 		err = s.startFetcher(ctx, b, reg)
 	} else {
