@@ -1,8 +1,6 @@
 package manifest
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 )
 
@@ -44,17 +42,7 @@ func TestWarningsCrossManifestOverlap(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			for name, text := range map[string]string{"a.yaml": tt.a, "b.yaml": tt.b} {
-				if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
-					t.Fatal(err)
-				}
-			}
-			m, err := LoadAll(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ws := m.Warnings()
+			ws := twoFileWarnings(t, tt.a, tt.b)
 			if tt.want == nil {
 				if len(ws) != 0 {
 					t.Fatalf("warnings %q, want none", ws)

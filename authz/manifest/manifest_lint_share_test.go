@@ -42,17 +42,7 @@ func TestWarningsSharedAcrossManifests(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			for name, text := range map[string]string{"a.yaml": tt.a, "b.yaml": tt.b} {
-				if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
-					t.Fatal(err)
-				}
-			}
-			m, err := LoadAll(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ws := m.Warnings()
+			ws := twoFileWarnings(t, tt.a, tt.b)
 			if tt.want == nil {
 				if len(ws) != 0 {
 					t.Fatalf("warnings %q, want none", ws)
@@ -108,4 +98,21 @@ func TestWarningsPerToolNamespaceInOneFile(t *testing.T) {
 	if len(ws) != 1 || !containsAll(ws[0], []string{"m.yaml:5", "ReadOrder", "Read<tool>"}) {
 		t.Fatalf("warnings %q, want one naming the per_tool namespace and ReadOrder", ws)
 	}
+}
+
+// twoFileWarnings loads manifests a.yaml and b.yaml from one directory and
+// returns LoadAll's warnings.
+func twoFileWarnings(t *testing.T, a, b string) []string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, text := range map[string]string{"a.yaml": a, "b.yaml": b} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m, err := LoadAll(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m.Warnings()
 }
