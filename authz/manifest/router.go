@@ -104,12 +104,7 @@ func (t *routeTable) add(r *Rule) {
 		t.shadow.add(r)
 	}
 	if r.GRPC != "" {
-		svc, method, _ := strings.Cut(r.GRPC[1:], "/")
-		if method == "*" {
-			t.grpcService[svc] = r
-		} else {
-			t.grpcExact[r.GRPC] = r
-		}
+		t.addGRPC(r)
 		return
 	}
 	n := t.root
@@ -157,9 +152,9 @@ func (n *trieNode) child(s tmplSeg) *trieNode {
 // protocol), so such a request is a miss.
 func (t *routeTable) match(method, path string, grpc bool, vals []string) (r *Rule, _ []string, methodMiss bool) {
 	svc, m, ok := strings.Cut(path[1:], "/")
-	r = t.grpcExact[path]
+	r = t.grpcExact[t.grpcKey(path)]
 	if r == nil && ok && m != "" && !strings.Contains(m, "/") {
-		r = t.grpcService[svc]
+		r = t.grpcService[t.grpcKey(svc)]
 	}
 	if r != nil {
 		if !grpc || method != "POST" {

@@ -82,3 +82,26 @@ func lowerASCII(s string) string {
 	}
 	return s
 }
+
+// addGRPC adds a gRPC route. gRPC routes match the exact :path (grpc-go
+// routes case-sensitively); only the shadow keys them by foldKey, since
+// grpc-dotnet (ASP.NET Core routing) and Connect behind case-insensitive
+// routers run /pkg.Svc/DELETE as Delete. Their foldable letters count as
+// foldLits, so an all-lower-case path is checked against them too.
+func (t *routeTable) addGRPC(r *Rule) {
+	svc, method, _ := strings.Cut(r.GRPC[1:], "/")
+	t.foldLits = t.foldLits || foldKey(r.GRPC) != r.GRPC
+	if method == "*" {
+		t.grpcService[t.grpcKey(svc)] = r
+	} else {
+		t.grpcExact[t.grpcKey(r.GRPC)] = r
+	}
+}
+
+// grpcKey is s as a key of the gRPC maps: exact, or foldKey in the shadow.
+func (t *routeTable) grpcKey(s string) string {
+	if t.shadow == nil && t.key != nil {
+		return t.key(s)
+	}
+	return s
+}
