@@ -84,6 +84,11 @@ func validateSignals(sigs []Signal) ([]Signal, error) {
 func addSignals(ctx types.RecordMap, sigs []Signal, r *Request) error {
 	for i := range sigs {
 		s := &sigs[i]
+		if s.From == FromHeader && underscoreSpelling(r.Headers, s.Key) {
+			// CGI-style upstreams read x_risk as x-risk: the signal
+			// would be absent here and present upstream.
+			return fmt.Errorf("%w: %s's header is spelled with underscores", errBadSignal, s.Name)
+		}
 		raw, ok := signalValue(s, r)
 		if !ok {
 			continue
