@@ -84,12 +84,10 @@ func validateSignals(sigs []Signal) ([]Signal, error) {
 func addSignals(ctx types.RecordMap, sigs []Signal, r *Request) error {
 	for i := range sigs {
 		s := &sigs[i]
-		if s.From == FromHeader && underscoreSpelling(r.Headers, s.Key) {
-			// CGI-style upstreams read x_risk as x-risk: the signal
-			// would be absent here and present upstream.
-			return fmt.Errorf("%w: %s's header is spelled with underscores", errBadSignal, s.Name)
-		}
 		raw, ok := signalValue(s, r)
+		if why := headerRefusal(s, r, raw); why != "" {
+			return fmt.Errorf("%w: %s %s", errBadSignal, s.Name, why)
+		}
 		if !ok {
 			continue
 		}
@@ -100,6 +98,23 @@ func addSignals(ctx types.RecordMap, sigs []Signal, r *Request) error {
 		ctx[types.String(s.Name)] = v
 	}
 	return nil
+}
+
+// headerRefusal says why a header signal cannot be read as the upstream
+// reads it, or "". CGI-style upstreams read x_risk as x-risk: the signal
+// would be absent here and present upstream. Envoy and the forward-auth
+// edge join a repeated header with ",": "dev,prod" is neither value,
+// while the upstream reads the first or the last.
+func headerRefusal(s *Signal, r *Request, raw string) string {
+	switch {
+	case s.From != FromHeader:
+		return ""
+	case underscoreSpelling(r.Headers, s.Key):
+		return "has its header spelled with underscores"
+	case s.Type == TypeString && strings.Contains(raw, ","):
+		return "holds a comma (a repeated header)"
+	}
+	return ""
 }
 
 func signalValue(s *Signal, r *Request) (string, bool) {

@@ -27,3 +27,35 @@ func TestSignalHeaderUnderscoreSpellingRefused(t *testing.T) {
 		t.Fatalf("x-risk-score itself: %s %q", d.Code, d.Detail)
 	}
 }
+
+// TestSignalHeaderRepeatedRefused: Envoy and the forward-auth edge join a
+// repeated header with ",". With X-Environment sent twice (dev, then
+// prod), context.environment was "dev,prod": the forbid on "prod" did not
+// fire while an upstream reading the last (or first) value saw "prod". A
+// header string signal holding a comma is denied (bad_signal); long and
+// bool signals already refused it as not a number or boolean.
+func TestSignalHeaderRepeatedRefused(t *testing.T) {
+	cfg := testConfig(t, loadPolicies(t, readFixture("testdata/policies/orders.cedar")+
+		`@id("not-prod") forbid (principal, action, resource) when { context has environment && context.environment == "prod" };`))
+	cfg.Signals = append(cfg.Signals, Signal{Name: "environment", From: FromHeader, Key: "X-Environment", Type: TypeString})
+	e, err := NewEngine(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"dev,prod", "prod,dev", "dev, prod", ","} {
+		t.Run(v, func(t *testing.T) {
+			r := req(frontend, "GET", "/orders/42")
+			r.Headers["x-environment"] = v
+			if d := e.Check(context.Background(), r); d.Allowed() || d.Code != CodeBadSignal {
+				t.Fatalf("got %s %q, want bad_signal", d.Code, d.Detail)
+			}
+		})
+	}
+	for v, allow := range map[string]bool{"dev": true, "prod": false} {
+		r := req(frontend, "GET", "/orders/42")
+		r.Headers["x-environment"] = v
+		if d := e.Check(context.Background(), r); d.Allowed() != allow {
+			t.Fatalf("%q: %s %q", v, d.Code, d.Detail)
+		}
+	}
+}
