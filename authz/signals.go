@@ -137,7 +137,7 @@ func parseSignal(typ, raw string) (types.Value, bool) {
 		return types.String(raw), true
 	case TypeLong:
 		n, err := strconv.ParseInt(raw, 10, 64)
-		return types.Long(n), err == nil
+		return types.Long(n), err == nil && canonicalDecimal(raw)
 	case TypeBool:
 		switch raw {
 		case "true":
@@ -147,4 +147,11 @@ func parseSignal(typ, raw string) (types.Value, bool) {
 		}
 	}
 	return nil, false
+}
+
+// canonicalDecimal reports a number without "+", "-0" or a leading zero:
+// "010" is 8 to readers parsing with base 0 (strtol, Python int(x, 0)).
+func canonicalDecimal(raw string) bool {
+	digits := strings.TrimPrefix(raw, "-")
+	return raw != "" && raw[0] != '+' && !(len(digits) > 1 && digits[0] == '0') && raw != "-0"
 }

@@ -2,7 +2,10 @@ package authz
 
 import (
 	"context"
+	"errors"
 	"testing"
+
+	"github.com/cedar-policy/cedar-go/types"
 )
 
 // TestSignalHeaderUnderscoreSpellingRefused: the forbid "low-risk-only"
@@ -57,5 +60,29 @@ func TestSignalHeaderRepeatedRefused(t *testing.T) {
 		if d := e.Check(context.Background(), r); d.Allowed() != allow {
 			t.Fatalf("%q: %s %q", v, d.Code, d.Detail)
 		}
+	}
+}
+
+// TestSignalLongCanonicalOnly: "010" is 10 to strconv but 8 to an upstream
+// parsing with base 0 (C strtol, Python int(x, 0)), so a forbid on
+// `context.risk < 9` was escaped while the upstream read 8; "+5" and "-0"
+// are spellings some readers refuse. A long signal is the canonical
+// decimal or a bad_signal denial.
+func TestSignalLongCanonicalOnly(t *testing.T) {
+	sigs := []Signal{{Name: "risk", From: FromHeader, Key: "x-risk", Type: TypeLong}}
+	for raw, want := range map[string]types.Value{
+		"0": types.Long(0), "10": types.Long(10), "-5": types.Long(-5), "9223372036854775807": types.Long(1<<63 - 1),
+		"010": nil, "+5": nil, "-0": nil, "00": nil, "-05": nil, "1_000": nil, "0x10": nil, "1e3": nil, "١": nil, "": nil,
+	} {
+		t.Run(raw, func(t *testing.T) {
+			ctx := types.RecordMap{}
+			err := addSignals(ctx, sigs, &Request{Headers: map[string]string{"x-risk": raw}})
+			switch {
+			case want == nil && !errors.Is(err, errBadSignal):
+				t.Fatalf("got %v (%v), want a bad signal", ctx["risk"], err)
+			case want != nil && (err != nil || ctx["risk"] != want):
+				t.Fatalf("got %v (%v), want %v", ctx["risk"], err, want)
+			}
+		})
 	}
 }
