@@ -71,12 +71,41 @@ func validateSignals(sigs []Signal) ([]Signal, error) {
 			return nil, fmt.Errorf("signals[%d] %s: key must not be empty", i, s.Name)
 		}
 		seen[s.Name] = true
+		if why := SignalHeaderProblem(s.Key); s.From == FromHeader && why != "" {
+			return nil, fmt.Errorf("signals[%d] %s: key %q %s", i, s.Name, s.Key, why)
+		}
 		if s.From == FromHeader {
 			s.Key = strings.ToLower(s.Key)
 		}
 		out[i] = s
 	}
 	return out, nil
+}
+
+// SignalHeaderProblem says why key cannot be a header signal's header, or
+// "". A name no request carries leaves the signal always absent (a
+// guarded forbid never fires); the headers Tollgate sets upstream, in any
+// spelling, would be the client's copy here and Tollgate's upstream; and
+// authorization is the caller's bearer credential.
+func SignalHeaderProblem(key string) string {
+	k := strings.ToLower(key)
+	switch {
+	case !isHeaderName(k):
+		return "is not a header name (RFC 9110 token)"
+	case k == "authorization" || underscoreSpelling(map[string]string{k: ""}, HeaderSPIFFEID, HeaderDecisionID) ||
+		k == HeaderSPIFFEID || k == HeaderDecisionID:
+		return "is a credential or a header Tollgate sets upstream: policies read the verified principal, not the client's copy"
+	}
+	return ""
+}
+
+func isHeaderName(k string) bool {
+	for i := 0; i < len(k); i++ {
+		if c := k[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
+			return false
+		}
+	}
+	return k != ""
 }
 
 // addSignals adds the present signals to ctx. The error names the signal,

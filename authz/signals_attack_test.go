@@ -86,3 +86,15 @@ func TestSignalLongCanonicalOnly(t *testing.T) {
 		})
 	}
 }
+
+// TestSignalHeaderKeyRefusedByEngine: the engine applies the config's rule
+// (SignalHeaderProblem) to the signals it is built with.
+func TestSignalHeaderKeyRefusedByEngine(t *testing.T) {
+	for _, key := range []string{"x-spiffe-id", "x_tollgate_decision_id", "Authorization", "x risk", ""} {
+		cfg := testConfig(t, ordersPolicies(t))
+		cfg.Signals = []Signal{{Name: "caller", From: FromHeader, Key: key, Type: TypeString}}
+		if _, err := NewEngine(cfg); err == nil {
+			t.Errorf("header signal %q accepted", key)
+		}
+	}
+}
