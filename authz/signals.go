@@ -129,13 +129,15 @@ func addSignals(ctx types.RecordMap, sigs []Signal, r *Request) error {
 	return nil
 }
 
-// headerRefusal says why a header signal cannot be read as the upstream
+// headerRefusal says why a header (or metadata) signal cannot be read as the upstream
 // reads it, or "". CGI-style upstreams read x_risk as x-risk: the signal
 // would be absent here and present upstream. Envoy and the forward-auth
 // edge join a repeated header with ",": "dev,prod" is neither value,
 // while the upstream reads the first or the last.
 func headerRefusal(s *Signal, r *Request, raw string) string {
 	switch {
+	case s.From == FromMetadata && raw == MetadataUnreadable:
+		return "is not a string, number or boolean"
 	case s.From != FromHeader:
 		return ""
 	case underscoreSpelling(r.Headers, s.Key):
@@ -184,3 +186,8 @@ func canonicalDecimal(raw string) bool {
 	digits := strings.TrimPrefix(raw, "-")
 	return raw != "" && raw[0] != '+' && !(len(digits) > 1 && digits[0] == '0') && raw != "-0"
 }
+
+// MetadataUnreadable stands for a metadata value that is not a string,
+// number or boolean (a list, a struct, null): a signal reading it is a
+// bad signal, never absent.
+const MetadataUnreadable = "\x00unreadable metadata\x00"

@@ -98,3 +98,16 @@ func TestSignalHeaderKeyRefusedByEngine(t *testing.T) {
 		}
 	}
 }
+
+// TestSignalMetadataUnreadableRefused: a metadata value the edge could not
+// read as a string, number or boolean (authz.MetadataUnreadable) is a
+// bad_signal denial for every type, never an absent signal.
+func TestSignalMetadataUnreadableRefused(t *testing.T) {
+	for _, typ := range []string{TypeString, TypeLong, TypeBool} {
+		sigs := []Signal{{Name: "env", From: FromMetadata, Key: "jwt.env", Type: typ}}
+		err := addSignals(types.RecordMap{}, sigs, &Request{Metadata: map[string]string{"jwt.env": MetadataUnreadable}})
+		if !errors.Is(err, errBadSignal) {
+			t.Errorf("%s: err = %v, want a bad signal", typ, err)
+		}
+	}
+}
