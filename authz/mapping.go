@@ -2,6 +2,7 @@ package authz
 
 import (
 	"net"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -123,12 +124,16 @@ func k8sParts(p string) (ns, sa string, ok bool) {
 	return ns, rest, true
 }
 
+// parseSourceAddress reads one IP address, without a zone. An
+// IPv4-mapped IPv6 address (::ffff:10.0.0.1, as dual-stack listeners
+// report IPv4 peers) is its IPv4 address, so ip("10.0.0.0/8") holds it.
 func parseSourceAddress(s string) (types.IPAddr, bool) {
-	if s == "" || strings.Contains(s, "/") {
+	a, err := netip.ParseAddr(s)
+	if err != nil || a.Zone() != "" {
 		return types.IPAddr{}, false
 	}
-	ip, err := types.ParseIPAddr(s)
-	return ip, err == nil
+	a = a.Unmap()
+	return types.IPAddr(netip.PrefixFrom(a, a.BitLen())), true
 }
 
 // normalizeHost lower-cases the host and drops the port and a trailing

@@ -35,7 +35,8 @@ type Request struct {
 	// ContextExtensions are Envoy's per-route context_extensions.
 	ContextExtensions map[string]string
 	// Metadata holds string values from Envoy's metadata_context filter
-	// metadata, flattened as "filter.key".
+	// metadata, flattened as "filter.key" (MetadataUnreadable for a list,
+	// struct or null).
 	Metadata map[string]string
 	// Body is the request body, when the proxy forwarded one.
 	Body []byte

@@ -71,6 +71,9 @@ func validateSignals(sigs []Signal) ([]Signal, error) {
 			return nil, fmt.Errorf("signals[%d] %s: key must not be empty", i, s.Name)
 		}
 		seen[s.Name] = true
+		if why := SignalHeaderProblem(s.Key); s.From == FromHeader && why != "" {
+			return nil, fmt.Errorf("signals[%d] %s: key %q %s", i, s.Name, s.Key, why)
+		}
 		if s.From == FromHeader {
 			s.Key = strings.ToLower(s.Key)
 		}
@@ -79,12 +82,41 @@ func validateSignals(sigs []Signal) ([]Signal, error) {
 	return out, nil
 }
 
+// SignalHeaderProblem says why key cannot be a header signal's header, or
+// "". A name no request carries leaves the signal always absent (a
+// guarded forbid never fires); the headers Tollgate sets upstream, in any
+// spelling, would be the client's copy here and Tollgate's upstream; and
+// authorization is the caller's bearer credential.
+func SignalHeaderProblem(key string) string {
+	k := strings.ToLower(key)
+	switch {
+	case !isHeaderName(k):
+		return "is not a header name (RFC 9110 token)"
+	case k == "authorization" || underscoreSpelling(map[string]string{k: ""}, HeaderSPIFFEID, HeaderDecisionID) ||
+		k == HeaderSPIFFEID || k == HeaderDecisionID:
+		return "is a credential or a header Tollgate sets upstream: policies read the verified principal, not the client's copy"
+	}
+	return ""
+}
+
+func isHeaderName(k string) bool {
+	for i := 0; i < len(k); i++ {
+		if c := k[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
+			return false
+		}
+	}
+	return k != ""
+}
+
 // addSignals adds the present signals to ctx. The error names the signal,
 // never its value.
 func addSignals(ctx types.RecordMap, sigs []Signal, r *Request) error {
 	for i := range sigs {
 		s := &sigs[i]
 		raw, ok := signalValue(s, r)
+		if why := headerRefusal(s, r, raw); why != "" {
+			return fmt.Errorf("%w: %s %s", errBadSignal, s.Name, why)
+		}
 		if !ok {
 			continue
 		}
@@ -95,6 +127,25 @@ func addSignals(ctx types.RecordMap, sigs []Signal, r *Request) error {
 		ctx[types.String(s.Name)] = v
 	}
 	return nil
+}
+
+// headerRefusal says why a header (or metadata) signal cannot be read as the upstream
+// reads it, or "". CGI-style upstreams read x_risk as x-risk: the signal
+// would be absent here and present upstream. Envoy and the forward-auth
+// edge join a repeated header with ",": "dev,prod" is neither value,
+// while the upstream reads the first or the last.
+func headerRefusal(s *Signal, r *Request, raw string) string {
+	switch {
+	case s.From == FromMetadata && raw == MetadataUnreadable:
+		return "is not a string, number or boolean"
+	case s.From != FromHeader:
+		return ""
+	case underscoreSpelling(r.Headers, s.Key):
+		return "has its header spelled with underscores"
+	case s.Type == TypeString && strings.Contains(raw, ","):
+		return "holds a comma (a repeated header)"
+	}
+	return ""
 }
 
 func signalValue(s *Signal, r *Request) (string, bool) {
@@ -117,7 +168,7 @@ func parseSignal(typ, raw string) (types.Value, bool) {
 		return types.String(raw), true
 	case TypeLong:
 		n, err := strconv.ParseInt(raw, 10, 64)
-		return types.Long(n), err == nil
+		return types.Long(n), err == nil && canonicalDecimal(raw)
 	case TypeBool:
 		switch raw {
 		case "true":
@@ -128,3 +179,15 @@ func parseSignal(typ, raw string) (types.Value, bool) {
 	}
 	return nil, false
 }
+
+// canonicalDecimal reports a number without "+", "-0" or a leading zero:
+// "010" is 8 to readers parsing with base 0 (strtol, Python int(x, 0)).
+func canonicalDecimal(raw string) bool {
+	digits := strings.TrimPrefix(raw, "-")
+	return raw != "" && raw[0] != '+' && !(len(digits) > 1 && digits[0] == '0') && raw != "-0"
+}
+
+// MetadataUnreadable stands for a metadata value that is not a string,
+// number or boolean (a list, a struct, null): a signal reading it is a
+// bad signal, never absent.
+const MetadataUnreadable = "\x00unreadable metadata\x00"

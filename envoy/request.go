@@ -172,6 +172,8 @@ func flattenMetadata(md *corev3.Metadata) map[string]string {
 				out[filter+"."+k] = strconv.FormatFloat(kind.NumberValue, 'f', -1, 64)
 			case *structpb.Value_BoolValue:
 				out[filter+"."+k] = strconv.FormatBool(kind.BoolValue)
+			default: // a list, struct or null: a signal on it is refused, not absent
+				out[filter+"."+k] = authz.MetadataUnreadable
 			}
 		}
 	}

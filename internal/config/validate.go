@@ -11,6 +11,8 @@ import (
 
 	"github.com/spiffe/go-spiffe/v2/spiffeid"
 	"gopkg.in/yaml.v3"
+
+	"github.com/tollgate-authz/tollgate/authz"
 )
 
 // fileErrs collects semantic errors, each pointing at the key's line.
@@ -236,6 +238,8 @@ func (c *Config) validateSignals(f *fileErrs) {
 		}
 		if s.Key == "" {
 			f.add(p+".key", "required")
+		} else if why := authz.SignalHeaderProblem(s.Key); s.From == "header" && why != "" {
+			f.add(p+".key", "%q %s", s.Key, why)
 		}
 	}
 }
