@@ -11,8 +11,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -164,14 +162,7 @@ func hs256(header, p64 string, secret []byte) string {
 // checked with TxnClockSkew only.
 func TestVerifyTxnTimeClaimTypes(t *testing.T) {
 	r := newRawSigner(t)
-	f := filepath.Join(t.TempDir(), "jwks.json")
-	if err := os.WriteFile(f, r.jwks, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	v, err := subject.NewTxn(context.Background(), subject.TxnConfig{JWKSFile: f, Audience: td, Algs: []string{"ES256"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := r.txnVerifier(t)
 	now := time.Now().Unix()
 	body := `{"sub":"alice","txn":"t1","scope":"orders.read","req_wl":"spiffe://example.org/gateway","aud":"` + td +
 		`","iat":` + strconv.FormatInt(now, 10) + `,"exp":` + strconv.FormatInt(now+60, 10)

@@ -76,14 +76,7 @@ func (r *rawSigner) hs256(t *testing.T, header string, secret []byte) string {
 // with the public key, crit naming an extension Tollgate does not know.
 func TestVerifyTxnHeaderAttacks(t *testing.T) {
 	r := newRawSigner(t)
-	f := filepath.Join(t.TempDir(), "jwks.json")
-	if err := os.WriteFile(f, r.jwks, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	v, err := subject.NewTxn(context.Background(), subject.TxnConfig{JWKSFile: f, Audience: td, Algs: []string{"ES256"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := r.txnVerifier(t)
 	if s, err := v.Verify(context.Background(), r.sign(t, `{"alg":"ES256","kid":"k1","typ":"txntoken+jwt"}`)); err != nil || s.ID != "alice" {
 		t.Fatalf("the well-formed token is refused: %v", err)
 	}
@@ -151,14 +144,7 @@ func (r *rawSigner) signPayload(t *testing.T, payload string) string {
 // for a time in the past.
 func TestVerifyTxnPayloadDifferentials(t *testing.T) {
 	r := newRawSigner(t)
-	f := filepath.Join(t.TempDir(), "jwks.json")
-	if err := os.WriteFile(f, r.jwks, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	v, err := subject.NewTxn(context.Background(), subject.TxnConfig{JWKSFile: f, Audience: td, Algs: []string{"ES256"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := r.txnVerifier(t)
 	now := time.Now().Unix()
 	body := func(extra string) string {
 		return `{"sub":"alice","txn":"t1","scope":"orders.read","req_wl":"spiffe://example.org/gateway","iat":` +
@@ -201,4 +187,18 @@ func TestSubjectPathRefusesTxnToken(t *testing.T) {
 			t.Fatalf("typ %s accepted as a subject token for %q", typ, s.ID)
 		}
 	}
+}
+
+// txnVerifier is a Txn-Token verifier trusting r's key (ES256, audience td).
+func (r *rawSigner) txnVerifier(t *testing.T) *subject.TxnVerifier {
+	t.Helper()
+	f := filepath.Join(t.TempDir(), "jwks.json")
+	if err := os.WriteFile(f, r.jwks, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	v, err := subject.NewTxn(context.Background(), subject.TxnConfig{JWKSFile: f, Audience: td, Algs: []string{"ES256"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }
