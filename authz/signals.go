@@ -92,12 +92,14 @@ func SignalHeaderProblem(key string) string {
 	switch {
 	case !isHeaderName(k):
 		return "is not a header name (RFC 9110 token)"
-	case k == "authorization" || underscoreSpelling(map[string]string{k: ""}, HeaderSPIFFEID, HeaderDecisionID) ||
-		k == HeaderSPIFFEID || k == HeaderDecisionID:
+	case k == "authorization" || namesHeader(k, HeaderSPIFFEID) || namesHeader(k, HeaderDecisionID):
 		return "is a credential or a header Tollgate sets upstream: policies read the verified principal, not the client's copy"
 	}
 	return ""
 }
+
+// namesHeader reports whether k is h, or h spelled with "_" for "-".
+func namesHeader(k, h string) bool { return k == h || foldsTo(k, h) }
 
 func isHeaderName(k string) bool {
 	for i := 0; i < len(k); i++ {
