@@ -27,12 +27,14 @@ type parsed struct {
 func parsePolicies(files []sourceFile, rules exceptionRules) (*parsed, error) {
 	out := &parsed{byID: make(map[string]*entry), folded: make(map[string]*entry)}
 	var errs []error
-	for _, f := range files {
-		if le := checkText(&f, ErrParse); le != nil {
+	for i := range files {
+		f := &files[i]
+		if le := checkText(f, ErrParse); le != nil {
 			errs = append(errs, le)
 			continue
 		}
 		list, err := cedar.NewPolicyListFromBytes(f.path, f.data)
+		f.data = nil // parsed: keep no second copy of the text while the rest loads
 		if err != nil {
 			errs = append(errs, parseError(f.path, err))
 			continue
