@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"slices"
+	"sync"
 
 	"github.com/cedar-policy/cedar-go/types"
 
@@ -71,7 +72,9 @@ func (e *Engine) logDecision(ctx context.Context, r *Request, d *Decision, st *c
 		method = logMethod(r.Method)
 		host = logHost(r.Host)
 	}
-	attrs := [...]slog.Attr{
+	bp := e.lineAttrs.get()
+	defer e.lineAttrs.put(bp)
+	out := append(*bp,
 		slog.Int("schema_version", DecisionLogSchemaVersion),
 		slog.String("decision_id", d.ID),
 		slog.String("outcome", d.Outcome.String()),
@@ -92,8 +95,8 @@ func (e *Engine) logDecision(ctx context.Context, r *Request, d *Decision, st *c
 		slog.Any("exceptions", nonNil(d.Exceptions)),
 		slog.Any("eval_errors", evalErrors(st.evalErrors)),
 		slog.Int64("latency_us", d.Duration.Microseconds()),
-	}
-	out := append(append(attrs[:], e.contextAttrs(st.context)...), st.mcp.attrs()...)
+	)
+	out = append(e.appendContextAttrs(out, st.context), st.mcp.attrs()...)
 	out = appendSource(appendTrace(out, r, st), r)
 	if !st.pep.IsZero() {
 		out = append(out, slog.String("enforcement_point", st.pep.String()))
@@ -106,11 +109,36 @@ func (e *Engine) logDecision(ctx context.Context, r *Request, d *Decision, st *c
 		out = append(out, slog.Any("subject_claims", st.subjectClaims))
 	}
 	out = append(out, st.shadow.attrs()...)
+	*bp = out                                          // returned to the pool grown, if it had to grow
 	if h, ok := e.log.Handler().(*jsonw.Handler); ok { // tollgate serve's
 		_ = h.LogAttrs(slog.LevelInfo, "decision", out...)
 		return
 	}
-	e.log.LogAttrs(ctx, slog.LevelInfo, "decision", out...)
+	e.log.LogAttrs(ctx, slog.LevelInfo, "decision", out...) // slog.Record copies them
+}
+
+// attrPool holds the attribute lists of decision lines: about 30
+// attributes, 1.4 KiB, which would otherwise be allocated, and grown once,
+// for every Check. Handlers do not keep the list: jsonw.Handler writes
+// the line before it returns, and slog.Record copies what it holds.
+type attrPool struct{ p sync.Pool }
+
+// lineAttrsCap fits a decision line with every optional attribute.
+const lineAttrsCap = 40
+
+func (a *attrPool) get() *[]slog.Attr {
+	if bp, ok := a.p.Get().(*[]slog.Attr); ok {
+		return bp
+	}
+	l := make([]slog.Attr, 0, lineAttrsCap)
+	return &l
+}
+
+// put returns a list, emptied so that it holds no decision's values.
+func (a *attrPool) put(bp *[]slog.Attr) {
+	clear(*bp)
+	*bp = (*bp)[:0]
+	a.p.Put(bp)
 }
 
 func nonNil(s []string) []string {
@@ -167,18 +195,18 @@ func logHost(h string) string {
 // from context.mcp.
 const redactedMCPArgs = "mcp.arguments"
 
-// contextAttrs returns the "context" and "context_redacted" attributes:
+// appendContextAttrs appends the "context" and "context_redacted" attributes:
 // the Cedar context the policies saw, as Cedar JSON (replay reads it back
 // with types.Record.UnmarshalJSON; invalid UTF-8 is written as U+FFFD, as
 // everywhere in the line), without the values loggedKey refuses and MCP
 // tool arguments, whose keys are listed in context_redacted instead. A
 // decision made before a Cedar request existed logs an empty context.
-func (e *Engine) contextAttrs(ctx types.Record) []slog.Attr {
+func (e *Engine) appendContextAttrs(out []slog.Attr, ctx types.Record) []slog.Attr {
 	logged, redacted := e.redactContext(ctx)
-	return []slog.Attr{
+	return append(out,
 		slog.Any("context", logged),
 		slog.Any("context_redacted", redacted),
-	}
+	)
 }
 
 // redactContext returns ctx as the log writes it, without the values the

@@ -128,7 +128,7 @@ func TestRedactedContextAnyHandler(t *testing.T) {
 	ctx := types.NewRecord(types.RecordMap{"path": types.String("/mcp"), "token": types.String("s3cret-signal"),
 		"mcp": types.NewRecord(types.RecordMap{"tool": types.String("t"),
 			"arguments": types.NewRecord(types.RecordMap{"password": types.String("s3cret-arg")})})})
-	attrs := e.contextAttrs(ctx)
+	attrs := e.appendContextAttrs(nil, ctx)
 	var buf bytes.Buffer
 	for _, h := range []slog.Handler{slog.NewJSONHandler(&buf, nil), slog.NewTextHandler(&buf, nil), jsonw.NewHandler(&buf, nil)} {
 		slog.New(h).LogAttrs(context.Background(), slog.LevelInfo, "decision", attrs...)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -100,5 +101,45 @@ func TestDecisionLogDisabled(t *testing.T) {
 	e.Check(context.Background(), req(frontend, "GET", "/orders/42"))
 	if buf.Len() != 0 {
 		t.Fatalf("logged below level: %s", buf.String())
+	}
+}
+
+// keepRecords is a slog.Handler that keeps every record it is given, as an
+// asynchronous log shipper would.
+type keepRecords struct{ recs *[]slog.Record }
+
+func (keepRecords) Enabled(context.Context, slog.Level) bool { return true }
+func (h keepRecords) Handle(_ context.Context, r slog.Record) error {
+	*h.recs = append(*h.recs, r)
+	return nil
+}
+func (h keepRecords) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h keepRecords) WithGroup(string) slog.Handler      { return h }
+
+// TestDecisionLogRecordsKeepTheirValues: the attribute list of a decision
+// line is reused for the next Check, so a handler that keeps a record
+// (rather than writing it before it returns) must still read that
+// decision's values, not a later one's.
+func TestDecisionLogRecordsKeepTheirValues(t *testing.T) {
+	var recs []slog.Record
+	cfg := testConfig(t, ordersPolicies(t))
+	cfg.DecisionLog = slog.New(keepRecords{&recs})
+	e, err := NewEngine(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, p := range []string{"/orders/1", "/orders/2", "/orders/3"} {
+		ids = append(ids, e.Check(context.Background(), req(frontend, "GET", p)).ID)
+	}
+	for i, r := range recs {
+		got := map[string]string{}
+		r.Attrs(func(a slog.Attr) bool { got[a.Key] = a.Value.String(); return true })
+		if want := fmt.Sprintf("/orders/%d", i+1); got["path"] != want || got["decision_id"] != ids[i] {
+			t.Errorf("record %d: path %q, decision_id %q; want %q, %q", i, got["path"], got["decision_id"], want, ids[i])
+		}
+	}
+	if len(recs) != 3 {
+		t.Fatalf("%d records, want 3", len(recs))
 	}
 }

@@ -95,6 +95,7 @@ type Engine struct {
 	clock        func() time.Time
 	idPrefix     string
 	seq          atomic.Uint64
+	lineAttrs    attrPool // decision lines' attribute lists
 }
 
 // NewEngine validates cfg and builds an Engine.
