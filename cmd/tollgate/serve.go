@@ -43,7 +43,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	if cfg.Runtime.AutoMemoryLimit() {
 		// From the start: the first load's peak is the largest (10k mixed:
 		// 95 MiB against 109 MiB when started after New; docs/benchmarks.md).
-		go server.RunAutoMemoryLimit(ctx)
+		go server.RunAutoMemoryLimit(ctx, cfg.Runtime.MemoryHeadroom())
 	}
 	srv, err := server.New(ctx, cfg, logger)
 	if err != nil {

@@ -194,9 +194,30 @@ type Runtime struct {
 	// MemoryLimitMiB is a soft memory limit in MiB (0: none).
 	MemoryLimitMiB int64 `yaml:"memory_limit_mib"`
 	// MemoryLimitAuto keeps a soft memory limit that follows the live heap
-	// (twice it plus headroom; see internal/server/memlimit.go) when no
-	// fixed limit is set. nil means true.
+	// (see internal/server/memlimit.go) when no fixed limit is set. nil
+	// means true.
 	MemoryLimitAuto *bool `yaml:"memory_limit_auto"`
+	// MemoryHeadroomMiB is the least room for garbage the automatic limit
+	// leaves above the live heap, in MiB (0: DefaultMemoryHeadroomMiB).
+	MemoryHeadroomMiB int64 `yaml:"memory_headroom_mib"`
+}
+
+// DefaultMemoryHeadroomMiB is runtime.memory_headroom_mib's default.
+const DefaultMemoryHeadroomMiB = 32
+
+// Bounds of runtime.memory_headroom_mib: below 4 MiB the GC would run
+// almost without pause.
+const (
+	minMemoryHeadroomMiB = 4
+	maxMemoryHeadroomMiB = 1 << 16
+)
+
+// MemoryHeadroom is runtime.memory_headroom_mib in bytes, or its default.
+func (r Runtime) MemoryHeadroom() int64 {
+	if r.MemoryHeadroomMiB == 0 {
+		return DefaultMemoryHeadroomMiB << 20
+	}
+	return r.MemoryHeadroomMiB << 20
 }
 
 // AutoMemoryLimit reports whether runtime.memory_limit_auto is in effect:

@@ -46,6 +46,9 @@ func TestParseGood(t *testing.T) {
 	if cfg.Signals[0].Type != "string" {
 		t.Errorf("signal type default = %q", cfg.Signals[0].Type)
 	}
+	if cfg.Runtime.MemoryHeadroom() != DefaultMemoryHeadroomMiB<<20 {
+		t.Errorf("memory headroom default = %d", cfg.Runtime.MemoryHeadroom())
+	}
 }
 
 func TestParseErrors(t *testing.T) {
@@ -73,6 +76,8 @@ func TestParseErrors(t *testing.T) {
 		{"xfcc without trusted hops", func(s string) string {
 			return strings.Replace(s, "  jwt:", "  xfcc:\n    element: last\n  jwt:", 1)
 		}, []string{"identity.xfcc", "trusted_hops"}},
+		{"memory headroom too small", func(s string) string { return s + "runtime:\n  memory_headroom_mib: 1\n" },
+			[]string{"c.yaml:21:", "runtime.memory_headroom_mib", "between 4 and 65536"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -90,6 +90,9 @@ func (c *Config) validate(f *fileErrs) error {
 	if c.Runtime.GCPercent < 0 || c.Runtime.MemoryLimitMiB < 0 {
 		f.add("runtime", "gc_percent and memory_limit_mib must not be negative")
 	}
+	if h := c.Runtime.MemoryHeadroomMiB; h != 0 && (h < minMemoryHeadroomMiB || h > maxMemoryHeadroomMiB) {
+		f.add("runtime.memory_headroom_mib", "must be between %d and %d (MiB)", minMemoryHeadroomMiB, maxMemoryHeadroomMiB)
+	}
 	return f.err()
 }
 

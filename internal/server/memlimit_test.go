@@ -14,17 +14,20 @@ import (
 // TestMemoryLimiterFollowsLiveHeap: the limit is set from the live heap
 // when it starts, follows it up (a larger policy set) and down, is not set
 // again while the live heap stays put, and is left alone when the live
-// heap cannot be read.
+// heap cannot be read. A small heap gets the headroom (here 16 MiB) as
+// room, a large one as much room as it holds; the runtime's memory outside
+// the heap (here 6 MiB) comes on top.
 func TestMemoryLimiterFollowsLiveHeap(t *testing.T) {
 	var mu sync.Mutex
 	live, readable := uint64(10<<20), true
 	var sets []int64
 	m := memoryLimiter{
-		every: time.Millisecond,
-		live: func() (uint64, bool) {
+		every:    time.Millisecond,
+		headroom: 16 << 20,
+		read: func() (goMemory, bool) {
 			mu.Lock()
 			defer mu.Unlock()
-			return live, readable
+			return goMemory{live: live, other: 6 << 20}, readable
 		},
 		set: func(l int64) int64 { mu.Lock(); sets = append(sets, l); mu.Unlock(); return 0 },
 	}
@@ -43,10 +46,10 @@ func TestMemoryLimiterFollowsLiveHeap(t *testing.T) {
 			return len(sets) == len(want) && (len(want) == 0 || sets[len(sets)-1] == want[len(want)-1])
 		})
 	}
-	step(10<<20, true, []int64{52 << 20})
-	step(200<<20, true, []int64{52 << 20, 432 << 20})
-	step(100<<20, false, []int64{52 << 20, 432 << 20})
-	step(20<<20, true, []int64{52 << 20, 432 << 20, 72 << 20})
+	step(10<<20, true, []int64{32 << 20})
+	step(200<<20, true, []int64{32 << 20, 406 << 20})
+	step(100<<20, false, []int64{32 << 20, 406 << 20})
+	step(20<<20, true, []int64{32 << 20, 406 << 20, 46 << 20})
 	cancel()
 	<-done
 }
@@ -60,16 +63,16 @@ func TestRunAutoMemoryLimit(t *testing.T) {
 	cancel()
 
 	t.Setenv("GOMEMLIMIT", "1GiB")
-	RunAutoMemoryLimit(ctx)
+	RunAutoMemoryLimit(ctx, 16<<20)
 	if got := debug.SetMemoryLimit(-1); got != before {
 		t.Fatalf("GOMEMLIMIT set, but the limit changed from %d to %d", before, got)
 	}
 
 	os.Unsetenv("GOMEMLIMIT") // t.Setenv restores it
-	RunAutoMemoryLimit(ctx)
-	live, ok := liveHeap()
+	RunAutoMemoryLimit(ctx, 16<<20)
+	mem, ok := readGoMemory()
 	got := debug.SetMemoryLimit(-1)
-	if !ok || got < autoLimitHeadroom+int64(live) || got == before {
-		t.Fatalf("limit %d for a live heap of %d (readable %v), before %d", got, live, ok, before)
+	if !ok || mem.other == 0 || got < 16<<20+int64(mem.live+mem.other) || got == before {
+		t.Fatalf("limit %d for %+v (readable %v), before %d", got, mem, ok, before)
 	}
 }
