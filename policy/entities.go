@@ -134,6 +134,9 @@ func closeAncestors(file string, d *entityData) error {
 	if len(errs) > 0 {
 		return errors.Join(errs...)
 	}
+	if d.sets == nil {
+		d.sets = map[string]types.EntityUIDSet{}
+	}
 	for uid, e := range d.entities {
 		e.Parents, d.key = sharedSet(d.sets, c.anc[uid], d.key)
 		d.entities[uid] = e
