@@ -56,9 +56,9 @@ func (c converter) cedarValue(v *strictjson.Value) (val types.Value, ok bool) {
 	case strictjson.Bool:
 		return types.Boolean(v.Bool), true
 	case strictjson.String:
-		return types.String(v.Str), true
+		return types.String(v.Text()), true
 	case strictjson.Number:
-		return numberValue(v.Str), true
+		return numberValue(v.Text()), true
 	case strictjson.Array:
 		elems := make([]types.Value, 0, len(v.Elems))
 		for i := range v.Elems {

@@ -155,9 +155,7 @@ func (p *parser) value(depth int) (Value, error) {
 		}
 		return p.array(depth + 1)
 	case c == '"':
-		start := p.pos
-		s, err := p.str()
-		return Value{Kind: String, Raw: p.data[start:p.pos], Str: s}, err
+		return p.strValue()
 	case c == '-' || (c >= '0' && c <= '9'):
 		return p.number()
 	case c == 't':
