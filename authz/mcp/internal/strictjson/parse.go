@@ -123,6 +123,10 @@ type parser struct {
 	counting bool
 	counts   []int32
 	next     int
+	// long are the long strings the counting pass saw, in document order,
+	// and nextLong the one the building pass meets next (text.go).
+	long     []strSpan
+	nextLong int
 }
 
 func (p *parser) skipWS() {

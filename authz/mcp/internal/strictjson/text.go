@@ -35,9 +35,27 @@ func (p *parser) strValue() (Value, error) {
 	return v, err
 }
 
+// longString is the length (quotes included) from which the counting
+// pass notes where a string ends, so the building pass does not scan it
+// again: at most one note per longString bytes of body.
+const longString = 256
+
+// strSpan is a long string seen by the counting pass.
+type strSpan struct {
+	start, end int
+	escaped    bool
+}
+
 // scanStr validates the string at p.pos (an opening quote) and consumes
-// it; escaped reports a backslash escape in it.
+// it; escaped reports a backslash escape in it. In the building pass, a
+// long string is consumed by the counting pass's note, in document order.
 func (p *parser) scanStr() (escaped bool, err error) {
+	if !p.counting && p.nextLong < len(p.long) && p.long[p.nextLong].start == p.pos {
+		s := p.long[p.nextLong]
+		p.nextLong++
+		p.pos = s.end
+		return s.escaped, nil
+	}
 	start := p.pos
 	p.pos++
 	for p.pos < len(p.data) {
@@ -49,6 +67,9 @@ func (p *parser) scanStr() (escaped bool, err error) {
 		switch {
 		case c == '"':
 			p.pos++
+			if p.counting && p.pos-start >= longString {
+				p.long = append(p.long, strSpan{start: start, end: p.pos, escaped: escaped})
+			}
 			return escaped, nil
 		case c < 0x20:
 			return false, errAt(ErrSyntax, p.pos, "control character in string")
