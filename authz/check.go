@@ -163,6 +163,14 @@ func unrouted(d *Decision, st *checkState, lk *manifest.Lookup) bool {
 // subject the caller acts for, whose parents come from IAM's data; then
 // the shadow policies, if any, with the same entities.
 func (e *Engine) evaluate(in cedarInput, st *checkState, dl *delegated) policy.Decision {
+	return e.evaluateWith(e.policies, in, st, dl)
+}
+
+// evaluateWith is evaluate by pol (nil: the Engine's Policies).
+func (e *Engine) evaluateWith(pol Policies, in cedarInput, st *checkState, dl *delegated) policy.Decision {
+	if pol == nil {
+		pol = e.policies
+	}
 	st.context = in.req.Context
 	extra := [3]types.Entity{in.principal}
 	n := 1
@@ -172,7 +180,7 @@ func (e *Engine) evaluate(in cedarInput, st *checkState, dl *delegated) policy.D
 	if dl != nil && dl.entity.UID != in.principal.UID && dl.entity.UID != in.resource.UID {
 		extra[n], n = dl.entity, n+1
 	}
-	pd := e.policies.Evaluate(in.req, extra[:n]...)
+	pd := pol.Evaluate(in.req, extra[:n]...)
 	e.shadowEvaluate(in.req, extra[:n], st, &pd)
 	return pd
 }

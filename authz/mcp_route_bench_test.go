@@ -2,13 +2,16 @@ package authz
 
 import (
 	"context"
-	"github.com/tollgate-authz/tollgate/authz/manifest"
-	"github.com/tollgate-authz/tollgate/internal/jsonw"
 	"io"
 	"log/slog"
 	"os"
 	"strings"
 	"testing"
+	"testing/fstest"
+
+	"github.com/tollgate-authz/tollgate/authz/manifest"
+	"github.com/tollgate-authz/tollgate/internal/jsonw"
+	"github.com/tollgate-authz/tollgate/policy"
 )
 
 // BenchmarkCheckMCP is an MCP tools/call Check with a 4 KiB body, next to
@@ -18,6 +21,7 @@ import (
 func BenchmarkCheckMCP(b *testing.B) {
 	for _, log := range []bool{false, true} {
 		e := newMCPEngine(b, nil, nil)
+		e.policies = mcpStore(b) // as tollgate serve has them
 		suffix := ""
 		if log {
 			e.log = slog.New(jsonw.NewHandler(io.Discard, nil))
@@ -63,4 +67,20 @@ func benchCheckMCP(b *testing.B, e *Engine, suffix string) {
 			}
 		})
 	}
+}
+
+// mcpStore is a policy.Store holding testdata/mcp.cedar.
+func mcpStore(tb testing.TB) *policy.Store {
+	tb.Helper()
+	text, err := os.ReadFile("testdata/mcp.cedar")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	snap, err := policy.Load(fstest.MapFS{"mcp.cedar": &fstest.MapFile{Data: text}}, policy.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	st := policy.NewStore(nil)
+	st.Swap(snap)
+	return st
 }

@@ -26,6 +26,8 @@ type mcpCall struct {
 	path string
 	now  time.Time
 	base types.RecordMap // the request's context; "mcp" is set per message
+	// policies decide every message (argumentReads); nil: Engine.policies.
+	policies Policies
 	// principal is the caller's entity, looked up once per request.
 	principal types.Entity
 }
@@ -40,8 +42,10 @@ func (e *Engine) decideMCP(ctx context.Context, r *Request, d *Decision, st *che
 		d.settle(Denied(code, reason))
 		return
 	}
+	var read func(string) bool
+	c.policies, read = e.argumentReads()
 	body, err := mcp.ParseContext(ctx, r.Body, mcp.Options{MaxBytes: mr.MaxBodyBytes, MaxValues: mr.MaxValues,
-		MaxArgumentDepth: mr.MaxArgumentDepth, FoldArgumentNames: mr.FoldArgumentNames})
+		MaxArgumentDepth: mr.MaxArgumentDepth, FoldArgumentNames: mr.FoldArgumentNames, ReadArgument: read})
 	if err != nil {
 		mcpRejected(d, st, err)
 		return
@@ -112,7 +116,7 @@ func (e *Engine) mcpMessage(d *Decision, st *checkState, c *mcpCall, m *mcp.Mess
 	c.base["mcp"] = mcpContext(mr, m) // NewRecord copies the map
 	in := assembleFor(c.principal, t.Action, t.Resource, c.base)
 	prev := d.Policies
-	applyPolicy(d, st, e.evaluate(in, st, c.dl))
+	applyPolicy(d, st, e.evaluateWith(c.policies, in, st, c.dl))
 	if d.Outcome != Allow {
 		return false
 	}

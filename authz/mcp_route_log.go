@@ -20,13 +20,15 @@ func (l *mcpLog) attrs() []slog.Attr {
 	if l.messages == 0 && l.method == "" && l.detail == "" {
 		return nil
 	}
-	return []slog.Attr{slog.Group("mcp",
+	// slog.Group would box each attribute into an any: GroupValue takes
+	// them as they are, for the same line.
+	return []slog.Attr{{Key: "mcp", Value: slog.GroupValue(
 		slog.String("method", clip(l.method)),
 		slog.String("tool", clip(l.tool)),
 		slog.Int("messages", l.messages),
 		slog.Int("element", l.index),
 		slog.String("detail", l.detail),
-	)}
+	)}}
 }
 
 func clip(s string) string {

@@ -19,14 +19,8 @@ func (s *Snapshot) ContextReads(id string) (paths []string, ok bool) {
 		return nil, false
 	}
 	seen := map[string]bool{}
-	for _, c := range e.ast().Conditions {
-		xast.Inspect(xast.NewNode(c.Body), func(n xast.IsNode) bool {
-			p, isCtx := readPath(n)
-			if isCtx {
-				seen[p] = true
-			}
-			return !isCtx
-		})
+	for _, p := range e.contextReads() {
+		seen[strings.Join(p, ".")] = true
 	}
 	for p := range seen {
 		paths = append(paths, p)
@@ -35,20 +29,39 @@ func (s *Snapshot) ContextReads(id string) (paths []string, ok bool) {
 	return paths, true
 }
 
-// readPath is the dotted context path n reads, when n is rooted at the
-// context variable.
-func readPath(n xast.IsNode) (string, bool) {
+// contextReads is every context attribute path e's conditions read, as
+// attribute names (a name may hold a dot: context["a.b"] is [a.b]), the
+// longest path only: `context.a.b` reads [a b], `context.a has b` reads
+// [a b], and any other use of a record under context (compared, put in a
+// set or record, passed to an operator, chosen by if-then-else) reads
+// that record's path whole, down to [] for the context itself.
+func (e *entry) contextReads() [][]string {
+	var paths [][]string
+	for _, c := range e.ast().Conditions {
+		xast.Inspect(xast.NewNode(c.Body), func(n xast.IsNode) bool {
+			p, isCtx := readPath(n)
+			if isCtx {
+				paths = append(paths, p)
+			}
+			return !isCtx
+		})
+	}
+	return paths
+}
+
+// readPath is the context path n reads, when n is rooted at the context
+// variable.
+func readPath(n xast.IsNode) ([]string, bool) {
 	switch x := n.(type) {
 	case xast.NodeTypeVariable:
-		return "", x.Name == "context"
+		return []string{}, x.Name == "context"
 	case xast.NodeTypeAccess:
-		p, ok := contextPath(n)
-		return strings.Join(p, "."), ok
+		return contextPath(n)
 	case xast.NodeTypeHas:
 		p, ok := contextPath(x.Arg)
-		return strings.Join(append(p, string(x.Value)), "."), ok
+		return append(p, string(x.Value)), ok
 	}
-	return "", false
+	return nil, false
 }
 
 // ReadsKey reports whether a context read path and a withheld key

@@ -25,6 +25,8 @@ type Snapshot struct {
 
 	mu     sync.Mutex              // serialises rebuilds of active
 	active atomic.Pointer[evalSet] // policies in force; shrinks as exceptions expire
+
+	reads contextReadSet // what the policies read of the context (contextmembers.go)
 }
 
 // evalSet is the set of policies in force until next.

@@ -49,13 +49,49 @@ func (s *Store) DenyWhenStale(stale func() bool) { s.stale.Store(&stale) }
 // with ReasonStale. See Snapshot.Evaluate. Decisions a governed exception
 // determined are counted (tollgate_exception_decisions_total).
 func (s *Store) Evaluate(req cedar.Request, extra ...types.Entity) Decision {
-	if f := s.stale.Load(); f != nil && (*f)() {
-		return Decision{Reason: ReasonStale, Version: s.Version()}
+	return s.Pin().Evaluate(req, extra...)
+}
+
+// Pin returns the snapshot in force now, to be evaluated as the Store
+// evaluates: a caller that shapes a request by what the snapshot's
+// policies read (ContextMembers) has it decided by those same policies,
+// even if another snapshot is swapped in meanwhile.
+func (s *Store) Pin() Pinned { return Pinned{store: s, snap: s.cur.Load()} }
+
+// Pin returns s as a Pinned, evaluated as Snapshot.Evaluate.
+func (s *Snapshot) Pin() Pinned { return Pinned{snap: s} }
+
+// Pinned is one snapshot, held for the requests of one Check (Store.Pin).
+type Pinned struct {
+	store *Store // nil: a bare Snapshot, no staleness or metrics
+	snap  *Snapshot
+}
+
+// Evaluate is Store.Evaluate (or Snapshot.Evaluate) against the pinned
+// snapshot; staleness is checked now.
+func (p Pinned) Evaluate(req cedar.Request, extra ...types.Entity) Decision {
+	if p.store == nil {
+		return p.snap.Evaluate(req, extra...)
 	}
-	d := s.cur.Load().Evaluate(req, extra...)
-	s.metrics.decision(&d)
+	if f := p.store.stale.Load(); f != nil && (*f)() {
+		return Decision{Reason: ReasonStale, Version: p.Version()}
+	}
+	d := p.snap.Evaluate(req, extra...)
+	p.store.metrics.decision(&d)
 	return d
 }
+
+// Version is the pinned snapshot's version, or "" with none.
+func (p Pinned) Version() string {
+	if p.snap == nil {
+		return ""
+	}
+	return p.snap.Version()
+}
+
+// ContextMembers is the pinned snapshot's ContextMembers; with no
+// snapshot, every member.
+func (p Pinned) ContextMembers(path ...string) Members { return p.snap.ContextMembers(path...) }
 
 // Version returns the version of the snapshot in force, or "" with none.
 func (s *Store) Version() string {

@@ -2,6 +2,7 @@ package mcp
 
 import (
 	"encoding/json"
+	"reflect"
 	"testing"
 )
 
@@ -67,7 +68,7 @@ func TestOptionsDefaults(t *testing.T) {
 	got := Options{MaxBytes: -1}.withDefaults()
 	want := Options{MaxBytes: DefaultMaxBytes, MaxDepth: DefaultMaxDepth, MaxBatch: DefaultMaxBatch,
 		MaxValues: DefaultMaxValues, MaxArgumentDepth: DefaultMaxArgumentDepth}
-	if got != want {
+	if !reflect.DeepEqual(got, want) { // Options holds a func: not comparable
 		t.Errorf("withDefaults() = %+v, want %+v", got, want)
 	}
 	if (Options{MaxBatch: 3}).withDefaults().MaxBatch != 3 {

@@ -26,7 +26,7 @@ func arguments(params *strictjson.Value, index int, opts Options) (types.Record,
 	if d := depth(args, maxDepth); d > maxDepth {
 		return types.Record{}, newError(ReasonTooDeep, index, `"params.arguments" nests more than %d arrays/objects deep`, maxDepth)
 	}
-	return converter{fold: opts.FoldArgumentNames}.record(args), nil
+	return converter{fold: opts.FoldArgumentNames}.top(args, opts.ReadArgument), nil
 }
 
 // depth returns the nesting depth of v's containers (a scalar is 0),
@@ -56,9 +56,9 @@ func (c converter) cedarValue(v *strictjson.Value) (val types.Value, ok bool) {
 	case strictjson.Bool:
 		return types.Boolean(v.Bool), true
 	case strictjson.String:
-		return types.String(v.Str), true
+		return types.String(v.Text()), true
 	case strictjson.Number:
-		return numberValue(v.Str), true
+		return numberValue(v.Text()), true
 	case strictjson.Array:
 		elems := make([]types.Value, 0, len(v.Elems))
 		for i := range v.Elems {
@@ -73,14 +73,21 @@ func (c converter) cedarValue(v *strictjson.Value) (val types.Value, ok bool) {
 	return nil, false
 }
 
-func (c converter) record(v *strictjson.Value) types.Record {
+func (c converter) record(v *strictjson.Value) types.Record { return c.top(v, nil) }
+
+// top converts an object, leaving out the members (by their names as
+// policy sees them) read reports false for; nil reads every member.
+func (c converter) top(v *strictjson.Value, read func(name string) bool) types.Record {
 	m := make(types.RecordMap, len(v.Members))
 	for i := range v.Members {
+		key := v.Members[i].Key
+		if c.fold {
+			key = FoldName(key)
+		}
+		if read != nil && !read(key) {
+			continue
+		}
 		if val, ok := c.cedarValue(&v.Members[i].Val); ok {
-			key := v.Members[i].Key
-			if c.fold {
-				key = FoldName(key)
-			}
 			m[types.String(key)] = val
 		}
 	}

@@ -55,8 +55,9 @@ func validID(id *strictjson.Value) bool {
 	case strictjson.String:
 		return true
 	case strictjson.Number:
-		digits := strings.TrimPrefix(id.Str, "-")
-		if digits == "" || len(digits) > 16 || strings.ContainsAny(digits, ".eE") || id.Str == "-0" {
+		lit := id.Text()
+		digits := strings.TrimPrefix(lit, "-")
+		if digits == "" || len(digits) > 16 || strings.ContainsAny(digits, ".eE") || lit == "-0" {
 			return false
 		}
 		var n int64

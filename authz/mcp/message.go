@@ -17,7 +17,7 @@ func parseMessage(v *strictjson.Value, index int, opts Options) (Message, error)
 	if err := exactMembers(v, envelopeMembers, "", index); err != nil {
 		return Message{}, err
 	}
-	if ver := v.Lookup("jsonrpc"); ver == nil || ver.Kind != strictjson.String || ver.Str != "2.0" {
+	if !v.Lookup("jsonrpc").TextIs("2.0") {
 		return Message{}, newError(ReasonBadVersion, index, `member "jsonrpc" must be the string "2.0"`)
 	}
 	var m Message
@@ -33,10 +33,10 @@ func parseMessage(v *strictjson.Value, index int, opts Options) (Message, error)
 	if result != nil || rpcErr != nil {
 		return response(v, m, index)
 	}
-	if method == nil || method.Kind != strictjson.String || method.Str == "" {
+	if method == nil || method.Kind != strictjson.String || method.TextLen() == 0 {
 		return Message{}, newError(ReasonMissingMethod, index, `member "method" must be a non-empty string`)
 	}
-	m.Method = method.Str
+	m.Method = method.Text()
 	m.Notification = id == nil
 	params := v.Lookup("params")
 	if params == nil {
@@ -124,13 +124,13 @@ func requiredString(params *strictjson.Value, key string, index int) (string, er
 		return "", newError(ReasonBadParams, index, `"params" must be an object with a string %q`, key)
 	}
 	v := params.Lookup(key)
-	if v == nil || v.Kind != strictjson.String || v.Str == "" {
+	if v == nil || v.Kind != strictjson.String || v.TextLen() == 0 {
 		return "", newError(ReasonBadParams, index, `"params.%s" must be a non-empty string`, key)
 	}
-	if len(v.Str) > MaxNameBytes {
+	if v.TextLen() > MaxNameBytes {
 		return "", newError(ReasonBadParams, index, `"params.%s" is longer than %d bytes`, key, MaxNameBytes)
 	}
-	return v.Str, nil
+	return v.Text(), nil
 }
 
 // metaTraceparent returns params._meta.traceparent when it is a string
@@ -144,8 +144,8 @@ func metaTraceparent(params *strictjson.Value) string {
 		return ""
 	}
 	tp := meta.Lookup("traceparent")
-	if tp == nil || tp.Kind != strictjson.String || len(tp.Str) > traceparent.Len {
+	if tp == nil || tp.Kind != strictjson.String || tp.TextLen() > traceparent.Len {
 		return ""
 	}
-	return tp.Str
+	return tp.Text()
 }

@@ -39,6 +39,14 @@ type Options struct {
 	// handlers): {"Repo": ...} is then context.mcp.arguments.repo, as the
 	// server reads it. Keys equal under folding are refused anyway.
 	FoldArgumentNames bool
+	// ReadArgument, when set, names the members of params.arguments
+	// (top level, by their names as policy sees them, folded or not) that
+	// policy may read; Message.Arguments leaves the others out, unconverted.
+	// Every limit still applies to the whole body. Only a caller that
+	// evaluates the message against the very policies this set comes from
+	// (policy.Pinned.ContextMembers) may set it: for them the decision is
+	// the same as with every member. nil converts every member.
+	ReadArgument func(name string) bool
 }
 
 func (o Options) withDefaults() Options {

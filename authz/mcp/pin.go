@@ -70,13 +70,13 @@ func canon(sb *strings.Builder, v *strictjson.Value) error {
 	case strictjson.Bool:
 		sb.WriteString(strconv.FormatBool(v.Bool))
 	case strictjson.Number:
-		f, err := strconv.ParseFloat(v.Str, 64)
+		f, err := strconv.ParseFloat(v.Text(), 64)
 		if err != nil || math.IsInf(f, 0) {
 			return errNotCanonical
 		}
 		sb.WriteString(es6Number(f))
 	case strictjson.String:
-		canonString(sb, v.Str)
+		canonString(sb, v.Text())
 	case strictjson.Array:
 		sb.WriteByte('[')
 		for i := range v.Elems {

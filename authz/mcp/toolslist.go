@@ -96,7 +96,7 @@ func serverMessage(v *strictjson.Value, index int) (ServerMessage, error) {
 	if err := exactMembers(v, envelopeMembers, "", index); err != nil {
 		return m, err
 	}
-	if ver := v.Lookup("jsonrpc"); ver == nil || ver.Kind != strictjson.String || ver.Str != "2.0" {
+	if !v.Lookup("jsonrpc").TextIs("2.0") {
 		return m, newError(ReasonBadVersion, index, "jsonrpc is not \"2.0\"")
 	}
 	res, rpcErr := v.Lookup("result"), v.Lookup("error")
@@ -141,15 +141,16 @@ func listTools(m *ServerMessage, tools, cursor *strictjson.Value, index int) err
 			return err
 		}
 		name := t.Lookup("name")
-		if name == nil || name.Kind != strictjson.String || name.Str == "" {
+		if name == nil || name.Kind != strictjson.String || name.TextLen() == 0 {
 			return newError(ReasonBadParams, index, "result.tools[%d].name is not a non-empty string", i)
 		}
-		if seen[name.Str] {
+		text := name.Text()
+		if seen[text] {
 			// Which definition a client keeps would be its choice, not ours.
 			return newError(ReasonDuplicateKey, index, "result.tools[%d] repeats a tool name", i)
 		}
-		seen[name.Str] = true
-		m.Tools[i] = Tool{Name: name.Str, def: t}
+		seen[text] = true
+		m.Tools[i] = Tool{Name: text, def: t}
 	}
 	return nil
 }

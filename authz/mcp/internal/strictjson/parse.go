@@ -123,6 +123,10 @@ type parser struct {
 	counting bool
 	counts   []int32
 	next     int
+	// long are the long strings the counting pass saw, in document order,
+	// and nextLong the one the building pass meets next (text.go).
+	long     []strSpan
+	nextLong int
 }
 
 func (p *parser) skipWS() {
@@ -155,9 +159,7 @@ func (p *parser) value(depth int) (Value, error) {
 		}
 		return p.array(depth + 1)
 	case c == '"':
-		start := p.pos
-		s, err := p.str()
-		return Value{Kind: String, Raw: p.data[start:p.pos], Str: s}, err
+		return p.strValue()
 	case c == '-' || (c >= '0' && c <= '9'):
 		return p.number()
 	case c == 't':

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 func TestParseRejects(t *testing.T) {
@@ -151,9 +152,9 @@ func toAny(v *Value) any {
 	case Bool:
 		return v.Bool
 	case Number:
-		return json.Number(v.Str)
+		return json.Number(v.Text())
 	case String:
-		return v.Str
+		return v.Text()
 	case Array:
 		out := make([]any, len(v.Elems))
 		for i := range v.Elems {
@@ -200,5 +201,51 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		assertSameAsStdlib(t, data, v)
+		assertTextAgrees(t, &v)
 	})
+}
+
+// assertTextAgrees holds TextIs and TextLen to Text, and Text to a fresh
+// copy, for every string and number in v.
+func assertTextAgrees(t *testing.T, v *Value) {
+	t.Helper()
+	switch v.Kind {
+	case String, Number:
+		text := v.Text()
+		if v.TextLen() != len(text) || v.TextIs(text) != (v.Kind == String) || v.TextIs(text+"x") {
+			t.Fatalf("%s %q: TextLen %d, TextIs %v", v.Kind, text, v.TextLen(), v.TextIs(text))
+		}
+		at := 0 // where the text starts in Raw
+		if v.Kind == String {
+			at = 1
+		}
+		if len(text) > 0 && at < len(v.Raw) && unsafe.StringData(text) == &v.Raw[at] {
+			t.Fatalf("Text aliases the input")
+		}
+	}
+	for i := range v.Elems {
+		assertTextAgrees(t, &v.Elems[i])
+	}
+	for i := range v.Members {
+		assertTextAgrees(t, &v.Members[i].Val)
+	}
+}
+
+func TestTextAgrees(t *testing.T) {
+	for _, s := range []string{`["", "abc", "a\"b", "\u00e9x", 0, -1.5e3, true, null, {"k": ["\n"]}]`} {
+		v, err := parse([]byte(s), 8)
+		if err != nil {
+			t.Fatal(err)
+		}
+		assertTextAgrees(t, &v)
+		if got := v.Elems[2].Text(); got != `a"b` {
+			t.Errorf("escaped text %q", got)
+		}
+		if got := v.Elems[5].Text(); got != "-1.5e3" {
+			t.Errorf("number literal %q", got)
+		}
+		if v.Elems[6].Text() != "" || v.Elems[6].TextIs("") || (*Value)(nil).TextIs("") {
+			t.Error("a non-string has text")
+		}
+	}
 }

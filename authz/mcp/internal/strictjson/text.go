@@ -8,11 +8,56 @@ import (
 	"unicode/utf16"
 )
 
-// str parses the string at p.pos (an opening quote) and returns it decoded.
+// str parses the string at p.pos (an opening quote) and returns it decoded
+// (in the building pass).
 func (p *parser) str() (string, error) {
 	start := p.pos
+	escaped, err := p.scanStr()
+	if err != nil || p.counting {
+		return "", err
+	}
+	return decode(p.data[start:p.pos], escaped, start)
+}
+
+// strValue parses the string value at p.pos. Only a string with escapes
+// is decoded now (so that a string encoding/json would refuse is refused
+// here); the text of any other is its raw bytes, built when read.
+func (p *parser) strValue() (Value, error) {
+	start := p.pos
+	escaped, err := p.scanStr()
+	if err != nil {
+		return Value{}, err
+	}
+	v := Value{Kind: String, Raw: p.data[start:p.pos], escaped: escaped}
+	if escaped && !p.counting {
+		v.str, err = decode(v.Raw, true, start)
+	}
+	return v, err
+}
+
+// longString is the length (quotes included) from which the counting
+// pass notes where a string ends, so the building pass does not scan it
+// again: at most one note per longString bytes of body.
+const longString = 256
+
+// strSpan is a long string seen by the counting pass.
+type strSpan struct {
+	start, end int
+	escaped    bool
+}
+
+// scanStr validates the string at p.pos (an opening quote) and consumes
+// it; escaped reports a backslash escape in it. In the building pass, a
+// long string is consumed by the counting pass's note, in document order.
+func (p *parser) scanStr() (escaped bool, err error) {
+	if !p.counting && p.nextLong < len(p.long) && p.long[p.nextLong].start == p.pos {
+		s := p.long[p.nextLong]
+		p.nextLong++
+		p.pos = s.end
+		return s.escaped, nil
+	}
+	start := p.pos
 	p.pos++
-	escaped := false
 	for p.pos < len(p.data) {
 		p.pos += plainRun(p.data[p.pos:])
 		if p.pos >= len(p.data) {
@@ -22,22 +67,22 @@ func (p *parser) str() (string, error) {
 		switch {
 		case c == '"':
 			p.pos++
-			if p.counting {
-				return "", nil
+			if p.counting && p.pos-start >= longString {
+				p.long = append(p.long, strSpan{start: start, end: p.pos, escaped: escaped})
 			}
-			return decode(p.data[start:p.pos], escaped, start)
+			return escaped, nil
 		case c < 0x20:
-			return "", errAt(ErrSyntax, p.pos, "control character in string")
+			return false, errAt(ErrSyntax, p.pos, "control character in string")
 		case c == '\\':
 			escaped = true
 			if err := p.escape(); err != nil {
-				return "", err
+				return false, err
 			}
 		default:
 			p.pos++
 		}
 	}
-	return "", errAt(ErrSyntax, start, "unterminated string")
+	return false, errAt(ErrSyntax, start, "unterminated string")
 }
 
 // plainRun returns the length of the leading run of b that a string
@@ -169,7 +214,7 @@ func (p *parser) number() (Value, error) {
 	if p.counting {
 		return Value{}, nil
 	}
-	return Value{Kind: Number, Raw: raw, Str: string(raw)}, nil
+	return Value{Kind: Number, Raw: raw}, nil
 }
 
 func (p *parser) at(c byte) bool { return p.pos < len(p.data) && p.data[p.pos] == c }

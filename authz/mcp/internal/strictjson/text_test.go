@@ -2,6 +2,7 @@ package strictjson
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 )
 
@@ -42,4 +43,33 @@ func FuzzPlainRun(f *testing.F) {
 			t.Fatalf("plainRun(%q) = %d, want %d", b, got, want)
 		}
 	})
+}
+
+// TestLongStringsNoted: strings at and around longString, escaped or not,
+// as keys and values, read the same as encoding/json reads them when the
+// building pass takes their ends from the counting pass.
+func TestLongStringsNoted(t *testing.T) {
+	var docs []string
+	for _, n := range []int{longString - 3, longString - 2, longString - 1, longString, 3 * longString} {
+		plain := strings.Repeat("p", n)
+		esc := strings.Repeat("e", n/2) + `\"\u00e9\ud83d\ude00` + strings.Repeat("f", n/2)
+		docs = append(docs,
+			`"`+plain+`"`,
+			`{"`+plain+`":"`+esc+`","k":["`+esc+`",1,"`+plain+`",{"`+esc+`":"`+plain+`"}],"z":"short"}`,
+			`["`+plain+`","`+plain+`x","\n`+plain+`"]`)
+	}
+	for _, d := range docs {
+		v, err := parse([]byte(d), 8)
+		if err != nil {
+			t.Fatalf("%.40s…: %v", d, err)
+		}
+		assertSameAsStdlib(t, []byte(d), v)
+		assertTextAgrees(t, &v)
+	}
+	long := `["` + strings.Repeat("q", 2*longString) + `",`
+	for _, bad := range []string{long, long + `"` + strings.Repeat("r", longString) + "\x01\"]", long + `{"a":1,"a":2}]`} {
+		if _, err := parse([]byte(bad), 8); err == nil {
+			t.Errorf("%.40s… accepted", bad)
+		}
+	}
 }

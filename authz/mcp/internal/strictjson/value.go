@@ -32,13 +32,16 @@ func (k Kind) String() string {
 	return "invalid"
 }
 
-// Value is one parsed JSON value. (Kind and Bool sit together so that a
-// Value is 96 bytes: bodies are bounded by values, and each costs one.)
+// Value is one parsed JSON value. (Kind, Bool and escaped sit together so
+// that a Value is 96 bytes: bodies are bounded by values, and each costs
+// one.)
 type Value struct {
 	// Raw is the exact input text of the value. It aliases the input.
 	Raw []byte
-	// Str is the decoded text of a String, or the literal of a Number.
-	Str string
+	// str is the decoded text of a String with escapes. The text of any
+	// other String, and the literal of a Number, is built from Raw only
+	// when asked for (Text): most string values of a body are never read.
+	str string
 	// Elems are the elements of an Array, in input order.
 	Elems []Value
 	// Members are the members of an Object, in input order. Keys are
@@ -47,6 +50,45 @@ type Value struct {
 	Kind    Kind
 	// Bool is the value of a Bool.
 	Bool bool
+	// escaped marks a String with escapes, decoded into str.
+	escaped bool
+}
+
+// Text returns the decoded text of a String, or the literal of a Number;
+// "" for any other kind. It is a new string: it never aliases the input.
+func (v *Value) Text() string {
+	if v.Kind == Number || (v.Kind == String && !v.escaped) {
+		return string(v.text())
+	}
+	return v.str
+}
+
+// TextIs reports whether v is a String whose decoded text is s, building
+// nothing.
+func (v *Value) TextIs(s string) bool {
+	if v == nil || v.Kind != String {
+		return false
+	}
+	if v.escaped {
+		return v.str == s
+	}
+	return string(v.text()) == s
+}
+
+// TextLen is len(v.Text()), building nothing.
+func (v *Value) TextLen() int {
+	if v.Kind == Number || (v.Kind == String && !v.escaped) {
+		return len(v.text())
+	}
+	return len(v.str)
+}
+
+// text is the text of a Number or of a String without escapes in Raw.
+func (v *Value) text() []byte {
+	if v.Kind == String {
+		return v.Raw[1 : len(v.Raw)-1]
+	}
+	return v.Raw
 }
 
 // Member is one key/value pair of an Object.
