@@ -28,9 +28,21 @@ func (e *Engine) argumentReads() (Policies, func(name string) bool) {
 		return e.policies, nil
 	}
 	pinned := p.Pin()
-	m := pinned.ContextMembers("mcp", "arguments")
+	m := pinned.ContextMembers(mcpContextKey, mcpArgumentsKey)
 	if m.All() {
 		return pinned, nil
 	}
 	return pinned, m.Reads
 }
+
+// Where an MCP message's arguments sit in the context: context.mcp.arguments.
+const (
+	mcpContextKey   = "mcp"
+	mcpArgumentsKey = "arguments"
+)
+
+// PrepareSnapshot works out ahead what MCP Checks ask of s (the argument
+// members its policies read), so that the first MCP Check after a reload
+// does not wait for a walk of every policy (about 40 ms at 100,000
+// policies). Call it before s is swapped in.
+func PrepareSnapshot(s *policy.Snapshot) { s.ContextMembers(mcpContextKey, mcpArgumentsKey) }

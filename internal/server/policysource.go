@@ -96,7 +96,8 @@ func (s *policySource) loadDir(dir string) (*policy.Snapshot, error) {
 
 // checkManifests rejects a snapshot whose schema the manifests do not fit,
 // or whose policies read what Tollgate's requests never hold (the same
-// checks as validate, test and bundle build).
+// checks as validate, test and bundle build), and prepares one that fits
+// for the Checks it will decide.
 func (s *policySource) checkManifests(snap *policy.Snapshot) error {
 	warnings, err := authz.CheckPoliciesWarnings(snap, authz.PolicyCheck{Manifest: s.manifest, Signals: s.signals,
 		JWTClaims: s.claims, Delegation: s.deleg, RequireSchema: s.requireSchema})
@@ -106,6 +107,7 @@ func (s *policySource) checkManifests(snap *policy.Snapshot) error {
 	for _, w := range warnings {
 		s.log.Warn("policy warning", "version", snap.Version(), "warning", w.Error())
 	}
+	authz.PrepareSnapshot(snap)
 	return nil
 }
 
