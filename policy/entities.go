@@ -5,10 +5,8 @@ import (
 	"cmp"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"slices"
-	"strconv"
 
 	"github.com/cedar-policy/cedar-go/types"
 )
@@ -118,123 +116,6 @@ func (c *lineCounter) at(offset int) int {
 	c.line += bytes.Count(c.data[c.off:offset], []byte("\n"))
 	c.off = offset
 	return c.line
-}
-
-// closeAncestors replaces every entity's Parents with all of its ancestors,
-// so that `in` is answered by one lookup. A cycle is an error naming it.
-func closeAncestors(file string, d *entityData) error {
-	c := newCloser(d.entities, maxAncestorLinks)
-	var errs []error
-	for _, uid := range d.sortedUIDs() {
-		if err := c.visit(uid, nil); err != nil {
-			errs = append(errs, &LoadError{File: file, Line: d.lines[uid], Entity: uid.String(), Err: err})
-			break // one cycle report is enough; the data is rejected anyway
-		}
-	}
-	if len(errs) > 0 {
-		return errors.Join(errs...)
-	}
-	if d.sets == nil {
-		d.sets = map[string]types.EntityUIDSet{}
-	}
-	for uid, e := range d.entities {
-		e.Parents, d.key = sharedSet(d.sets, c.anc[uid], d.key)
-		d.entities[uid] = e
-	}
-	d.sets = nil // the sets in use stay with their entities
-	return nil
-}
-
-// sharedSet returns the (immutable) set of anc, one set for every entity
-// with the same ancestors: in IAM's data, most entities share their
-// ancestry with their siblings. key is scratch space, returned for reuse.
-func sharedSet(shared map[string]types.EntityUIDSet, anc []types.EntityUID, key []byte) (types.EntityUIDSet, []byte) {
-	slices.SortFunc(anc, func(a, b types.EntityUID) int {
-		return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.ID, b.ID))
-	})
-	key = key[:0]
-	for _, a := range anc { // length-prefixed, so that no two lists share a key
-		key = strconv.AppendInt(key, int64(len(a.Type)), 10)
-		key = append(append(key, ':'), a.Type...)
-		key = strconv.AppendInt(key, int64(len(a.ID)), 10)
-		key = append(append(key, ':'), a.ID...)
-	}
-	if set, ok := shared[string(key)]; ok {
-		return set, key
-	}
-	set := types.NewEntityUIDSet(anc...)
-	shared[string(key)] = set
-	return set, key
-}
-
-// Bounds on the closure, which is quadratic in a hierarchy's depth: real
-// hierarchies are a few levels deep and have a few ancestors per entity.
-const (
-	maxHierarchyDepth = 256
-	maxAncestorLinks  = 16 << 20 // summed over every entity
-)
-
-type closer struct {
-	data  types.EntityMap
-	state map[types.EntityUID]int // 1 = visiting, 2 = done
-	anc   map[types.EntityUID][]types.EntityUID
-	links int // ancestor links so far
-	max   int // budget of links
-}
-
-func newCloser(data types.EntityMap, maxLinks int) *closer {
-	return &closer{data: data, state: map[types.EntityUID]int{}, anc: map[types.EntityUID][]types.EntityUID{}, max: maxLinks}
-}
-
-func (c *closer) visit(uid types.EntityUID, path []types.EntityUID) error {
-	switch c.state[uid] {
-	case 2:
-		return nil
-	case 1:
-		return fmt.Errorf("%w: %s", ErrEntityCycle, cyclePath(path, uid))
-	}
-	e, ok := c.data[uid]
-	if !ok {
-		return nil
-	}
-	if len(path) >= maxHierarchyDepth {
-		return detail(ErrEntities, "entity hierarchy is deeper than %d levels (from %s)", maxHierarchyDepth, path[0])
-	}
-	c.state[uid] = 1
-	seen := map[types.EntityUID]bool{}
-	for p := range e.Parents.All() {
-		if err := c.visit(p, append(path, uid)); err != nil {
-			return err
-		}
-		seen[p] = true
-		for _, a := range c.anc[p] {
-			seen[a] = true
-		}
-	}
-	list := make([]types.EntityUID, 0, len(seen))
-	for a := range seen {
-		list = append(list, a)
-	}
-	if c.links += len(list); c.links > c.max {
-		return detail(ErrEntities, "entity hierarchy has more than %d ancestor links in all", c.max)
-	}
-	c.anc[uid], c.state[uid] = list, 2
-	return nil
-}
-
-func cyclePath(path []types.EntityUID, back types.EntityUID) string {
-	var b bytes.Buffer
-	start := 0
-	for i, u := range path {
-		if u == back {
-			start = i
-		}
-	}
-	for _, u := range path[start:] {
-		b.WriteString(u.String() + " -> ")
-	}
-	b.WriteString(back.String())
-	return b.String()
 }
 
 // sortedUIDs returns the entity UIDs in file order (schema actions last).

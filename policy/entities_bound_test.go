@@ -61,7 +61,7 @@ func TestEntitiesClosureBudget(t *testing.T) {
 			t.Fatalf("within budget: %v", err)
 		}
 	}
-	if got := len(c.anc[types.NewEntityUID("G", "g0")]); got != 40 {
+	if got := c.anc[types.NewEntityUID("G", "g0")].Len(); got != 40 {
 		t.Fatalf("g0 has %d ancestors, want 40", got)
 	}
 }

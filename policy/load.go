@@ -58,6 +58,7 @@ func Load(fsys fs.FS, opts Options) (*Snapshot, error) {
 	if err := closeAncestors(entitiesFile(src), data); err != nil {
 		return nil, err
 	}
+	data.lines = nil // only errors read the lines, and none come after the closure
 	label, err := versionLabel(src)
 	if err != nil {
 		return nil, err

@@ -60,6 +60,7 @@ func parsePolicies(files []sourceFile, rules exceptionRules) (*parsed, error) {
 		// Report the refused exceptions too: every problem at once.
 		return nil, errors.Join(append(errs, out.refused...)...)
 	}
+	out.folded = nil // only merge reads it
 	return out, nil
 }
 
