@@ -42,10 +42,14 @@ policy:
   bundle: { url: http://127.0.0.1:18080/bundle.tar.gz, allow_insecure_http: true, public_keys: [$W/keys/bundle-signing.pub],
             interval: 200ms, cache_dir: $W/cache, max_staleness: 1h, on_stale: deny }
 manifests: [$PWD/examples/governance/manifest.yaml]
+signals: [{ name: environment, from: context_extension, key: environment, type: string }] # orders.cedar reads it
 log: { level: warn, decisions: "off" }
 YAML
 "$W/tollgate" serve --config "$W/tollgate.yaml" 2>"$W/serve.err" & TG=$!; PIDS+=($TG)
-until curl -sf -o /dev/null http://127.0.0.1:19392/readyz; do sleep 0.1; done
+until curl -sf -o /dev/null http://127.0.0.1:19392/readyz; do
+  kill -0 "$TG" 2>/dev/null || { echo "tollgate serve exited:" >&2; tail -3 "$W/serve.err" >&2; exit 1; }
+  sleep 0.1
+done
 REQ='{"attributes":{"source":{"principal":"spiffe://example.org/ns/shop/sa/frontend","address":{"socketAddress":{"address":"10.0.0.7","portValue":4000}}},"request":{"http":{"method":"GET","path":"/orders/42","host":"orders","scheme":"https","headers":{":path":"/orders/42"}}}}}'
 load() { "$GHZ" --insecure --call envoy.service.auth.v3.Authorization.Check -d "$REQ" -c 8 -n "$1" -O json 127.0.0.1:19391 > "$2"; }
 denied() { curl -s http://127.0.0.1:19392/metrics | awk '/^tollgate_decisions_total/ && !/decision="allow"/ { s += $NF } END { print s + 0 }'; }
