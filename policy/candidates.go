@@ -119,9 +119,16 @@ func (ix *index) lookup(req cedar.Request, data types.EntityMap, ents types.Enti
 		c.list = ix.allPos
 		return c
 	}
+	principal, found := ents.Get(req.Principal)
 	c.buf = ix.scoped(c.buf, ix.principalEq, ix.principalIn, req.Principal, ents, extra, c)
-	c.buf = ix.scoped(c.buf, ix.resourceEq, ix.resourceIn, req.Resource, ents, extra, c)
-	c.buf = ix.byPrincipalAttr(c.buf, req.Principal, ents)
+	c.buf = append(c.buf, ix.resourceEq[req.Resource]...)
+	for g := range ix.groups(req.Resource, ents, extra, c) {
+		c.buf = append(c.buf, ix.resourceIn[g]...)
+		if a := ix.resourceInAttr[g]; a != nil {
+			c.buf = a.appendFor(c.buf, principal, found)
+		}
+	}
+	c.buf = ix.principalAttr.appendFor(c.buf, principal, found)
 	c.buf = append(c.buf, ix.byAction[req.Action]...)
 	c.buf = append(c.buf, ix.residue...)
 	slices.Sort(c.buf)
@@ -161,27 +168,44 @@ func changesAncestry(action types.EntityUID, data types.EntityMap, extra []types
 	return false
 }
 
-// scoped appends the policies a principal (or resource) uid can match by
-// its == and in buckets: uid itself and each of its ancestors.
+// scoped appends the policies a principal uid can match by its == and in
+// buckets: uid itself and each group it is in.
 func (ix *index) scoped(buf []int32, eq, in map[types.EntityUID][]int32, uid types.EntityUID,
 	ents types.EntityGetter, extra []types.Entity, c *candidates) []int32 {
 	buf = append(buf, eq[uid]...)
 	if len(in) == 0 {
 		return buf
 	}
-	buf = append(buf, in[uid]...)
-	e, _ := ents.Get(uid)
-	if ancestorIsExtra(uid, e.Parents, extra) {
-		c.anc = walkAncestors(c.anc[:0], uid, ents)
-		for _, a := range c.anc {
-			buf = append(buf, in[a]...)
-		}
-		return buf
-	}
-	for a := range e.Parents.All() {
-		buf = append(buf, in[a]...)
+	for g := range ix.groups(uid, ents, extra, c) {
+		buf = append(buf, in[g]...)
 	}
 	return buf
+}
+
+// groups yields uid and every entity Cedar's `in` finds it in: its
+// ancestors, closed through the data, or walked as Cedar walks them when a
+// per-request entity is among them.
+func (ix *index) groups(uid types.EntityUID, ents types.EntityGetter, extra []types.Entity, c *candidates) iter.Seq[types.EntityUID] {
+	return func(yield func(types.EntityUID) bool) {
+		if !yield(uid) {
+			return
+		}
+		e, _ := ents.Get(uid)
+		if ancestorIsExtra(uid, e.Parents, extra) {
+			c.anc = walkAncestors(c.anc[:0], uid, ents)
+			for _, a := range c.anc {
+				if !yield(a) {
+					return
+				}
+			}
+			return
+		}
+		for a := range e.Parents.All() {
+			if !yield(a) {
+				return
+			}
+		}
+	}
 }
 
 // ancestorIsExtra reports whether a per-request entity other than uid is
@@ -216,85 +240,4 @@ func walkAncestors(out []types.EntityUID, uid types.EntityUID, ents types.Entity
 		}
 	}
 	return out
-}
-
-// principalAttrKey recognises a policy whose first condition starts
-// `when { principal has A && principal.A == "lit" ...`. Cedar evaluates the
-// scope (which cannot error), then that condition left to right: `has`
-// cannot error and, once the attribute exists, neither can `==`. So unless
-// the principal's attribute A is the string "lit", the policy is false
-// without error, and it need only be a candidate when it is.
-func principalAttrKey(p *xast.Policy) (attr, lit types.String, ok bool) {
-	if len(p.Conditions) == 0 || p.Conditions[0].Condition != xast.ConditionWhen {
-		return "", "", false
-	}
-	conj := conjuncts(p.Conditions[0].Body, nil, 2)
-	if len(conj) < 2 {
-		return "", "", false
-	}
-	has, ok := conj[0].(xast.NodeTypeHas)
-	if !ok || !isPrincipal(has.Arg) {
-		return "", "", false
-	}
-	eq, ok := conj[1].(xast.NodeTypeEquals)
-	if !ok {
-		return "", "", false
-	}
-	if lit, ok := accessEqString(eq.Left, eq.Right, has.Value); ok {
-		return has.Value, lit, true
-	}
-	if lit, ok := accessEqString(eq.Right, eq.Left, has.Value); ok {
-		return has.Value, lit, true
-	}
-	return "", "", false
-}
-
-// conjuncts appends the first max operands of a chain of && in evaluation
-// order (left to right, whatever the grouping).
-func conjuncts(n xast.IsNode, out []xast.IsNode, max int) []xast.IsNode {
-	if len(out) >= max {
-		return out
-	}
-	if and, ok := n.(xast.NodeTypeAnd); ok {
-		out = conjuncts(and.Left, out, max)
-		return conjuncts(and.Right, out, max)
-	}
-	return append(out, n)
-}
-
-func isPrincipal(n xast.IsNode) bool {
-	v, ok := n.(xast.NodeTypeVariable)
-	return ok && v.Name == "principal"
-}
-
-// accessEqString matches `principal.attr` on one side and a string literal
-// on the other.
-func accessEqString(access, value xast.IsNode, attr types.String) (types.String, bool) {
-	a, ok := access.(xast.NodeTypeAccess)
-	if !ok || a.Value != attr || !isPrincipal(a.Arg) {
-		return "", false
-	}
-	v, ok := value.(xast.NodeValue)
-	if !ok {
-		return "", false
-	}
-	s, ok := v.Value.(types.String)
-	return s, ok
-}
-
-// byPrincipalAttr appends the policies keyed on the principal's string
-// attributes.
-func (ix *index) byPrincipalAttr(buf []int32, principal types.EntityUID, ents types.EntityGetter) []int32 {
-	if len(ix.principalAttr) == 0 {
-		return buf
-	}
-	e, _ := ents.Get(principal)
-	for attr, byValue := range ix.principalAttr {
-		if v, ok := e.Attributes.Get(attr); ok {
-			if s, ok := v.(types.String); ok {
-				buf = append(buf, byValue[s]...)
-			}
-		}
-	}
-	return buf
 }

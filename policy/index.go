@@ -10,9 +10,11 @@ import (
 // index narrows evaluation to the policies whose scope can match a request.
 // Each included policy sits in exactly one bucket, chosen by its most
 // selective scope constraint, in this order: principal ==, resource ==,
-// principal in, resource in, a principal string attribute its condition
-// requires (see principalAttrKey), action; a policy constraining none of
-// these is in the residue, evaluated for every request.
+// principal in, resource in (by the group, then, when its condition
+// requires one, by a principal string attribute: principalAttrCond), a
+// principal string attribute its condition requires, action; a policy
+// constraining none of these is in the residue, evaluated for every
+// request.
 // A request's candidates are the union of the buckets it can hit, in load
 // order, so the answer is the same as a scan over every policy.
 type index struct {
@@ -22,11 +24,14 @@ type index struct {
 	// (`in G` and `is T in G`).
 	principalEq, principalIn map[types.EntityUID][]int32
 	resourceEq, resourceIn   map[types.EntityUID][]int32
+	// resourceInAttr holds the `resource in` policies whose condition
+	// requires a principal string attribute, by group and then attribute.
+	resourceInAttr map[types.EntityUID]attrIndex
 	// byAction holds, per action UID, the policies whose action scope (and
 	// no more selective scope) matches it, directly or through a group.
 	byAction map[types.EntityUID][]int32
 	// principalAttr holds policies by attribute name, then required value.
-	principalAttr map[types.String]map[types.String][]int32
+	principalAttr attrIndex
 	residue       []int32
 	allPos        []int32   // every included policy: the full scan
 	pool          sync.Pool // of *candidates
@@ -38,7 +43,8 @@ func buildIndex(entries []*entry, data types.EntityMap, include func(*entry) boo
 	ix := &index{entries: entries,
 		principalEq: map[types.EntityUID][]int32{}, principalIn: map[types.EntityUID][]int32{},
 		resourceEq: map[types.EntityUID][]int32{}, resourceIn: map[types.EntityUID][]int32{},
-		byAction: map[types.EntityUID][]int32{}, principalAttr: map[types.String]map[types.String][]int32{}}
+		resourceInAttr: map[types.EntityUID]attrIndex{},
+		byAction:       map[types.EntityUID][]int32{}, principalAttr: attrIndex{}}
 	ix.pool.New = func() any { return newCandidates(entries) }
 	var desc map[types.EntityUID][]types.EntityUID // built on first action group
 	for i, e := range entries {
@@ -64,12 +70,9 @@ func (ix *index) place(pos int32, p *xast.Policy, desc map[types.EntityUID][]typ
 	} else if u, ok := inScope(p.Principal); ok {
 		ix.principalIn[u] = append(ix.principalIn[u], pos)
 	} else if u, ok := inScope(p.Resource); ok {
-		ix.resourceIn[u] = append(ix.resourceIn[u], pos)
-	} else if attr, lit, ok := principalAttrKey(p); ok {
-		if ix.principalAttr[attr] == nil {
-			ix.principalAttr[attr] = map[types.String][]int32{}
-		}
-		ix.principalAttr[attr][lit] = append(ix.principalAttr[attr][lit], pos)
+		ix.placeResourceIn(u, pos, p)
+	} else if attr, lit, ifMissing, ok := principalAttrCond(p); ok {
+		ix.principalAttr.add(attr, lit, ifMissing, pos)
 	} else if keys, ok := actionKeys(p.Action, desc); ok {
 		for _, k := range keys {
 			if l := ix.byAction[k]; len(l) == 0 || l[len(l)-1] != pos {
@@ -79,6 +82,20 @@ func (ix *index) place(pos int32, p *xast.Policy, desc map[types.EntityUID][]typ
 	} else {
 		ix.residue = append(ix.residue, pos)
 	}
+}
+
+// placeResourceIn puts a `resource in u` policy in u's bucket, keyed by
+// the principal attribute its condition requires, if any.
+func (ix *index) placeResourceIn(u types.EntityUID, pos int32, p *xast.Policy) {
+	attr, lit, ifMissing, ok := principalAttrCond(p)
+	if !ok {
+		ix.resourceIn[u] = append(ix.resourceIn[u], pos)
+		return
+	}
+	if ix.resourceInAttr[u] == nil {
+		ix.resourceInAttr[u] = attrIndex{}
+	}
+	ix.resourceInAttr[u].add(attr, lit, ifMissing, pos)
 }
 
 func eqScope(scope any) (types.EntityUID, bool) {
