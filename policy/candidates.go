@@ -122,10 +122,12 @@ func (ix *index) lookup(req cedar.Request, data types.EntityMap, ents types.Enti
 	principal, found := ents.Get(req.Principal)
 	c.buf = ix.scoped(c.buf, ix.principalEq, ix.principalIn, req.Principal, ents, extra, c)
 	c.buf = append(c.buf, ix.resourceEq[req.Resource]...)
-	for g := range ix.groups(req.Resource, ents, extra, c) {
-		c.buf = append(c.buf, ix.resourceIn[g]...)
-		if a := ix.resourceInAttr[g]; a != nil {
-			c.buf = a.appendFor(c.buf, principal, found)
+	if len(ix.resourceIn)+len(ix.resourceInAttr) > 0 {
+		for g := range ix.groups(req.Resource, ents, extra, c) {
+			c.buf = append(c.buf, ix.resourceIn[g]...)
+			if a := ix.resourceInAttr[g]; a != nil {
+				c.buf = a.appendFor(c.buf, principal, found)
+			}
 		}
 	}
 	c.buf = ix.principalAttr.appendFor(c.buf, principal, found)
