@@ -120,10 +120,16 @@ func (ix *index) lookup(req cedar.Request, data types.EntityMap, ents types.Enti
 		return c
 	}
 	principal, found := ents.Get(req.Principal)
-	c.buf = ix.scoped(c.buf, ix.principalEq, ix.principalIn, req.Principal, ents, extra, c)
+	c.buf = append(c.buf, ix.principalEq[req.Principal]...)
+	if len(ix.principalIn) > 0 {
+		for g := range groups(req.Principal, principal, ents, extra, c) {
+			c.buf = append(c.buf, ix.principalIn[g]...)
+		}
+	}
 	c.buf = append(c.buf, ix.resourceEq[req.Resource]...)
 	if len(ix.resourceIn)+len(ix.resourceInAttr) > 0 {
-		for g := range ix.groups(req.Resource, ents, extra, c) {
+		resource, _ := ents.Get(req.Resource)
+		for g := range groups(req.Resource, resource, ents, extra, c) {
 			c.buf = append(c.buf, ix.resourceIn[g]...)
 			if a := ix.resourceInAttr[g]; a != nil {
 				c.buf = a.appendFor(c.buf, principal, found)
@@ -170,29 +176,14 @@ func changesAncestry(action types.EntityUID, data types.EntityMap, extra []types
 	return false
 }
 
-// scoped appends the policies a principal uid can match by its == and in
-// buckets: uid itself and each group it is in.
-func (ix *index) scoped(buf []int32, eq, in map[types.EntityUID][]int32, uid types.EntityUID,
-	ents types.EntityGetter, extra []types.Entity, c *candidates) []int32 {
-	buf = append(buf, eq[uid]...)
-	if len(in) == 0 {
-		return buf
-	}
-	for g := range ix.groups(uid, ents, extra, c) {
-		buf = append(buf, in[g]...)
-	}
-	return buf
-}
-
 // groups yields uid and every entity Cedar's `in` finds it in: its
-// ancestors, closed through the data, or walked as Cedar walks them when a
-// per-request entity is among them.
-func (ix *index) groups(uid types.EntityUID, ents types.EntityGetter, extra []types.Entity, c *candidates) iter.Seq[types.EntityUID] {
+// ancestors (e is uid's entity in ents), closed through the data, or walked
+// as Cedar walks them when a per-request entity is among them.
+func groups(uid types.EntityUID, e types.Entity, ents types.EntityGetter, extra []types.Entity, c *candidates) iter.Seq[types.EntityUID] {
 	return func(yield func(types.EntityUID) bool) {
 		if !yield(uid) {
 			return
 		}
-		e, _ := ents.Get(uid)
 		if ancestorIsExtra(uid, e.Parents, extra) {
 			c.anc = walkAncestors(c.anc[:0], uid, ents)
 			for _, a := range c.anc {
