@@ -31,6 +31,9 @@ func Codec() encoding.CodecV2 {
 }
 
 func (c codec) Marshal(v any) (mem.BufferSlice, error) {
+	if b, ok := v.(encodedResponse); ok { // Register's Check answers
+		return mem.BufferSlice{mem.SliceBuffer(b)}, nil
+	}
 	m, ok := v.(vtMarshaler)
 	if !ok {
 		return c.std.Marshal(v)

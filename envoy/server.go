@@ -56,17 +56,21 @@ func NewServer(checker Checker, opts Options) *Server {
 // Check answers one ext_authz request. It never returns a transport error
 // for a denial: every outcome, a panic included, is a CheckResponse, since
 // Envoy's failure_mode_allow reads a failed call as an allow.
-func (s *Server) Check(ctx context.Context, req *authv3.CheckRequest) (resp *authv3.CheckResponse, err error) {
+func (s *Server) Check(ctx context.Context, req *authv3.CheckRequest) (*authv3.CheckResponse, error) {
+	d := s.decide(ctx, req)
+	return toResponse(&d, &s.opts), nil
+}
+
+// decide asks the checker; a panic is an internal-error denial.
+func (s *Server) decide(ctx context.Context, req *authv3.CheckRequest) (d authz.Decision) {
 	defer func() {
 		if p := recover(); p != nil {
 			s.opts.Logger.Error("check panicked; denying")
-			d := PanicDecision()
-			resp, err = toResponse(&d, &s.opts), nil
+			d = PanicDecision()
 		}
 	}()
 	r := toRequest(req)
 	r.ProxyNormalizedPath = s.opts.ProxyNormalizesPath
 	r.Credentials.Hop, r.Credentials.HopAddress = peerHop(ctx)
-	d := s.checker.Check(ctx, r)
-	return toResponse(&d, &s.opts), nil
+	return s.checker.Check(ctx, r)
 }

@@ -24,12 +24,13 @@ import (
 // recorder is a Checker that returns a fixed decision and keeps the request.
 type recorder = fakecheck.Recorder
 
-// dial serves s on a bufconn listener and returns a real gRPC client.
+// dial serves s on a bufconn listener as tollgate serve does (Register,
+// Codec) and returns a real gRPC client.
 func dial(t *testing.T, s *Server) authv3.AuthorizationClient {
 	t.Helper()
 	lis := bufconn.Listen(1 << 20)
-	g := grpc.NewServer()
-	authv3.RegisterAuthorizationServer(g, s)
+	g := grpc.NewServer(grpc.ForceServerCodecV2(Codec()))
+	s.Register(g)
 	go func() { _ = g.Serve(lis) }()
 	t.Cleanup(g.Stop)
 	conn, err := grpc.NewClient("passthrough:///bufnet",

@@ -85,9 +85,9 @@ func (s *Server) newGRPC() (*grpc.Server, *health.Server) {
 	opts := append(s.parts.grpcServerOptions(), grpc.NumStreamWorkers(StreamWorkers()), grpc.ForceServerCodecV2(envoy.Codec()))
 	opts = append(opts, grpcLimits(s.cfg.Listen.Limits)...)
 	g := grpc.NewServer(opts...)
-	authv3.RegisterAuthorizationServer(g, envoy.NewServer(s.parts.engine, envoy.Options{
+	envoy.NewServer(s.parts.engine, envoy.Options{
 		Logger: s.logger, ProxyNormalizesPath: s.cfg.Listen.ProxyNormalizesPath,
-		ForwardJWT: forwardJWT(s.cfg)}))
+		ForwardJWT: forwardJWT(s.cfg)}).Register(g)
 	h := health.NewServer()
 	h.SetServingStatus("", healthpb.HealthCheckResponse_NOT_SERVING)
 	h.SetServingStatus(authv3.Authorization_ServiceDesc.ServiceName, healthpb.HealthCheckResponse_NOT_SERVING)
