@@ -1,0 +1,221 @@
+package envoy
+
+import (
+	"unicode/utf8"
+	"unsafe"
+
+	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
+	authv3 "github.com/envoyproxy/go-control-plane/envoy/service/auth/v3"
+	"google.golang.org/protobuf/encoding/protowire"
+)
+
+// The fast CheckRequest decoder. It models only what Envoy sends in an
+// HTTP ext_authz CheckRequest and reports ok=false on anything else
+// (unknown fields, wrong wire types, groups, truncation, invalid UTF-8, a
+// non-empty metadata Struct, ...); the codec then hands the same bytes to
+// proto.Unmarshal, which produces the real message or the real error. When
+// it says ok, the message is exactly what proto.Unmarshal would produce:
+// TestCheckWireCases and FuzzCheckWire compare the two.
+
+// Wire types in tags: a case label 3<<3 | wLen is field 3, length-delimited.
+const (
+	wVarint = uint64(protowire.VarintType)
+	wLen    = uint64(protowire.BytesType)
+)
+
+// arenaStart bounds the first allocation of the string arena; most
+// requests' strings fit in it, larger ones grow it by append.
+const arenaStart = 4 << 10
+
+// field is one field of a message on the wire: v holds a varint's value,
+// b a length-delimited field's bytes.
+type field struct {
+	tag uint64 // number<<3 | wire type
+	v   uint64
+	b   []byte
+}
+
+// nextField reads the field at the start of b and returns the rest of b.
+// ok is false when b is malformed or the field is neither a varint nor
+// length-delimited (no field this decoder models is anything else).
+func nextField(b []byte) (f field, rest []byte, ok bool) {
+	num, typ, n := protowire.ConsumeTag(b)
+	if n < 0 {
+		return f, nil, false
+	}
+	b = b[n:]
+	switch typ {
+	case protowire.VarintType:
+		f.v, n = protowire.ConsumeVarint(b)
+	case protowire.BytesType:
+		f.b, n = protowire.ConsumeBytes(b)
+	default:
+		return f, nil, false
+	}
+	if n < 0 {
+		return f, nil, false
+	}
+	f.tag = protowire.EncodeTag(num, typ)
+	return f, b[n:], true
+}
+
+// Varint fields convert as in protobuf-go: int32, uint32 and enum fields
+// keep the low 32 bits (a negative int32 is sent as 10 bytes), int64 fields
+// are the varint's two's complement.
+func wireInt64(v uint64) int64   { return int64(v) }  //nolint:gosec // protobuf semantics
+func wireInt32(v uint64) int32   { return int32(v) }  //nolint:gosec // protobuf semantics
+func wireUint32(v uint64) uint32 { return uint32(v) } //nolint:gosec // protobuf semantics
+
+// decoder holds the arena one request's strings are copied into.
+type decoder struct {
+	arena []byte
+}
+
+// str returns the proto3 string field v, or ok=false if v is not valid
+// UTF-8 (proto.Unmarshal fails on it).
+func (d *decoder) str(v []byte) (s string, ok bool) {
+	if !utf8.Valid(v) {
+		return "", false
+	}
+	return d.alias(v), true
+}
+
+// alias copies v to the end of the arena and returns the copy as a string
+// without a second allocation. This is the only unsafe code of the
+// decoder, and it is safe because the copied bytes are never written
+// again: later appends write only past the arena's length, a growing
+// append copies to a new array and leaves the old one as it was, and the
+// arena belongs to this one decoding, which drops it on return, so the
+// strings are the only references left. Bodies are not copied here (see
+// httpRequest), so a kept string pins the request's strings, not its body.
+func (d *decoder) alias(v []byte) string {
+	if len(v) == 0 {
+		return ""
+	}
+	start := len(d.arena)
+	d.arena = append(d.arena, v...)
+	return unsafe.String(&d.arena[start], len(v)) //nolint:gosec // safe, see above
+}
+
+// decodeCheckRequest decodes b into m (reset first) and reports whether it
+// could; on false, m holds a partial message for the caller to reset.
+func decodeCheckRequest(b []byte, m *authv3.CheckRequest) bool {
+	m.Reset()
+	d := decoder{arena: make([]byte, 0, min(len(b), arenaStart))}
+	for len(b) > 0 {
+		f, rest, ok := nextField(b)
+		if !ok || f.tag != 1<<3|wLen { // attributes
+			return false
+		}
+		b = rest
+		if m.Attributes == nil {
+			m.Attributes = &authv3.AttributeContext{}
+		}
+		if !d.attributes(f.b, m.Attributes) {
+			return false
+		}
+	}
+	return true
+}
+
+func (d *decoder) attributes(b []byte, a *authv3.AttributeContext) bool {
+	for len(b) > 0 {
+		f, rest, ok := nextField(b)
+		if !ok {
+			return false
+		}
+		b = rest
+		switch f.tag {
+		case 1<<3 | wLen: // source
+			if a.Source == nil {
+				a.Source = &authv3.AttributeContext_Peer{}
+			}
+			ok = d.peer(f.b, a.Source)
+		case 2<<3 | wLen: // destination
+			if a.Destination == nil {
+				a.Destination = &authv3.AttributeContext_Peer{}
+			}
+			ok = d.peer(f.b, a.Destination)
+		case 4<<3 | wLen: // request
+			if a.Request == nil {
+				a.Request = &authv3.AttributeContext_Request{}
+			}
+			ok = d.request(f.b, a.Request)
+		case 10<<3 | wLen: // context_extensions
+			a.ContextExtensions, ok = d.mapEntry(f.b, a.ContextExtensions, 0)
+		case 11<<3 | wLen: // metadata_context
+			a.MetadataContext, ok = emptyMetadata(f.b, a.MetadataContext)
+		case 12<<3 | wLen: // tls_session
+			if a.TlsSession == nil {
+				a.TlsSession = &authv3.AttributeContext_TLSSession{}
+			}
+			ok = d.tlsSession(f.b, a.TlsSession)
+		case 13<<3 | wLen: // route_metadata_context
+			a.RouteMetadataContext, ok = emptyMetadata(f.b, a.RouteMetadataContext)
+		default:
+			return false
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// emptyMetadata decodes a Metadata field only when it is empty: its map of
+// Structs is left to proto.Unmarshal.
+func emptyMetadata(b []byte, m *corev3.Metadata) (*corev3.Metadata, bool) {
+	if len(b) != 0 {
+		return m, false
+	}
+	if m == nil {
+		m = &corev3.Metadata{}
+	}
+	return m, true
+}
+
+func (d *decoder) tlsSession(b []byte, t *authv3.AttributeContext_TLSSession) bool {
+	for len(b) > 0 {
+		f, rest, ok := nextField(b)
+		if !ok || f.tag != 1<<3|wLen { // sni
+			return false
+		}
+		b = rest
+		if t.Sni, ok = d.str(f.b); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// mapEntry adds one map<string, string> entry to m, creating m with room
+// for hint entries if it is nil. As in proto.Unmarshal, the key and value
+// come in either order, a repeated one keeps its last value, a missing one
+// is "", and a repeated key keeps its last entry. Anything else in the
+// entry (proto.Unmarshal skips it) is a fallback.
+func (d *decoder) mapEntry(b []byte, m map[string]string, hint int) (map[string]string, bool) {
+	var k, v string
+	for len(b) > 0 {
+		f, rest, ok := nextField(b)
+		if !ok {
+			return m, false
+		}
+		b = rest
+		switch f.tag {
+		case 1<<3 | wLen:
+			k, ok = d.str(f.b)
+		case 2<<3 | wLen:
+			v, ok = d.str(f.b)
+		default:
+			return m, false
+		}
+		if !ok {
+			return m, false
+		}
+	}
+	if m == nil {
+		m = make(map[string]string, hint)
+	}
+	m[k] = v
+	return m, true
+}
