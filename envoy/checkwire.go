@@ -7,6 +7,7 @@ import (
 	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
 	authv3 "github.com/envoyproxy/go-control-plane/envoy/service/auth/v3"
 	"google.golang.org/protobuf/encoding/protowire"
+	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
 // The fast CheckRequest decoder. It models only what Envoy sends in an
@@ -39,6 +40,23 @@ type field struct {
 // ok is false when b is malformed or the field is neither a varint nor
 // length-delimited (no field this decoder models is anything else).
 func nextField(b []byte) (f field, rest []byte, ok bool) {
+	// Most fields have a one-byte tag (field number 1 to 15) and a one-byte
+	// varint or length; TestNextFieldShortcut checks this against protowire.
+	if len(b) >= 2 && b[0] >= 1<<3 && b[0] < 0x80 && b[1] < 0x80 {
+		switch uint64(b[0] & 7) {
+		case wVarint:
+			return field{tag: uint64(b[0]), v: uint64(b[1])}, b[2:], true
+		case wLen:
+			if n := 2 + int(b[1]); n <= len(b) {
+				return field{tag: uint64(b[0]), b: b[2:n]}, b[n:], true
+			}
+		}
+	}
+	return nextFieldWire(b)
+}
+
+// nextFieldWire is nextField with protowire, for every field.
+func nextFieldWire(b []byte) (f field, rest []byte, ok bool) {
 	num, typ, n := protowire.ConsumeTag(b)
 	if n < 0 {
 		return f, nil, false
@@ -66,9 +84,32 @@ func wireInt64(v uint64) int64   { return int64(v) }  //nolint:gosec // protobuf
 func wireInt32(v uint64) int32   { return int32(v) }  //nolint:gosec // protobuf semantics
 func wireUint32(v uint64) uint32 { return uint32(v) } //nolint:gosec // protobuf semantics
 
-// decoder holds the arena one request's strings are copied into.
+// decoder holds the arena one request's strings are copied into and the
+// blocks its messages come from.
 type decoder struct {
-	arena []byte
+	arena    []byte
+	blk      *requestBlock
+	src, dst *peerBlock
+}
+
+// requestBlock and peerBlock hold the messages of the usual request, so
+// that they cost one allocation per block and not one each. Each field is
+// handed out once: a message is created once per decoding (a repeated one
+// is merged into it), and only where its parent comes from the same block.
+type requestBlock struct {
+	attrs authv3.AttributeContext
+	req   authv3.AttributeContext_Request
+	http  authv3.AttributeContext_HttpRequest
+	time  timestamppb.Timestamp
+}
+
+// peerBlock is a source or destination Peer with its socket address.
+type peerBlock struct {
+	peer  authv3.AttributeContext_Peer
+	addr  corev3.Address
+	sockW corev3.Address_SocketAddress
+	sock  corev3.SocketAddress
+	port  corev3.SocketAddress_PortValue
 }
 
 // str returns the proto3 string field v, or ok=false if v is not valid
@@ -109,7 +150,8 @@ func decodeCheckRequest(b []byte, m *authv3.CheckRequest) bool {
 		}
 		b = rest
 		if m.Attributes == nil {
-			m.Attributes = &authv3.AttributeContext{}
+			d.blk = &requestBlock{}
+			m.Attributes = &d.blk.attrs
 		}
 		if !d.attributes(f.b, m.Attributes) {
 			return false
@@ -127,18 +169,20 @@ func (d *decoder) attributes(b []byte, a *authv3.AttributeContext) bool {
 		b = rest
 		switch f.tag {
 		case 1<<3 | wLen: // source
-			if a.Source == nil {
-				a.Source = &authv3.AttributeContext_Peer{}
+			if d.src == nil {
+				d.src = &peerBlock{}
+				a.Source = &d.src.peer
 			}
-			ok = d.peer(f.b, a.Source)
+			ok = d.peer(f.b, d.src)
 		case 2<<3 | wLen: // destination
-			if a.Destination == nil {
-				a.Destination = &authv3.AttributeContext_Peer{}
+			if d.dst == nil {
+				d.dst = &peerBlock{}
+				a.Destination = &d.dst.peer
 			}
-			ok = d.peer(f.b, a.Destination)
+			ok = d.peer(f.b, d.dst)
 		case 4<<3 | wLen: // request
 			if a.Request == nil {
-				a.Request = &authv3.AttributeContext_Request{}
+				a.Request = &d.blk.req
 			}
 			ok = d.request(f.b, a.Request)
 		case 10<<3 | wLen: // context_extensions

@@ -21,12 +21,12 @@ func (d *decoder) request(b []byte, r *authv3.AttributeContext_Request) bool {
 		switch f.tag {
 		case 1<<3 | wLen: // time
 			if r.Time == nil {
-				r.Time = &timestamppb.Timestamp{}
+				r.Time = &d.blk.time
 			}
 			ok = timestamp(f.b, r.Time)
 		case 2<<3 | wLen: // http
 			if r.Http == nil {
-				r.Http = &authv3.AttributeContext_HttpRequest{}
+				r.Http = &d.blk.http
 			}
 			ok = d.httpRequest(f.b, r.Http)
 		default:

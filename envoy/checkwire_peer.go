@@ -2,12 +2,12 @@ package envoy
 
 import (
 	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
-	authv3 "github.com/envoyproxy/go-control-plane/envoy/service/auth/v3"
 )
 
 // The fast decoder's AttributeContext.Peer (source and destination).
 
-func (d *decoder) peer(b []byte, p *authv3.AttributeContext_Peer) bool {
+func (d *decoder) peer(b []byte, pb *peerBlock) bool {
+	p := &pb.peer
 	for len(b) > 0 {
 		f, rest, ok := nextField(b)
 		if !ok {
@@ -16,10 +16,8 @@ func (d *decoder) peer(b []byte, p *authv3.AttributeContext_Peer) bool {
 		b = rest
 		switch f.tag {
 		case 1<<3 | wLen: // address
-			if p.Address == nil {
-				p.Address = &corev3.Address{}
-			}
-			ok = d.address(f.b, p.Address)
+			p.Address = &pb.addr // the same message each time: a repeat merges
+			ok = d.address(f.b, pb)
 		case 2<<3 | wLen:
 			p.Service, ok = d.str(f.b)
 		case 3<<3 | wLen:
@@ -38,22 +36,19 @@ func (d *decoder) peer(b []byte, p *authv3.AttributeContext_Peer) bool {
 	return true
 }
 
-// address decodes an Address whose oneof is a socket_address; the pipe and
-// internal addresses are a fallback. A repeated socket_address is merged
-// into the first, as proto.Unmarshal does for the same oneof member.
-func (d *decoder) address(b []byte, a *corev3.Address) bool {
+// address decodes pb's Address, whose oneof must be a socket_address: the
+// pipe and internal addresses are a fallback. A repeated socket_address is
+// merged into the first, as proto.Unmarshal does for the same oneof member.
+func (d *decoder) address(b []byte, pb *peerBlock) bool {
 	for len(b) > 0 {
 		f, rest, ok := nextField(b)
 		if !ok || f.tag != 1<<3|wLen { // socket_address
 			return false
 		}
 		b = rest
-		w, _ := a.Address.(*corev3.Address_SocketAddress)
-		if w == nil { // only socket_address is ever set here
-			w = &corev3.Address_SocketAddress{SocketAddress: &corev3.SocketAddress{}}
-			a.Address = w
-		}
-		if !d.socketAddress(f.b, w.SocketAddress) {
+		pb.sockW.SocketAddress = &pb.sock
+		pb.addr.Address = &pb.sockW // the only member ever set
+		if !d.socketAddress(f.b, pb) {
 			return false
 		}
 	}
@@ -62,7 +57,8 @@ func (d *decoder) address(b []byte, a *corev3.Address) bool {
 
 // socketAddress decodes protocol, address and port_value; a named_port (the
 // other member of the port oneof) and the other fields are a fallback.
-func (d *decoder) socketAddress(b []byte, s *corev3.SocketAddress) bool {
+func (d *decoder) socketAddress(b []byte, pb *peerBlock) bool {
+	s := &pb.sock
 	for len(b) > 0 {
 		f, rest, ok := nextField(b)
 		if !ok {
@@ -77,7 +73,8 @@ func (d *decoder) socketAddress(b []byte, s *corev3.SocketAddress) bool {
 				return false
 			}
 		case 3<<3 | wVarint: // port_value: set even when 0, it is a oneof
-			s.PortSpecifier = &corev3.SocketAddress_PortValue{PortValue: wireUint32(f.v)}
+			pb.port.PortValue = wireUint32(f.v)
+			s.PortSpecifier = &pb.port
 		default:
 			return false
 		}

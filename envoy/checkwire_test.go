@@ -50,6 +50,8 @@ var checkWireCases = []struct {
 	{"header entry unknown field", pbHTTP(pbSub(3, pbStr(1, "k"), pbVarint(3, 1))), false, false},
 	{"header entry key as varint", pbHTTP(pbSub(3, pbVarint(1, 1))), false, false},
 	{"context extensions, labels", pbMsg(pbAttrs(pbEntry(10, "env", "prod")), pbPeer(pbEntry(3, "app", "web"))), true, false},
+	{"source and destination interleaved", pbMsg(pbSock(pbVarint(3, 1)), pbAttrs(pbSub(2, pbSub(1, pbSub(1, pbVarint(3, 2))))),
+		pbSock(pbStr(2, "a")), pbAttrs(pbSub(2, pbSub(1, pbSub(1, pbStr(2, "b")))))), true, false},
 	{"destination", pbAttrs(pbSub(2, pbStr(2, "svc"), pbStr(4, "spiffe://td/x"), pbSub(1, pbSub(1, pbStr(2, "::1"))))), true, false},
 	{"header_map", pbHTTP(pbSub(13, pbSub(1, pbStr(1, "k"), pbStr(2, "v"), pbStr(3, bad)), pbSub(1))), true, false},
 	{"header_map merges", pbMsg(pbHTTP(pbSub(13, pbSub(1, pbStr(1, "a")))), pbHTTP(pbSub(13, pbSub(1, pbStr(1, "b"))))), true, false},
@@ -142,5 +144,23 @@ func TestCheckWireCopiesBuffer(t *testing.T) {
 	}
 	if !proto.Equal(got, want) {
 		t.Errorf("message changed with the buffer: %v", got)
+	}
+}
+
+// nextField's shortcut for one-byte tags and lengths reads every two-byte
+// prefix (and a few bytes after it) as protowire does.
+func TestNextFieldShortcut(t *testing.T) {
+	tail := []byte{0x01, 0x02, 0x03}
+	for b0 := range 256 {
+		for b1 := range 256 {
+			for n := range len(tail) + 1 {
+				b := append([]byte{byte(b0), byte(b1)}, tail[:n]...)
+				f, rest, ok := nextField(b)
+				wf, wrest, wok := nextFieldWire(b)
+				if ok != wok || (ok && (f.tag != wf.tag || f.v != wf.v || string(f.b) != string(wf.b) || len(rest) != len(wrest))) {
+					t.Fatalf("% x: nextField %+v %x %v, protowire %+v %x %v", b, f, rest, ok, wf, wrest, wok)
+				}
+			}
+		}
 	}
 }
