@@ -39,7 +39,7 @@ var variableNames = [...]types.String{varPrincipal: "principal", varResource: "r
 
 // compileWhen returns conds as a conjunction: nil for no conditions, ok
 // false when they are not one `when` clause of simple atoms.
-func compileWhen(conds []xast.ConditionType) (conjunction, bool) {
+func compileWhen(conds []xast.ConditionType, in *interner) (conjunction, bool) {
 	switch {
 	case len(conds) == 0:
 		return nil, true
@@ -53,13 +53,13 @@ func compileWhen(conds []xast.ConditionType) (conjunction, bool) {
 		if !isAnd {
 			break
 		}
-		a, ok := compileAtom(and.Right)
+		a, ok := compileAtom(and.Right, in)
 		if !ok {
 			return nil, false
 		}
 		rev, n = append(rev, a), and.Left
 	}
-	a, ok := compileAtom(n)
+	a, ok := compileAtom(n, in)
 	if !ok {
 		return nil, false
 	}
@@ -71,11 +71,11 @@ func compileWhen(conds []xast.ConditionType) (conjunction, bool) {
 // compileAtom accepts `V has A` and `V.A == L` exactly: an `&&` on the
 // right (written with parentheses), `has a.b` (its second half tests an
 // access), `V.a.b`, a literal on the left and every other node are refused.
-func compileAtom(n xast.IsNode) (atom, bool) {
+func compileAtom(n xast.IsNode, in *interner) (atom, bool) {
 	switch t := n.(type) {
 	case xast.NodeTypeHas:
 		v, ok := variableOf(t.Arg)
-		return atom{v: v, attr: t.Value}, ok
+		return atom{v: v, attr: in.name(t.Value)}, ok
 	case xast.NodeTypeEquals:
 		acc, ok := t.Left.(xast.NodeTypeAccess)
 		if !ok {
@@ -86,7 +86,7 @@ func compileAtom(n xast.IsNode) (atom, bool) {
 		if !ok || !isLit || !simpleLiteral(lit.Value) {
 			return atom{}, false
 		}
-		return atom{v: v, attr: acc.Value, lit: lit.Value}, true
+		return atom{v: v, attr: in.name(acc.Value), lit: in.literal(lit.Value)}, true
 	}
 	return atom{}, false
 }

@@ -18,7 +18,7 @@ func parseOne(t *testing.T, text string) (*cedar.Policy, *entry) {
 	}
 	p := list[0]
 	return p, newEntry(p, &Meta{ID: "p", File: "c.cedar", Line: p.Position().Line,
-		Column: p.Position().Column, Effect: effectOf(p)})
+		Column: p.Position().Column, Effect: effectOf(p)}, newInterner())
 }
 
 // The accepted forms are kept without their cedar.Policy, and ast()

@@ -59,9 +59,9 @@ type entry struct {
 }
 
 // newEntry keeps p as a scopeOnly when compactScope accepts it.
-func newEntry(p *cedar.Policy, meta *Meta) *entry {
+func newEntry(p *cedar.Policy, meta *Meta, in *interner) *entry {
 	e := &entry{id: cedar.PolicyID(meta.ID), meta: meta}
-	if s, ok := compactScope((*xast.Policy)(p.AST())); ok {
+	if s, ok := compactScope((*xast.Policy)(p.AST()), in); ok {
 		e.scope = s
 	} else {
 		e.compiled = p

@@ -26,11 +26,11 @@ type scopeOnly struct {
 
 // compactScope returns p as a scopeOnly when each scope is of a kind holds
 // decides and it has no conditions, or conditions compileWhen accepts.
-func compactScope(p *xast.Policy) (*scopeOnly, bool) {
+func compactScope(p *xast.Policy, in *interner) (*scopeOnly, bool) {
 	if !knownScope(p.Principal) || !knownScope(p.Action) || !knownScope(p.Resource) {
 		return nil, false
 	}
-	when, ok := compileWhen(p.Conditions)
+	when, ok := compileWhen(p.Conditions, in)
 	if !ok {
 		return nil, false
 	}
