@@ -17,7 +17,8 @@ type candidates struct {
 	list    []int32 // the candidates: buf, or the index's full scan
 	buf     []int32
 	rest    []int32           // what All yields: the candidates cedar-go decides
-	matched []int32           // the scope-only candidates whose scope holds
+	matched []int32           // the scope-only candidates that hold
+	failed  []nativeError     // the scope-only candidates that errored
 	anc     []types.EntityUID // scratch for the rare ancestor walk
 	seq     iter.Seq2[cedar.PolicyID, *cedar.Policy]
 }
@@ -43,13 +44,17 @@ func (c *candidates) All() iter.Seq2[cedar.PolicyID, *cedar.Policy] { return c.s
 // split decides the scope-only candidates and leaves the others, in load
 // order, to cedar-go.
 func (c *candidates) split(req *cedar.Request, ents types.EntityGetter) {
-	c.rest, c.matched = c.rest[:0], c.matched[:0]
+	c.rest, c.matched, c.failed = c.rest[:0], c.matched[:0], c.failed[:0]
 	for _, i := range c.list {
 		e := c.entries[i]
-		switch {
-		case e.scope == nil:
+		if e.scope == nil {
 			c.rest = append(c.rest, i)
-		case e.scope.holds(req, ents):
+			continue
+		}
+		switch ok, kind := e.scope.decide(req, ents); {
+		case kind != "":
+			c.failed = append(c.failed, nativeError{pos: i, kind: kind})
+		case ok:
 			c.matched = append(c.matched, i)
 		}
 	}
@@ -147,10 +152,10 @@ func (ix *index) lookup(req cedar.Request, data types.EntityMap, ents types.Enti
 
 func (ix *index) release(c *candidates) {
 	c.list = nil
-	if max(cap(c.buf), cap(c.rest), cap(c.matched)) > maxPooledCandidates {
+	if max(cap(c.buf), cap(c.rest), cap(c.matched), cap(c.failed)) > maxPooledCandidates {
 		return
 	}
-	c.buf, c.anc, c.rest, c.matched = c.buf[:0], c.anc[:0], c.rest[:0], c.matched[:0]
+	c.buf, c.anc, c.rest, c.matched, c.failed = c.buf[:0], c.anc[:0], c.rest[:0], c.matched[:0], c.failed[:0]
 	ix.pool.Put(c)
 }
 

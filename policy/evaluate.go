@@ -51,16 +51,11 @@ func (s *Snapshot) authorize(c *candidates, entities types.EntityGetter, req ced
 		ok, diag = cedar.Authorize(c, entities, req)
 	}
 	ok, determining := c.merge(ok, diag.Reasons)
-	d := Decision{Version: s.label}
+	d := Decision{Version: s.label, Errors: c.evalErrors(diag.Errors, s.forbid)}
 	var erroredForbids []string
-	if len(diag.Errors) > 0 {
-		d.Errors = make([]EvalError, len(diag.Errors))
-		for i, de := range diag.Errors {
-			forbid := s.byID[string(de.PolicyID)].forbid()
-			d.Errors[i] = EvalError{PolicyID: string(de.PolicyID), Forbid: forbid, Kind: classifyEvalError(de.Message)}
-			if forbid {
-				erroredForbids = append(erroredForbids, string(de.PolicyID))
-			}
+	for _, e := range d.Errors {
+		if e.Forbid {
+			erroredForbids = append(erroredForbids, e.PolicyID)
 		}
 	}
 	if ok == cedar.Deny || erroredForbids == nil {
@@ -80,6 +75,10 @@ func (s *Snapshot) authorize(c *candidates, entities types.EntityGetter, req ced
 	d.Exceptions = s.tickets(d.Determining)
 	return d
 }
+
+// forbid reports whether the policy id is a forbid; an unknown one counts
+// as one, to fail closed.
+func (s *Snapshot) forbid(id cedar.PolicyID) bool { return s.byID[string(id)].forbid() }
 
 // tickets returns the exception tickets among the given policies.
 func (s *Snapshot) tickets(ids []string) []string {

@@ -79,6 +79,9 @@ func genAttrs(p *picker) types.Record {
 	case 2:
 		m["ns"] = types.Long(p.n(3)) // not a string: never equal to one
 	}
+	if p.n(2) == 0 {
+		m["on"] = types.Boolean(p.n(2) == 0)
+	}
 	return types.NewRecord(m)
 }
 
@@ -156,6 +159,9 @@ func genActionScope(p *picker) string {
 // genCond returns a condition; several error on some requests (a missing
 // attribute, a missing context key, an overflow).
 func genCond(p *picker) string {
+	if p.n(3) == 0 {
+		return genSimpleCond(p)
+	}
 	if c := genAttrCond(p); c != "" {
 		return c
 	}
@@ -216,6 +222,8 @@ func genRequest(p *picker) (cedar.Request, []types.Entity) {
 	}
 	if p.n(2) == 0 {
 		r.Context = types.NewRecord(types.RecordMap{"flag": types.Boolean(p.n(2) == 0)})
+	} else if p.n(2) == 0 { // the attributes the simple conditions read
+		r.Context = genAttrs(p)
 	}
 	var extra []types.Entity
 	if p.n(2) == 0 {

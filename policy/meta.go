@@ -49,7 +49,8 @@ type Exception struct {
 }
 
 // entry is one policy as the evaluator sees it: cedar-go's compiled
-// policy, or for a policy without conditions its scope alone.
+// policy, or for a policy without conditions, or with a `when` clause of
+// simple atoms (conjunction), its scope and those atoms alone.
 type entry struct {
 	id       cedar.PolicyID
 	compiled *cedar.Policy // nil when scope is set
@@ -57,10 +58,10 @@ type entry struct {
 	meta     *Meta
 }
 
-// newEntry keeps p as a scopeOnly when it has no conditions.
-func newEntry(p *cedar.Policy, meta *Meta) *entry {
+// newEntry keeps p as a scopeOnly when compactScope accepts it.
+func newEntry(p *cedar.Policy, meta *Meta, in *interner) *entry {
 	e := &entry{id: cedar.PolicyID(meta.ID), meta: meta}
-	if s, ok := compactScope((*xast.Policy)(p.AST())); ok {
+	if s, ok := compactScope((*xast.Policy)(p.AST()), in); ok {
 		e.scope = s
 	} else {
 		e.compiled = p

@@ -27,6 +27,7 @@ type parsed struct {
 func parsePolicies(files []sourceFile, rules exceptionRules) (*parsed, error) {
 	out := &parsed{byID: make(map[string]*entry), folded: make(map[string]*entry)}
 	var errs []error
+	in := newInterner()
 	for i := range files {
 		f := &files[i]
 		if le := checkText(f, ErrParse); le != nil {
@@ -43,7 +44,7 @@ func parsePolicies(files []sourceFile, rules exceptionRules) (*parsed, error) {
 			errs = append(errs, &LoadError{File: f.path, Err: ErrEmptyFile})
 			continue
 		}
-		entries, excErrs, fileErrs := parseFile(f.path, list, rules)
+		entries, excErrs, fileErrs := parseFile(f.path, list, rules, in)
 		switch {
 		case len(fileErrs) > 0:
 			errs = append(errs, fileErrs...)
@@ -66,7 +67,7 @@ func parsePolicies(files []sourceFile, rules exceptionRules) (*parsed, error) {
 
 // parseFile builds the entries of one file. excErrs are refused governed
 // exceptions; errs every other problem.
-func parseFile(file string, list []*cedar.Policy, rules exceptionRules) (entries []*entry, excErrs, errs []error) {
+func parseFile(file string, list []*cedar.Policy, rules exceptionRules, in *interner) (entries []*entry, excErrs, errs []error) {
 	for _, p := range list {
 		pos := p.Position()
 		le := &LoadError{File: file, Line: pos.Line, Column: pos.Column}
@@ -91,7 +92,7 @@ func parseFile(file string, list []*cedar.Policy, rules exceptionRules) (entries
 		}
 		meta := &Meta{ID: id, File: file, Line: pos.Line, Column: pos.Column,
 			Effect: effectOf(p), Exception: exc} // Annotations: built on demand (describe)
-		entries = append(entries, newEntry(p, meta))
+		entries = append(entries, newEntry(p, meta, in))
 	}
 	return entries, excErrs, errs
 }

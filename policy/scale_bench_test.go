@@ -21,14 +21,14 @@ func BenchmarkScale(b *testing.B) {
 	if dir == "" {
 		b.Skip("TOLLGATE_SCALE_DIR is not set (see test/bench/scale.sh)")
 	}
-	heap0 := liveHeap()
+	heap0, objects0 := liveHeap(), liveObjects()
 	start := time.Now()
 	s, err := LoadDir(dir, Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
 	load := time.Since(start)
-	heap := liveHeap() - heap0
+	heap, objects := liveHeap()-heap0, liveObjects()-objects0
 	principal, resource, r := quickstartRequest()
 	if d := s.Evaluate(r, principal, resource); !d.Allow {
 		b.Fatalf("benchmark request denied: %+v", d)
@@ -40,6 +40,7 @@ func BenchmarkScale(b *testing.B) {
 		}
 		b.ReportMetric(float64(load.Milliseconds()), "load-ms")
 		b.ReportMetric(float64(heap)/(1<<20), "heap-MiB")
+		b.ReportMetric(float64(objects), "heap-objects") // what each GC cycle marks
 	})
 	ps, ents := plainCedar(b, dir, principal)
 	b.Run("cedar-authorize", func(b *testing.B) {
@@ -49,6 +50,14 @@ func BenchmarkScale(b *testing.B) {
 		}
 	})
 	runtime.KeepAlive(s)
+}
+
+// liveObjects is the number of live heap objects, after a GC.
+func liveObjects() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapObjects
 }
 
 func liveHeap() uint64 {

@@ -6,7 +6,8 @@ import (
 	xast "github.com/cedar-policy/cedar-go/x/exp/ast"
 )
 
-// scopeOnly is a policy without conditions, kept as its scope alone.
+// scopeOnly is a policy without conditions, kept as its scope alone, or
+// with conditions Tollgate decides itself (when: see conjunction).
 // Most of an enterprise policy set is such grants (`permit (principal ==
 // W, action == A, resource == R)`); cedar-go holds each as a parsed tree
 // and a compiled evaluator, about 800 bytes, where the scope needs about
@@ -20,16 +21,21 @@ type scopeOnly struct {
 	action      xast.IsActionScopeNode
 	resource    xast.IsResourceScopeNode
 	annotations []xast.AnnotationType
+	when        conjunction // nil: no conditions
 }
 
-// compactScope returns p as a scopeOnly when it has no conditions and each
-// scope is of a kind holds decides.
-func compactScope(p *xast.Policy) (*scopeOnly, bool) {
-	if len(p.Conditions) > 0 || !knownScope(p.Principal) || !knownScope(p.Action) || !knownScope(p.Resource) {
+// compactScope returns p as a scopeOnly when each scope is of a kind holds
+// decides and it has no conditions, or conditions compileWhen accepts.
+func compactScope(p *xast.Policy, in *interner) (*scopeOnly, bool) {
+	if !knownScope(p.Principal) || !knownScope(p.Action) || !knownScope(p.Resource) {
+		return nil, false
+	}
+	when, ok := compileWhen(p.Conditions, in)
+	if !ok {
 		return nil, false
 	}
 	return &scopeOnly{effect: p.Effect, principal: p.Principal, action: p.Action, resource: p.Resource,
-		annotations: p.Annotations}, true
+		annotations: p.Annotations, when: when}, true
 }
 
 func knownScope(n xast.IsScopeNode) bool {
@@ -44,8 +50,18 @@ func knownScope(n xast.IsScopeNode) bool {
 // offline uses that read it: checks, explain, coverage.
 func (s *scopeOnly) policy(m *Meta) *xast.Policy {
 	return &xast.Policy{Effect: s.effect, Annotations: s.annotations,
-		Principal: s.principal, Action: s.action, Resource: s.resource,
+		Principal: s.principal, Action: s.action, Resource: s.resource, Conditions: s.when.conditions(),
 		Position: xast.Position{Filename: m.File, Line: m.Line, Column: m.Column}}
+}
+
+// decide reports whether req satisfies the policy, as cedar-go evaluates
+// it: the scope (which cannot error), then the conditions. kind is set
+// when a condition errors; the policy is then not satisfied.
+func (s *scopeOnly) decide(req *cedar.Request, ents types.EntityGetter) (ok bool, kind ErrorKind) {
+	if !s.holds(req, ents) {
+		return false, ""
+	}
+	return s.when.decide(req, ents)
 }
 
 // holds reports whether req is in the scope. A scope cannot error.
