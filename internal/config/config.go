@@ -203,7 +203,7 @@ type Runtime struct {
 }
 
 // DefaultMemoryHeadroomMiB is runtime.memory_headroom_mib's default.
-const DefaultMemoryHeadroomMiB = 32
+const DefaultMemoryHeadroomMiB = 24
 
 // Bounds of runtime.memory_headroom_mib: below 4 MiB the GC would run
 // almost without pause.

@@ -10,13 +10,13 @@ import (
 
 // The automatic soft memory limit (runtime.memory_limit_auto) leaves the
 // heap room for as much garbage as it holds live data, and at least the
-// headroom (runtime.memory_headroom_mib, 32 MiB by default): the Go
+// headroom (runtime.memory_headroom_mib, 24 MiB by default): the Go
 // runtime's own default target (GOGC=100) with a floor, on top of what the
 // runtime holds outside the heap (goroutine stacks, its own structures),
 // which the limit also counts. gc_percent 400 lets the heap grow to 5x the
 // live heap, and for a large policy set the garbage of Checks would then be
 // most of the peak RSS (docs/benchmarks.md, "Memory"). The headroom is the
-// trade between memory and CPU: a Check leaves ~14 KB of garbage (most of
+// trade between memory and CPU: a Check leaves ~12 KB of garbage (most of
 // it gRPC's), and each collection marks the whole live heap, so halving it
 // doubles the collections. For a small policy set the limit is above what
 // gc_percent allows and changes nothing. While a reload builds the next
