@@ -21,13 +21,7 @@ import (
 // It runs every 8th test (every 64th with -short).
 func TestConditionCorpusDifferential(t *testing.T) {
 	files := readCorpus(t)
-	var names []string
-	for name := range files {
-		if strings.HasSuffix(name, ".json") && !strings.HasSuffix(name, ".entities.json") {
-			names = append(names, name)
-		}
-	}
-	slices.Sort(names)
+	names := corpusTestNames(files)
 	step := 8
 	if testing.Short() {
 		step = 64

@@ -36,6 +36,18 @@ type corpusCase struct {
 	} `json:"requests"`
 }
 
+// corpusTestNames are the corpus's test files (not its entities), sorted.
+func corpusTestNames(files map[string][]byte) []string {
+	var names []string
+	for name := range files {
+		if strings.HasSuffix(name, ".json") && !strings.HasSuffix(name, ".entities.json") {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
 // TestCedarCorpus runs Cedar's conformance corpus (corpus-tests.tar.gz in
 // the cedar-go module, read from the module cache) through Load and
 // Snapshot.Evaluate. The intended divergences are asserted, not skipped:
@@ -45,13 +57,7 @@ type corpusCase struct {
 // (62,000 requests, about 12 s on one core); with -short, every 8th.
 func TestCedarCorpus(t *testing.T) {
 	files := readCorpus(t)
-	var names []string
-	for name := range files {
-		if strings.HasSuffix(name, ".json") && !strings.HasSuffix(name, ".entities.json") {
-			names = append(names, name)
-		}
-	}
-	slices.Sort(names)
+	names := corpusTestNames(files)
 	step := 1
 	if testing.Short() {
 		step = 8
