@@ -96,28 +96,33 @@ func (a *attrIndex) addGroup(rows []attrRow) {
 	grp := span{off: uint32(len(a.attrs))}
 	for i := 0; i < len(rows); {
 		n := runLen(rows[i:], func(r attrRow) bool { return r.attr == rows[i].attr })
-		idx, at := uint32(len(a.attrs)), groupAttr{name: rows[i].attr, ifMissing: span{off: uint32(len(a.pos))}}
-		for _, r := range rows[i : i+n] {
-			if r.ifMissing {
-				a.pos = append(a.pos, r.pos)
-			}
-		}
-		at.ifMissing.end = uint32(len(a.pos))
-		a.attrs = append(a.attrs, at)
-		for j := i; j < i+n; {
-			m := runLen(rows[j:i+n], func(r attrRow) bool { return r.lit == rows[j].lit })
-			lit := span{off: uint32(len(a.pos))}
-			for _, r := range rows[j : j+m] {
-				a.pos = append(a.pos, r.pos)
-			}
-			lit.end = uint32(len(a.pos))
-			a.byLit[attrKey{idx, rows[j].lit}] = lit
-			j += m
-		}
+		a.addAttr(rows[i : i+n])
 		i += n
 	}
 	grp.end = uint32(len(a.attrs))
 	a.groups[rows[0].group] = grp
+}
+
+// addAttr adds the rows of one group's attribute, sorted by literal.
+func (a *attrIndex) addAttr(rows []attrRow) {
+	idx, at := uint32(len(a.attrs)), groupAttr{name: rows[0].attr, ifMissing: span{off: uint32(len(a.pos))}}
+	for _, r := range rows {
+		if r.ifMissing {
+			a.pos = append(a.pos, r.pos)
+		}
+	}
+	at.ifMissing.end = uint32(len(a.pos))
+	a.attrs = append(a.attrs, at)
+	for i := 0; i < len(rows); {
+		n := runLen(rows[i:], func(r attrRow) bool { return r.lit == rows[i].lit })
+		lit := span{off: uint32(len(a.pos))}
+		for _, r := range rows[i : i+n] {
+			a.pos = append(a.pos, r.pos)
+		}
+		lit.end = uint32(len(a.pos))
+		a.byLit[attrKey{idx, rows[i].lit}] = lit
+		i += n
+	}
 }
 
 // countAttrRows counts the distinct groups, (group, attribute) and (group,
