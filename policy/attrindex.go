@@ -1,55 +1,159 @@
 package policy
 
 import (
+	"cmp"
+	"slices"
+
 	"github.com/cedar-policy/cedar-go/types"
 	xast "github.com/cedar-policy/cedar-go/x/exp/ast"
 )
 
-// attrIndex holds policies by a principal string attribute their first
-// condition requires (principalAttrCond): attribute name, then value.
-type attrIndex map[types.String]*attrBucket
+// attrIndex holds policies, per group (a `resource in` group, or the zero
+// UID for the unscoped ones), by a principal string attribute their first
+// condition requires (principalAttrCond): attribute name, then value. It is
+// flat, built once: the attributes of each group, one map over every
+// (group's attribute, literal), and one array of every position, which
+// spans index, so a group costs no map of its own.
+type attrIndex struct {
+	groups map[types.EntityUID]span // of attrs: the group's attributes
+	attrs  []groupAttr
+	byLit  map[attrKey]span
+	pos    []int32 // the positions every span indexes
+}
 
-type attrBucket struct {
-	byValue map[types.String][]int32
+// span is pos[off:end] (or attrs[off:end]); the zero span is empty.
+type span struct{ off, end uint32 }
+
+// groupAttr is one attribute a group's policies require.
+type groupAttr struct {
+	name types.String
 	// ifMissing are the policies whose condition reads the attribute
 	// without `has` first: they error, and so must be evaluated, when the
 	// principal lacks it.
-	ifMissing []int32
+	ifMissing span
 }
 
-func (a attrIndex) add(attr, lit types.String, ifMissing bool, pos int32) {
-	b := a[attr]
-	if b == nil {
-		b = &attrBucket{byValue: map[types.String][]int32{}}
-		a[attr] = b
-	}
-	b.byValue[lit] = append(b.byValue[lit], pos)
-	if ifMissing {
-		b.ifMissing = append(b.ifMissing, pos)
-	}
+// attrKey is a literal of attrs[attr] (a group's attribute).
+type attrKey struct {
+	attr uint32
+	lit  types.String
 }
 
-// appendFor appends the policies that principal (found: whether the
-// evaluation's entities hold it) can satisfy or make error: those keyed on
-// the string value of each attribute it has, and for each it lacks, those
-// that read it without `has`. An attribute that is not a string equals no
-// literal, so it selects nothing.
-func (a attrIndex) appendFor(buf []int32, principal types.Entity, found bool) []int32 {
-	for attr, b := range a {
+// attrRow is one policy for an attrIndex, while the index is built.
+type attrRow struct {
+	group     types.EntityUID
+	attr, lit types.String
+	pos       int32
+	ifMissing bool
+}
+
+// appendFor appends the policies in group g that principal (found: whether
+// the evaluation's entities hold it) can satisfy or make error: those keyed
+// on the string value of each attribute it has, and for each it lacks,
+// those that read it without `has`. An attribute that is not a string
+// equals no literal, so it selects nothing.
+func (a *attrIndex) appendFor(buf []int32, g types.EntityUID, principal types.Entity, found bool) []int32 {
+	grp := a.groups[g]
+	for i := grp.off; i < grp.end; i++ {
+		at := &a.attrs[i]
 		var v types.Value
 		ok := false
 		if found {
-			v, ok = principal.Attributes.Get(attr)
+			v, ok = principal.Attributes.Get(at.name)
 		}
 		if !ok {
-			buf = append(buf, b.ifMissing...)
+			buf = append(buf, a.at(at.ifMissing)...)
 			continue
 		}
 		if s, isStr := v.(types.String); isStr {
-			buf = append(buf, b.byValue[s]...)
+			buf = append(buf, a.at(a.byLit[attrKey{i, s}])...)
 		}
 	}
 	return buf
+}
+
+func (a *attrIndex) at(s span) []int32 { return a.pos[s.off:s.end] }
+
+// newAttrIndex builds the index of rows (which it sorts).
+func newAttrIndex(rows []attrRow) attrIndex {
+	slices.SortFunc(rows, func(x, y attrRow) int {
+		return cmp.Or(cmp.Compare(x.group.Type, y.group.Type), cmp.Compare(x.group.ID, y.group.ID),
+			cmp.Compare(x.attr, y.attr), cmp.Compare(x.lit, y.lit), cmp.Compare(x.pos, y.pos))
+	})
+	groups, attrs, lits, missing := countAttrRows(rows)
+	a := attrIndex{groups: make(map[types.EntityUID]span, groups), attrs: make([]groupAttr, 0, attrs),
+		byLit: make(map[attrKey]span, lits), pos: make([]int32, 0, len(rows)+missing)}
+	for i := 0; i < len(rows); {
+		n := runLen(rows[i:], func(r attrRow) bool { return r.group == rows[i].group })
+		a.addGroup(rows[i : i+n])
+		i += n
+	}
+	return a
+}
+
+// addGroup adds the rows of one group, sorted by attribute and literal.
+func (a *attrIndex) addGroup(rows []attrRow) {
+	grp := span{off: uint32(len(a.attrs))}
+	for i := 0; i < len(rows); {
+		n := runLen(rows[i:], func(r attrRow) bool { return r.attr == rows[i].attr })
+		a.addAttr(rows[i : i+n])
+		i += n
+	}
+	grp.end = uint32(len(a.attrs))
+	a.groups[rows[0].group] = grp
+}
+
+// addAttr adds the rows of one group's attribute, sorted by literal.
+func (a *attrIndex) addAttr(rows []attrRow) {
+	idx, at := uint32(len(a.attrs)), groupAttr{name: rows[0].attr, ifMissing: span{off: uint32(len(a.pos))}}
+	for _, r := range rows {
+		if r.ifMissing {
+			a.pos = append(a.pos, r.pos)
+		}
+	}
+	at.ifMissing.end = uint32(len(a.pos))
+	a.attrs = append(a.attrs, at)
+	for i := 0; i < len(rows); {
+		n := runLen(rows[i:], func(r attrRow) bool { return r.lit == rows[i].lit })
+		lit := span{off: uint32(len(a.pos))}
+		for _, r := range rows[i : i+n] {
+			a.pos = append(a.pos, r.pos)
+		}
+		lit.end = uint32(len(a.pos))
+		a.byLit[attrKey{idx, rows[i].lit}] = lit
+		i += n
+	}
+}
+
+// countAttrRows counts the distinct groups, (group, attribute) and (group,
+// attribute, literal) of sorted rows, and the ifMissing rows.
+func countAttrRows(rows []attrRow) (groups, attrs, lits, missing int) {
+	for i, r := range rows {
+		if r.ifMissing {
+			missing++
+		}
+		if i > 0 && r.group == rows[i-1].group {
+			if r.attr == rows[i-1].attr {
+				if r.lit != rows[i-1].lit {
+					lits++
+				}
+				continue
+			}
+			attrs, lits = attrs+1, lits+1
+			continue
+		}
+		groups, attrs, lits = groups+1, attrs+1, lits+1
+	}
+	return groups, attrs, lits, missing
+}
+
+// runLen is the length of the prefix of rows for which same holds.
+func runLen(rows []attrRow, same func(attrRow) bool) int {
+	n := 0
+	for n < len(rows) && same(rows[n]) {
+		n++
+	}
+	return n
 }
 
 // principalAttrCond recognises a policy whose first condition starts

@@ -81,3 +81,51 @@ func TestResourceInAttrCandidates(t *testing.T) {
 		}
 	}
 }
+
+// TestAttrIndexFlat: the flat index gives each group exactly its own
+// policies, when groups share attribute names and literals, a group
+// requires two attributes, one literal keys several policies, and rows
+// arrive in any order; the zero UID (the unscoped index) is a group too.
+func TestAttrIndexFlat(t *testing.T) {
+	f, g, none := uid("Folder", "f"), uid("Folder", "g"), types.EntityUID{}
+	rows := []attrRow{
+		{group: g, attr: "ns", lit: "a", pos: 7, ifMissing: true},
+		{group: f, attr: "team", lit: "x", pos: 5},
+		{group: f, attr: "ns", lit: "a", pos: 1, ifMissing: true},
+		{group: f, attr: "ns", lit: "b", pos: 2},
+		{group: f, attr: "ns", lit: "a", pos: 3},
+		{group: none, attr: "ns", lit: "a", pos: 9, ifMissing: true},
+	}
+	a := newAttrIndex(slices.Clone(rows))
+	principal := func(attrs types.RecordMap) types.Entity {
+		return types.Entity{UID: uid("User", "u"), Attributes: types.NewRecord(attrs)}
+	}
+	for _, tt := range []struct {
+		name  string
+		group types.EntityUID
+		attrs types.RecordMap
+		found bool
+		want  []int32
+	}{
+		{"f ns a", f, types.RecordMap{"ns": types.String("a")}, true, []int32{1, 3}},
+		{"f ns a team x", f, types.RecordMap{"ns": types.String("a"), "team": types.String("x")}, true, []int32{1, 3, 5}},
+		{"f ns b team y", f, types.RecordMap{"ns": types.String("b"), "team": types.String("y")}, true, []int32{2}},
+		{"f nothing", f, types.RecordMap{}, true, []int32{1}},
+		{"f principal not found", f, types.RecordMap{"ns": types.String("a")}, false, []int32{1}},
+		{"f ns not a string", f, types.RecordMap{"ns": types.Long(1)}, true, nil},
+		{"g ns a", g, types.RecordMap{"ns": types.String("a")}, true, []int32{7}},
+		{"g ns b", g, types.RecordMap{"ns": types.String("b")}, true, nil},
+		{"unscoped ns a", none, types.RecordMap{"ns": types.String("a")}, true, []int32{9}},
+		{"unscoped nothing", none, types.RecordMap{}, true, []int32{9}},
+		{"unknown group", uid("Folder", "h"), types.RecordMap{}, true, nil},
+	} {
+		got := a.appendFor(nil, tt.group, principal(tt.attrs), tt.found)
+		slices.Sort(got)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	if empty := newAttrIndex(nil); len(empty.appendFor(nil, f, principal(nil), true)) != 0 {
+		t.Error("an empty index selects policies")
+	}
+}

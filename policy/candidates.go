@@ -132,16 +132,14 @@ func (ix *index) lookup(req cedar.Request, data types.EntityMap, ents types.Enti
 		}
 	}
 	c.buf = append(c.buf, ix.resourceEq[req.Resource]...)
-	if len(ix.resourceIn)+len(ix.resourceInAttr) > 0 {
+	if len(ix.resourceIn)+len(ix.resourceInAttr.groups) > 0 {
 		resource, _ := ents.Get(req.Resource)
 		for g := range groups(req.Resource, resource, ents, extra, c) {
 			c.buf = append(c.buf, ix.resourceIn[g]...)
-			if a := ix.resourceInAttr[g]; a != nil {
-				c.buf = a.appendFor(c.buf, principal, found)
-			}
+			c.buf = ix.resourceInAttr.appendFor(c.buf, g, principal, found)
 		}
 	}
-	c.buf = ix.principalAttr.appendFor(c.buf, principal, found)
+	c.buf = ix.principalAttr.appendFor(c.buf, types.EntityUID{}, principal, found)
 	c.buf = append(c.buf, ix.byAction[req.Action]...)
 	c.buf = append(c.buf, ix.residue...)
 	slices.Sort(c.buf)

@@ -25,12 +25,13 @@ type index struct {
 	principalEq, principalIn map[types.EntityUID][]int32
 	resourceEq, resourceIn   map[types.EntityUID][]int32
 	// resourceInAttr holds the `resource in` policies whose condition
-	// requires a principal string attribute, by group and then attribute.
-	resourceInAttr map[types.EntityUID]attrIndex
+	// requires a principal string attribute, by group, attribute, value.
+	resourceInAttr attrIndex
 	// byAction holds, per action UID, the policies whose action scope (and
 	// no more selective scope) matches it, directly or through a group.
 	byAction map[types.EntityUID][]int32
-	// principalAttr holds policies by attribute name, then required value.
+	// principalAttr holds policies by attribute name, then required value
+	// (all under the zero group UID).
 	principalAttr attrIndex
 	residue       []int32
 	allPos        []int32   // every included policy: the full scan
@@ -43,26 +44,32 @@ func buildIndex(entries []*entry, data types.EntityMap, include func(*entry) boo
 	ix := &index{entries: entries,
 		principalEq: map[types.EntityUID][]int32{}, principalIn: map[types.EntityUID][]int32{},
 		resourceEq: map[types.EntityUID][]int32{}, resourceIn: map[types.EntityUID][]int32{},
-		resourceInAttr: map[types.EntityUID]attrIndex{},
-		byAction:       map[types.EntityUID][]int32{}, principalAttr: attrIndex{}}
+		byAction: map[types.EntityUID][]int32{}}
 	ix.pool.New = func() any { return newCandidates(entries) }
-	var desc map[types.EntityUID][]types.EntityUID // built on first action group
+	var b indexBuild
 	for i, e := range entries {
 		if !include(e) {
 			continue
 		}
 		pos := int32(i)
 		ix.allPos = append(ix.allPos, pos)
-		if desc == nil {
-			desc = descendants(data)
+		if b.desc == nil {
+			b.desc = descendants(data)
 		}
-		ix.place(pos, e.ast(), desc)
+		ix.place(pos, e.ast(), &b)
 	}
+	ix.resourceInAttr, ix.principalAttr = newAttrIndex(b.resourceInAttr), newAttrIndex(b.principalAttr)
 	return ix
 }
 
+// indexBuild is what buildIndex gathers before the index is complete.
+type indexBuild struct {
+	desc                          map[types.EntityUID][]types.EntityUID // of action groups
+	resourceInAttr, principalAttr []attrRow
+}
+
 // place puts one policy in its bucket.
-func (ix *index) place(pos int32, p *xast.Policy, desc map[types.EntityUID][]types.EntityUID) {
+func (ix *index) place(pos int32, p *xast.Policy, b *indexBuild) {
 	if u, ok := eqScope(p.Principal); ok {
 		ix.principalEq[u] = append(ix.principalEq[u], pos)
 	} else if u, ok := eqScope(p.Resource); ok {
@@ -70,10 +77,10 @@ func (ix *index) place(pos int32, p *xast.Policy, desc map[types.EntityUID][]typ
 	} else if u, ok := inScope(p.Principal); ok {
 		ix.principalIn[u] = append(ix.principalIn[u], pos)
 	} else if u, ok := inScope(p.Resource); ok {
-		ix.placeResourceIn(u, pos, p)
+		ix.placeResourceIn(u, pos, p, b)
 	} else if attr, lit, ifMissing, ok := principalAttrCond(p); ok {
-		ix.principalAttr.add(attr, lit, ifMissing, pos)
-	} else if keys, ok := actionKeys(p.Action, desc); ok {
+		b.principalAttr = append(b.principalAttr, attrRow{attr: attr, lit: lit, pos: pos, ifMissing: ifMissing})
+	} else if keys, ok := actionKeys(p.Action, b.desc); ok {
 		for _, k := range keys {
 			if l := ix.byAction[k]; len(l) == 0 || l[len(l)-1] != pos {
 				ix.byAction[k] = append(l, pos)
@@ -86,16 +93,13 @@ func (ix *index) place(pos int32, p *xast.Policy, desc map[types.EntityUID][]typ
 
 // placeResourceIn puts a `resource in u` policy in u's bucket, keyed by
 // the principal attribute its condition requires, if any.
-func (ix *index) placeResourceIn(u types.EntityUID, pos int32, p *xast.Policy) {
+func (ix *index) placeResourceIn(u types.EntityUID, pos int32, p *xast.Policy, b *indexBuild) {
 	attr, lit, ifMissing, ok := principalAttrCond(p)
 	if !ok {
 		ix.resourceIn[u] = append(ix.resourceIn[u], pos)
 		return
 	}
-	if ix.resourceInAttr[u] == nil {
-		ix.resourceInAttr[u] = attrIndex{}
-	}
-	ix.resourceInAttr[u].add(attr, lit, ifMissing, pos)
+	b.resourceInAttr = append(b.resourceInAttr, attrRow{group: u, attr: attr, lit: lit, pos: pos, ifMissing: ifMissing})
 }
 
 func eqScope(scope any) (types.EntityUID, bool) {

@@ -161,9 +161,11 @@ const noPolicy = "none"
 type determiningMetric struct {
 	vec *prometheus.CounterVec
 
-	mu       sync.Mutex                      // guards creating and deleting children
-	loaded   atomic.Pointer[map[string]bool] // @ids of the snapshot in force
-	children sync.Map                        // [2]string{policy, decision} -> Counter
+	mu sync.Mutex // guards creating and deleting children
+	// loaded is the byID map of the snapshot in force (never written after
+	// load), so the @ids are held once, by the snapshot.
+	loaded   atomic.Pointer[map[string]*entry]
+	children sync.Map // [2]string{policy, decision} -> Counter
 }
 
 func newDeterminingMetric() *determiningMetric {
@@ -171,7 +173,7 @@ func newDeterminingMetric() *determiningMetric {
 		Namespace: "tollgate", Subsystem: "policy", Name: "determining_total",
 		Help: "Evaluations by determining policy @id (\"none\" when no policy determined the decision) and decision (allow or deny).",
 	}, []string{"policy", "decision"})}
-	d.loaded.Store(&map[string]bool{})
+	d.loaded.Store(new(map[string]*entry))
 	return d
 }
 
@@ -198,7 +200,7 @@ func (d *determiningMetric) inc(id, decision string) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if id != noPolicy && !(*d.loaded.Load())[id] {
+	if _, ok := (*d.loaded.Load())[id]; id != noPolicy && !ok {
 		return // decided by a snapshot already swapped out: not labelled
 	}
 	c := d.vec.WithLabelValues(id, decision)
@@ -209,18 +211,16 @@ func (d *determiningMetric) inc(id, decision string) {
 // swap makes s's policies the allowed label values and deletes the series
 // of every other policy.
 func (d *determiningMetric) swap(s *Snapshot) {
-	ids := map[string]bool{}
+	var ids map[string]*entry // nil: no snapshot, no @ids
 	if s != nil {
-		for _, p := range s.Policies() {
-			ids[p.ID] = true
-		}
+		ids = s.byID
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.loaded.Store(&ids)
 	d.children.Range(func(key, _ any) bool {
 		k := key.([2]string)
-		if k[0] != noPolicy && !ids[k[0]] {
+		if _, ok := ids[k[0]]; k[0] != noPolicy && !ok {
 			d.children.Delete(k)
 			d.vec.DeleteLabelValues(k[0], k[1])
 		}

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/cedar-policy/cedar-go/types"
@@ -81,4 +82,23 @@ func mapsEqual(a, b map[[2]string]float64) bool {
 		}
 	}
 	return true
+}
+
+// The determining metric holds the @ids in force through the snapshot's own
+// byID map, not a copy (a copy is 0.43 MB of live heap at 10k policies).
+func TestDeterminingMetricSharesSnapshotIDs(t *testing.T) {
+	m, err := NewMetrics(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := mustLoadDir(t, "testdata/basic", Options{})
+	m.snapshot(s)
+	if got, want := reflect.ValueOf(*m.determ.loaded.Load()).UnsafePointer(),
+		reflect.ValueOf(s.byID).UnsafePointer(); got != want {
+		t.Fatalf("determining metric holds its own @id map %p, want the snapshot's %p", got, want)
+	}
+	m.snapshot(nil)
+	if n := len(*m.determ.loaded.Load()); n != 0 {
+		t.Fatalf("after swapping to no snapshot, %d @ids still labelled", n)
+	}
 }
