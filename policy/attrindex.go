@@ -93,33 +93,33 @@ func newAttrIndex(rows []attrRow) attrIndex {
 
 // addGroup adds the rows of one group, sorted by attribute and literal.
 func (a *attrIndex) addGroup(rows []attrRow) {
-	grp := span{off: uint32(len(a.attrs))}
+	grp := span{off: offset(len(a.attrs))}
 	for i := 0; i < len(rows); {
 		n := runLen(rows[i:], func(r attrRow) bool { return r.attr == rows[i].attr })
 		a.addAttr(rows[i : i+n])
 		i += n
 	}
-	grp.end = uint32(len(a.attrs))
+	grp.end = offset(len(a.attrs))
 	a.groups[rows[0].group] = grp
 }
 
 // addAttr adds the rows of one group's attribute, sorted by literal.
 func (a *attrIndex) addAttr(rows []attrRow) {
-	idx, at := uint32(len(a.attrs)), groupAttr{name: rows[0].attr, ifMissing: span{off: uint32(len(a.pos))}}
+	idx, at := offset(len(a.attrs)), groupAttr{name: rows[0].attr, ifMissing: span{off: offset(len(a.pos))}}
 	for _, r := range rows {
 		if r.ifMissing {
 			a.pos = append(a.pos, r.pos)
 		}
 	}
-	at.ifMissing.end = uint32(len(a.pos))
+	at.ifMissing.end = offset(len(a.pos))
 	a.attrs = append(a.attrs, at)
 	for i := 0; i < len(rows); {
 		n := runLen(rows[i:], func(r attrRow) bool { return r.lit == rows[i].lit })
-		lit := span{off: uint32(len(a.pos))}
+		lit := span{off: offset(len(a.pos))}
 		for _, r := range rows[i : i+n] {
 			a.pos = append(a.pos, r.pos)
 		}
-		lit.end = uint32(len(a.pos))
+		lit.end = offset(len(a.pos))
 		a.byLit[attrKey{idx, rows[i].lit}] = lit
 		i += n
 	}
@@ -229,3 +229,7 @@ func accessEqString(access, value xast.IsNode) (attr, lit types.String, ok bool)
 	s, ok := v.Value.(types.String)
 	return a.Value, s, ok
 }
+
+// offset is a length of attrs or pos as a span bound: each holds at most
+// one row per policy, and policy positions are int32.
+func offset(n int) uint32 { return uint32(n) } //nolint:gosec // n <= the policy count, which fits int32
