@@ -27,12 +27,17 @@ const HeaderCode = "x-tollgate-code"
 // MetadataNamespace is the dynamic metadata namespace for Envoy's access log.
 const MetadataNamespace = "envoy.filters.http.ext_authz"
 
-// toResponse is appendResponse's answer as a message, for Server.Check
-// (the generated service interface, tests and in-process callers). The
+// toResponse is appendResponse's answer as a message, for tests and
+// in-process callers (Server.Check reads its answer the same way). The
 // gRPC listener sends appendResponse's bytes as they are (Register).
 func toResponse(d *authz.Decision, opts *Options) *authv3.CheckResponse {
+	return readResponse(appendResponse(nil, d, opts))
+}
+
+// readResponse reads an answer's wire bytes back as a message.
+func readResponse(b []byte) *authv3.CheckResponse {
 	resp := new(authv3.CheckResponse)
-	if err := proto.Unmarshal(appendResponse(nil, d, opts), resp); err != nil {
+	if err := proto.Unmarshal(b, resp); err != nil {
 		// Not reached: appendResponse writes only valid UTF-8 and
 		// TestAnswerMatchesMessage reads every kind of answer back.
 		return &authv3.CheckResponse{Status: &rpcstatus.Status{Code: int32(codes.PermissionDenied), Message: "internal"}}

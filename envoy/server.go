@@ -57,8 +57,7 @@ func NewServer(checker Checker, opts Options) *Server {
 // for a denial: every outcome, a panic included, is a CheckResponse, since
 // Envoy's failure_mode_allow reads a failed call as an allow.
 func (s *Server) Check(ctx context.Context, req *authv3.CheckRequest) (*authv3.CheckResponse, error) {
-	d := s.decide(ctx, req)
-	return toResponse(&d, &s.opts), nil
+	return readResponse(s.answer(ctx, req)), nil // the registered service's answer, as a message
 }
 
 // decide asks the checker; a panic is an internal-error denial.
