@@ -54,7 +54,7 @@ func (w *wire) begin(f protowire.Number) int {
 
 func (w *wire) end(start int) {
 	n := len(w.b) - start
-	size := protowire.SizeVarint(uint64(n)) //nolint:gosec // a length, >= 0
+	size := protowire.SizeVarint(uint64(n))  //nolint:gosec // a length, >= 0
 	w.b = append(w.b, make([]byte, size)...) // room for the length (no allocation while cap lasts)
 	copy(w.b[start+size:], w.b[start:start+n])
 	protowire.AppendVarint(w.b[start:start], uint64(n)) //nolint:gosec // a length, >= 0
