@@ -77,6 +77,20 @@ func nextFieldWire(b []byte) (f field, rest []byte, ok bool) {
 	return f, b[n:], true
 }
 
+// eachField calls fn with each field of the message b, in order, and
+// reports whether b is well formed and fn accepted every field (fn returns
+// false for a field the decoder does not model, or cannot decode).
+func eachField(b []byte, fn func(f field) bool) bool {
+	for len(b) > 0 {
+		f, rest, ok := nextField(b)
+		if !ok || !fn(f) {
+			return false
+		}
+		b = rest
+	}
+	return true
+}
+
 // Varint fields convert as in protobuf-go: int32, uint32 and enum fields
 // keep the low 32 bits (a negative int32 is sent as 10 bytes), int64 fields
 // are the varint's two's complement.
@@ -143,19 +157,14 @@ func (d *decoder) alias(v []byte) string {
 func decodeCheckRequest(b []byte, m *authv3.CheckRequest) bool {
 	m.Reset()
 	d := decoder{arena: make([]byte, 0, min(len(b), arenaStart))}
-	for len(b) > 0 {
-		f, rest, ok := nextField(b)
-		if !ok || f.tag != 1<<3|wLen { // attributes
+	return eachField(b, func(f field) bool {
+		if f.tag != 1<<3|wLen { // attributes
 			return false
 		}
-		b = rest
 		if m.Attributes == nil {
 			d.blk = &requestBlock{}
 			m.Attributes = &d.blk.attrs
 		}
-		if !d.attributes(f.b, m.Attributes) {
-			return false
-		}
-	}
-	return true
+		return d.attributes(f.b, m.Attributes)
+	})
 }

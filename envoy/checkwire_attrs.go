@@ -8,12 +8,8 @@ import (
 // The fast decoder's AttributeContext, its TLS session and its maps.
 
 func (d *decoder) attributes(b []byte, a *authv3.AttributeContext) bool {
-	for len(b) > 0 {
-		f, rest, ok := nextField(b)
-		if !ok {
-			return false
-		}
-		b = rest
+	return eachField(b, func(f field) bool {
+		var ok bool
 		switch f.tag {
 		case 1<<3 | wLen: // source
 			if d.src == nil {
@@ -46,11 +42,8 @@ func (d *decoder) attributes(b []byte, a *authv3.AttributeContext) bool {
 		default:
 			return false
 		}
-		if !ok {
-			return false
-		}
-	}
-	return true
+		return ok
+	})
 }
 
 // emptyMetadata decodes a Metadata field only when it is empty: its map of
@@ -66,17 +59,14 @@ func emptyMetadata(b []byte, m *corev3.Metadata) (*corev3.Metadata, bool) {
 }
 
 func (d *decoder) tlsSession(b []byte, t *authv3.AttributeContext_TLSSession) bool {
-	for len(b) > 0 {
-		f, rest, ok := nextField(b)
-		if !ok || f.tag != 1<<3|wLen { // sni
+	return eachField(b, func(f field) bool {
+		if f.tag != 1<<3|wLen { // sni
 			return false
 		}
-		b = rest
-		if t.Sni, ok = d.str(f.b); !ok {
-			return false
-		}
-	}
-	return true
+		var ok bool
+		t.Sni, ok = d.str(f.b)
+		return ok
+	})
 }
 
 // mapEntry adds one map<string, string> entry to m, creating m with room
@@ -86,23 +76,18 @@ func (d *decoder) tlsSession(b []byte, t *authv3.AttributeContext_TLSSession) bo
 // entry (proto.Unmarshal skips it) is a fallback.
 func (d *decoder) mapEntry(b []byte, m map[string]string, hint int) (map[string]string, bool) {
 	var k, v string
-	for len(b) > 0 {
-		f, rest, ok := nextField(b)
-		if !ok {
-			return m, false
-		}
-		b = rest
+	ok := eachField(b, func(f field) bool {
+		ok := false
 		switch f.tag {
 		case 1<<3 | wLen:
 			k, ok = d.str(f.b)
 		case 2<<3 | wLen:
 			v, ok = d.str(f.b)
-		default:
-			return m, false
 		}
-		if !ok {
-			return m, false
-		}
+		return ok
+	})
+	if !ok {
+		return m, false
 	}
 	if m == nil {
 		m = make(map[string]string, hint)

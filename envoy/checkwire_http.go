@@ -12,12 +12,8 @@ import (
 // The fast decoder's AttributeContext.Request and its HttpRequest.
 
 func (d *decoder) request(b []byte, r *authv3.AttributeContext_Request) bool {
-	for len(b) > 0 {
-		f, rest, ok := nextField(b)
-		if !ok {
-			return false
-		}
-		b = rest
+	return eachField(b, func(f field) bool {
+		var ok bool
 		switch f.tag {
 		case 1<<3 | wLen: // time
 			if r.Time == nil {
@@ -32,20 +28,12 @@ func (d *decoder) request(b []byte, r *authv3.AttributeContext_Request) bool {
 		default:
 			return false
 		}
-		if !ok {
-			return false
-		}
-	}
-	return true
+		return ok
+	})
 }
 
 func timestamp(b []byte, t *timestamppb.Timestamp) bool {
-	for len(b) > 0 {
-		f, rest, ok := nextField(b)
-		if !ok {
-			return false
-		}
-		b = rest
+	return eachField(b, func(f field) bool {
 		switch f.tag {
 		case 1<<3 | wVarint:
 			t.Seconds = wireInt64(f.v)
@@ -54,18 +42,14 @@ func timestamp(b []byte, t *timestamppb.Timestamp) bool {
 		default:
 			return false
 		}
-	}
-	return true
+		return true
+	})
 }
 
 func (d *decoder) httpRequest(b []byte, h *authv3.AttributeContext_HttpRequest) bool {
 	all := b
-	for len(b) > 0 {
-		f, rest, ok := nextField(b)
-		if !ok {
-			return false
-		}
-		b = rest
+	return eachField(b, func(f field) bool {
+		ok := true
 		switch f.tag {
 		case 3<<3 | wLen: // headers
 			hint := 0
@@ -89,11 +73,8 @@ func (d *decoder) httpRequest(b []byte, h *authv3.AttributeContext_HttpRequest) 
 		default:
 			ok = d.httpString(f, h)
 		}
-		if !ok {
-			return false
-		}
-	}
-	return true
+		return ok
+	})
 }
 
 // httpString decodes HttpRequest's plain string fields.
@@ -128,16 +109,12 @@ func (d *decoder) httpString(f field, h *authv3.AttributeContext_HttpRequest) bo
 // malformed b counts what precedes the damage; decoding then fails anyway.
 func countTag(b []byte, tag uint64) int {
 	n := 0
-	for len(b) > 0 {
-		f, rest, ok := nextField(b)
-		if !ok {
-			break
-		}
+	eachField(b, func(f field) bool {
 		if f.tag == tag {
 			n++
 		}
-		b = rest
-	}
+		return true
+	})
 	return n
 }
 
@@ -145,27 +122,20 @@ func countTag(b []byte, tag uint64) int {
 func (d *decoder) headerMap(b []byte, m *corev3.HeaderMap) bool {
 	vals := make([]corev3.HeaderValue, countTag(b, 1<<3|wLen))
 	m.Headers = slices.Grow(m.Headers, len(vals))
-	for i := 0; len(b) > 0; i++ {
-		f, rest, ok := nextField(b)
-		if !ok || f.tag != 1<<3|wLen || i >= len(vals) { // headers
-			return false
-		}
-		b = rest
-		if !d.headerValue(f.b, &vals[i]) {
+	i := 0
+	return eachField(b, func(f field) bool {
+		if f.tag != 1<<3|wLen || i >= len(vals) || !d.headerValue(f.b, &vals[i]) { // headers
 			return false
 		}
 		m.Headers = append(m.Headers, &vals[i])
-	}
-	return true
+		i++
+		return true
+	})
 }
 
 func (d *decoder) headerValue(b []byte, hv *corev3.HeaderValue) bool {
-	for len(b) > 0 {
-		f, rest, ok := nextField(b)
-		if !ok {
-			return false
-		}
-		b = rest
+	return eachField(b, func(f field) bool {
+		ok := true
 		switch f.tag {
 		case 1<<3 | wLen:
 			hv.Key, ok = d.str(f.b)
@@ -176,9 +146,6 @@ func (d *decoder) headerValue(b []byte, hv *corev3.HeaderValue) bool {
 		default:
 			return false
 		}
-		if !ok {
-			return false
-		}
-	}
-	return true
+		return ok
+	})
 }
